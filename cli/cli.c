@@ -1,0 +1,198 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "maatlat/i18n.h"
+
+/* Sorted by name: cli_find_command() relies on it (bsearch). */
+const struct maat_command maat_commands[] = {
+    {"demo", cmd_demo, N_("[--out DIR]"),
+     N_("import the bundled example organisation and write every report")},
+    {"forget", cmd_forget, N_("ID"), N_("erase one person from the store")},
+    {"handovers", cmd_handovers,
+     N_("[--max-handovers N] [--idle-days D] [--approval-pattern REGEX] [--json]"),
+     N_("handovers, ping-pong, escalations and idle dossiers in case logs")},
+    {"import", cmd_import, N_("org|mandates|calendar|cases FILE... [OPTIONS]"),
+     N_("read org charts, mandates, calendars or case logs into the store")},
+    {"layers", cmd_layers, N_("[--min-span N] [--json]"),
+     N_("management layers, spans of control and a delayering simulation")},
+    {"meetings", cmd_meetings,
+     N_("[--cap HOURS] [--from DATE --to DATE] [--tz ZONE] [--min-participants N] "
+	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--json]"),
+     N_("meeting hours per person and ISO week against the meeting cap")},
+    {"person", cmd_person, N_("ID"), N_("everything stored about one person")},
+    {"report", cmd_report,
+     N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N]"),
+     N_("write the xlsx workbook and the org and handover graphs")},
+    {"signoff", cmd_signoff, N_("[--decision TYPE] [--json]"),
+     N_("formal sign-off chains: managers who initial a decision")},
+    {"sources", cmd_sources, N_("[--json]"),
+     N_("what was imported: file, sha256, rows read and rejected, when")},
+};
+const size_t maat_ncommands = sizeof(maat_commands) / sizeof(maat_commands[0]);
+
+static int
+cmp_command(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct maat_command *)elem)->name);
+}
+
+const struct maat_command *
+cli_find_command(const char *name)
+{
+	return bsearch(name, maat_commands, maat_ncommands, sizeof(maat_commands[0]), cmp_command);
+}
+
+static void
+vprint(const maat_cli *cli, const char *fmt, va_list ap)
+{
+	bool color = cli != NULL && cli->color;
+	fputs(color ? "\033[1;31mmaatlat:\033[0m " : "maatlat: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_error(const maat_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(cli, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warn(const maat_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	if (cli != NULL && cli->verbosity < 0) {
+		return;
+	}
+	va_start(ap, fmt);
+	vprint(cli, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_info(const maat_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	if (cli == NULL || cli->verbosity < 1) {
+		return;
+	}
+	va_start(ap, fmt);
+	vprint(cli, fmt, ap);
+	va_end(ap);
+}
+
+int
+cli_fail(const maat_cli *cli, const maat_err *err)
+{
+	cli_error(cli, "%s", err->msg[0] ? err->msg : _("failed"));
+	return err->code > 0 ? err->code : 1;
+}
+
+int
+cli_usage_error(const maat_cli *cli, const char *cmd, const char *fmt, ...)
+{
+	const struct maat_command *c = cmd ? cli_find_command(cmd) : NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(cli, fmt, ap);
+	va_end(ap);
+	if (c != NULL) {
+		fprintf(stderr, _("usage: maatlat %s %s\n"), c->name, _(c->usage));
+	} else {
+		fprintf(stderr, "%s",
+			_("usage: maatlat [--db PATH] [-q|-v] COMMAND [OPTIONS] [ARGS]\n"));
+	}
+	return MAAT_E_USAGE;
+}
+
+int
+cli_help(const char *cmd, const char *details)
+{
+	const struct maat_command *c = cli_find_command(cmd);
+	if (c != NULL) {
+		printf(_("usage: maatlat %s %s\n\n%s\n"), c->name, _(c->usage), _(c->summary));
+	}
+	if (details != NULL && *details) {
+		printf("\n%s", details);
+	}
+	return 0;
+}
+
+maat_db *
+cli_open_db(const maat_cli *cli, unsigned flags, int *status)
+{
+	maat_err err = {0};
+	maat_db *db;
+
+	if (cli->verbosity > 0) {
+		flags |= MAAT_DB_VERBOSE;
+	}
+	db = maat_db_open(cli->db_path, flags, &err);
+	if (db == NULL) {
+		*status = cli_fail(cli, &err);
+		return NULL;
+	}
+	if (*maat_db_notes(db)) {
+		cli_info(cli, "%s: %s", cli->db_path, maat_db_notes(db));
+	}
+	*status = 0;
+	return db;
+}
+
+bool
+cli_parse_double(const maat_cli *cli, const char *cmd, const char *opt, const char *s, double *out)
+{
+	char *end = NULL;
+	double v;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0) {
+		cli_usage_error(cli, cmd, _("%s: not a non-negative number: '%s'"), opt, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool
+cli_parse_int(const maat_cli *cli, const char *cmd, const char *opt, const char *s, int *out)
+{
+	char *end = NULL;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 1000000000L) {
+		cli_usage_error(cli, cmd, _("%s: not a non-negative whole number: '%s'"), opt, s);
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
+int
+cli_not_yet(const maat_cli *cli, const char *what)
+{
+	cli_error(cli, _("%s: not available yet in this version"), what);
+	return 1;
+}
+
+bool
+cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			return false;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			return true;
+		}
+	}
+	return false;
+}

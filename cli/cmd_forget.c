@@ -1,0 +1,11 @@
+#include "cli/cli.h"
+#include "maatlat/i18n.h"
+
+int
+cmd_forget(maat_cli *cli, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		return cli_help("forget", NULL);
+	}
+	return cli_not_yet(cli, "forget");
+}

@@ -1,0 +1,284 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "maatlat/i18n.h"
+#include "maatlat/util.h"
+
+static void
+oom(void)
+{
+	/* tmux's approach: allocation failure is not recoverable, so there are no untested
+	 * OOM branches anywhere else. */
+	fputs("maatlat: out of memory\n", stderr);
+	abort();
+}
+
+void *
+maat_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL) {
+		oom();
+	}
+	return p;
+}
+
+void *
+maat_xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (p == NULL) {
+		oom();
+	}
+	return p;
+}
+
+void *
+maat_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (q == NULL) {
+		oom();
+	}
+	return q;
+}
+
+void *
+maat_xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		oom();
+	}
+	return maat_xrealloc(p, nmemb * size);
+}
+
+char *
+maat_xstrdup(const char *s)
+{
+	return s == NULL ? NULL : maat_xstrndup(s, strlen(s));
+}
+
+char *
+maat_xstrndup(const char *s, size_t n)
+{
+	char *p = maat_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+maat_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		oom();
+	}
+	p = maat_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+static void
+buf_reserve(maat_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < need) {
+			cap *= 2;
+		}
+		b->data = maat_xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+}
+
+void
+maat_buf_append(maat_buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+maat_buf_printf(maat_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return;
+	}
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+maat_buf_reset(maat_buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL) {
+		b->data[0] = '\0';
+	}
+}
+
+void
+maat_buf_fini(maat_buf *b)
+{
+	if (b == NULL) {
+		return;
+	}
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+bool
+maat_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t len;
+		unsigned cp;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) < len) {
+			return false;
+		}
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80) {
+				return false;
+			}
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF)) {
+			return false;
+		}
+		p += len;
+	}
+	return true;
+}
+
+static void
+to_hex(const unsigned char *h, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[h[i] >> 4];
+		out[2 * i + 1] = digits[h[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+maat_sha256_hex(const void *data, size_t n, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, data, n);
+	to_hex(h, sizeof(h), out);
+}
+
+int
+maat_sha256_file(const char *path, char out[65], maat_err *err)
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char *buf = NULL;
+	FILE *f = NULL;
+	size_t n;
+	int rc = -1;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		rc = maat_err_set(err, errno == ENOENT ? MAAT_E_NOINPUT : MAAT_E_IO, "%s: %s", path,
+				  strerror(errno));
+		goto out;
+	}
+	buf = maat_xmalloc(1 << 16);
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
+		crypto_hash_sha256_update(&st, buf, n);
+	}
+	if (ferror(f)) {
+		rc = maat_err_set(err, MAAT_E_IO, _("%s: read error"), path);
+		goto out;
+	}
+	crypto_hash_sha256_final(&st, h);
+	to_hex(h, sizeof(h), out);
+	rc = 0;
+out:
+	free(buf);
+	if (f != NULL) {
+		fclose(f);
+	}
+	return rc;
+}
+
+int
+maat_strcasecmp0(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL) {
+		return a == b ? 0 : (a == NULL ? -1 : 1);
+	}
+	for (;; a++, b++) {
+		int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+		if (ca != cb || ca == 0) {
+			return ca - cb;
+		}
+	}
+}
+
+char *
+maat_trim(char *s)
+{
+	size_t n = strlen(s);
+	size_t i = 0;
+	while (n > 0 && isspace((unsigned char)s[n - 1])) {
+		s[--n] = '\0';
+	}
+	while (isspace((unsigned char)s[i])) {
+		i++;
+	}
+	if (i > 0) {
+		memmove(s, s + i, n - i + 1);
+	}
+	return s;
+}

@@ -1,0 +1,105 @@
+/* The SQLite store: one maat_db owns the connection, the schema and every prepared statement. */
+#ifndef MAAT_DB_H
+#define MAAT_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "maatlat/err.h"
+
+typedef struct maat_db maat_db;
+
+/* Flags for maat_db_open(). */
+enum maat_db_flags {
+	/* create the file when it does not exist (importers); without it a missing store is
+	 * MAAT_E_NOINPUT */
+	MAAT_DB_CREATE = 1 << 0,
+	/* report on stderr-free diagnostics through maat_db_notes() (e.g. WAL unavailable) */
+	MAAT_DB_VERBOSE = 1 << 1,
+};
+
+/* The schema version this build writes (PRAGMA user_version after all migrations). */
+int maat_db_schema_latest(void);
+
+/* Opens (and creates or migrates) the store at path; ":memory:" gives a private in-memory store.
+ * A file that is not an SQLite database, a database of another program, or a store written by
+ * a newer maatlat is refused with MAAT_E_DATA and left byte-for-byte untouched.
+ * Returns a new handle (free with maat_db_close()), or NULL with err set. */
+maat_db *maat_db_open(const char *path, unsigned flags, maat_err *err);
+
+/* Finalizes every statement and closes the connection. NULL-safe. */
+void maat_db_close(maat_db *db);
+
+/* The underlying connection. Borrowed; valid until maat_db_close(). */
+sqlite3 *maat_db_sqlite(maat_db *db);
+
+/* True when the store runs in WAL mode (false for :memory: and on file systems without it). */
+bool maat_db_is_wal(const maat_db *db);
+
+/* Notes gathered while opening (e.g. "WAL unavailable"); borrowed, "" when none. */
+const char *maat_db_notes(const maat_db *db);
+
+/* A statement for sql, prepared once (SQLITE_PREPARE_PERSISTENT) and cached by the text of sql;
+ * it comes back reset with its bindings cleared. Borrowed: finalized by maat_db_close().
+ * NULL with err set when sql does not compile. */
+sqlite3_stmt *maat_db_stmt(maat_db *db, const char *sql, maat_err *err);
+
+/* Copies sqlite3_errmsg() and the extended code into err as "what: message"; returns the
+ * negative code (MAAT_E_IO for I/O and full-disk errors, MAAT_E_DATA for a corrupt or foreign
+ * file, MAAT_E_INTERNAL otherwise). */
+int maat_db_fail(maat_db *db, maat_err *err, const char *what);
+
+/* Runs one or more SQL statements without results. */
+int maat_db_exec(maat_db *db, const char *sql, maat_err *err);
+
+/* BEGIN IMMEDIATE / COMMIT; rollback is a no-op outside a transaction. */
+int maat_db_begin(maat_db *db, maat_err *err);
+int maat_db_commit(maat_db *db, maat_err *err);
+void maat_db_rollback(maat_db *db);
+
+/* One import of one file, handed to the importer's callback by maat_db_import_file(). */
+typedef struct maat_import {
+	/* the store, inside the import's transaction */
+	maat_db *db;
+	/* the row in sources that every imported row references */
+	int64_t source_id;
+	/* the file name as the user gave it (use it in messages) */
+	const char *path;
+	/* rows (or records/events) read; the callback counts them */
+	int64_t rows_read;
+	/* rows rejected (skipped with a logged message); the callback counts them */
+	int64_t rows_rejected;
+} maat_import;
+
+/* Parses f (opened "rb" on imp->path) into the store. Returns 0 or a negative code with err set;
+ * on failure nothing of the import is kept. */
+typedef int (*maat_import_fn)(maat_import *imp, FILE *f, void *ctx, maat_err *err);
+
+/* Flags for maat_db_import_file(). */
+enum maat_import_flags {
+	/* replace earlier imports of the same kind from the same path, in the same transaction */
+	MAAT_IMPORT_REPLACE = 1 << 0,
+};
+
+/* Imports one file as one transaction: hashes it (sha256), records it in sources (kind, path,
+ * options), calls fn, stores the counts and commits; any failure rolls everything back, so the
+ * store is unchanged. A file whose kind and sha256 were imported before is not imported again:
+ * returns 1 and leaves the store as it was (unless MAAT_IMPORT_REPLACE).
+ * Returns 0 when imported, 1 when skipped, negative with err set on failure. On success
+ * *source_id (optional) receives the new source's id. */
+int maat_db_import_file(maat_db *db, const char *kind, const char *path, const char *options,
+			unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id,
+			maat_err *err);
+
+/* Logs a message about a source (an anomaly, a skipped row); line 0 = not tied to a line.
+ * severity: "info", "warning" or "error". */
+int maat_db_log(maat_db *db, int64_t source_id, int64_t line, const char *severity, maat_err *err,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* True when at least one source of this kind has been imported. */
+bool maat_db_has_kind(maat_db *db, const char *kind);
+
+#endif

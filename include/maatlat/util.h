@@ -1,0 +1,60 @@
+/* Small helpers shared by every module: allocation that never returns NULL, strings, hashing. */
+#ifndef MAAT_UTIL_H
+#define MAAT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "maatlat/err.h"
+
+/* malloc/calloc/realloc/strdup that print "maatlat: out of memory" and abort on failure. */
+void *maat_xmalloc(size_t n);
+void *maat_xcalloc(size_t nmemb, size_t size);
+void *maat_xrealloc(void *p, size_t n);
+/* reallocarray: aborts on overflow or failure. */
+void *maat_xreallocarray(void *p, size_t nmemb, size_t size);
+/* Returns a new copy of s (NULL stays NULL); caller frees. */
+char *maat_xstrdup(const char *s);
+/* Returns a new copy of the first n bytes of s, NUL-terminated; caller frees. */
+char *maat_xstrndup(const char *s, size_t n);
+/* Returns a new printf-formatted string; caller frees. */
+char *maat_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer. Zero-initialise, then append; buf is always NUL-terminated once used. */
+typedef struct maat_buf {
+	/* the bytes; owned */
+	char *data;
+	/* bytes in use, excluding the terminating NUL */
+	size_t len;
+	/* bytes allocated */
+	size_t cap;
+} maat_buf;
+
+/* Appends n bytes of s. */
+void maat_buf_append(maat_buf *b, const char *s, size_t n);
+/* Appends a printf-formatted string. */
+void maat_buf_printf(maat_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empties the buffer, keeping its storage. */
+void maat_buf_reset(maat_buf *b);
+/* Frees the storage; the buffer is zeroed and can be reused. NULL-safe. */
+void maat_buf_fini(maat_buf *b);
+
+/* True when the n bytes at s are valid UTF-8 (no overlongs, no surrogates). */
+bool maat_utf8_valid(const char *s, size_t n);
+
+/* Hex SHA-256 of the whole file at path (libsodium), into out[65]. Fails with MAAT_E_NOINPUT or
+ * MAAT_E_IO. */
+int maat_sha256_file(const char *path, char out[65], maat_err *err);
+
+/* Hex SHA-256 of n bytes, into out[65]. */
+void maat_sha256_hex(const void *data, size_t n, char out[65]);
+
+/* Case-insensitive ASCII comparison; NULL sorts first. */
+int maat_strcasecmp0(const char *a, const char *b);
+
+/* Trims ASCII white space at both ends, in place; returns s. */
+char *maat_trim(char *s);
+
+#endif

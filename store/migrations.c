@@ -1,0 +1,15 @@
+#include "maatlat/db.h"
+#include "store/migrations.h"
+
+const char *const maat_migrations[] = {
+    maat_schema_core,
+    maat_schema_org,
+    maat_schema_calendar,
+    maat_schema_cases,
+};
+
+int
+maat_db_schema_latest(void)
+{
+	return (int)(sizeof(maat_migrations) / sizeof(maat_migrations[0]));
+}
