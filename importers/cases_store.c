@@ -1,0 +1,306 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "maatlat/cases.h"
+#include "maatlat/i18n.h"
+#include "maatlat/util.h"
+
+/* Dictionary kinds, in the order of the CHECK list of case_names. */
+enum kind { K_RESOURCE, K_ACTIVITY, K_LIFECYCLE, K_ROLE, K_GROUP, K_CASE_TYPE, K_N };
+static const char *const kind_names[K_N] = {"resource", "activity", "lifecycle",
+					    "role",     "group",    "case_type"};
+
+/* The in-memory side of case_names: a bounded open-addressing hash. Past MAX_CACHED names the
+ * store's UNIQUE index answers instead, so memory stays bounded whatever the file holds. */
+#define MAX_CACHED (1u << 18)
+
+struct name_entry {
+	/* owned copy of the text; NULL = empty slot */
+	char *name;
+	/* enum kind */
+	int kind;
+	/* case_names.id */
+	int64_t id;
+};
+
+struct maat_cases_sink {
+	/* the import (borrowed) */
+	maat_import *imp;
+	/* the hash of names */
+	struct name_entry *names;
+	/* slots in names (a power of two) and slots used */
+	size_t cap, used;
+	/* the case of the previous event (owned), and its case_no: logs are mostly grouped */
+	char *last_case;
+	int64_t last_case_no;
+	/* the next case_no to hand out */
+	int64_t next_case_no;
+	/* events stored; the file order of the next one */
+	int64_t events;
+	/* events without a resource */
+	int64_t without_resource;
+};
+
+static uint64_t
+hash(const char *s, int kind)
+{
+	/* FNV-1a */
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+maat_cases_sink *
+maat_cases_sink_new(maat_import *imp, maat_err *err)
+{
+	maat_cases_sink *s = maat_xcalloc(1, sizeof(*s));
+	sqlite3_stmt *st;
+
+	s->imp = imp;
+	s->cap = 1024;
+	s->names = maat_xcalloc(s->cap, sizeof(*s->names));
+	/* case numbers continue after earlier events of the same source (none, normally) */
+	st = maat_db_stmt(imp->db, "SELECT coalesce(max(case_no), 0) FROM cases WHERE source_id = ?1",
+			  err);
+	if (st == NULL) {
+		maat_cases_sink_free(s);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, imp->source_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		maat_db_fail(imp->db, err, _("reading cases"));
+		maat_cases_sink_free(s);
+		return NULL;
+	}
+	s->next_case_no = sqlite3_column_int64(st, 0) + 1;
+	sqlite3_reset(st);
+	return s;
+}
+
+void
+maat_cases_sink_free(maat_cases_sink *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < s->cap; i++) {
+		free(s->names[i].name);
+	}
+	free(s->names);
+	free(s->last_case);
+	free(s);
+}
+
+int64_t
+maat_cases_sink_events(const maat_cases_sink *s)
+{
+	return s->events;
+}
+
+int64_t
+maat_cases_sink_without_resource(const maat_cases_sink *s)
+{
+	return s->without_resource;
+}
+
+static void
+grow(maat_cases_sink *s)
+{
+	struct name_entry *old = s->names;
+	size_t oldcap = s->cap;
+
+	s->cap *= 2;
+	s->names = maat_xcalloc(s->cap, sizeof(*s->names));
+	for (size_t i = 0; i < oldcap; i++) {
+		if (old[i].name != NULL) {
+			size_t j = hash(old[i].name, old[i].kind) & (s->cap - 1);
+			while (s->names[j].name != NULL) {
+				j = (j + 1) & (s->cap - 1);
+			}
+			s->names[j] = old[i];
+		}
+	}
+	free(old);
+}
+
+/* The id of name in the source's dictionary, inserted when new. */
+static int
+name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	size_t j = hash(name, kind) & (s->cap - 1);
+	sqlite3_stmt *st;
+
+	while (s->names[j].name != NULL) {
+		if (s->names[j].kind == kind && strcmp(s->names[j].name, name) == 0) {
+			*id = s->names[j].id;
+			return 0;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	st = maat_db_stmt(db,
+			  "INSERT INTO case_names(source_id, kind, name) VALUES (?1, ?2, ?3) "
+			  "ON CONFLICT (source_id, kind, name) DO UPDATE SET name = excluded.name "
+			  "RETURNING id",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		return maat_db_fail(db, err, _("storing a name"));
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s->used < MAX_CACHED) {
+		if ((s->used + 1) * 2 > s->cap) {
+			grow(s);
+			j = hash(name, kind) & (s->cap - 1);
+			while (s->names[j].name != NULL) {
+				j = (j + 1) & (s->cap - 1);
+			}
+		}
+		s->names[j] = (struct name_entry){maat_xstrdup(name), kind, *id};
+		s->used++;
+	}
+	return 0;
+}
+
+/* The case_no of case key, inserting the case when new. */
+static int
+case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (s->last_case != NULL && strcmp(s->last_case, ev->case_id) == 0) {
+		*out = s->last_case_no;
+		return 0;
+	}
+	st = maat_db_stmt(db, "SELECT case_no FROM cases WHERE source_id = ?1 AND case_key = ?2",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_text(st, 2, ev->case_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	} else if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading cases"));
+	} else {
+		sqlite3_reset(st);
+		st = maat_db_stmt(
+		    db, "INSERT INTO cases(source_id, case_no, case_key) VALUES (?1, ?2, ?3)", err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_int64(st, 1, s->imp->source_id);
+		sqlite3_bind_int64(st, 2, s->next_case_no);
+		sqlite3_bind_text(st, 3, ev->case_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a case"));
+		}
+		*out = s->next_case_no++;
+	}
+	free(s->last_case);
+	s->last_case = maat_xstrdup(ev->case_id);
+	s->last_case_no = *out;
+	return 0;
+}
+
+/* Case type: the first one a case names is kept (XES case attributes repeat per event). */
+static int
+set_case_type(maat_cases_sink *s, int64_t cno, const char *type, maat_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if ((rc = name_id(s, K_CASE_TYPE, type, &id, err)) < 0) {
+		return rc;
+	}
+	st = maat_db_stmt(s->imp->db,
+			  "UPDATE cases SET case_type = ?3 WHERE source_id = ?1 AND case_no = ?2 "
+			  "AND case_type IS NULL",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_int64(st, 2, cno);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(s->imp->db, err, _("storing a case"));
+	}
+	return 0;
+}
+
+static bool
+present(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+int
+maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err)
+{
+	maat_cases_sink *s = ctx;
+	const char *opt[4] = {ev->resource, ev->lifecycle, ev->role, ev->group};
+	static const int optkind[4] = {K_RESOURCE, K_LIFECYCLE, K_ROLE, K_GROUP};
+	int64_t cno, act, ids[4];
+	bool new_case;
+	sqlite3_stmt *st;
+	int rc;
+
+	new_case = s->last_case == NULL || strcmp(s->last_case, ev->case_id) != 0;
+	if ((rc = case_no(s, ev, &cno, err)) < 0 ||
+	    (rc = name_id(s, K_ACTIVITY, ev->activity, &act, err)) < 0) {
+		return rc;
+	}
+	if (new_case && present(ev->case_type) &&
+	    (rc = set_case_type(s, cno, ev->case_type, err)) < 0) {
+		return rc;
+	}
+	for (int i = 0; i < 4; i++) {
+		ids[i] = 0;
+		if (present(opt[i]) && (rc = name_id(s, optkind[i], opt[i], &ids[i], err)) < 0) {
+			return rc;
+		}
+	}
+	st = maat_db_stmt(s->imp->db,
+			  "INSERT INTO case_events(source_id, case_no, ts, ms, seq, activity, "
+			  "resource, lifecycle, role, grp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+			  "?9, ?10)",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_int64(st, 2, cno);
+	sqlite3_bind_int64(st, 3, ev->ts);
+	sqlite3_bind_int(st, 4, ev->ms);
+	sqlite3_bind_int64(st, 5, s->events);
+	sqlite3_bind_int64(st, 6, act);
+	for (int i = 0; i < 4; i++) {
+		if (ids[i] != 0) {
+			sqlite3_bind_int64(st, 7 + i, ids[i]);
+		}
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(s->imp->db, err, _("storing an event"));
+	}
+	s->events++;
+	if (!present(ev->resource)) {
+		s->without_resource++;
+	}
+	return 0;
+}
