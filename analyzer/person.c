@@ -182,7 +182,7 @@ find_in_table(maat_db *db, maat_person *p, const char *table, maat_err *err)
 				continue;
 			}
 			enc = json_dumps(s, JSON_ENCODE_ANY);
-			if (k) {
+			if (arr.len > 1) {
 				maat_buf_append(&arr, ",", 1);
 			}
 			maat_buf_append(&arr, enc, strlen(enc));
