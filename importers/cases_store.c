@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "maatlat/cases.h"
 #include "maatlat/i18n.h"
@@ -63,8 +64,8 @@ maat_cases_sink_new(maat_import *imp, maat_err *err)
 	s->cap = 1024;
 	s->names = maat_xcalloc(s->cap, sizeof(*s->names));
 	/* case numbers continue after earlier events of the same source (none, normally) */
-	st = maat_db_stmt(imp->db, "SELECT coalesce(max(case_no), 0) FROM cases WHERE source_id = ?1",
-			  err);
+	st = maat_db_stmt(imp->db,
+			  "SELECT coalesce(max(case_no), 0) FROM cases WHERE source_id = ?1", err);
 	if (st == NULL) {
 		maat_cases_sink_free(s);
 		return NULL;
@@ -256,7 +257,7 @@ maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err)
 	maat_cases_sink *s = ctx;
 	const char *opt[4] = {ev->resource, ev->lifecycle, ev->role, ev->group};
 	static const int optkind[4] = {K_RESOURCE, K_LIFECYCLE, K_ROLE, K_GROUP};
-	int64_t cno, act, ids[4];
+	int64_t cno = 0, act = 0, ids[4];
 	bool new_case;
 	sqlite3_stmt *st;
 	int rc;
@@ -303,4 +304,75 @@ maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err)
 		s->without_resource++;
 	}
 	return 0;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* XES when the name says so, else when the first non-blank byte is '<' (after a BOM) or the
+ * data is gzip-compressed. Rewinds f. */
+static bool
+looks_like_xes(FILE *f, const char *path)
+{
+	unsigned char b[64];
+	size_t n, i = 0;
+
+	if (ends_with(path, ".xes") || ends_with(path, ".xes.gz")) {
+		return true;
+	}
+	if (ends_with(path, ".csv") || ends_with(path, ".txt") || ends_with(path, ".tsv")) {
+		return false;
+	}
+	n = fread(b, 1, sizeof(b), f);
+	rewind(f);
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+		return true;
+	}
+	if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+		i = 3;
+	}
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+		i++;
+	}
+	return i < n && b[i] == '<';
+}
+
+int
+maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
+{
+	maat_cases_opts o = *(const maat_cases_opts *)ctx;
+	maat_cases_sink *s;
+	int64_t n;
+	bool xes;
+	int rc = 0;
+
+	o.path = imp->path;
+	if (o.format == NULL || strcmp(o.format, "auto") == 0) {
+		xes = looks_like_xes(f, imp->path);
+	} else {
+		xes = strcmp(o.format, "xes") == 0;
+	}
+	if ((s = maat_cases_sink_new(imp, err)) == NULL) {
+		return err != NULL && err->code ? -err->code : -MAAT_E_INTERNAL;
+	}
+	n = xes ? maat_xes_read(f, &o, maat_cases_sink_add, s, err)
+		: maat_cases_csv_read(f, &o, maat_cases_sink_add, s, err);
+	if (n < 0) {
+		rc = (int)n;
+		goto out;
+	}
+	imp->rows_read = s->events;
+	if (s->without_resource > 0) {
+		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
+				 "%lld of %lld events name no resource; they are kept and "
+				 "skipped for handover figures",
+				 (long long)s->without_resource, (long long)s->events);
+	}
+out:
+	maat_cases_sink_free(s);
+	return rc;
 }

@@ -79,7 +79,8 @@ maat_civil_from_days(int64_t z, int *year, int *month, int *day)
 int64_t
 maat_tz_to_utc(const maat_tz *tz, int year, int month, int day, int hour, int min, int sec)
 {
-	int64_t naive = maat_days_from_civil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
+	int64_t naive =
+	    maat_days_from_civil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
 	char *old;
 	struct tm tm;
 	time_t t;

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,14 +83,20 @@ path_of(const struct xes *x)
 	return x->o != NULL && x->o->path != NULL ? x->o->path : "-";
 }
 
+static void fail(struct xes *x, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
-fail(struct xes *x, int code, const char *fmt, const char *arg)
+fail(struct xes *x, int code, const char *fmt, ...)
 {
 	char msg[256];
+	va_list ap;
 	if (x->rc < 0) {
 		return;
 	}
-	snprintf(msg, sizeof(msg), fmt, arg);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	x->rc = maat_err_set(x->err, code, "%s:%lld: %s", path_of(x),
 			     (long long)XML_GetCurrentLineNumber(x->p), msg);
 	XML_StopParser(x->p, XML_FALSE);
@@ -437,7 +444,8 @@ maat_xes_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, void *ct
 	}
 	x.p = XML_ParserCreate(NULL);
 	if (x.p == NULL) {
-		result = maat_err_set(err, MAAT_E_INTERNAL, "%s", _("expat: cannot create a parser"));
+		result =
+		    maat_err_set(err, MAAT_E_INTERNAL, "%s", _("expat: cannot create a parser"));
 		goto out;
 	}
 	XML_SetUserData(x.p, &x);
@@ -449,7 +457,8 @@ maat_xes_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, void *ct
 		void *buf = XML_GetBuffer(x.p, CHUNK);
 		ssize_t k;
 		if (buf == NULL) {
-			result = maat_err_set(err, MAAT_E_INTERNAL, "%s", _("expat: out of memory"));
+			result =
+			    maat_err_set(err, MAAT_E_INTERNAL, "%s", _("expat: out of memory"));
 			goto out;
 		}
 		k = input_read(in, buf, CHUNK, err, path);
@@ -462,10 +471,10 @@ maat_xes_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, void *ct
 			if (x.rc < 0) {
 				result = x.rc;
 			} else {
-				result = maat_err_set(
-				    err, MAAT_E_DATA, _("%s:%lld: XML error: %s"), path,
-				    (long long)XML_GetCurrentLineNumber(x.p),
-				    XML_ErrorString(XML_GetErrorCode(x.p)));
+				result =
+				    maat_err_set(err, MAAT_E_DATA, _("%s:%lld: XML error: %s"),
+						 path, (long long)XML_GetCurrentLineNumber(x.p),
+						 XML_ErrorString(XML_GetErrorCode(x.p)));
 			}
 			goto out;
 		}

@@ -33,7 +33,7 @@ const char maat_schema_cases[] =
     "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
     "  case_no INTEGER NOT NULL,"
     "  ts INTEGER NOT NULL,"
-    "  ms INTEGER NOT NULL," /* 0-999 */
+    "  ms INTEGER NOT NULL,"  /* 0-999 */
     "  seq INTEGER NOT NULL," /* the event's position in its file */
     "  activity INTEGER NOT NULL,"
     "  resource INTEGER," /* NULL: the event names no resource */
