@@ -156,7 +156,7 @@ struct cur {
 struct run {
 	const maat_handovers_opts *o;
 	maat_handovers *h;
-	maat_org *org;
+	const maat_org *org;
 	/* canonical index per case_names.id, -1 when unused */
 	int64_t *canon;
 	int64_t maxid;
@@ -561,6 +561,21 @@ int
 maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handovers **out,
 		       maat_err *err)
 {
+	maat_org *org = NULL;
+	int rc;
+
+	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
+		return rc;
+	}
+	rc = maat_handovers_compute_with_org(db, opts, org, out, err);
+	maat_org_free(org);
+	return rc;
+}
+
+int
+maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, const maat_org *org,
+				maat_handovers **out, maat_err *err)
+{
 	maat_handovers_opts defaults;
 	struct run r = {0};
 	sqlite3_stmt *st;
@@ -578,9 +593,7 @@ maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handov
 	r.h->approval_pattern = maat_xstrdup(
 	    opts->approval_pattern ? opts->approval_pattern : MAAT_APPROVAL_PATTERN_DEFAULT);
 	r.h->throughput_median = r.h->throughput_p90 = r.h->throughput_max = NAN;
-	if ((rc = maat_org_load(db, NULL, &r.org, err)) < 0) {
-		goto out;
-	}
+	r.org = org;
 	r.h->have_org = r.org != NULL;
 	if ((rc = load_names(db, &r, err)) < 0 || (rc = prepare(&r, err)) < 0) {
 		goto out;
@@ -648,7 +661,6 @@ out:
 		sqlite3_reset(r.cases_st);
 	}
 	maat_handovers_free(r.h);
-	maat_org_free(r.org);
 	free(r.canon);
 	names_fini(&r.resources);
 	names_fini(&r.activities);

@@ -13,6 +13,7 @@
 
 #include "maatlat/db.h"
 #include "maatlat/err.h"
+#include "maatlat/org.h"
 #include "maatlat/table.h"
 
 /* The default approval pattern (POSIX extended, matched case-insensitively on activities). */
@@ -154,6 +155,10 @@ typedef struct maat_handovers {
  * maat_handovers_free), or negative with err set (MAAT_E_USAGE for a bad approval pattern). */
 int maat_handovers_compute(maat_db *db, const maat_handovers_opts *o, maat_handovers **out,
 			   maat_err *err);
+
+/* The same against a given org chart (borrowed; NULL = none), e.g. one built in a test. */
+int maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *o, const maat_org *org,
+				    maat_handovers **out, maat_err *err);
 
 /* NULL-safe. */
 void maat_handovers_free(maat_handovers *h);
