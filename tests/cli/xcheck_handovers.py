@@ -3,7 +3,7 @@
 cross-checks in test_cases.sh. Shares no code with maatlat: XES through xml.etree, CSV through
 pandas, per-case loops in plain Python, percentiles with numpy's default (linear) method.
 
-usage: xcheck_handovers.py FILE [MAAT_JSON]
+usage: xcheck_handovers.py FILE [MAAT_JSON [MAX_HANDOVERS IDLE_DAYS]]
 Prints the figures as JSON; with MAAT_JSON (maatlat's output) compares and exits 1 on a
 difference, naming it."""
 import json
@@ -100,7 +100,10 @@ def figures(cases, max_handovers=2, idle_days=14):
 def main():
     path = sys.argv[1]
     cases = read_xes(path) if path.endswith(".xes") else read_csv(path)
-    f = figures(cases)
+    if len(sys.argv) >= 5:
+        f = figures(cases, int(sys.argv[3]), float(sys.argv[4]))
+    else:
+        f = figures(cases)
     if len(sys.argv) < 3:
         print(json.dumps(f, indent=1))
         return 0
