@@ -448,6 +448,15 @@ direction(const struct run *r, uint32_t from, uint32_t to)
 	return "sideways";
 }
 
+/* qsort, but never handed the NULL base of an empty array */
+static void
+sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1) {
+		qsort(base, n, size, cmp);
+	}
+}
+
 static int
 cmp_pair(const void *pa, const void *pb)
 {
@@ -529,8 +538,8 @@ finish(struct run *r)
 			uf->unknown += p->count;
 		}
 	}
-	qsort(h->pairs, h->npairs, sizeof(*h->pairs), cmp_pair);
-	qsort(h->units, h->nunits, sizeof(*h->units), cmp_group);
+	sort_n(h->pairs, h->npairs, sizeof(*h->pairs), cmp_pair);
+	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
 	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
 	for (size_t i = 0; i < r->activities.n; i++) {
 		if (r->act[i].events == 0) {
@@ -544,9 +553,9 @@ finish(struct run *r)
 		g->is_signoff = r->act[i].is_signoff;
 		g->signoffs = r->act[i].signoffs;
 	}
-	qsort(h->activities, h->nactivities, sizeof(*h->activities), cmp_group);
+	sort_n(h->activities, h->nactivities, sizeof(*h->activities), cmp_group);
 	/* throughput percentiles, numpy's default (linear) method */
-	qsort(r->thr, r->nthr, sizeof(*r->thr), cmp_i64);
+	sort_n(r->thr, r->nthr, sizeof(*r->thr), cmp_i64);
 	days = maat_xcalloc(r->nthr + 1, sizeof(*days));
 	for (size_t i = 0; i < r->nthr; i++) {
 		days[i] = (double)r->thr[i] / 86400000.0;
@@ -809,7 +818,7 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 		order[i] = &h->case_rows[i];
 	}
 	if (limit > 0 && limit < n) {
-		qsort(order, n, sizeof(*order), cmp_case_rows);
+		sort_n(order, n, sizeof(*order), cmp_case_rows);
 		n = limit;
 	}
 	for (size_t i = 0; i < n; i++) {
