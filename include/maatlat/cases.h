@@ -78,6 +78,9 @@ typedef struct maat_cases_sink maat_cases_sink;
 maat_cases_sink *maat_cases_sink_new(maat_import *imp, maat_err *err);
 /* A maat_case_event_fn: stores one event (ctx is the sink). */
 int maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err);
+/* Writes the events still batched; call it once after the last maat_cases_sink_add(). Events
+ * of a sink freed without it are lost. */
+int maat_cases_sink_finish(maat_cases_sink *s, maat_err *err);
 /* Events stored so far, and how many named no resource. */
 int64_t maat_cases_sink_events(const maat_cases_sink *s);
 int64_t maat_cases_sink_without_resource(const maat_cases_sink *s);

@@ -52,6 +52,7 @@ store(const struct ev *evs, size_t n)
 				     .resource = evs[i].r};
 		assert_int_equal(maat_cases_sink_add(&e, s, &err), 0);
 	}
+	assert_int_equal(maat_cases_sink_finish(s, &err), 0);
 	maat_cases_sink_free(s);
 	assert_int_equal(maat_db_commit(db, &err), 0);
 	return db;
