@@ -509,8 +509,10 @@ finish(struct run *r)
 			continue;
 		}
 		q = &h->pairs[h->npairs++];
-		q->from = maat_xstrdup(r->resources.v[p->from]);
-		q->to = maat_xstrdup(r->resources.v[p->to]);
+		q->from = r->resources.v[p->from];
+		q->to = r->resources.v[p->to];
+		q->from_id = p->from;
+		q->to_id = p->to;
 		q->count = p->count;
 		q->cases = p->cases;
 		q->direction = direction(r, p->from, p->to);
@@ -564,6 +566,11 @@ finish(struct run *r)
 	h->throughput_p90 = maat_percentile_linear(days, r->nthr, 0.9);
 	h->throughput_max = r->nthr > 0 ? days[r->nthr - 1] : NAN;
 	free(days);
+	/* the pairs point into the resource names: hand them over */
+	h->resources = r->resources.v;
+	h->nresources = r->resources.n;
+	r->resources.v = NULL;
+	r->resources.n = 0;
 }
 
 int
@@ -689,10 +696,10 @@ maat_handovers_free(maat_handovers *h)
 	if (h == NULL) {
 		return;
 	}
-	for (size_t i = 0; i < h->npairs; i++) {
-		free(h->pairs[i].from);
-		free(h->pairs[i].to);
+	for (size_t i = 0; i < h->nresources; i++) {
+		free(h->resources[i]);
 	}
+	free(h->resources);
 	for (size_t i = 0; i < h->nactivities; i++) {
 		free(h->activities[i].name);
 	}
@@ -917,8 +924,8 @@ maat_handovers_unit_table(const maat_handovers *h)
 	return t;
 }
 
-json_t *
-maat_handovers_json(const maat_handovers *h)
+static json_t *
+build_json(const maat_handovers *h, bool with_pairs)
 {
 	json_t *o = json_object(), *thr = json_object(), *esc = json_object(), *so = json_object();
 	json_t *pairs = json_array();
@@ -954,16 +961,6 @@ maat_handovers_json(const maat_handovers *h)
 	json_object_set_new(esc, "unknown", json_integer(h->unknown));
 	json_object_set_new(o, "escalations", esc);
 	json_object_set_new(o, "org_chart", json_boolean(h->have_org));
-	for (size_t i = 0; i < h->npairs; i++) {
-		json_t *p = json_object();
-		json_object_set_new(p, "from", json_string(h->pairs[i].from));
-		json_object_set_new(p, "to", json_string(h->pairs[i].to));
-		json_object_set_new(p, "count", json_integer(h->pairs[i].count));
-		json_object_set_new(p, "cases", json_integer(h->pairs[i].cases));
-		json_object_set_new(p, "direction", json_string(h->pairs[i].direction));
-		json_array_append_new(pairs, p);
-	}
-	json_object_set_new(o, "pairs", pairs);
 	json_object_set_new(so, "approval_pattern", json_string(h->approval_pattern));
 	json_object_set_new(so, "signoffs", json_integer(h->signoffs));
 	json_object_set_new(so, "cases", json_integer(h->signoff_cases));
@@ -976,5 +973,78 @@ maat_handovers_json(const maat_handovers *h)
 	t = maat_handovers_unit_table(h);
 	json_object_set_new(o, "units", maat_table_to_json(t));
 	maat_table_free(t);
+	/* last, so that the streaming writer can append it */
+	if (with_pairs) {
+		for (size_t i = 0; i < h->npairs; i++) {
+			json_t *p = json_object();
+			json_object_set_new(p, "from", json_string(h->pairs[i].from));
+			json_object_set_new(p, "to", json_string(h->pairs[i].to));
+			json_object_set_new(p, "count", json_integer(h->pairs[i].count));
+			json_object_set_new(p, "cases", json_integer(h->pairs[i].cases));
+			json_object_set_new(p, "direction", json_string(h->pairs[i].direction));
+			json_array_append_new(pairs, p);
+		}
+		json_object_set_new(o, "pairs", pairs);
+	} else {
+		json_decref(pairs);
+	}
 	return o;
+}
+
+json_t *
+maat_handovers_json(const maat_handovers *h)
+{
+	return build_json(h, true);
+}
+
+/* A JSON string literal of s; returns a new string, caller frees. */
+static char *
+json_quote(const char *s)
+{
+	json_t *v = json_string(s);
+	char *out = v != NULL ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+	json_decref(v);
+	return out != NULL ? out : maat_xstrdup("null");
+}
+
+int
+maat_handovers_json_write(const maat_handovers *h, FILE *out)
+{
+	json_t *o = build_json(h, false);
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	char **quoted = maat_xcalloc(h->nresources + 1, sizeof(*quoted));
+	char *end;
+
+	json_decref(o);
+	if (text == NULL || (end = strrchr(text, '\n')) == NULL) {
+		free(text);
+		free(quoted);
+		return -1;
+	}
+	/* the object without its closing "\n}", then the pairs as maat_json_print() lays them out
+	 */
+	fwrite(text, 1, (size_t)(end - text), out);
+	fputs(",\n  \"pairs\": [", out);
+	for (size_t i = 0; i < h->npairs; i++) {
+		const maat_handover_pair *p = &h->pairs[i];
+		if (quoted[p->from_id] == NULL) {
+			quoted[p->from_id] = json_quote(p->from);
+		}
+		if (quoted[p->to_id] == NULL) {
+			quoted[p->to_id] = json_quote(p->to);
+		}
+		fprintf(
+		    out,
+		    "%s\n    {\n      \"from\": %s,\n      \"to\": %s,\n      \"count\": %lld,\n"
+		    "      \"cases\": %lld,\n      \"direction\": \"%s\"\n    }",
+		    i > 0 ? "," : "", quoted[p->from_id], quoted[p->to_id], (long long)p->count,
+		    (long long)p->cases, p->direction);
+	}
+	fputs(h->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
+	for (size_t i = 0; i < h->nresources; i++) {
+		free(quoted[i]);
+	}
+	free(quoted);
+	free(text);
+	return ferror(out) ? -1 : 0;
 }

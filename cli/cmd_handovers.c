@@ -99,11 +99,9 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (json) {
-		json_t *root = maat_handovers_json(h);
-		if (maat_json_print(root, stdout) < 0) {
+		if (maat_handovers_json_write(h, stdout) < 0) {
 			status = MAAT_E_IO;
 		}
-		json_decref(root);
 		goto out;
 	}
 	if (h->cases == 0) {

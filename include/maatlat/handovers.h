@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -36,9 +37,11 @@ void maat_handovers_opts_init(maat_handovers_opts *o);
 
 /* A pair of resources with the successions between them (self-successions included). */
 typedef struct maat_handover_pair {
-	/* resource names; owned */
-	char *from;
-	char *to;
+	/* resource names; borrowed from maat_handovers.resources */
+	const char *from;
+	const char *to;
+	/* their indices in maat_handovers.resources */
+	size_t from_id, to_id;
 	/* successions from -> to summed over cases (PM4Py's handover-of-work value) */
 	int64_t count;
 	/* cases in which from -> to occurs at least once (bupaR "absolute-case") */
@@ -136,6 +139,9 @@ typedef struct maat_handovers {
 	int64_t signoff_cases;
 	int64_t signoff_cases_over_chain;
 	int64_t signoff_cases_under_chain;
+	/* the resource names (owned), distinct over all sources */
+	char **resources;
+	size_t nresources;
 	/* pairs sorted by count descending, then from, then to */
 	maat_handover_pair *pairs;
 	size_t npairs;
@@ -181,7 +187,13 @@ maat_table *maat_handovers_pair_table(const maat_handovers *h, size_t limit);
 maat_table *maat_handovers_activity_table(const maat_handovers *h);
 maat_table *maat_handovers_unit_table(const maat_handovers *h);
 
-/* The JSON object of CLI.md (`handovers --json`) plus the breakdowns. Caller decrefs. */
+/* The JSON object of CLI.md (`handovers --json`) plus the breakdowns, "pairs" last. Caller
+ * decrefs. */
 json_t *maat_handovers_json(const maat_handovers *h);
+
+/* Writes the same JSON byte for byte as maat_json_print(maat_handovers_json(h)), but streams
+ * the pairs instead of building a jansson object for each (a million pairs would take
+ * gigabytes). Returns 0, or -1 when writing failed. */
+int maat_handovers_json_write(const maat_handovers *h, FILE *out);
 
 #endif

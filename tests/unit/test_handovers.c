@@ -13,6 +13,7 @@
 
 #include "maatlat/cases.h"
 #include "maatlat/handovers.h"
+#include "maatlat/json.h"
 #include "maatlat/org.h"
 #include "maatlat/util.h"
 
@@ -380,6 +381,57 @@ test_handovers_tables(void **state)
 	maat_db_close(db);
 }
 
+/* Renders with f into a string; caller frees. */
+static char *
+render(int (*f)(const maat_handovers *, FILE *), const maat_handovers *h)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	assert_non_null(out);
+	assert_int_equal(f(h, out), 0);
+	fclose(out);
+	return buf;
+}
+
+static int
+print_tree(const maat_handovers *h, FILE *out)
+{
+	json_t *j = maat_handovers_json(h);
+	int rc = maat_json_print(j, out);
+	json_decref(j);
+	return rc;
+}
+
+static void
+test_handovers_json_stream_equals_tree(void **state)
+{
+	/* the streaming writer must give the same bytes as the jansson tree, also for names that
+	 * need escaping and for an empty pair list */
+	const struct ev evs[] = {{"c", "x", 0, "Zo\"ë \\ A"},
+				 {"c", "x", 1, "B"},
+				 {"c", "x", 2, "B"},
+				 {"d", "x", 0, "B"}};
+	maat_db *db = store(evs, 4);
+	maat_handovers *h = compute(db, NULL, NULL);
+	char *a = render(maat_handovers_json_write, h), *b = render(print_tree, h);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"from\": \"Zo\\\"ë \\\\ A\""));
+	free(a);
+	free(b);
+	maat_handovers_free(h);
+	maat_db_close(db);
+	db = store(NULL, 0);
+	h = compute(db, NULL, NULL);
+	a = render(maat_handovers_json_write, h);
+	b = render(print_tree, h);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	maat_handovers_free(h);
+	maat_db_close(db);
+}
+
 int
 main(void)
 {
@@ -395,6 +447,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_signoffs),
 	    cmocka_unit_test(test_handovers_bad_pattern),
 	    cmocka_unit_test(test_handovers_tables),
+	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
