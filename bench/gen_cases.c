@@ -12,7 +12,8 @@
  * days (default 182: half a year) from --start (default 2025-01-01). A case is picked up by a
  * random caseworker; after each event the work passes on with probability P (default 0.5);
  * a handover goes back to the previous owner with probability Q (default 0.15: ping-pong), up
- * to the owner's manager with probability X (default 0.1), else to a random colleague. Gaps
+ * to the owner's manager with probability X (default 0.1), else to a colleague of the same unit
+ * (4 in 5) or anyone (1 in 5). Gaps
  * between events are mostly hours, one in 20 is 1-30 days (idle dossiers). Sign-off
  * activities ("Paraaf teamleider", "Akkoord afdelingshoofd") are done by managers. */
 #include <getopt.h>
@@ -261,6 +262,15 @@ main(int argc, char **argv)
 					next = prev;
 				} else if (u < p_pp + p_up && people[owner].manager >= 0) {
 					next = people[owner].manager;
+				} else if (unit_rand() < 0.8 && people[owner].unit >= 0) {
+					/* a colleague in the same unit: staff of unit u are
+					 * nunits + 1 + u + k * nunits */
+					int64_t un = people[owner].unit;
+					int64_t per =
+					    (nres - nunits - 1 - un + nunits - 1) / nunits;
+					next =
+					    nunits + 1 + u +
+					    (int64_t)below((uint64_t)(per > 0 ? per : 1)) * nunits;
 				} else {
 					next = 1 + (int64_t)below((uint64_t)(nres - 1));
 				}
