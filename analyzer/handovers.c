@@ -457,18 +457,66 @@ sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)
 	}
 }
 
+/* Pairs are sorted by integers: count, then the names' ranks in strcmp order. */
+struct sort_pair {
+	int64_t count;
+	uint32_t rank_from, rank_to;
+	/* index in the result's pairs */
+	size_t i;
+};
+
 static int
-cmp_pair(const void *pa, const void *pb)
+cmp_sort_pair(const void *pa, const void *pb)
 {
-	const maat_handover_pair *a = pa, *b = pb;
-	int c;
+	const struct sort_pair *a = pa, *b = pb;
 	if (a->count != b->count) {
 		return a->count > b->count ? -1 : 1;
 	}
-	if ((c = strcmp(a->from, b->from)) != 0) {
-		return c;
+	if (a->rank_from != b->rank_from) {
+		return a->rank_from < b->rank_from ? -1 : 1;
 	}
-	return strcmp(a->to, b->to);
+	return a->rank_to < b->rank_to ? -1 : a->rank_to > b->rank_to;
+}
+
+static const char *const *rank_names;
+
+static int
+cmp_name_index(const void *pa, const void *pb)
+{
+	return strcmp(rank_names[*(const size_t *)pa], rank_names[*(const size_t *)pb]);
+}
+
+/* Sorts the result's pairs by count descending, then from, then to (strcmp order). */
+static void
+sort_pairs(maat_handovers *h, char *const *names, size_t nnames)
+{
+	size_t *byname = maat_xcalloc(nnames + 1, sizeof(*byname));
+	uint32_t *rank = maat_xcalloc(nnames + 1, sizeof(*rank));
+	struct sort_pair *sp = maat_xcalloc(h->npairs + 1, sizeof(*sp));
+	maat_handover_pair *sorted = maat_xcalloc(h->npairs + 1, sizeof(*sorted));
+
+	for (size_t i = 0; i < nnames; i++) {
+		byname[i] = i;
+	}
+	rank_names = (const char *const *)names;
+	sort_n(byname, nnames, sizeof(*byname), cmp_name_index);
+	rank_names = NULL;
+	for (size_t i = 0; i < nnames; i++) {
+		rank[byname[i]] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < h->npairs; i++) {
+		sp[i] = (struct sort_pair){h->pairs[i].count, rank[h->pairs[i].from_id],
+					   rank[h->pairs[i].to_id], i};
+	}
+	sort_n(sp, h->npairs, sizeof(*sp), cmp_sort_pair);
+	for (size_t i = 0; i < h->npairs; i++) {
+		sorted[i] = h->pairs[sp[i].i];
+	}
+	free(h->pairs);
+	h->pairs = sorted;
+	free(sp);
+	free(rank);
+	free(byname);
 }
 
 static int
@@ -540,7 +588,7 @@ finish(struct run *r)
 			uf->unknown += p->count;
 		}
 	}
-	sort_n(h->pairs, h->npairs, sizeof(*h->pairs), cmp_pair);
+	sort_pairs(h, r->resources.v, r->resources.n);
 	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
 	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
 	for (size_t i = 0; i < r->activities.n; i++) {
@@ -626,8 +674,11 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 		}
 	}
 	/* The primary key order: no sort, no temporary index. */
+	/* Few columns, computed in SQL: every sqlite3_column_*() call takes a mutex. Name ids
+	 * start at 1, so 0 stands for "no resource". */
 	st = maat_db_stmt(db,
-			  "SELECT source_id, case_no, ts, ms, activity, resource FROM case_events "
+			  "SELECT source_id, case_no, ts * 1000 + ms, activity, "
+			  "coalesce(resource, 0) FROM case_events "
 			  "ORDER BY source_id, case_no, ts, ms, seq",
 			  err);
 	if (st == NULL) {
@@ -637,19 +688,18 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t src = sqlite3_column_int64(st, 0);
 		int64_t cno = sqlite3_column_int64(st, 1);
-		int64_t t = sqlite3_column_int64(st, 2) * 1000 + sqlite3_column_int64(st, 3);
-		int64_t aid = sqlite3_column_int64(st, 4);
-		int64_t rid =
-		    sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
+		int64_t t = sqlite3_column_int64(st, 2);
+		int64_t aid = sqlite3_column_int64(st, 3);
+		int64_t rid = sqlite3_column_int64(st, 4);
 		int64_t act, res;
-		if (aid < 0 || aid > r.maxid || r.canon[aid] < 0 ||
-		    (rid >= 0 && (rid > r.maxid || r.canon[rid] < 0))) {
+		if (aid < 1 || aid > r.maxid || r.canon[aid] < 0 || rid < 0 ||
+		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0))) {
 			rc = maat_err_set(err, MAAT_E_DATA, "%s",
 					  _("the store's case events refer to unknown names"));
 			goto out;
 		}
 		act = r.canon[aid];
-		res = rid >= 0 ? r.canon[rid] : -1;
+		res = rid > 0 ? r.canon[rid] : -1;
 		if (src != cur_src || cno != cur_case) {
 			if (cur_src >= 0 && (rc = end_case(&r, db, err)) < 0) {
 				goto out;
