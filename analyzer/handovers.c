@@ -87,6 +87,17 @@ struct pairs {
 	size_t cap, n;
 };
 
+/* A full 64-bit mix of the pair (splitmix64's finaliser): linear probing needs well-spread
+ * low bits, and the pairs of one resource would otherwise cluster. */
+static size_t
+pair_hash(uint32_t from, uint32_t to)
+{
+	uint64_t z = ((uint64_t)from << 32) | to;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return (size_t)(z ^ (z >> 31));
+}
+
 static struct pair *
 pair_get(struct pairs *p, uint32_t from, uint32_t to)
 {
@@ -101,8 +112,7 @@ pair_get(struct pairs *p, uint32_t from, uint32_t to)
 		}
 		for (size_t i = 0; i < oldcap; i++) {
 			if (old[i].from != UINT32_MAX) {
-				j = ((uint64_t)old[i].from * 2654435761u ^ old[i].to) &
-				    (p->cap - 1);
+				j = pair_hash(old[i].from, old[i].to) & (p->cap - 1);
 				while (p->v[j].from != UINT32_MAX) {
 					j = (j + 1) & (p->cap - 1);
 				}
@@ -111,7 +121,7 @@ pair_get(struct pairs *p, uint32_t from, uint32_t to)
 		}
 		free(old);
 	}
-	j = ((uint64_t)from * 2654435761u ^ to) & (p->cap - 1);
+	j = pair_hash(from, to) & (p->cap - 1);
 	while (p->v[j].from != UINT32_MAX) {
 		if (p->v[j].from == from && p->v[j].to == to) {
 			return &p->v[j];

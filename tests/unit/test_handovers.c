@@ -381,6 +381,37 @@ test_handovers_tables(void **state)
 	maat_db_close(db);
 }
 
+static void
+test_handovers_many_pairs(void **state)
+{
+	/* two cases walk the same chain r0 -> r1 -> ... -> r399: 399 distinct pairs (more than
+	 * the pair table's first size, so it grows), each with count 2 in 2 cases; 798
+	 * handovers */
+	static char names[400][8];
+	struct ev *evs = maat_xcalloc(800, sizeof(*evs));
+	for (int i = 0; i < 400; i++) {
+		snprintf(names[i], sizeof(names[i]), "r%d", i);
+		evs[i] = (struct ev){"a", "x", i, names[i]};
+		evs[400 + i] = (struct ev){"b", "x", i, names[i]};
+	}
+	maat_db *db = store(evs, 800);
+	maat_handovers *h = compute(db, NULL, NULL);
+	assert_int_equal(h->npairs, 399);
+	assert_int_equal(h->handovers, 798);
+	for (size_t i = 0; i < h->npairs; i++) {
+		assert_int_equal(h->pairs[i].count, 2);
+		assert_int_equal(h->pairs[i].cases, 2);
+	}
+	/* equal counts: sorted by from (strcmp: "r0" < "r1" < "r10" < "r100") */
+	assert_string_equal(h->pairs[0].from, "r0");
+	assert_string_equal(h->pairs[1].from, "r1");
+	assert_string_equal(h->pairs[2].from, "r10");
+	assert_string_equal(h->pairs[3].from, "r100");
+	maat_handovers_free(h);
+	maat_db_close(db);
+	free(evs);
+}
+
 /* Renders with f into a string; caller frees. */
 static char *
 render(int (*f)(const maat_handovers *, FILE *), const maat_handovers *h)
@@ -448,6 +479,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_bad_pattern),
 	    cmocka_unit_test(test_handovers_tables),
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
+	    cmocka_unit_test(test_handovers_many_pairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
