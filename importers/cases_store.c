@@ -147,6 +147,7 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 	maat_db *db = s->imp->db;
 	size_t j = hash(name, kind) & (s->cap - 1);
 	sqlite3_stmt *st;
+	int rc;
 
 	while (s->names[j].name != NULL) {
 		if (s->names[j].kind == kind && strcmp(s->names[j].name, name) == 0) {
@@ -155,22 +156,39 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 		}
 		j = (j + 1) & (s->cap - 1);
 	}
-	st = maat_db_stmt(db,
-			  "INSERT INTO case_names(source_id, kind, name) VALUES (?1, ?2, ?3) "
-			  "ON CONFLICT (source_id, kind, name) DO UPDATE SET name = excluded.name "
-			  "RETURNING id",
-			  err);
+	/* not cached (new, or past MAX_CACHED): the store's index knows */
+	st = maat_db_stmt(
+	    db,
+	    "SELECT id FROM case_names WHERE source_id = ?1 AND kind = ?2 AND name = ?3 "
+	    "LIMIT 1",
+	    err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
 	sqlite3_bind_int64(st, 1, s->imp->source_id);
 	sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		return maat_db_fail(db, err, _("storing a name"));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	} else if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading a name"));
+	} else {
+		sqlite3_reset(st);
+		st = maat_db_stmt(
+		    db, "INSERT INTO case_names(source_id, kind, name) VALUES (?1, ?2, ?3)", err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_int64(st, 1, s->imp->source_id);
+		sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a name"));
+		}
+		*id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
 	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	if (s->used < MAX_CACHED) {
 		if ((s->used + 1) * 2 > s->cap) {
 			grow(s);

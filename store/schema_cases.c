@@ -12,9 +12,11 @@ const char maat_schema_cases[] =
     "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
     "  kind TEXT NOT NULL CHECK (kind IN ('resource', 'activity', 'lifecycle', 'role',"
     "    'group', 'case_type')),"
-    "  name TEXT NOT NULL,"
-    "  UNIQUE (source_id, kind, name)"
+    "  name TEXT NOT NULL"
     ") STRICT;"
+    /* not UNIQUE: `maatlat forget` may turn two spellings of one person into the same token
+     * (the importer keeps names distinct; the analysis merges equal names) */
+    "CREATE INDEX case_names_lookup ON case_names(source_id, kind, name);"
     /* One row per case (trace) of a source; case_no numbers the cases of a source in order of
      * first appearance, so events of a file grouped by case arrive in key order. */
     "CREATE TABLE cases ("

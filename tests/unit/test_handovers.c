@@ -15,6 +15,7 @@
 #include "maatlat/handovers.h"
 #include "maatlat/json.h"
 #include "maatlat/org.h"
+#include "maatlat/person.h"
 #include "maatlat/util.h"
 
 #define DAY 86400
@@ -412,6 +413,30 @@ test_handovers_many_pairs(void **state)
 	free(evs);
 }
 
+static void
+test_handovers_after_forget(void **state)
+{
+	/* "piet" and "Piet" are two resource names of one source; forgetting piet turns both
+	 * into the same token (case-insensitive match), which the store must accept. Before:
+	 * piet -> Piet -> kees, 2 handovers. After: token -> token (self) -> kees: 1 handover. */
+	const struct ev evs[] = {
+	    {"c", "x", 0, "piet"}, {"c", "x", 1, "Piet"}, {"c", "x", 2, "kees"}};
+	maat_db *db = store(evs, 3);
+	maat_err err = {0};
+	maat_handovers *h = compute(db, NULL, NULL);
+	assert_int_equal(h->handovers, 2);
+	maat_handovers_free(h);
+	assert_int_equal(maat_person_forget(db, "piet", NULL, &err), 0);
+	h = compute(db, NULL, NULL);
+	assert_int_equal(h->handovers, 1);
+	assert_int_equal(h->self_successions, 1);
+	for (size_t i = 0; i < h->nresources; i++) {
+		assert_int_not_equal(maat_strcasecmp0(h->resources[i], "piet"), 0);
+	}
+	maat_handovers_free(h);
+	maat_db_close(db);
+}
+
 /* Renders with f into a string; caller frees. */
 static char *
 render(int (*f)(const maat_handovers *, FILE *), const maat_handovers *h)
@@ -480,6 +505,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_tables),
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	    cmocka_unit_test(test_handovers_many_pairs),
+	    cmocka_unit_test(test_handovers_after_forget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
