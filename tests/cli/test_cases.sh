@@ -13,8 +13,8 @@ DB="$T/s.db"
 jget() {
 	$PY -c 'import json,sys
 v=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): v=v[k]
-print(json.dumps(v))' "$T/.out" "$1"
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v, list) else v[k]
+print(json.dumps(v, ensure_ascii=False))' "$T/.out" "$1"
 }
 
 run --db "$DB" import cases "$C/running-example.xes"
@@ -116,6 +116,16 @@ expect_eq "$(jget signoffs.signoffs)" 1 "--approval-pattern verzend: one sign-of
 run --db "$SDB" handovers --approval-pattern '(unclosed'
 expect_status 64 "a bad --approval-pattern is a usage error"
 expect_err_has "maatlat: --approval-pattern: " "and says which option"
+
+# --encoding: a Windows-1252 export (e-acute as byte 0xE9) is refused without it, read with it
+printf 'zaaknummer;activiteit;tijdstip;medewerker\nZ1;Intake;01-02-2024 09:00;Ren\351e\nZ1;Besluit;01-02-2024 10:00;piet\n' >"$T/w.csv"
+run --db "$T/w.db" import cases "$T/w.csv"
+expect_status 65 "a Windows-1252 CSV without --encoding is refused"
+expect_err_has "$T/w.csv:2: " "with the line of the first non-UTF-8 byte"
+run --db "$T/w.db" import cases --encoding windows-1252 "$T/w.csv"
+expect_status 0 "--encoding windows-1252 reads it"
+run --db "$T/w.db" handovers --json
+expect_eq "$(jget pairs.0.from)" '"Renée"' "the name arrives as UTF-8"
 
 # broken files: message prefix, exit code, store unchanged
 before=$("$MAATLAT" --db "$DB" sources --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["sources"]))')
