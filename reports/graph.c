@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <gvc.h>
+#include <types.h>
 
 #include "maatlat/graph.h"
 #include "maatlat/i18n.h"
@@ -527,6 +528,25 @@ maat_graph_dot(Agraph_t *g)
 	return text;
 }
 
+/* Cairo cannot draw bitmaps wider or taller than 32,767 pixels; Graphviz then scales down and
+ * prints a warning itself. Lower the resolution instead, and lay out again. */
+static int
+fit_bitmap(Agraph_t *g)
+{
+	const double max_px = 30000, dpi = 96;
+	boxf bb = GD_bb(g);
+	double longest = fmax(bb.UR.x - bb.LL.x, bb.UR.y - bb.LL.y) * dpi / 72.0;
+	char value[32];
+	if (longest <= max_px) {
+		return 0;
+	}
+	snprintf(value, sizeof(value), "%.2f",
+		 fmax(1.0, floor(dpi * max_px / longest * 100) / 100));
+	gvFreeLayout(gvc, g);
+	agsafeset(g, "dpi", value, "");
+	return gvLayout(gvc, g, "dot");
+}
+
 int
 maat_graph_render(Agraph_t *g, const char *file, maat_err *err)
 {
@@ -560,7 +580,11 @@ maat_graph_render(Agraph_t *g, const char *file, maat_err *err)
 		if (gvc == NULL) {
 			gvc = gvContext();
 		}
-		if (gvLayout(gvc, g, "dot") != 0) {
+		int laid = gvLayout(gvc, g, "dot");
+		if (laid == 0 && strcmp(fmt, "png") == 0) {
+			laid = fit_bitmap(g);
+		}
+		if (laid != 0) {
 			rc = maat_err_set(err, MAAT_E_INTERNAL, _("laying out the graph: %s"),
 					  gv_message);
 		} else {
