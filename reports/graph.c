@@ -133,7 +133,8 @@ person_box(Agraph_t *g, Agraph_t *cluster, size_t i, const maat_tree_node *node)
 	if (node->title != NULL && *node->title) {
 		append_field(&label, node->title);
 	}
-	if (node->unit != NULL && *node->unit) {
+	/* inside a unit's cluster the cluster's label names the unit */
+	if (cluster == NULL && node->unit != NULL && *node->unit) {
 		append_field(&label, node->unit);
 	}
 	if (node->span > 0) {
