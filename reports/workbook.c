@@ -317,12 +317,14 @@ write_chart(maat_xlsx *x, lxw_worksheet *ws, const char *sheet, const maat_table
 	if (c->title != NULL) {
 		chart_title_set_name(chart, c->title);
 	}
-	chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->cat_col));
+	/* each axis name is set once: libxlsxwriter 1.1.4 leaks a name set twice */
 	if (c->kind == MAAT_CHART_BAR) {
-		/* layer 1 on top: the pyramid stands on its widest layer */
+		/* bar charts swap the axes; layer 1 on top */
 		chart_axis_set_reverse(chart->y_axis);
 		chart_axis_set_name(chart->y_axis, maat_table_col_header(t, c->cat_col));
 		chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->val_col));
+	} else {
+		chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->cat_col));
 	}
 	opt.x_scale = 1.5;
 	opt.y_scale = 1.5;
