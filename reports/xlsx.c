@@ -482,6 +482,10 @@ maat_xlsx_add_sheet(maat_xlsx *x, const char *want, const char **final, maat_err
 		free(name);
 		return NULL;
 	}
+	/* printed or converted to PDF, a sheet is as wide as the page */
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9);
+	worksheet_fit_to_pages(ws, 1, 0);
 	x->names = maat_xreallocarray(x->names, x->nnames + 1, sizeof(*x->names));
 	x->names[x->nnames++] = name;
 	if (final != NULL) {
