@@ -54,28 +54,24 @@ write_xlsx(maat_cli *cli, maat_db *db, const struct report_args *a)
 }
 
 static int
-write_org_graph(maat_cli *cli, maat_db *db, const struct report_args *a)
+write_graph(maat_cli *cli, maat_db *db, const struct report_args *a, bool org)
 {
-	if (!maat_db_has_kind(db, "org")) {
-		cli_error(cli, "%s",
-			  _("no org chart imported: run 'maatlat import org FILE' first"));
-		return MAAT_E_NOINPUT;
+	maat_report_graph_options o = {.by_unit = a->by_unit,
+				       .root = a->root,
+				       .by_resource = a->by_resource,
+				       .top = (size_t)a->top};
+	maat_err err = {0};
+	char *summary = NULL;
+	int rc = org ? maat_report_org_graph(db, &o, a->graph, &summary, &err)
+		     : maat_report_handover_graph(db, &o, a->handover_graph, &summary, &err);
+	if (rc < 0) {
+		return cli_fail(cli, &err);
 	}
-	/* HOOK(org): maat_org_load() + maat_layers_compute() -> maat_tree_node[] ->
-	 * maat_graph_org() -> maat_graph_render(), once org.c and layers.c are on main. */
-	return cli_not_yet(cli, "report --graph");
-}
-
-static int
-write_handover_graph(maat_cli *cli, maat_db *db, const struct report_args *a)
-{
-	if (!maat_db_has_kind(db, "cases")) {
-		cli_error(cli, "%s",
-			  _("no case log imported: run 'maatlat import cases FILE' first"));
-		return MAAT_E_NOINPUT;
+	if (summary != NULL) {
+		cli_info(cli, "%s", summary);
 	}
-	/* HOOK(cases): maat_handovers pairs -> maat_graph_edge[] -> maat_graph_handovers() */
-	return cli_not_yet(cli, "report --handover-graph");
+	free(summary);
+	return 0;
 }
 
 int
@@ -209,10 +205,10 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	if (a.xlsx != NULL && (status = write_xlsx(cli, db, &a)) != 0) {
 		goto out;
 	}
-	if (a.graph != NULL && (status = write_org_graph(cli, db, &a)) != 0) {
+	if (a.graph != NULL && (status = write_graph(cli, db, &a, true)) != 0) {
 		goto out;
 	}
-	if (a.handover_graph != NULL && (status = write_handover_graph(cli, db, &a)) != 0) {
+	if (a.handover_graph != NULL && (status = write_graph(cli, db, &a, false)) != 0) {
 		goto out;
 	}
 out:

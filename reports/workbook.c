@@ -220,10 +220,12 @@ write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err
 	r++;
 	if (wb->nheadlines > 0) {
 		maat_xlsx_write_text(ws, r, 0, _("Figure"), bold);
-		maat_xlsx_write_text(ws, r, 1, _("Value"), bold);
-		maat_xlsx_write_text(ws, r, 2, _("Target or cap"), bold);
-		maat_xlsx_write_text(ws, r, 3, _("Rule"), bold);
-		maat_xlsx_write_text(ws, r, 4, _("Against limit"), bold);
+		lxw_format *num = maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_NUM);
+		maat_xlsx_write_text(ws, r, 1, _("Value"), num);
+		maat_xlsx_write_text(ws, r, 2, _("Target or cap"), num);
+		maat_xlsx_write_text(ws, r, 3, _("Rule"),
+				     maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_TEXT));
+		maat_xlsx_write_text(ws, r, 4, _("Against limit"), num);
 		r++;
 	}
 	for (size_t i = 0; i < wb->nheadlines; i++, r++) {
@@ -580,49 +582,545 @@ maat_report_suppress(const maat_table *t, size_t count_col, size_t note_col, int
 	return out;
 }
 
-/* HOOKS: each pipeline adds its sheets, charts and headlines here once its header is on main.
- * Until then the hook says on Summary what is missing, so the workbook never hides it. */
+size_t
+maat_report_col(const maat_table *t, const char *key)
+{
+	for (size_t c = 0; c < maat_table_ncols(t); c++) {
+		if (strcmp(maat_table_col_key(t, c), key) == 0) {
+			return c;
+		}
+	}
+	return (size_t)-1;
+}
+
+struct week {
+	/* borrowed from the person-weeks table */
+	const char *week;
+	size_t people, over;
+	double hours, cap;
+};
+
+static int
+cmp_week(const void *a, const void *b)
+{
+	return strcmp(((const struct week *)a)->week, ((const struct week *)b)->week);
+}
+
+maat_table *
+maat_report_weekly_table(const maat_table *pw)
+{
+	size_t cw = maat_report_col(pw, "week"), ch = maat_report_col(pw, "hours");
+	size_t cc = maat_report_col(pw, "cap"), nr = maat_table_nrows(pw), nw = 0;
+	struct week *w = maat_xcalloc(nr ? nr : 1, sizeof(*w));
+	maat_table *t = maat_table_new(_("Meeting hours per week against the cap"));
+
+	maat_table_add_column(t, "week", _("week"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "people", _("people"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "mean_hours", _("mean hours"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "cap", _("cap"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "over_cap", _("person-weeks over cap"), MAAT_COL_INT, 0);
+	if (cw == (size_t)-1 || ch == (size_t)-1 || cc == (size_t)-1) {
+		free(w);
+		return t;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		const maat_cell *wk = maat_table_cell(pw, r, cw);
+		if (!wk->null && wk->s != NULL) {
+			w[nw++] = (struct week){wk->s, 0, 0, 0, 0};
+		}
+	}
+	qsort(w, nw, sizeof(*w), cmp_week);
+	/* one pass over the rows, finding each row's week by binary search */
+	for (size_t r = 0; r < nr; r++) {
+		const maat_cell *wk = maat_table_cell(pw, r, cw);
+		const maat_cell *h = maat_table_cell(pw, r, ch), *c = maat_table_cell(pw, r, cc);
+		struct week key = {wk->s, 0, 0, 0, 0}, *hit;
+		if (wk->null || wk->s == NULL) {
+			continue;
+		}
+		hit = bsearch(&key, w, nw, sizeof(*w), cmp_week);
+		/* equal weeks are adjacent: count on the first of the run */
+		while (hit > w && strcmp(hit[-1].week, hit->week) == 0) {
+			hit--;
+		}
+		hit->people++;
+		hit->hours += h->null ? 0 : h->d;
+		hit->cap += c->null ? 0 : c->d;
+		hit->over += !h->null && !c->null && h->d > c->d;
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (i > 0 && strcmp(w[i].week, w[i - 1].week) == 0) {
+			continue;
+		}
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, w[i].week);
+		maat_table_set_int(t, 1, (int64_t)w[i].people);
+		maat_table_set_real(t, 2, w[i].hours / (double)w[i].people);
+		maat_table_set_real(t, 3, w[i].cap / (double)w[i].people);
+		maat_table_set_int(t, 4, (int64_t)w[i].over);
+	}
+	free(w);
+	return t;
+}
+
+maat_table *
+maat_report_handover_histogram(const maat_table *cases, int max_bins)
+{
+	size_t col = maat_report_col(cases, "handovers");
+	size_t *bins = maat_xcalloc((size_t)max_bins + 1, sizeof(*bins));
+	maat_table *t = maat_table_new(_("Cases by number of handovers"));
+	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "cases", _("cases"), MAAT_COL_INT, 0);
+	for (size_t r = 0; col != (size_t)-1 && r < maat_table_nrows(cases); r++) {
+		const maat_cell *c = maat_table_cell(cases, r, col);
+		if (!c->null && c->i >= 0) {
+			bins[c->i < max_bins ? c->i : max_bins]++;
+		}
+	}
+	for (int b = 0; b <= max_bins; b++) {
+		char label[32];
+		snprintf(label, sizeof(label), b < max_bins ? "%d" : "%d+", b);
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, label);
+		maat_table_set_int(t, 1, (int64_t)bins[b]);
+	}
+	free(bins);
+	return t;
+}
+
+/* Adds t as a sheet with the people-count column suppressed below min_group (unused until
+ * signoff.h is in the tree). */
+static __attribute__((unused)) size_t
+add_suppressed(maat_workbook *wb, const char *name, maat_table *t, const char *count_key,
+	       int min_group)
+{
+	size_t col = maat_report_col(t, count_key);
+	if (col != (size_t)-1) {
+		maat_table *s = maat_report_suppress(t, col, (size_t)-1, min_group, NULL);
+		maat_table_free(t);
+		t = s;
+	}
+	return maat_workbook_add_sheet(wb, name, t);
+}
+
+/* PIPELINE WIRING. Each part compiles in once its module is in the tree: reports/meson.build
+ * defines MAAT_HAVE_LAYERS, MAAT_HAVE_SIGNOFF, MAAT_HAVE_MEETINGS and MAAT_HAVE_HANDOVERS when
+ * layers.h, signoff.h, meetings.h and handovers.h exist (a changed define makes ninja rebuild
+ * this file after a merge). Without one, its sheets are a note on Summary. */
+#include "maatlat/graph.h"
+#include "maatlat/org.h"
+#ifdef MAAT_HAVE_LAYERS
+#define HAVE_LAYERS 1
+#include "maatlat/layers.h"
+#endif
+#if defined(MAAT_HAVE_SIGNOFF) && defined(HAVE_LAYERS)
+#define HAVE_SIGNOFF 1
+#include "maatlat/signoff.h"
+#endif
+#ifdef MAAT_HAVE_MEETINGS
+#define HAVE_MEETINGS 1
+#include "maatlat/meetings.h"
+#endif
+#ifdef MAAT_HAVE_HANDOVERS
+#define HAVE_HANDOVERS 1
+#include "maatlat/handovers.h"
+#endif
+
 static int
 add_org(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
 {
+#ifdef HAVE_LAYERS
+	maat_org *org = NULL;
+	maat_layers *l;
+	const maat_layers_figures *f;
+	char value[64];
+	size_t s;
+	int rc;
+#endif
 	if (!maat_db_has_kind(db, "org")) {
 		maat_workbook_add_note(
 		    wb, _("No org chart imported: no Layers, Managers, Delayering or Sign-off "
 			  "chains sheets."));
 		return 0;
 	}
-	/* HOOK(org): layers.h (Layers, Managers, Delayering, pyramid and span charts) */
+#ifdef HAVE_LAYERS
+	if ((rc = maat_org_load(db, NULL, &org, err)) != 0) {
+		return rc < 0 ? rc : 0;
+	}
+	l = maat_layers_compute(org, MAAT_LAYERS_MIN_SPAN_DEFAULT);
+	f = maat_layers_figures_get(l);
+	maat_workbook_add_headline(wb, _("People"), (double)f->people, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Management layers"), f->layers, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Managers"), (double)f->managers, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Mean span of control"), f->span_mean, MAAT_COL_REAL,
+				   MAAT_LIMIT_TARGET, f->min_span);
+	maat_workbook_add_headline(wb, _("Managers of one"), (double)f->managers_span_1,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Thin managers"), (double)f->thin_managers, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Pass-through managers"), (double)f->pass_through_managers,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Manager share"), f->manager_share, MAAT_COL_SHARE,
+				   MAAT_LIMIT_NONE, 0);
+	snprintf(value, sizeof(value), "%d", f->min_span);
+	maat_workbook_add_setting(wb, _("Minimum span (thin managers, delayering)"), value);
+	if (org->as_of != NULL && *org->as_of) {
+		maat_workbook_add_setting(wb, _("Org chart as of"), org->as_of);
+	}
+	maat_workbook_add_sheet(wb, _("Layers"), maat_layers_people_table(l));
+	maat_workbook_add_sheet(wb, _("Managers"), maat_layers_managers_table(l));
+	s = maat_workbook_add_sheet(wb, _("Layer pyramid"), maat_layers_pyramid_table(l));
+	maat_workbook_add_chart(wb, s, MAAT_CHART_BAR, _("Headcount per layer"), 0, 1,
+				MAAT_CHART_NO_SERIES);
+	s = maat_workbook_add_sheet(wb, _("Span distribution"), maat_layers_span_bands_table(l));
+	maat_workbook_add_chart(wb, s, MAAT_CHART_COLUMN, _("Managers per span"), 0, 1,
+				MAAT_CHART_NO_SERIES);
+	maat_workbook_add_sheet(wb, _("Delayering"), maat_layers_delayering_table(l));
+	maat_workbook_add_sheet(wb, _("Removed roles"), maat_layers_removed_table(l));
+	maat_workbook_add_sheet(wb, _("Org anomalies"), maat_org_anomalies_table(org));
+#ifdef HAVE_SIGNOFF
+	{
+		maat_mandate *m = NULL;
+		size_t nm = 0;
+		maat_signoff *so;
+		if ((rc = maat_mandates_load(db, &m, &nm, err)) < 0) {
+			maat_layers_free(l);
+			maat_org_free(org);
+			return rc;
+		}
+		so = maat_signoff_compute(org, m, nm, NULL, MAAT_SIGNOFF_CAP_DEFAULT);
+		maat_workbook_add_sheet(wb, _("Sign-off chains"), maat_signoff_types_table(so));
+		add_suppressed(wb, _("Sign-off per unit"), maat_signoff_units_table(so), "people",
+			       opt->min_group);
+		maat_signoff_free(so);
+		maat_mandates_free(m, nm);
+	}
+#endif
+	maat_layers_free(l);
+	maat_org_free(org);
+#else
+	/* HOOK(org): layers.h not in this build */
 	maat_workbook_add_note(wb, _("An org chart was imported, but this build does not "
 				     "analyse it in the workbook yet."));
+#endif
 	return 0;
 }
 
 static int
 add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
 {
+#ifdef HAVE_MEETINGS
+	maat_meetings_opts mo;
+	maat_meetings *m;
+	const maat_meetings_summary *ms;
+	maat_table *pw, *weekly;
+	char value[64];
+	size_t s;
+	double hours = 0;
+#endif
 	if (!maat_db_has_kind(db, "calendar")) {
 		maat_workbook_add_note(
 		    wb, _("No calendars imported: no Meetings or Meeting series sheets."));
 		return 0;
 	}
-	/* HOOK(cal): meetings.h (Meetings, Meeting series, Units, weekly hours chart) */
+#ifdef HAVE_MEETINGS
+	maat_meetings_opts_init(&mo);
+	mo.min_group = opt->min_group;
+	if ((m = maat_meetings_compute(db, &mo, err)) == NULL) {
+		return -1;
+	}
+	ms = maat_meetings_get_summary(m);
+	pw = maat_meetings_person_weeks_table(m);
+	weekly = maat_report_weekly_table(pw);
+	for (size_t r = 0; r < maat_table_nrows(pw); r++) {
+		const maat_cell *h = maat_table_cell(pw, r, maat_report_col(pw, "hours"));
+		hours += h->null ? 0 : h->d;
+	}
+	maat_workbook_add_headline(wb, _("Mean meeting hours per person-week"),
+				   ms->person_weeks ? hours / (double)ms->person_weeks : NAN,
+				   MAAT_COL_REAL, MAAT_LIMIT_CAP, mo.cap_hours);
+	maat_workbook_add_headline(wb, _("Person-weeks over the meeting cap"),
+				   (double)ms->over_cap_person_weeks, MAAT_COL_INT, MAAT_LIMIT_NONE,
+				   0);
+	maat_workbook_add_headline(wb, _("People over the meeting cap at least once"),
+				   (double)ms->people_over_cap, MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	snprintf(value, sizeof(value), "%g", mo.cap_hours);
+	maat_workbook_add_setting(wb, _("Meeting cap (hours per full-time week)"), value);
+	maat_workbook_add_setting(wb, _("Calendar window from"), ms->from_date);
+	maat_workbook_add_setting(wb, _("Calendar window to"), ms->to_date);
+	maat_workbook_add_sheet(wb, _("Meetings"), pw);
+	s = maat_workbook_add_sheet(wb, _("Weekly meeting hours"), weekly);
+	maat_workbook_add_chart(wb, s, MAAT_CHART_LINE, _("Mean meeting hours per week"), 0, 2, 3);
+	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
+	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
+	maat_meetings_free(m);
+#else
+	/* HOOK(cal): meetings.h not in this build */
 	maat_workbook_add_note(wb, _("Calendars were imported, but this build does not analyse "
 				     "them in the workbook yet."));
+#endif
 	return 0;
 }
 
 static int
 add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
 {
+#ifdef HAVE_HANDOVERS
+	maat_handovers_opts ho;
+	maat_handovers *h = NULL;
+	maat_table *cases;
+	char value[64];
+	size_t s;
+	int rc;
+#endif
 	if (!maat_db_has_kind(db, "cases")) {
 		maat_workbook_add_note(
 		    wb, _("No case logs imported: no Cases or Handover pairs sheets."));
 		return 0;
 	}
-	/* HOOK(cases): handovers.h (Cases, Handover pairs, handovers per case chart) */
+#ifdef HAVE_HANDOVERS
+	maat_handovers_opts_init(&ho);
+	ho.keep_cases = true;
+	if ((rc = maat_handovers_compute(db, &ho, &h, err)) < 0) {
+		return rc;
+	}
+	maat_workbook_add_headline(wb, _("Cases"), (double)h->cases, MAAT_COL_INT, MAAT_LIMIT_NONE,
+				   0);
+	maat_workbook_add_headline(wb, _("Mean handovers per case"),
+				   h->cases ? (double)h->handovers / (double)h->cases : NAN,
+				   MAAT_COL_REAL, MAAT_LIMIT_CAP, h->max_handovers);
+	maat_workbook_add_headline(wb, _("Cases over the handover cap"), (double)h->cases_over_max,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Ping-pong cases"), (double)h->pingpong_cases,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Idle dossiers"), (double)h->idle_cases, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	snprintf(value, sizeof(value), "%d", h->max_handovers);
+	maat_workbook_add_setting(wb, _("Handover cap per case"), value);
+	snprintf(value, sizeof(value), "%g", h->idle_days);
+	maat_workbook_add_setting(wb, _("Idle days"), value);
+	maat_workbook_add_setting(wb, _("Approval pattern"), h->approval_pattern);
+	cases = maat_handovers_case_table(h, 0);
+	s = maat_workbook_add_sheet(wb, _("Handovers per case"),
+				    maat_report_handover_histogram(cases, 10));
+	maat_workbook_add_chart(wb, s, MAAT_CHART_COLUMN, _("Cases by number of handovers"), 0, 1,
+				MAAT_CHART_NO_SERIES);
+	maat_workbook_add_sheet(wb, _("Cases"), cases);
+	maat_workbook_add_sheet(wb, _("Handover pairs"), maat_handovers_pair_table(h, 0));
+	maat_handovers_free(h);
+#else
+	/* HOOK(cases): handovers.h not in this build */
 	maat_workbook_add_note(wb, _("Case logs were imported, but this build does not analyse "
 				     "them in the workbook yet."));
+#endif
 	return 0;
+}
+
+int
+maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+		      char **summary, maat_err *err)
+{
+#ifdef HAVE_LAYERS
+	maat_org *org = NULL;
+	maat_layers *l = NULL;
+	maat_tree_node *nodes = NULL;
+	maat_org_graph_options go = {0};
+	maat_org_graph_stats st = {0};
+	Agraph_t *g = NULL;
+	int rc, min_span = o->min_span > 0 ? o->min_span : MAAT_LAYERS_MIN_SPAN_DEFAULT;
+#endif
+	if (!maat_db_has_kind(db, "org")) {
+		return maat_err_set(
+		    err, MAAT_E_NOINPUT, "%s",
+		    _("no org chart imported: run 'maatlat import org FILE' first"));
+	}
+#ifdef HAVE_LAYERS
+	if ((rc = maat_org_load(db, NULL, &org, err)) != 0) {
+		return rc < 0 ? rc
+			      : maat_err_set(err, MAAT_E_NOINPUT, "%s", _("no org chart imported"));
+	}
+	if (o->root != NULL) {
+		ssize_t r = maat_org_find(org, o->root);
+		if (r < 0) {
+			rc = maat_err_set(err, MAAT_E_USAGE,
+					  _("--root: no one with id, e-mail or "
+					    "name '%s' in the org chart"),
+					  o->root);
+			goto out;
+		}
+		go.has_root = true;
+		go.root = (size_t)r;
+	}
+	l = maat_layers_compute(org, min_span);
+	nodes = maat_xcalloc(org->n ? org->n : 1, sizeof(*nodes));
+	for (size_t i = 0; i < org->n; i++) {
+		const maat_org_node *v = &org->nodes[i];
+		double span = maat_layers_span(l, i);
+		nodes[i].parent = v->parent;
+		nodes[i].label = v->name != NULL && *v->name ? v->name : v->id;
+		nodes[i].title = v->title;
+		nodes[i].unit = v->unit;
+		nodes[i].span = span;
+		nodes[i].flags = (span == 1 ? MAAT_TREE_MANAGER_OF_ONE : 0) |
+				 (span > 0 && span < min_span ? MAAT_TREE_THIN : 0) |
+				 (v->aggregate ? MAAT_TREE_AGGREGATE : 0);
+	}
+	go.by_unit = o->by_unit;
+	go.min_span = min_span;
+	if ((g = maat_graph_org(nodes, org->n, &go, &st, err)) == NULL) {
+		rc = -err->code;
+		goto out;
+	}
+	rc = maat_graph_render(g, path, err);
+	if (rc == 0 && summary != NULL) {
+		*summary = maat_xasprintf(
+		    _("%s: %zu boxes, layers 1-%d of %d shown, %zu people in %zu collapsed boxes"),
+		    path, st.boxes, st.depth_shown, st.depth, st.collapsed_nodes,
+		    st.collapsed_boxes);
+	}
+out:
+	maat_graph_free(g);
+	free(nodes);
+	maat_layers_free(l);
+	maat_org_free(org);
+	return rc;
+#else
+	(void)o;
+	(void)path;
+	(void)summary;
+	return maat_err_set(err, MAAT_E_FAIL, "%s",
+			    _("report --graph: the org chart analysis is not in this build yet"));
+#endif
+}
+
+#ifdef HAVE_HANDOVERS
+struct uedge {
+	/* borrowed names */
+	const char *from, *to;
+	int64_t count;
+};
+
+static int
+cmp_uedge(const void *a, const void *b)
+{
+	const struct uedge *x = a, *y = b;
+	int c = strcmp(x->from, y->from);
+	return c != 0 ? c : strcmp(x->to, y->to);
+}
+#endif
+
+int
+maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+			   char **summary, maat_err *err)
+{
+#ifdef HAVE_HANDOVERS
+	maat_handovers *h = NULL;
+	maat_handovers_opts ho;
+	struct uedge *ue = NULL;
+	maat_graph_edge *edges = NULL;
+	size_t n = 0, m = 0, shown = 0;
+	Agraph_t *g = NULL;
+	bool by_unit = !o->by_resource;
+	int rc;
+#ifdef HAVE_LAYERS
+	maat_org *org = NULL;
+#endif
+#endif
+	if (!maat_db_has_kind(db, "cases")) {
+		return maat_err_set(
+		    err, MAAT_E_NOINPUT, "%s",
+		    _("no case log imported: run 'maatlat import cases FILE' first"));
+	}
+#ifdef HAVE_HANDOVERS
+	maat_handovers_opts_init(&ho);
+	if ((rc = maat_handovers_compute(db, &ho, &h, err)) < 0) {
+		return rc;
+	}
+#ifdef HAVE_LAYERS
+	if (by_unit && (rc = maat_org_load(db, NULL, &org, err)) < 0) {
+		goto out;
+	}
+	by_unit = by_unit && org != NULL;
+#else
+	by_unit = false;
+#endif
+	ue = maat_xcalloc(h->npairs ? h->npairs : 1, sizeof(*ue));
+#ifdef HAVE_LAYERS
+	if (by_unit) {
+		/* units only when the org chart knows at least one resource; else by resource */
+		bool known = false;
+		for (size_t i = 0; i < h->npairs && !known; i++) {
+			known = maat_org_find(org, h->pairs[i].from) >= 0 ||
+				maat_org_find(org, h->pairs[i].to) >= 0;
+		}
+		by_unit = known;
+	}
+#endif
+	for (size_t i = 0; i < h->npairs; i++) {
+		const char *a = h->pairs[i].from, *b = h->pairs[i].to;
+#ifdef HAVE_LAYERS
+		if (by_unit) {
+			ssize_t x = maat_org_find(org, a), y = maat_org_find(org, b);
+			a = x >= 0 && org->nodes[x].unit != NULL ? org->nodes[x].unit
+								 : _("(unknown)");
+			b = y >= 0 && org->nodes[y].unit != NULL ? org->nodes[y].unit
+								 : _("(unknown)");
+		}
+#endif
+		ue[n++] = (struct uedge){a, b, h->pairs[i].count};
+	}
+	/* sum the pairs of the same two units */
+	qsort(ue, n, sizeof(*ue), cmp_uedge);
+	edges = maat_xcalloc(n ? n : 1, sizeof(*edges));
+	for (size_t i = 0; i < n; i++) {
+		if (m > 0 && strcmp(edges[m - 1].from, ue[i].from) == 0 &&
+		    strcmp(edges[m - 1].to, ue[i].to) == 0) {
+			edges[m - 1].count += ue[i].count;
+		} else {
+			edges[m++] = (maat_graph_edge){ue[i].from, ue[i].to, ue[i].count, 0};
+		}
+	}
+	/* both directions present: a ping-pong candidate (the pairs carry no per-pair ping-pong
+	 * count yet) */
+	for (size_t i = 0; i < m; i++) {
+		struct uedge key = {edges[i].to, edges[i].from, 0};
+		for (size_t j = 0; j < m; j++) {
+			if (strcmp(edges[j].from, key.from) == 0 &&
+			    strcmp(edges[j].to, key.to) == 0 && strcmp(key.from, key.to) != 0) {
+				edges[i].pingpong = 1;
+				break;
+			}
+		}
+	}
+	if ((g = maat_graph_handovers(edges, m, o->top, &shown, err)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	rc = maat_graph_render(g, path, err);
+	if (rc == 0 && summary != NULL) {
+		*summary = maat_xasprintf(_("%s: %zu handover edges between %s"), path, shown,
+					  by_unit ? _("units") : _("resources"));
+	}
+out:
+	maat_graph_free(g);
+	free(edges);
+	free(ue);
+#ifdef HAVE_LAYERS
+	maat_org_free(org);
+#endif
+	maat_handovers_free(h);
+	return rc;
+#else
+	(void)o;
+	(void)path;
+	(void)summary;
+	return maat_err_set(
+	    err, MAAT_E_FAIL, "%s",
+	    _("report --handover-graph: the case analysis is not in this build yet"));
+#endif
 }
 
 int

@@ -445,6 +445,12 @@ maat_xlsx_new(const char *path, size_t max_rows, maat_err *err)
 	x->fmt[MAAT_XLSX_FMT_WRAP] = workbook_add_format(x->wb);
 	format_set_text_wrap(x->fmt[MAAT_XLSX_FMT_WRAP]);
 	format_set_align(x->fmt[MAAT_XLSX_FMT_WRAP], LXW_ALIGN_VERTICAL_TOP);
+	x->fmt[MAAT_XLSX_FMT_TEXT] = workbook_add_format(x->wb);
+	format_set_indent(x->fmt[MAAT_XLSX_FMT_TEXT], 1);
+	x->fmt[MAAT_XLSX_FMT_HEAD_TEXT] = num_format(x->wb, NULL, true);
+	format_set_indent(x->fmt[MAAT_XLSX_FMT_HEAD_TEXT], 1);
+	x->fmt[MAAT_XLSX_FMT_HEAD_NUM] = num_format(x->wb, NULL, true);
+	format_set_align(x->fmt[MAAT_XLSX_FMT_HEAD_NUM], LXW_ALIGN_RIGHT);
 	return x;
 fail:
 	free(x->path);
@@ -511,9 +517,19 @@ column_format(maat_xlsx *x, const maat_table *t, size_t c)
 		return x->fmt[MAAT_XLSX_FMT_DATE];
 	case MAAT_COL_DATETIME:
 		return x->fmt[MAAT_XLSX_FMT_DATETIME];
+	case MAAT_COL_TEXT:
+		return x->fmt[MAAT_XLSX_FMT_TEXT];
 	default:
 		return NULL;
 	}
+}
+
+static lxw_format *
+header_format(maat_xlsx *x, const maat_table *t, size_t c)
+{
+	maat_coltype type = maat_table_col_type(t, c);
+	return type == MAAT_COL_TEXT || type == MAAT_COL_BOOL ? x->fmt[MAAT_XLSX_FMT_HEAD_TEXT]
+							      : x->fmt[MAAT_XLSX_FMT_HEAD_NUM];
 }
 
 static double
@@ -521,6 +537,10 @@ column_width(const maat_table *t, size_t c, size_t nrows)
 {
 	/* the header gets room for the autofilter button */
 	double w = (double)utf8_chars(maat_table_col_header(t, c)) + 4;
+	if (maat_table_col_type(t, c) != MAAT_COL_TEXT && w < 9) {
+		/* numbers get room to breathe from their neighbours */
+		w = 9;
+	}
 	switch (maat_table_col_type(t, c)) {
 	case MAAT_COL_DATE:
 		w = w > 12 ? w : 12;
@@ -562,7 +582,7 @@ write_cell(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const 
 			(*links)++;
 			return worksheet_write_url_opt(ws, row, col, cell->s, NULL, cell->s, NULL);
 		}
-		return maat_xlsx_write_text(ws, row, col, cell->s, NULL);
+		return maat_xlsx_write_text(ws, row, col, cell->s, fmt);
 	case MAAT_COL_INT:
 		return worksheet_write_number(ws, row, col, (double)cell->i, fmt);
 	case MAAT_COL_REAL:
@@ -645,7 +665,7 @@ maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, cons
 		fmts[c] = column_format(x, t, c);
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, column_width(t, c, nr), NULL);
 		e = maat_xlsx_write_text(ws, first_row, (lxw_col_t)c, headers[c],
-					 x->fmt[MAAT_XLSX_FMT_BOLD]);
+					 header_format(x, t, c));
 		if (e != LXW_NO_ERROR) {
 			goto out;
 		}
@@ -677,7 +697,7 @@ maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, cons
 		lxw_table_options opts = {0};
 		for (size_t c = 0; c < nc; c++) {
 			cols[c].header = headers[c];
-			cols[c].header_format = x->fmt[MAAT_XLSX_FMT_BOLD];
+			cols[c].header_format = header_format(x, t, c);
 			colp[c] = &cols[c];
 		}
 		opts.columns = colp;

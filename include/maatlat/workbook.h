@@ -108,4 +108,46 @@ maat_table *maat_report_definitions_table(void);
 maat_table *maat_report_suppress(const maat_table *t, size_t count_col, size_t note_col,
 				 int min_group, size_t *suppressed);
 
+/* The column whose JSON key is key, or (size_t)-1. */
+size_t maat_report_col(const maat_table *t, const char *key);
+
+/* Weekly meeting hours for the chart: from a person-weeks table (keys week, hours, cap) one row
+ * per week in week order: week, people, mean hours, mean cap, person-weeks over the cap.
+ * Returns a new table. */
+maat_table *maat_report_weekly_table(const maat_table *person_weeks);
+
+/* Handovers per case for the chart: from a per-case table (key handovers) the number of cases
+ * with 0, 1, 2, ... handovers (a last row "N+" gathers everything from max_bins on). Returns a
+ * new table. */
+maat_table *maat_report_handover_histogram(const maat_table *cases, int max_bins);
+
+/* Settings of the two graphs from the store. */
+typedef struct maat_report_graph_options {
+	/* the minimum span thin managers are coloured by (0 = 3) */
+	int min_span;
+	/* org chart: one cluster per unit */
+	bool by_unit;
+	/* org chart: only the subtree of this id, e-mail or name (NULL = all) */
+	const char *root;
+	/* handover graph: resources, not units, as nodes */
+	bool by_resource;
+	/* handover graph: edges shown (0 = MAAT_GRAPH_TOP_EDGES) */
+	size_t top;
+} maat_report_graph_options;
+
+/* Draws the imported org chart into path (format from its extension). MAAT_E_NOINPUT when no
+ * org chart was imported, MAAT_E_USAGE when root matches no one, MAAT_E_FAIL when this build
+ * has no org analysis yet; else as maat_graph_render(). *summary (optional) receives a new
+ * one-line description of what was drawn; caller frees. */
+int maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+			  char **summary, maat_err *err);
+
+/* Draws the handover network of the imported case logs into path: units (resources matched in
+ * the org chart; by resource with by_resource, without an org chart, or when the chart knows
+ * none of the resources) linked by handovers, the top
+ * edges; pairs handing over in both directions are drawn red (ping-pong candidates).
+ * MAAT_E_NOINPUT when no case log was imported. *summary as above. */
+int maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+			       char **summary, maat_err *err);
+
 #endif

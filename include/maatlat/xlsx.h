@@ -50,6 +50,11 @@ enum maat_xlsx_fmt {
 	MAAT_XLSX_FMT_GREEN,
 	/* wrapped text, top-aligned (long definitions) */
 	MAAT_XLSX_FMT_WRAP,
+	/* table text: indented one step, so it never touches a right-aligned number */
+	MAAT_XLSX_FMT_TEXT,
+	/* table headers: bold and indented over text, bold and right-aligned over numbers */
+	MAAT_XLSX_FMT_HEAD_TEXT,
+	MAAT_XLSX_FMT_HEAD_NUM,
 	MAAT_XLSX_NFMT
 };
 

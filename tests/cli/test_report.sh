@@ -56,12 +56,61 @@ EOF
 	run --db s.db report --xlsx /nonexistent-dir/r.xlsx
 	expect_status 73 "an output directory that does not exist: cannot create (73)"
 	expect_err_has "/nonexistent-dir/r.xlsx" "the file is named"
-	run --db s.db report --xlsx "report 1.xlsx" --graph "org graph.svg"
-	if [ "$status" -eq 0 ]; then
-		if grep -q "<svg" "org graph.svg"; then ok "the org chart is an SVG"; else not_ok "the org chart is an SVG"; fi
-	else
-		ok "# SKIP the org graph is not wired in this build"
-	fi
+	# the workbook's org figures against `maatlat layers --json` (read independently by openpyxl)
+	run --db s.db layers --json
+	cp "$T/.out" layers.json
+	got=$($PY - "report 1.xlsx" layers.json <<'EOF2'
+import sys, json, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+cached = openpyxl.load_workbook(sys.argv[1], data_only=True)
+j = json.load(open(sys.argv[2]))
+bad = []
+s = wb["Summary"]
+head = {}
+for r in s.iter_rows(min_row=5):
+    if r[0].value == "Settings":
+        break
+    head[r[0].value] = r[1].value
+for label, key in [("People", "people"), ("Management layers", "layers"), ("Managers", "managers"),
+                   ("Managers of one", "managers_span_1"), ("Thin managers", "thin_managers"),
+                   ("Pass-through managers", "pass_through_managers")]:
+    if head.get(label) != j[key]:
+        bad.append("%s %r != %r" % (label, head.get(label), j[key]))
+if abs(head["Mean span of control"] - j["span_mean"]) > 1e-9:
+    bad.append("span_mean")
+if abs(head["Manager share"] - j["manager_share"]) > 1e-9:
+    bad.append("manager_share")
+# the traffic light's cached ratio: min span / mean span
+ratio = [r[4].value for r in cached["Summary"].iter_rows(min_row=5) if r[0].value == "Mean span of control"][0]
+if abs(ratio - j["min_span"] / j["span_mean"]) > 1e-9:
+    bad.append("ratio %r" % ratio)
+pyr = {str(r[0].value): r[1].value for r in wb["Layer pyramid"].iter_rows(min_row=2)}
+if pyr != j["layer_histogram"]:
+    bad.append("pyramid %r != %r" % (pyr, j["layer_histogram"]))
+if wb["Layers"].max_row - 1 != j["people"] + j["aggregate_rows"]:
+    bad.append("Layers rows %d" % (wb["Layers"].max_row - 1))
+if wb["Layers"].freeze_panes != "A2":
+    bad.append("freeze")
+print("; ".join(bad) if bad else "layers match")
+EOF2
+)
+	expect_eq "$got" "layers match" "Summary and Layer pyramid = layers --json (people, layers, managers, spans, histogram)"
+
+	run --db s.db report --graph "org graph.svg"
+	expect_status 0 "report --graph writes an SVG"
+	if grep -q "<svg" "org graph.svg"; then ok "the org chart is an SVG"; else not_ok "the org chart is an SVG"; fi
+	run --db s.db report --graph org.dot --by-unit
+	expect_status 0 "report --graph .dot --by-unit"
+	# 132 posts, no collapse (below 1,500): n0..n131 all drawn, with unit clusters
+	expect_eq "$(grep -c '^[[:space:]]*n[0-9]*[[:space:]]*\[' org.dot)" 132 "every post is a box"
+	if grep -q "subgraph cluster_u0" org.dot; then ok "units are clusters"; else not_ok "units are clusters"; fi
+	run --db s.db report --graph sub.dot --root 68
+	expect_status 0 "report --graph --root ID"
+	run --db s.db report --graph sub.dot --root nobody
+	expect_status 64 "--root with an unknown id is a usage error"
+	run --db s.db report --handover-graph h.svg
+	expect_status 66 "--handover-graph without case logs: input missing (66)"
+	expect_err_has "no case log imported" "the message says so"
 else
 	ok "# SKIP no org importer in this build yet"
 fi

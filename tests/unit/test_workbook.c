@@ -270,6 +270,71 @@ test_workbook_from_store(void **state)
 	free(xlsx);
 }
 
+static void
+test_workbook_weekly_hours(void **state)
+{
+	/* W01: p2 14 h (cap 12, over) and p1 8 h (cap 6 at 0.5 FTE, over): mean 11, mean cap 9,
+	 * 2 over. W02: p1 10 h (cap 12) and p3 13 h (cap 12, over): mean 11.5, cap 12, 1 over.
+	 * Rows arrive out of week order; the result is in week order. */
+	static const struct {
+		const char *person, *week;
+		double hours, cap;
+	} rows[] = {{"p1", "2026-W02", 10, 12},
+		    {"p2", "2026-W01", 14, 12},
+		    {"p1", "2026-W01", 8, 6},
+		    {"p3", "2026-W02", 13, 12}};
+	maat_table *pw = maat_table_new(NULL), *w;
+	maat_table_add_column(pw, "person", "person", MAAT_COL_TEXT, 0);
+	maat_table_add_column(pw, "week", "week", MAAT_COL_TEXT, 0);
+	maat_table_add_column(pw, "hours", "hours", MAAT_COL_REAL, 2);
+	maat_table_add_column(pw, "cap", "cap", MAAT_COL_REAL, 2);
+	for (size_t i = 0; i < 4; i++) {
+		maat_table_add_row(pw);
+		maat_table_set_text(pw, 0, rows[i].person);
+		maat_table_set_text(pw, 1, rows[i].week);
+		maat_table_set_real(pw, 2, rows[i].hours);
+		maat_table_set_real(pw, 3, rows[i].cap);
+	}
+	w = maat_report_weekly_table(pw);
+	assert_int_equal(maat_table_nrows(w), 2);
+	assert_string_equal(maat_table_cell(w, 0, 0)->s, "2026-W01");
+	assert_int_equal(maat_table_cell(w, 0, 1)->i, 2);
+	assert_true(fabs(maat_table_cell(w, 0, 2)->d - 11.0) < 1e-12);
+	assert_true(fabs(maat_table_cell(w, 0, 3)->d - 9.0) < 1e-12);
+	assert_int_equal(maat_table_cell(w, 0, 4)->i, 2);
+	assert_string_equal(maat_table_cell(w, 1, 0)->s, "2026-W02");
+	assert_true(fabs(maat_table_cell(w, 1, 2)->d - 11.5) < 1e-12);
+	assert_true(fabs(maat_table_cell(w, 1, 3)->d - 12.0) < 1e-12);
+	assert_int_equal(maat_table_cell(w, 1, 4)->i, 1);
+	maat_table_free(w);
+	maat_table_free(pw);
+}
+
+static void
+test_workbook_handover_histogram(void **state)
+{
+	/* handovers 0, 1, 1, 3, 12, 2 with bins 0, 1, 2, 3+: 1, 2, 1, 2 cases */
+	static const int hv[] = {0, 1, 1, 3, 12, 2};
+	static const int64_t expect[] = {1, 2, 1, 2};
+	static const char *const labels[] = {"0", "1", "2", "3+"};
+	maat_table *c = maat_table_new(NULL), *h;
+	maat_table_add_column(c, "case", "case", MAAT_COL_TEXT, 0);
+	maat_table_add_column(c, "handovers", "handovers", MAAT_COL_INT, 0);
+	for (size_t i = 0; i < 6; i++) {
+		maat_table_add_row(c);
+		maat_table_set_text(c, 0, "x");
+		maat_table_set_int(c, 1, hv[i]);
+	}
+	h = maat_report_handover_histogram(c, 3);
+	assert_int_equal(maat_table_nrows(h), 4);
+	for (size_t b = 0; b < 4; b++) {
+		assert_string_equal(maat_table_cell(h, b, 0)->s, labels[b]);
+		assert_int_equal(maat_table_cell(h, b, 1)->i, expect[b]);
+	}
+	maat_table_free(h);
+	maat_table_free(c);
+}
+
 int
 main(void)
 {
@@ -278,6 +343,8 @@ main(void)
 	    cmocka_unit_test(test_workbook_definitions_one_line),
 	    cmocka_unit_test(test_workbook_summary_lights),
 	    cmocka_unit_test(test_workbook_from_store),
+	    cmocka_unit_test(test_workbook_weekly_hours),
+	    cmocka_unit_test(test_workbook_handover_histogram),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
