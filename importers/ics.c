@@ -788,11 +788,12 @@ take_event(ctx *c, icalcomponent *comp, event *e, int64_t line, int *rc)
 		}
 		case ICAL_XLICERROR_PROPERTY:
 			if (*rc == 0) {
-				*rc = say(c, line, "warning", _("%s:%lld: libical: %s"), c->path,
-					  (long long)line,
-					  icalproperty_get_xlicerror(p)
-					      ? icalproperty_get_xlicerror(p)
-					      : "?");
+				const char *x = icalproperty_get_xlicerror(p);
+				/* an empty optional property (LOCATION:) is harmless: info */
+				bool empty = x != NULL && strncmp(x, "No value for", 12) == 0;
+				*rc = say(c, line, empty ? "info" : "warning",
+					  _("%s:%lld: libical: %s"), c->path, (long long)line,
+					  x != NULL ? x : "?");
 			}
 			break;
 		default:
@@ -1131,7 +1132,18 @@ tokenize(ctx *c, FILE *f)
 				      (long long)L.line, stack[depth - 1])) < 0) {
 				goto out;
 			}
-			if (capture_at >= 0 && match == capture_at) {
+			if (capture_at >= 0 && match > capture_at) {
+				/* the END of a nested component (VALARM, STANDARD, DAYLIGHT) */
+				for (int i = depth - 1; i > match; i--) {
+					maat_buf_printf(&text, "END:%s\n", stack[i]);
+				}
+				if (text.len + L.cur.len + 1 > MAX_COMPONENT) {
+					too_big = true;
+				} else {
+					maat_buf_append(&text, L.cur.data, L.cur.len);
+					maat_buf_append(&text, "\n", 1);
+				}
+			} else if (capture_at >= 0 && match == capture_at) {
 				if (depth - 1 == capture_at) {
 					maat_buf_append(&text, L.cur.data, L.cur.len);
 					maat_buf_append(&text, "\n", 1);
