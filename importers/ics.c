@@ -906,6 +906,14 @@ read_physical(FILE *f, maat_buf *b)
 		if (ch == '\n') {
 			break;
 		}
+		if (ch == '\r') {
+			/* CRLF, or a lone CR (old Mac line ends) */
+			int nx = getc_unlocked(f);
+			if (nx != '\n' && nx != EOF) {
+				ungetc(nx, f);
+			}
+			return 1;
+		}
 		if (b->len >= MAX_LINE) {
 			return -1;
 		}
