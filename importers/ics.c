@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libical/ical.h>
@@ -620,7 +621,8 @@ take_participant(event *e, icalproperty *p, bool organizer)
 	icalparameter *cu = icalproperty_get_first_parameter(p, ICAL_CUTYPE_PARAMETER);
 	icalparameter *ro = icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER);
 	icalparameter *ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER);
-	int partstat = MAAT_PART_ACCEPTED;
+	/* RFC 5545: an ATTENDEE without PARTSTAT has not replied (NEEDS-ACTION) */
+	int partstat = organizer ? MAAT_PART_ACCEPTED : MAAT_PART_NO_REPLY;
 	char *key;
 
 	if (cu != NULL && (icalparameter_get_cutype(cu) == ICAL_CUTYPE_ROOM ||
@@ -1568,12 +1570,17 @@ default_window(ctx *c)
 	if (!c->opts->has_to) {
 		c->to = open ? INT64_MAX : hi + 1;
 		if (c->to - c->from > MAAT_CAL_MAX_SPAN) {
+			time_t t = (time_t)(c->from + MAAT_CAL_MAX_SPAN);
+			struct tm tm;
+			char day[32];
 			c->to = c->from + MAAT_CAL_MAX_SPAN;
+			gmtime_r(&t, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
 			return say(
 			    c, 0, "info",
 			    _("%s: no --to given: series expanded for at most 2 years, until "
-			      "%lld (unix time)"),
-			    c->path, (long long)c->to);
+			      "%s UTC"),
+			    c->path, day);
 		}
 	}
 	return 0;

@@ -32,11 +32,11 @@ enum maat_cal_flags {
 
 /* A participant's answer (cal_attendees.partstat). */
 enum maat_partstat {
-	/* ACCEPTED, DELEGATED, the organizer, or no PARTSTAT at all */
+	/* ACCEPTED, DELEGATED, the organizer, Outlook CSV attendees */
 	MAAT_PART_ACCEPTED = 0,
 	/* TENTATIVE */
 	MAAT_PART_TENTATIVE = 1,
-	/* NEEDS-ACTION (no reply yet) */
+	/* NEEDS-ACTION, or an ATTENDEE without PARTSTAT (its RFC 5545 default) */
 	MAAT_PART_NO_REPLY = 2,
 	/* DECLINED */
 	MAAT_PART_DECLINED = 3,
