@@ -358,7 +358,12 @@ person_index(maat_meetings *m, const char *key)
 		memset(&m->persons[idx], 0, sizeof(m->persons[idx]));
 		m->persons[idx].name = m->people.s[idx];
 		m->persons[idx].fte = fte > 0 && isfinite(fte) ? fte : 1.0;
-		m->persons[idx].unit = unit ? m->units.s[intern(&m->units, unit)] : NULL;
+		m->persons[idx].unit = NULL;
+		if (unit != NULL) {
+			/* intern first: it may move units.s */
+			size_t u = intern(&m->units, unit);
+			m->persons[idx].unit = m->units.s[u];
+		}
 	}
 	return idx;
 }
