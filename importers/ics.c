@@ -900,11 +900,13 @@ finish_component(ctx *c, const char *name, maat_buf *text, int64_t line)
 static int
 read_physical(FILE *f, maat_buf *b)
 {
-	int ch;
-	maat_buf_reset(b);
-	maat_buf_append(b, "", 0);
+	int ch = EOF;
+	size_t n = 0;
+	if (b->cap < 256) {
+		b->data = maat_xrealloc(b->data, 256);
+		b->cap = 256;
+	}
 	while ((ch = getc_unlocked(f)) != EOF) {
-		char cc = (char)ch;
 		if (ch == '\n') {
 			break;
 		}
@@ -914,18 +916,23 @@ read_physical(FILE *f, maat_buf *b)
 			if (nx != '\n' && nx != EOF) {
 				ungetc(nx, f);
 			}
-			return 1;
+			break;
 		}
-		if (b->len >= MAX_LINE) {
+		if (n >= MAX_LINE) {
+			b->len = 0;
+			b->data[0] = '\0';
 			return -1;
 		}
-		maat_buf_append(b, &cc, 1);
+		if (n + 2 > b->cap) {
+			b->cap *= 2;
+			b->data = maat_xrealloc(b->data, b->cap);
+		}
+		b->data[n++] = (char)ch;
 	}
-	if (ch == EOF && b->len == 0) {
+	b->data[n] = '\0';
+	b->len = n;
+	if (ch == EOF && n == 0) {
 		return 0;
-	}
-	if (b->len > 0 && b->data[b->len - 1] == '\r') {
-		b->data[--b->len] = '\0';
 	}
 	return 1;
 }
@@ -1794,6 +1801,10 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
 	s->instances++;
 	for (size_t i = 0; i < in->nparts; i++) {
+		/* a decliner never attends: no metric needs the row (METRICS.md §4) */
+		if (in->parts[i].partstat == MAAT_PART_DECLINED) {
+			continue;
+		}
 		st = maat_db_stmt(
 		    db,
 		    "INSERT INTO cal_attendees(instance_id, source_id, person, partstat)"

@@ -24,7 +24,6 @@ const char maat_schema_calendar[] =
     "  flags INTEGER NOT NULL DEFAULT 0"     /* 1 cancelled, 2 transparent, 4 all-day */
     ") STRICT;"
     "CREATE INDEX cal_instances_series ON cal_instances(series_id);"
-    "CREATE INDEX cal_instances_source ON cal_instances(source_id);"
     /* Participants of an instance: ROOM/RESOURCE and NON-PARTICIPANT already removed. */
     "CREATE TABLE cal_attendees ("
     "  instance_id INTEGER NOT NULL REFERENCES cal_instances(id) ON DELETE CASCADE,"
@@ -32,6 +31,5 @@ const char maat_schema_calendar[] =
     "  person TEXT NOT NULL,"               /* e-mail lower-cased, or a name (Outlook CSV) */
     "  partstat INTEGER NOT NULL DEFAULT 0" /* 0 accepted, 1 tentative, 2 no reply, 3 declined */
     ") STRICT;"
-    "CREATE INDEX cal_attendees_instance ON cal_attendees(instance_id);"
-    "CREATE INDEX cal_attendees_source ON cal_attendees(source_id);"
-    "CREATE INDEX cal_attendees_person ON cal_attendees(person);";
+    /* cascades from cal_instances need this index; deleting a source scans once */
+    "CREATE INDEX cal_attendees_instance ON cal_attendees(instance_id);";
