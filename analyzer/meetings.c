@@ -424,7 +424,9 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		goto out;
 	}
 	/* the same meeting in several exports (same UID and start) counts once */
-	qsort(all, nall, sizeof(*all), cmp_copy);
+	if (nall > 1) {
+		qsort(all, nall, sizeof(*all), cmp_copy);
+	}
 	chosen = maat_xcalloc(nall + 1, sizeof(*chosen));
 	for (size_t i = 0; i < nall; i++) {
 		if (i > 0 && all[i].uid == all[i - 1].uid && all[i].start == all[i - 1].start) {
@@ -433,7 +435,9 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		}
 		chosen[nch++] = all[i];
 	}
-	qsort(chosen, nch, sizeof(*chosen), cmp_id);
+	if (nch > 1) {
+		qsort(chosen, nch, sizeof(*chosen), cmp_id);
+	}
 
 	st = maat_db_stmt(db,
 			  "SELECT a.instance_id, a.person, a.partstat FROM cal_attendees a"
@@ -464,7 +468,9 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		rc = maat_db_fail(db, err, _("reading participants"));
 		goto out;
 	}
-	qsort(pr, npr, sizeof(*pr), cmp_prow);
+	if (npr > 1) {
+		qsort(pr, npr, sizeof(*pr), cmp_prow);
+	}
 
 	m->ser = maat_xcalloc(m->uids.n + 1, sizeof(*m->ser));
 	for (size_t i = 0; i < npr;) {
@@ -530,7 +536,9 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 	m->sum.long_hours_share = m->sum.person_hours > 0 ? hlong / m->sum.person_hours : NAN;
 
 	/* union (hours) and sum (booked) per person-week */
-	qsort(pc, npc, sizeof(*pc), cmp_piece);
+	if (npc > 1) {
+		qsort(pc, npc, sizeof(*pc), cmp_piece);
+	}
 	m->pw = maat_xcalloc(npc + 1, sizeof(*m->pw));
 	for (size_t i = 0; i < npc;) {
 		size_t j = i;
@@ -627,7 +635,9 @@ figures(maat_meetings *m)
 		}
 	}
 	m->nser = k;
-	qsort(m->ser, m->nser, sizeof(*m->ser), cmp_series);
+	if (m->nser > 1) {
+		qsort(m->ser, m->nser, sizeof(*m->ser), cmp_series);
+	}
 	/* units */
 	m->uf = maat_xcalloc(m->units.n + 1, sizeof(*m->uf));
 	m->nuf = m->units.n + 1;
@@ -664,7 +674,9 @@ figures(maat_meetings *m)
 		m->uf[k++] = m->uf[i];
 	}
 	m->nuf = k;
-	qsort(m->uf, m->nuf, sizeof(*m->uf), cmp_unit);
+	if (m->nuf > 1) {
+		qsort(m->uf, m->nuf, sizeof(*m->uf), cmp_unit);
+	}
 }
 
 maat_meetings *
@@ -741,7 +753,9 @@ person_order(const maat_meetings *m)
 	for (size_t i = 0; i < n; i++) {
 		v[i] = &m->persons[i];
 	}
-	qsort(v, n, sizeof(*v), cmp_name);
+	if (n > 1) {
+		qsort(v, n, sizeof(*v), cmp_name);
+	}
 	for (size_t i = 0; i < n; i++) {
 		rank[v[i] - m->persons] = i;
 	}
@@ -768,9 +782,13 @@ sorted_pw(const maat_meetings *m)
 {
 	pweek *v = maat_xcalloc(m->npw + 1, sizeof(*v));
 	size_t *rank = person_order(m);
-	memcpy(v, m->pw, m->npw * sizeof(*v));
+	if (m->npw > 0) {
+		memcpy(v, m->pw, m->npw * sizeof(*v));
+	}
 	sort_rank = rank;
-	qsort(v, m->npw, sizeof(*v), cmp_pw);
+	if (m->npw > 1) {
+		qsort(v, m->npw, sizeof(*v), cmp_pw);
+	}
 	sort_rank = NULL;
 	free(rank);
 	return v;

@@ -40,9 +40,15 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o)
 	int rc = 0;
 
 	printf(_("Settings: cap %.4g h per full-time week, zone %s, window %s .. %s, at least %d "
-		 "participants, at most %.4g h per meeting%s%s, units of at least %d people\n\n"),
+		 "participants, "),
 	       o->cap_hours, o->tz ? o->tz : "Europe/Amsterdam", s->from_date, s->to_date,
-	       o->min_participants, o->max_meeting_hours,
+	       o->min_participants);
+	if (o->max_meeting_hours > 0) {
+		printf(_("at most %.4g h per meeting"), o->max_meeting_hours);
+	} else {
+		printf("%s", _("no length limit"));
+	}
+	printf(_("%s%s, units of at least %d people\n\n"),
 	       o->exclude_tentative ? _(", tentative excluded") : "",
 	       o->exclude_no_reply ? _(", no reply excluded") : "", o->min_group);
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == 0; i++) {

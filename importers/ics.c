@@ -366,6 +366,10 @@ quiet_begin(quiet *q)
 	q->tmp = NULL;
 	icalerror_set_errors_are_fatal(0);
 	fflush(stderr);
+	/* debugging aid: let libical (and sanitizer reports) through */
+	if (getenv("MAATLAT_LIBICAL_STDERR") != NULL) {
+		return;
+	}
 	if ((q->tmp = tmpfile()) == NULL) {
 		return;
 	}
@@ -1450,7 +1454,9 @@ expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
 			l.n = k;
 		}
 		/* the same start from DTSTART, RRULE and RDATE counts once */
-		qsort(l.v, l.n, sizeof(*l.v), cmp_orig);
+		if (l.n > 1) {
+			qsort(l.v, l.n, sizeof(*l.v), cmp_orig);
+		}
 		if (l.n > 1) {
 			size_t k = 1;
 			for (size_t i = 1; i < l.n; i++) {
@@ -1484,7 +1490,9 @@ expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
 			}
 		}
 	}
-	qsort(l.v, l.n, sizeof(*l.v), cmp_start);
+	if (l.n > 1) {
+		qsort(l.v, l.n, sizeof(*l.v), cmp_start);
+	}
 	for (size_t i = 0; i < l.n; i++) {
 		if (!in_window(c, l.v[i].start, l.v[i].end)) {
 			continue;
@@ -1624,7 +1632,9 @@ expand_all(ctx *c)
 	int rc = 0;
 	size_t i = 0;
 
-	qsort(c->ev, c->nev, sizeof(*c->ev), cmp_event);
+	if (c->nev > 1) {
+		qsort(c->ev, c->nev, sizeof(*c->ev), cmp_event);
+	}
 	if ((rc = default_window(c)) < 0) {
 		return rc;
 	}

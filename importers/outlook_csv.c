@@ -273,7 +273,9 @@ maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts, const ma
 	if (rc < 0) {
 		goto out;
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows > 1) {
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
+	}
 	for (size_t i = 0; i < nrows; i++) {
 		maat_cal_instance in = {
 		    .uid = rows[i].uid,
