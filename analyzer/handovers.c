@@ -574,6 +574,9 @@ finish(struct run *r)
 		q->count = p->count;
 		q->cases = p->cases;
 		q->direction = direction(r, p->from, p->to);
+		/* PM4Py's relative value: over the sum over cases of (events - 1) */
+		q->relative =
+		    h->events > h->cases ? (double)p->count / (double)(h->events - h->cases) : NAN;
 		if (p->from == p->to) {
 			continue;
 		}
@@ -922,6 +925,7 @@ maat_handovers_pair_table(const maat_handovers *h, size_t limit)
 	maat_table_add_column(t, "to", _("to"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "count", _("count"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "cases", _("cases"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "relative", _("share (PM4Py)"), MAAT_COL_SHARE, 1);
 	maat_table_add_column(t, "direction", _("direction"), MAAT_COL_TEXT, 0);
 	for (size_t i = 0; i < n; i++) {
 		maat_table_add_row(t);
@@ -929,7 +933,8 @@ maat_handovers_pair_table(const maat_handovers *h, size_t limit)
 		maat_table_set_text(t, 1, h->pairs[i].to);
 		maat_table_set_int(t, 2, h->pairs[i].count);
 		maat_table_set_int(t, 3, h->pairs[i].cases);
-		maat_table_set_text(t, 4, h->pairs[i].direction);
+		maat_table_set_real(t, 4, h->pairs[i].relative);
+		maat_table_set_text(t, 5, h->pairs[i].direction);
 	}
 	return t;
 }
@@ -1041,6 +1046,7 @@ build_json(const maat_handovers *h, bool with_pairs)
 			json_object_set_new(p, "to", json_string(h->pairs[i].to));
 			json_object_set_new(p, "count", json_integer(h->pairs[i].count));
 			json_object_set_new(p, "cases", json_integer(h->pairs[i].cases));
+			json_object_set_new(p, "relative", maat_json_real(h->pairs[i].relative));
 			json_object_set_new(p, "direction", json_string(h->pairs[i].direction));
 			json_array_append_new(pairs, p);
 		}
@@ -1057,14 +1063,20 @@ maat_handovers_json(const maat_handovers *h)
 	return build_json(h, true);
 }
 
+/* The text of one JSON value as maat_json_print() writes it; takes v; caller frees. */
+static char *
+json_text(json_t *v)
+{
+	char *out = v != NULL ? json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) : NULL;
+	json_decref(v);
+	return out != NULL ? out : maat_xstrdup("null");
+}
+
 /* A JSON string literal of s; returns a new string, caller frees. */
 static char *
 json_quote(const char *s)
 {
-	json_t *v = json_string(s);
-	char *out = v != NULL ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-	json_decref(v);
-	return out != NULL ? out : maat_xstrdup("null");
+	return json_text(json_string(s));
 }
 
 int
@@ -1073,7 +1085,7 @@ maat_handovers_json_write(const maat_handovers *h, FILE *out)
 	json_t *o = build_json(h, false);
 	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	char **quoted = maat_xcalloc(h->nresources + 1, sizeof(*quoted));
-	char *end;
+	char *end, *rel;
 
 	json_decref(o);
 	if (text == NULL || (end = strrchr(text, '\n')) == NULL) {
@@ -1093,12 +1105,15 @@ maat_handovers_json_write(const maat_handovers *h, FILE *out)
 		if (quoted[p->to_id] == NULL) {
 			quoted[p->to_id] = json_quote(p->to);
 		}
+		rel = json_text(maat_json_real(p->relative));
 		fprintf(
 		    out,
 		    "%s\n    {\n      \"from\": %s,\n      \"to\": %s,\n      \"count\": %lld,\n"
-		    "      \"cases\": %lld,\n      \"direction\": \"%s\"\n    }",
+		    "      \"cases\": %lld,\n      \"relative\": %s,\n      \"direction\": "
+		    "\"%s\"\n    }",
 		    i > 0 ? "," : "", quoted[p->from_id], quoted[p->to_id], (long long)p->count,
-		    (long long)p->cases, p->direction);
+		    (long long)p->cases, rel, p->direction);
+		free(rel);
 	}
 	fputs(h->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
 	for (size_t i = 0; i < h->nresources; i++) {

@@ -46,6 +46,8 @@ typedef struct maat_handover_pair {
 	int64_t count;
 	/* cases in which from -> to occurs at least once (bupaR "absolute-case") */
 	int64_t cases;
+	/* PM4Py's relative value: count / sum over cases of (events - 1); NaN without such */
+	double relative;
 	/* "up", "down", "sideways", "unknown", or "self" for a self-succession; static */
 	const char *direction;
 } maat_handover_pair;
@@ -180,8 +182,8 @@ maat_table *maat_handovers_summary_table(const maat_handovers *h);
  * picker, throughput days, longest idle days, over cap, sign-offs. At most limit rows (0 = all),
  * the cases with most handovers first. */
 maat_table *maat_handovers_case_table(const maat_handovers *h, size_t limit);
-/* Handover pairs (from, to, count, cases, direction), self-successions included; at most limit
- * rows (0 = all). The handover graph uses the same pairs. */
+/* Handover pairs (from, to, count, cases, relative, direction), self-successions included; at
+ * most limit rows (0 = all). The handover graph uses the same pairs. */
 maat_table *maat_handovers_pair_table(const maat_handovers *h, size_t limit);
 /* Per activity and per unit. */
 maat_table *maat_handovers_activity_table(const maat_handovers *h);

@@ -38,6 +38,11 @@ expect_eq "$($PY -c 'import json,sys
 p=json.load(open(sys.argv[1]))["pairs"]
 print(" ".join("%s>%s:%d" % (x["from"], x["to"], x["count"]) for x in p if x["from"] == x["to"]))' "$T/re.json")" \
 	"Sara>Sara:3 Mike>Mike:1" "self pairs Sara->Sara 3, Mike->Mike 1"
+# PM4Py's relative value of the top pair Sara->Ellen: 4 / (42 events - 6 cases) = 4/36
+expect_eq "$($PY -c 'import json,sys
+p=json.load(open(sys.argv[1]))["pairs"][0]
+print(p["from"], p["to"], abs(p["relative"] - 4 / 36) < 1e-9)' "$T/re.json")" "Sara Ellen True" \
+	"Sara->Ellen first, relative 4/36"
 expect_eq "$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["pairs"]))' "$T/re.json")" 20 \
 	"20 resource pairs (corpus README)"
 # every key CLI.md requires

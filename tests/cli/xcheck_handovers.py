@@ -91,7 +91,10 @@ def figures(cases, max_handovers=2, idle_days=14):
     f["handovers_mean"] = f["handovers"] / f["cases"] if f["cases"] else None
     f["throughput_days"] = dict(median=float(np.percentile(thr, 50)),
                                 p90=float(np.percentile(thr, 90)), max=float(max(thr)))
-    f["pairs"] = [dict(zip(("from", "to", "count", "cases"), (a, b, c, k)))
+    # PM4Py's relative value: over the sum over cases of (events - 1)
+    denom = sum(len(evs) - 1 for _, evs in cases)
+    f["pairs"] = [dict(zip(("from", "to", "count", "cases", "relative"),
+                           (a, b, c, k, c / denom if denom else None)))
                   for (a, b), (c, k) in sorted(pairs.items(), key=lambda x: (-x[1][0], x[0]))]
     f["per_case_handovers"] = per_case
     return f
@@ -118,9 +121,13 @@ def main():
                 if abs(v[q] - m[k][q]) > 1e-6:
                     bad.append(f"{k}.{q}: python {v[q]} maatlat {m[k][q]}")
         elif k == "pairs":
-            mp = [{x: p[x] for x in ("from", "to", "count", "cases")} for p in m[k]]
-            if mp != v:
-                bad.append(f"pairs differ: python {v} maatlat {mp}")
+            keys = ("from", "to", "count", "cases")
+            mp = [{x: p[x] for x in keys} for p in m[k]]
+            vp = [{x: p[x] for x in keys} for p in v]
+            if mp != vp:
+                bad.append(f"pairs differ: python {vp} maatlat {mp}")
+            elif any(abs(p["relative"] - q["relative"]) > 1e-9 for p, q in zip(v, m[k])):
+                bad.append("pairs: relative values differ")
         elif isinstance(v, float):
             if abs(v - m[k]) > 1e-9:
                 bad.append(f"{k}: python {v} maatlat {m[k]}")
