@@ -261,6 +261,20 @@ test_csv_blank_lines(void **state)
 }
 
 static void
+test_csv_empty_rows(void **state)
+{
+	src s;
+	/* Excel saves empty sheet rows as bare separators (lines 2, 3 and 5): skipped like blank
+	 * lines; a row with one value among empty fields (line 4) is kept */
+	src_open(&s, "a;b;c\n;;\n ; ;\n;x;\n\"\";;\n1;2;3\n");
+	expect(&s, 1, "a|b|c");
+	expect(&s, 4, "|x|");
+	expect(&s, 6, "1|2|3");
+	expect_end(&s);
+	src_close(&s);
+}
+
+static void
 test_csv_spaces(void **state)
 {
 	src s;
@@ -396,14 +410,14 @@ test_csv_field_limit(void **state)
 static void
 test_csv_fields_limit(void **state)
 {
-	/* line 2 holds 100,000 empty fields (99,999 commas), line 3 holds 100,001 */
+	/* line 2 holds 100,000 fields ("x" and 99,999 commas), line 3 holds 100,001 */
 	maat_buf b = {0};
 	src s;
-	maat_buf_append(&b, "a\n", 2);
+	maat_buf_append(&b, "a\nx", 3);
 	for (int i = 0; i < 99999; i++) {
 		maat_buf_append(&b, ",", 1);
 	}
-	maat_buf_append(&b, "\n", 1);
+	maat_buf_append(&b, "\nx", 2);
 	for (int i = 0; i < 100000; i++) {
 		maat_buf_append(&b, ",", 1);
 	}
@@ -681,6 +695,7 @@ main(void)
 	    cmocka_unit_test(test_csv_line_ends),
 	    cmocka_unit_test(test_csv_quoted_multiline),
 	    cmocka_unit_test(test_csv_blank_lines),
+	    cmocka_unit_test(test_csv_empty_rows),
 	    cmocka_unit_test(test_csv_spaces),
 	    cmocka_unit_test(test_csv_unterminated_quote),
 	    cmocka_unit_test(test_csv_invalid_utf8),
