@@ -681,6 +681,68 @@ test_csv_parse_number(void **state)
 	assert_not_number(NULL);
 }
 
+/* The real files of the shared corpus, read whole. Expected: records, the start line of the
+ * last record and a SHA-256 of all fields (joined by 0x1F, each record ended by 0x1E), all
+ * computed independently with Python's csv module (records of empty fields left out, the line
+ * of the last record as the reader's line_num after the record before it, plus one). */
+static void
+test_csv_corpus_files(void **state)
+{
+	static const struct {
+		const char *file;
+		int records;
+		int64_t last_line;
+		const char *sha256;
+	} files[] = {
+	    {"org/ifg_processed_dcms.csv", 135, 135,
+	     "3d9270f2a55eeb67c32b14321c2cf6fb8eacfaff36bd79312751ffa04ca493b0"},
+	    {"org/ministry_of_justice-2011-09-30-junior.csv", 625, 625,
+	     "0a6ced8739d34d3f93e6a43dc338902c1965afd8ced14e4d9921e100429710d9"},
+	    {"org/ministry_of_justice-2011-09-30-senior.csv", 133, 133,
+	     "d44effb74d1988bfe86ce6ac270051d464d40037ee2c3c1d0658efb8e208d897"},
+	    {"cases/roadtraffic100traces.csv", 391, 391,
+	     "8a78445c5b66911e378aef546155ea24d6d383008bb2343ef1b107fe712e296a"},
+	};
+	const char *corpus = getenv("MAAT_CORPUS");
+	if (corpus == NULL) {
+		skip();
+	}
+	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+		char *path = maat_xasprintf("%s/%s", corpus, files[k].file);
+		maat_csv_opts o = {.path = path};
+		maat_err err = {0};
+		maat_buf all = {0};
+		char hex[65];
+		int records = 0, rc;
+		FILE *f = fopen(path, "rb");
+		maat_csv *r;
+		assert_non_null(f);
+		r = maat_csv_open(f, &o, &err);
+		assert_non_null(r);
+		assert_int_equal(maat_csv_separator(r), ',');
+		while ((rc = maat_csv_next(r, &err)) > 0) {
+			for (size_t i = 0; i < maat_csv_nfields(r); i++) {
+				if (i > 0) {
+					maat_buf_append(&all, "\x1f", 1);
+				}
+				maat_buf_append(&all, maat_csv_field(r, i),
+						maat_csv_field_len(r, i));
+			}
+			maat_buf_append(&all, "\x1e", 1);
+			records++;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(records, files[k].records);
+		assert_int_equal(maat_csv_line(r), files[k].last_line);
+		maat_sha256_hex(all.data, all.len, hex);
+		assert_string_equal(hex, files[k].sha256);
+		maat_csv_free(r);
+		fclose(f);
+		maat_buf_fini(&all);
+		free(path);
+	}
+}
+
 int
 main(void)
 {
@@ -710,6 +772,7 @@ main(void)
 	    cmocka_unit_test(test_csv_many_lines),
 	    cmocka_unit_test(test_csv_column_aliases),
 	    cmocka_unit_test(test_csv_parse_number),
+	    cmocka_unit_test(test_csv_corpus_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
