@@ -246,36 +246,35 @@ fill(maat_csv *r, maat_err *err)
 			snprintf(msg, sizeof(msg), _("read error: %s"), strerror(errno));
 			return fail(r, err, MAAT_E_IO, 0, msg);
 		}
-		if (n == 0) {
+		inleft = r->raw_len + n;
+		if (inleft == 0) {
+			/* the end: stateful encodings may still emit a shift sequence */
+			if (iconv(r->cd, NULL, NULL, &outp, &outleft) == (size_t)-1) {
+				outleft = r->out_cap;
+			}
+		} else if (iconv(r->cd, &in, &inleft, &outp, &outleft) == (size_t)-1 &&
+			   errno == EILSEQ) {
+			r->conv_bad = true;
+			inleft = 0;
+		}
+		/* EINVAL (a character cut by the chunk) and E2BIG keep the rest for later */
+		memmove(r->raw, in, inleft);
+		r->raw_len = inleft;
+		produced = r->out_cap - outleft;
+		if (produced == 0) {
+			if (r->conv_bad) {
+				continue;
+			}
+			if (n > 0) {
+				continue;
+			}
 			if (r->raw_len > 0) {
 				snprintf(msg, sizeof(msg),
 					 _("the file ends inside a character (not valid %s)"),
 					 r->encoding);
 				return fail(r, err, MAAT_E_DATA, r->line, msg);
 			}
-			/* stateful encodings may still emit a shift sequence */
-			if (iconv(r->cd, NULL, NULL, &outp, &outleft) == (size_t)-1) {
-				outleft = r->out_cap;
-			}
-			produced = r->out_cap - outleft;
-			if (produced == 0) {
-				return 0;
-			}
-		} else {
-			inleft = r->raw_len + n;
-			if (iconv(r->cd, &in, &inleft, &outp, &outleft) == (size_t)-1 &&
-			    errno == EILSEQ) {
-				r->conv_bad = true;
-				inleft = 0;
-			}
-			/* EINVAL (a character cut by the chunk) and E2BIG keep the rest for later
-			 */
-			memmove(r->raw, in, inleft);
-			r->raw_len = inleft;
-			produced = r->out_cap - outleft;
-			if (produced == 0) {
-				continue;
-			}
+			return 0;
 		}
 		r->buf = r->out;
 		r->len = produced;
@@ -284,9 +283,18 @@ fill(maat_csv *r, maat_err *err)
 	}
 }
 
+/* The message for bytes that are not UTF-8: binary data (control bytes that no text encoding
+ * uses, within the first 4 KiB of the buffer) is not worth an --encoding hint. */
 static const char *
-utf8_message(void)
+utf8_message(const maat_csv *r)
 {
+	size_t n = r->len < 4096 ? r->len : 4096;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = r->buf[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
+			return _("binary data, not CSV text");
+		}
+	}
 	return _("not valid UTF-8 (for a file saved by Excel, use --encoding windows-1252)");
 }
 
@@ -306,7 +314,7 @@ scan(maat_csv *r, size_t *end, bool *eol, maat_err *err)
 		if (need > 0) {
 			c = b[i];
 			if (c < lo || c > hi) {
-				return fail(r, err, MAAT_E_DATA, r->line, utf8_message());
+				return fail(r, err, MAAT_E_DATA, r->line, utf8_message(r));
 			}
 			lo = 0x80;
 			hi = 0xBF;
@@ -372,7 +380,7 @@ scan(maat_csv *r, size_t *end, bool *eol, maat_err *err)
 			need = 3;
 			hi = 0x8F;
 		} else {
-			return fail(r, err, MAAT_E_DATA, r->line, utf8_message());
+			return fail(r, err, MAAT_E_DATA, r->line, utf8_message(r));
 		}
 		i++;
 	}
@@ -468,7 +476,7 @@ finish(maat_csv *r, maat_err *err)
 		return 0;
 	}
 	if (r->u8need > 0) {
-		return fail(r, err, MAAT_E_DATA, r->line, utf8_message());
+		return fail(r, err, MAAT_E_DATA, r->line, utf8_message(r));
 	}
 	if (r->p.quoted && r->p.pstate == PS_FIELD_BEGUN) {
 		return fail(r, err, MAAT_E_DATA, r->quote_line,
@@ -571,6 +579,24 @@ is_utf8_name(const char *e)
 	return strcasecmp(e, "utf-8") == 0 || strcasecmp(e, "utf8") == 0;
 }
 
+/* True (with err set) when the bytes are the start of a spreadsheet workbook, the most common
+ * wrong file to give a CSV importer. */
+static bool
+workbook(maat_csv *r, const unsigned char *b, size_t n, maat_err *err)
+{
+	if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0) {
+		fail(r, err, MAAT_E_DATA, 0,
+		     _("an Excel workbook or other zip file, not CSV text: save the sheet as CSV"));
+		return true;
+	}
+	if (n >= 4 && memcmp(b, "\xD0\xCF\x11\xE0", 4) == 0) {
+		fail(r, err, MAAT_E_DATA, 0,
+		     _("an old Excel workbook (.xls), not CSV text: save the sheet as CSV"));
+		return true;
+	}
+	return false;
+}
+
 maat_csv *
 maat_csv_open(FILE *f, const maat_csv_opts *opts, maat_err *err)
 {
@@ -614,8 +640,11 @@ maat_csv_open(FILE *f, const maat_csv_opts *opts, maat_err *err)
 	}
 	if (r->conv) {
 		/* a UTF-8 byte order mark says the file is not in the encoding given */
-		r->raw_len = fread(r->raw, 1, 3, f);
-		if (r->raw_len == 3 && memcmp(r->raw, "\xEF\xBB\xBF", 3) == 0) {
+		r->raw_len = fread(r->raw, 1, 4, f);
+		if (workbook(r, r->raw, r->raw_len, err)) {
+			goto fail;
+		}
+		if (r->raw_len >= 3 && memcmp(r->raw, "\xEF\xBB\xBF", 3) == 0) {
 			char msg[256];
 			snprintf(msg, sizeof(msg),
 				 _("the file starts with a UTF-8 byte order mark, so it is not %s: "
@@ -630,6 +659,9 @@ maat_csv_open(FILE *f, const maat_csv_opts *opts, maat_err *err)
 	}
 	if (rc == 0) {
 		fail(r, err, MAAT_E_DATA, 0, _("empty file"));
+		goto fail;
+	}
+	if (!r->conv && workbook(r, r->buf, r->len, err)) {
 		goto fail;
 	}
 	if (!r->conv && r->len >= 2 &&

@@ -362,6 +362,31 @@ test_csv_utf16(void **state)
 }
 
 static void
+test_csv_binary(void **state)
+{
+	/* random bytes (control bytes, invalid UTF-8 on line 1), an xlsx (zip) and an xls */
+	static const char junk[] = "\xA5M\xCA\x18%0\xBB\x1Dm\x13,\xDE";
+	static const char xlsx[] = "PK\x03\x04\x14\x00\x06\x00";
+	static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+	src s;
+	src_open_n(&s, junk, sizeof(junk) - 1, NULL);
+	assert_null(s.r);
+	assert_string_equal(s.err.msg, "t.csv:1: binary data, not CSV text");
+	fclose(s.f);
+	src_open_n(&s, xlsx, sizeof(xlsx) - 1, NULL);
+	assert_null(s.r);
+	assert_string_equal(s.err.msg,
+			    "t.csv: an Excel workbook or other zip file, not CSV text: save the "
+			    "sheet as CSV");
+	fclose(s.f);
+	src_open_n(&s, xls, sizeof(xls) - 1, "windows-1252");
+	assert_null(s.r);
+	assert_string_equal(
+	    s.err.msg, "t.csv: an old Excel workbook (.xls), not CSV text: save the sheet as CSV");
+	fclose(s.f);
+}
+
+static void
 test_csv_nul_byte(void **state)
 {
 	static const char text[] = "a,b\n1,2\n3,\0\n";
@@ -467,6 +492,11 @@ test_csv_windows1252(void **state)
 	src_open_n(&s, "x\n\xA4\n", 4, "iso-8859-15");
 	expect(&s, 1, "x");
 	expect(&s, 2, "\xE2\x82\xAC");
+	src_close(&s);
+	/* files shorter than the 4 bytes looked at before converting */
+	src_open_n(&s, "\xE9", 1, "windows-1252");
+	expect(&s, 1, "\xC3\xA9");
+	expect_end(&s);
 	src_close(&s);
 	/* "utf-8" means no conversion */
 	src_open(&s, "x\n\xC3\xA9\n");
@@ -762,6 +792,7 @@ main(void)
 	    cmocka_unit_test(test_csv_unterminated_quote),
 	    cmocka_unit_test(test_csv_invalid_utf8),
 	    cmocka_unit_test(test_csv_utf16),
+	    cmocka_unit_test(test_csv_binary),
 	    cmocka_unit_test(test_csv_nul_byte),
 	    cmocka_unit_test(test_csv_field_limit),
 	    cmocka_unit_test(test_csv_fields_limit),
