@@ -711,13 +711,14 @@ maat_csv_next(maat_csv *r, maat_err *err)
 size_t
 maat_csv_nfields(const maat_csv *r)
 {
-	return r->nfields;
+	/* the record read ahead by maat_csv_open() is not current until maat_csv_next() */
+	return r->first_pending ? 0 : r->nfields;
 }
 
 const char *
 maat_csv_field(const maat_csv *r, size_t i)
 {
-	if (i >= r->nfields) {
+	if (i >= maat_csv_nfields(r)) {
 		return NULL;
 	}
 	return r->data.data + r->off[i];
@@ -726,7 +727,7 @@ maat_csv_field(const maat_csv *r, size_t i)
 size_t
 maat_csv_field_len(const maat_csv *r, size_t i)
 {
-	if (i >= r->nfields) {
+	if (i >= maat_csv_nfields(r)) {
 		return 0;
 	}
 	return (i + 1 < r->nfields ? r->off[i + 1] : r->data.len) - r->off[i] - 1;
@@ -735,7 +736,7 @@ maat_csv_field_len(const maat_csv *r, size_t i)
 int64_t
 maat_csv_line(const maat_csv *r)
 {
-	return r->cur_line;
+	return r->first_pending ? 0 : r->cur_line;
 }
 
 char
@@ -771,7 +772,7 @@ is_blank_or_quote(char c)
 ssize_t
 maat_csv_column(const maat_csv *r, const char *const aliases[])
 {
-	for (size_t i = 0; i < r->nfields; i++) {
+	for (size_t i = 0; i < maat_csv_nfields(r); i++) {
 		const char *s = maat_csv_field(r, i);
 		size_t n = maat_csv_field_len(r, i);
 		while (n > 0 && is_blank_or_quote(*s)) {

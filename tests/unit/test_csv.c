@@ -94,6 +94,10 @@ test_csv_basic_comma(void **state)
 	src_open(&s, "a,b,c\n1,2,3\n4,,6\n");
 	assert_non_null(s.r);
 	assert_int_equal(maat_csv_separator(s.r), ',');
+	/* no current record before the first maat_csv_next() */
+	assert_int_equal(maat_csv_nfields(s.r), 0);
+	assert_null(maat_csv_field(s.r, 0));
+	assert_int_equal(maat_csv_line(s.r), 0);
 	expect(&s, 1, "a|b|c");
 	expect(&s, 2, "1|2|3");
 	expect(&s, 3, "4||6");
