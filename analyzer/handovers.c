@@ -143,6 +143,8 @@ struct res {
 	ssize_t node;
 	int32_t layer;
 	size_t unit;
+	/* the org chart gives the resource a unit (else unit is "(unknown)") */
+	bool unit_known;
 };
 
 /* Per canonical activity. */
@@ -276,6 +278,7 @@ prepare(struct run *r, maat_err *err)
 			unit = r->org->nodes[x->node].unit;
 		}
 		x->unit = names_add(&r->units, unit != NULL && *unit ? unit : _("(unknown)"));
+		x->unit_known = unit != NULL && *unit;
 	}
 	return 0;
 }
@@ -584,7 +587,8 @@ finish(struct run *r)
 		ut = &h->units[r->res[p->to].unit];
 		uf->handovers_out += p->count;
 		ut->handovers_in += p->count;
-		if (uf == ut) {
+		/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
+		if (uf == ut && r->res[p->from].unit_known) {
 			uf->handovers_within += p->count;
 		}
 		if (strcmp(q->direction, "up") == 0) {

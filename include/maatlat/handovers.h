@@ -97,7 +97,8 @@ typedef struct maat_handover_group {
 	/* per activity: handovers into an event of this activity; per unit: handovers received
 	 * from another resource */
 	int64_t handovers_in;
-	/* per unit: handovers passed on by the unit's resources; within: both ends in the unit */
+	/* per unit: handovers passed on by the unit's resources; within: both ends in the unit
+	 * (never for "(unknown)") */
 	int64_t handovers_out;
 	int64_t handovers_within;
 	/* per unit: escalations of handovers passed on */

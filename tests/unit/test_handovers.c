@@ -113,6 +113,11 @@ test_handovers_pingpong_and_returns(void **state)
 	/* A->B occurs twice in p and once in r: count 3 in 2 cases */
 	assert_int_equal(pair(h, "A", "B")->count, 3);
 	assert_int_equal(pair(h, "A", "B")->cases, 2);
+	/* no org chart: one "(unknown)" unit, and handovers between unknowns are not "within" */
+	assert_int_equal(h->nunits, 1);
+	assert_int_equal(h->units[0].handovers_out, 6);
+	assert_int_equal(h->units[0].handovers_within, 0);
+	assert_int_equal(h->unknown, 6);
 	/* pairs sorted by count descending: A->B (3) first */
 	assert_string_equal(h->pairs[0].from, "A");
 	assert_string_equal(h->pairs[0].to, "B");
@@ -300,6 +305,12 @@ test_handovers_escalations_against_org(void **state)
 			assert_int_equal(h->units[i].handovers_out, 3);
 			assert_int_equal(h->units[i].handovers_in, 2);
 			assert_int_equal(h->units[i].handovers_within, 1);
+		}
+		if (strcmp(h->units[i].name, "(unknown)") == 0) {
+			/* only zed is not in the chart: receives cas->zed, nothing within */
+			assert_int_equal(h->units[i].handovers_in, 1);
+			assert_int_equal(h->units[i].handovers_out, 0);
+			assert_int_equal(h->units[i].handovers_within, 0);
 		}
 	}
 	maat_handovers_free(h);
