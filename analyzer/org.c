@@ -5,12 +5,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "maatlat/i18n.h"
 #include "maatlat/org.h"
 #include "maatlat/util.h"
 
 #define NONE SIZE_MAX
+#define HUGE_PAGE ((size_t)2 << 20)
 
 /* builder-internal node flag: the id occurred on more than one row */
 #define F_DUPLICATE (1u << 16)
@@ -70,6 +72,18 @@ arena_fini(arena *a)
 
 /* ---- hashing ---- */
 
+/* murmur3's finaliser: FNV alone leaves the low bits of short numeric ids clustered */
+static uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 static uint64_t
 hash_str(const char *s)
 {
@@ -78,7 +92,7 @@ hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
-	return h ^ (h >> 29);
+	return mix(h);
 }
 
 static uint64_t
@@ -89,7 +103,7 @@ hash_str_ci(const char *s)
 		h ^= (unsigned char)tolower((unsigned char)*s);
 		h *= 1099511628211ULL;
 	}
-	return h ^ (h >> 29);
+	return mix(h);
 }
 
 /* An open-addressing table of node indexes, keyed by a string the caller derives from a node. */
@@ -120,6 +134,74 @@ ntable_fini(ntable *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The builder's id table: a tag (the top bits of the hash) and the node index side by side,
+ * so a probe costs one cache line; the string is compared only when the tags agree. */
+typedef struct idslot {
+	/* the low 32 bits of the hash: the home slot is tag & (cap - 1), so growing never
+	 * re-reads a string */
+	uint32_t tag;
+	/* node index + 1; 0 = empty */
+	uint32_t idx1;
+} idslot;
+
+typedef struct idtable {
+	idslot *slot;
+	size_t cap, used;
+} idtable;
+
+static void
+idtable_init(idtable *t, size_t expect)
+{
+	size_t cap = 1024, bytes;
+	while (cap < expect * 2) {
+		cap *= 2;
+	}
+	bytes = cap * sizeof(idslot);
+	if (bytes >= HUGE_PAGE) {
+		/* one random probe per id: huge pages spare a TLB miss on most of them */
+		void *p = NULL;
+		if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
+			p = maat_xmalloc(bytes);
+		}
+#ifdef MADV_HUGEPAGE
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+		memset(p, 0, bytes);
+		t->slot = p;
+	} else {
+		t->slot = maat_xcalloc(cap, sizeof(idslot));
+	}
+	t->cap = cap;
+	t->used = 0;
+}
+
+static void
+idtable_fini(idtable *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The slot of id: holding its node, or the empty slot where it goes (tag set). */
+static idslot *
+id_slot(const maat_org_node *nodes, const idtable *t, const char *id)
+{
+	uint32_t tag = (uint32_t)hash_str(id);
+	size_t m = t->cap - 1, h = tag & m;
+	idslot *sl;
+	for (;;) {
+		sl = &t->slot[h];
+		if (sl->idx1 == 0) {
+			sl->tag = tag;
+			return sl;
+		}
+		if (sl->tag == tag && strcmp(nodes[sl->idx1 - 1].id, id) == 0) {
+			return sl;
+		}
+		h = (h + 1) & m;
+	}
+}
+
 /* org->index points at this: the strings plus the lazily built lookup tables. */
 typedef struct org_index {
 	arena strings;
@@ -137,7 +219,7 @@ struct maat_org_builder {
 	maat_org_node *nodes;
 	size_t n, cap;
 	/* id -> node */
-	ntable ids;
+	idtable ids;
 	/* anomalies so far */
 	maat_org_anomaly *anom;
 	size_t nanom, capanom;
@@ -164,32 +246,21 @@ add_anomaly(maat_org_builder *b, int kind, char *ids, char *detail, int64_t sour
 static void
 ids_grow(maat_org_builder *b)
 {
-	ntable bigger;
-	ntable_init(&bigger, b->ids.cap);
+	idtable bigger;
+	idtable_init(&bigger, b->ids.cap);
 	for (size_t i = 0; i < b->ids.cap; i++) {
-		size_t k = b->ids.slot[i];
-		if (k != NONE) {
-			size_t m = bigger.cap - 1, h = hash_str(b->nodes[k].id) & m;
-			while (bigger.slot[h] != NONE) {
+		idslot *sl = &b->ids.slot[i];
+		if (sl->idx1 != 0) {
+			size_t m = bigger.cap - 1, h = sl->tag & m;
+			while (bigger.slot[h].idx1 != 0) {
 				h = (h + 1) & m;
 			}
-			bigger.slot[h] = k;
+			bigger.slot[h] = *sl;
 		}
 	}
 	bigger.used = b->ids.used;
-	ntable_fini(&b->ids);
+	idtable_fini(&b->ids);
 	b->ids = bigger;
-}
-
-/* The slot for id: holding its node, or the empty slot where it goes. */
-static size_t *
-ids_slot(const maat_org_node *nodes, const ntable *t, const char *id)
-{
-	size_t m = t->cap - 1, h = hash_str(id) & m;
-	while (t->slot[h] != NONE && strcmp(nodes[t->slot[h]].id, id) != 0) {
-		h = (h + 1) & m;
-	}
-	return &t->slot[h];
 }
 
 bool
@@ -243,8 +314,43 @@ maat_org_builder *
 maat_org_builder_new(void)
 {
 	maat_org_builder *b = maat_xcalloc(1, sizeof(*b));
-	ntable_init(&b->ids, 512);
+	idtable_init(&b->ids, 512);
 	return b;
+}
+
+void
+maat_org_builder_reserve(maat_org_builder *b, size_t rows)
+{
+	if (rows > b->cap) {
+		b->cap = rows;
+		b->nodes = maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
+	}
+	if (rows * 2 > b->ids.cap) {
+		idtable bigger;
+		idtable_init(&bigger, rows);
+		for (size_t i = 0; i < b->ids.cap; i++) {
+			idslot *sl = &b->ids.slot[i];
+			if (sl->idx1 != 0) {
+				size_t m = bigger.cap - 1, h = sl->tag & m;
+				while (bigger.slot[h].idx1 != 0) {
+					h = (h + 1) & m;
+				}
+				bigger.slot[h] = *sl;
+			}
+		}
+		bigger.used = b->ids.used;
+		idtable_fini(&b->ids);
+		b->ids = bigger;
+	}
+}
+
+void
+maat_org_builder_prefetch(const maat_org_builder *b, const char *id)
+{
+	if (id != NULL && b->ids.cap > 0) {
+		uint32_t tag = (uint32_t)hash_str(id);
+		__builtin_prefetch(&b->ids.slot[tag & (b->ids.cap - 1)], 1);
+	}
 }
 
 void
@@ -259,7 +365,7 @@ maat_org_builder_free(maat_org_builder *b)
 	}
 	free(b->anom);
 	free(b->nodes);
-	ntable_fini(&b->ids);
+	idtable_fini(&b->ids);
 	arena_fini(&b->strings);
 	free(b);
 }
@@ -293,15 +399,15 @@ maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 {
 	const char *manager;
 	maat_org_node *nd;
-	size_t *slot;
+	idslot *slot;
 
 	if (r->id == NULL || r->id[0] == '\0') {
 		return;
 	}
 	b->counts.rows++;
 	manager = maat_org_is_top_marker(r->manager) ? NULL : r->manager;
-	slot = ids_slot(b->nodes, &b->ids, r->id);
-	if (*slot == NONE) {
+	slot = id_slot(b->nodes, &b->ids, r->id);
+	if (slot->idx1 == 0) {
 		if (b->n == b->cap) {
 			b->cap = b->cap ? b->cap * 2 : 1024;
 			b->nodes = maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
@@ -311,13 +417,17 @@ maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 		nd->id = arena_strdup(&b->strings, r->id);
 		nd->parent = -1;
 		fill_node(b, nd, r, manager);
-		*slot = b->n++;
+		if (b->n >= UINT32_MAX) {
+			/* more than 4 billion nodes: beyond any org chart */
+			abort();
+		}
+		slot->idx1 = (uint32_t)++b->n;
 		if (++b->ids.used * 2 > b->ids.cap) {
 			ids_grow(b);
 		}
 		return;
 	}
-	nd = &b->nodes[*slot];
+	nd = &b->nodes[slot->idx1 - 1];
 	if (!(nd->flags & F_DUPLICATE)) {
 		nd->flags |= F_DUPLICATE;
 		b->counts.duplicate_ids++;
@@ -331,8 +441,7 @@ maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 		}
 		b->counts.job_shares++;
 		add_anomaly(b, MAAT_ORG_A_JOB_SHARE, maat_xstrdup(r->id),
-			    maat_xasprintf(_("job share: same id and manager as line %lld; FTE "
-					     "summed to %g"),
+			    maat_xasprintf(_("same id and manager as line %lld; FTE summed to %g"),
 					   (long long)nd->line, nd->fte),
 			    r->source_id, r->line);
 		return;
@@ -340,20 +449,21 @@ maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 	b->counts.conflicts++;
 	if (!is_root_row(nd->id, nd->manager_id) && is_root_row(r->id, manager)) {
 		/* a top post is never lost: the root row replaces the earlier row */
-		add_anomaly(b, MAAT_ORG_A_CONFLICT, maat_xstrdup(r->id),
-			    maat_xasprintf(_("conflict: manager '%s' (line %lld) dropped; the top "
-					     "post on line %lld wins"),
-					   nd->manager_id, (long long)nd->line, (long long)r->line),
-			    nd->source_id, nd->line);
+		add_anomaly(
+		    b, MAAT_ORG_A_CONFLICT, maat_xstrdup(r->id),
+		    maat_xasprintf(_("manager '%s' (line %lld) dropped: the top post on line %lld "
+				     "wins"),
+				   nd->manager_id, (long long)nd->line, (long long)r->line),
+		    nd->source_id, nd->line);
 		fill_node(b, nd, r, manager);
 		return;
 	}
-	add_anomaly(b, MAAT_ORG_A_CONFLICT, maat_xstrdup(r->id),
-		    maat_xasprintf(_("conflict: manager '%s' dropped; line %lld with manager '%s' "
-				     "came first"),
-				   manager ? manager : "", (long long)nd->line,
-				   nd->manager_id ? nd->manager_id : ""),
-		    r->source_id, r->line);
+	add_anomaly(
+	    b, MAAT_ORG_A_CONFLICT, maat_xstrdup(r->id),
+	    maat_xasprintf(_("manager '%s' dropped: line %lld with manager '%s' came first"),
+			   manager ? manager : "", (long long)nd->line,
+			   nd->manager_id ? nd->manager_id : ""),
+	    r->source_id, r->line);
 }
 
 /* Groups of all-digit ids (node ids and manager references) that differ only in leading zeros.
@@ -535,7 +645,10 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 	org->n = b->n;
 	b->nodes = NULL;
 
-	/* parents */
+	/* parents; exports list a manager's reports together, so the previous row's answer is
+	 * tried first */
+	const char *prev_mgr = NULL;
+	size_t prev_k = NONE;
 	for (size_t i = 0; i < org->n; i++) {
 		maat_org_node *nd = &org->nodes[i];
 		nd->flags &= ~F_DUPLICATE;
@@ -552,7 +665,15 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 				    maat_xstrdup(_("reports to itself: counted as a root")),
 				    nd->source_id, nd->line);
 		} else {
-			size_t k = *ids_slot(org->nodes, &b->ids, nd->manager_id);
+			size_t k;
+			if (prev_mgr != NULL && strcmp(prev_mgr, nd->manager_id) == 0) {
+				k = prev_k;
+			} else {
+				idslot *sl = id_slot(org->nodes, &b->ids, nd->manager_id);
+				k = sl->idx1 == 0 ? NONE : sl->idx1 - 1;
+				prev_mgr = nd->manager_id;
+				prev_k = k;
+			}
 			if (k == NONE) {
 				nd->flags |= MAAT_ORG_F_ORPHAN;
 				b->counts.orphans++;
@@ -566,7 +687,7 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 			}
 		}
 	}
-	ntable_fini(&b->ids);
+	idtable_fini(&b->ids);
 
 	/* children, as offsets into one array */
 	org->child_off = maat_xcalloc(org->n + 1, sizeof(size_t));
@@ -815,11 +936,86 @@ col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* The row ranges of a snapshot's sources, in import order: pairs (first, last) of rowids.
+ * Returns a new array of 3 * n values (source, first, last); caller frees. */
+static int
+snapshot_sources(maat_db *db, const char *snap, int64_t **out, size_t *n, maat_err *err)
+{
+	sqlite3_stmt *st = maat_db_stmt(db,
+					"SELECT source_id, first_row, last_row FROM org_imports"
+					" WHERE as_of = ?1 ORDER BY source_id",
+					err);
+	int64_t *v = NULL;
+	size_t nv = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_text(st, 1, snap, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = maat_xreallocarray(v, 3 * (nv + 1), sizeof(*v));
+		for (int k = 0; k < 3; k++) {
+			v[3 * nv + (size_t)k] = sqlite3_column_int64(st, k);
+		}
+		nv++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return maat_db_fail(db, err, _("reading org snapshots"));
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+/* Adds the rows of one source, in file order (a rowid range: no index, no sort). */
+static int
+add_source_rows(maat_db *db, const int64_t *range, maat_org_builder *b, maat_err *err)
+{
+	sqlite3_stmt *st = maat_db_stmt(db,
+					"SELECT line, id, manager, name, title, unit, email, grade,"
+					" role, fte, employment, aggregate FROM org_rows"
+					" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+					err);
+	int rc;
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, range[1]);
+	sqlite3_bind_int64(st, 2, range[2]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		maat_org_row r = {
+		    .source_id = range[0],
+		    .line = sqlite3_column_int64(st, 0),
+		    .id = col_text(st, 1),
+		    .manager = col_text(st, 2),
+		    .name = col_text(st, 3),
+		    .title = col_text(st, 4),
+		    .unit = col_text(st, 5),
+		    .email = col_text(st, 6),
+		    .grade = col_text(st, 7),
+		    .role = col_text(st, 8),
+		    .fte = sqlite3_column_double(st, 9),
+		    .employment = sqlite3_column_type(st, 10) == SQLITE_NULL
+				      ? MAAT_EMP_UNKNOWN
+				      : sqlite3_column_int(st, 10),
+		    .aggregate = sqlite3_column_int(st, 11) != 0,
+		};
+		maat_org_builder_add(b, &r);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : maat_db_fail(db, err, _("reading the org chart"));
+}
+
 int
 maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err)
 {
 	maat_org_builder *b = NULL;
-	sqlite3_stmt *st;
+	int64_t *sources = NULL;
+	size_t nsources = 0;
 	char *snap = NULL;
 	int rc;
 
@@ -827,46 +1023,35 @@ maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err)
 	if ((rc = maat_org_snapshot(db, as_of, &snap, err)) != 0) {
 		return rc;
 	}
-	st = maat_db_stmt(db,
-			  "SELECT r.source_id, r.line, r.id, r.manager, r.name, r.title, r.unit,"
-			  " r.email, r.grade, r.role, r.fte, r.employment, r.aggregate"
-			  " FROM org_rows r JOIN org_imports i ON i.source_id = r.source_id"
-			  " WHERE i.as_of = ?1 ORDER BY r.source_id, r.line",
-			  err);
-	if (st == NULL) {
+	if ((rc = snapshot_sources(db, snap, &sources, &nsources, err)) < 0) {
 		free(snap);
-		return -MAAT_E_INTERNAL;
+		return rc;
 	}
-	sqlite3_bind_text(st, 1, snap, -1, SQLITE_STATIC);
 	b = maat_org_builder_new();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		maat_org_row r = {
-		    .source_id = sqlite3_column_int64(st, 0),
-		    .line = sqlite3_column_int64(st, 1),
-		    .id = col_text(st, 2),
-		    .manager = col_text(st, 3),
-		    .name = col_text(st, 4),
-		    .title = col_text(st, 5),
-		    .unit = col_text(st, 6),
-		    .email = col_text(st, 7),
-		    .grade = col_text(st, 8),
-		    .role = col_text(st, 9),
-		    .fte = sqlite3_column_double(st, 10),
-		    .employment = sqlite3_column_type(st, 11) == SQLITE_NULL
-				      ? MAAT_EMP_UNKNOWN
-				      : sqlite3_column_int(st, 11),
-		    .aggregate = sqlite3_column_int(st, 12) != 0,
-		};
-		maat_org_builder_add(b, &r);
+	{
+		/* the row counts of the sources size the tables once */
+		sqlite3_stmt *st =
+		    maat_db_stmt(db,
+				 "SELECT sum(s.rows_read) FROM sources s JOIN org_imports i"
+				 " ON i.source_id = s.id WHERE i.as_of = ?1",
+				 NULL);
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, snap, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
+				maat_org_builder_reserve(b, (size_t)sqlite3_column_int64(st, 0));
+			}
+			sqlite3_reset(st);
+		}
 	}
-	if (rc != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("reading the org chart"));
-		sqlite3_reset(st);
+	for (size_t i = 0; i < nsources && rc == 0; i++) {
+		rc = add_source_rows(db, &sources[3 * i], b, err);
+	}
+	free(sources);
+	if (rc < 0) {
 		maat_org_builder_free(b);
 		free(snap);
 		return rc;
 	}
-	sqlite3_reset(st);
 	*out = maat_org_builder_finish(b, snap);
 	free(snap);
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "maatlat/csv.h"
 #include "maatlat/i18n.h"
@@ -246,16 +247,17 @@ get(reader *rd, const maat_csv *c, int f)
 	return b->data;
 }
 
+/* needle is lower-case ASCII */
 static bool
 contains_ci(const char *hay, const char *needle)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		if (strncasecmp(hay, needle, n) == 0) {
-			return true;
-		}
+	char low[64];
+	size_t n = 0;
+	for (; hay[n] && n < sizeof(low) - 1; n++) {
+		low[n] = (char)tolower((unsigned char)hay[n]);
 	}
-	return false;
+	low[n] = '\0';
+	return strstr(low, needle) != NULL;
 }
 
 /* internal/external from the employment column; unknown when empty */
@@ -304,31 +306,48 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 static int
 add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, maat_err *err)
 {
+	sqlite3_stmt *src = maat_db_stmt(imp->db,
+					 "SELECT source_id, first_row, last_row FROM org_imports"
+					 " WHERE as_of = ?1 AND source_id <> ?2 ORDER BY source_id",
+					 err);
 	sqlite3_stmt *st = maat_db_stmt(imp->db,
-					"SELECT r.source_id, r.line, r.id, r.manager, r.fte,"
-					" r.aggregate FROM org_rows r JOIN org_imports i"
-					" ON i.source_id = r.source_id WHERE i.as_of = ?1"
-					" AND r.source_id <> ?2 ORDER BY r.source_id, r.line",
+					"SELECT line, id, manager, fte, aggregate FROM org_rows"
+					" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
 					err);
+	int64_t *ids = NULL;
+	size_t n = 0;
 	int rc;
-	if (st == NULL) {
+	if (src == NULL || st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
-	sqlite3_bind_text(st, 1, as_of ? as_of : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, imp->source_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		maat_org_row r = {
-		    .source_id = sqlite3_column_int64(st, 0),
-		    .line = sqlite3_column_int64(st, 1),
-		    .id = (const char *)sqlite3_column_text(st, 2),
-		    .manager = (const char *)sqlite3_column_text(st, 3),
-		    .fte = sqlite3_column_double(st, 4),
-		    .aggregate = sqlite3_column_int(st, 5) != 0,
-		    .employment = MAAT_EMP_UNKNOWN,
-		};
-		maat_org_builder_add(rd->model, &r);
+	sqlite3_bind_text(src, 1, as_of ? as_of : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(src, 2, imp->source_id);
+	while ((rc = sqlite3_step(src)) == SQLITE_ROW) {
+		ids = maat_xreallocarray(ids, 3 * (n + 1), sizeof(*ids));
+		for (int k = 0; k < 3; k++) {
+			ids[3 * n + (size_t)k] = sqlite3_column_int64(src, k);
+		}
+		n++;
 	}
-	sqlite3_reset(st);
+	sqlite3_reset(src);
+	for (size_t k = 0; k < n && rc == SQLITE_DONE; k++) {
+		sqlite3_bind_int64(st, 1, ids[3 * k + 1]);
+		sqlite3_bind_int64(st, 2, ids[3 * k + 2]);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			maat_org_row r = {
+			    .source_id = ids[3 * k],
+			    .line = sqlite3_column_int64(st, 0),
+			    .id = (const char *)sqlite3_column_text(st, 1),
+			    .manager = (const char *)sqlite3_column_text(st, 2),
+			    .fte = sqlite3_column_double(st, 3),
+			    .aggregate = sqlite3_column_int(st, 4) != 0,
+			    .employment = MAAT_EMP_UNKNOWN,
+			};
+			maat_org_builder_add(rd->model, &r);
+		}
+		sqlite3_reset(st);
+	}
+	free(ids);
 	return rc == SQLITE_DONE ? 0 : maat_db_fail(imp->db, err, _("reading the snapshot"));
 }
 
@@ -362,6 +381,7 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	sqlite3_stmt *ins;
 	static const char *const format_names[] = {"csv", "organogram-senior", "organogram-junior"};
 	char junior_id[64];
+	int64_t first_row = 0, last_row = -1;
 	int rc;
 
 	if ((c = maat_csv_open(f, &copts, err)) == NULL) {
@@ -400,6 +420,13 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		goto out;
 	}
 	rd.model = maat_org_builder_new();
+	{
+		/* about 40 bytes a row at the least: size the model's tables once */
+		struct stat sb;
+		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+			maat_org_builder_reserve(rd.model, (size_t)sb.st_size / 40 + 16);
+		}
+	}
 	if ((rc = add_snapshot_rows(imp, &rd, o->as_of, err)) < 0) {
 		goto out;
 	}
@@ -444,6 +471,7 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			mgr_norm = maat_org_normalise_id(manager);
 		}
 		row.id = id_norm ? id_norm : id;
+		maat_org_builder_prefetch(rd.model, row.id);
 		row.manager = maat_org_is_top_marker(manager) ? NULL
 			      : mgr_norm                      ? mgr_norm
 							      : manager;
@@ -480,6 +508,10 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			rc = maat_db_fail(imp->db, err, _("storing an org row"));
 			goto out;
 		}
+		last_row = sqlite3_last_insert_rowid(maat_db_sqlite(imp->db));
+		if (first_row == 0) {
+			first_row = last_row;
+		}
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
 		maat_org_builder_add(rd.model, &row);
@@ -492,6 +524,20 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	if (imp->rows_read == 0) {
 		rc = maat_err_set(err, MAAT_E_DATA, _("%s: an org chart header but no rows"),
 				  imp->path);
+		goto out;
+	}
+	ins = maat_db_stmt(
+	    imp->db, "UPDATE org_imports SET first_row = ?2, last_row = ?3 WHERE source_id = ?1",
+	    err);
+	if (ins == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	sqlite3_bind_int64(ins, 1, imp->source_id);
+	sqlite3_bind_int64(ins, 2, first_row);
+	sqlite3_bind_int64(ins, 3, last_row);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		rc = maat_db_fail(imp->db, err, _("recording the import"));
 		goto out;
 	}
 	org = maat_org_builder_finish(rd.model, o->as_of);

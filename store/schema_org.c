@@ -8,11 +8,15 @@ const char maat_schema_org[] =
     "CREATE TABLE org_imports ("
     "  source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,"
     "  as_of TEXT NOT NULL DEFAULT ''," /* yyyy-mm-dd, or '' when the import gave none */
-    "  format TEXT NOT NULL"            /* csv, organogram-senior, organogram-junior, parentid */
+    "  format TEXT NOT NULL,"           /* csv, organogram-senior, organogram-junior */
+    /* the rowids of the file's rows in org_rows: one import is one transaction, so they
+     * are contiguous, and a snapshot loads by rowid range without a secondary index */
+    "  first_row INTEGER NOT NULL DEFAULT 0,"
+    "  last_row INTEGER NOT NULL DEFAULT -1"
     ") STRICT;"
     "CREATE INDEX org_imports_as_of ON org_imports(as_of);"
-    /* One row per person, post or aggregate row, in file order (clustered by source and line,
-     * so a snapshot loads in import order without a separate index). */
+    /* One row per person, post or aggregate row, in file order (rowid order: appending is the
+     * cheapest insert SQLite has). */
     "CREATE TABLE org_rows ("
     "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
     "  line INTEGER NOT NULL," /* the physical line in the file */
@@ -26,9 +30,8 @@ const char maat_schema_org[] =
     "  role TEXT,"                            /* management, policy, execution, support */
     "  fte REAL NOT NULL,"                    /* 1.0 when the file gives none */
     "  employment INTEGER,"                   /* NULL unknown, 0 internal, 1 external */
-    "  aggregate INTEGER NOT NULL DEFAULT 0," /* 1: F FTE of staff under one post */
-    "  PRIMARY KEY (source_id, line)"
-    ") STRICT, WITHOUT ROWID;"
+    "  aggregate INTEGER NOT NULL DEFAULT 0" /* 1: F FTE of staff under one post */
+    ") STRICT;"
     /* Who signs which decision: holder_kind layer (holder = N), title or id. */
     "CREATE TABLE org_mandates ("
     "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"

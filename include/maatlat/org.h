@@ -159,6 +159,11 @@ typedef struct maat_org_builder maat_org_builder;
 
 /* Returns a new builder; free it with maat_org_builder_finish() or maat_org_builder_free(). */
 maat_org_builder *maat_org_builder_new(void);
+/* Makes room for rows rows (an estimate; more still fit). */
+void maat_org_builder_reserve(maat_org_builder *b, size_t rows);
+/* Hints that a row with this id comes next: starts loading its slot of the id table, so the
+ * caller can do other work (e.g. an INSERT) meanwhile. Optional. */
+void maat_org_builder_prefetch(const maat_org_builder *b, const char *id);
 /* Adds one row (copies its strings). */
 void maat_org_builder_add(maat_org_builder *b, const maat_org_row *row);
 /* Resolves parents, layers and anomalies; frees the builder and returns the org (never NULL;

@@ -390,7 +390,12 @@ test_org_load_snapshots(void **state)
 		    " email) VALUES"
 		    " (1, 2, 'A', NULL, 1, 0, 0, 'a@x.nl'), (1, 3, 'B', 'A', 1, 1, 0, NULL),"
 		    " (2, 2, 'g1', 'B', 12.5, NULL, 1, NULL),"
-		    " (3, 2, 'A', NULL, 1, NULL, 0, NULL);");
+		    " (3, 2, 'A', NULL, 1, NULL, 0, NULL);"
+		    "UPDATE org_imports SET"
+		    " first_row = (SELECT min(rowid) FROM org_rows r WHERE r.source_id ="
+		    " org_imports.source_id),"
+		    " last_row = (SELECT max(rowid) FROM org_rows r WHERE r.source_id ="
+		    " org_imports.source_id);");
 	assert_int_equal(maat_org_load(db, NULL, &org, &err), 0);
 	assert_string_equal(org->as_of, "2026-01-01");
 	assert_int_equal(org->n, 1);
