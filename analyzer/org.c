@@ -182,11 +182,11 @@ idtable_fini(idtable *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* The slot of id: holding its node, or the empty slot where it goes (tag set). */
+/* The slot of id (whose hash is tag): holding its node, or the empty slot where it goes (tag
+ * set). */
 static idslot *
-id_slot(const maat_org_node *nodes, const idtable *t, const char *id)
+id_slot_h(const maat_org_node *nodes, const idtable *t, const char *id, uint32_t tag)
 {
-	uint32_t tag = (uint32_t)hash_str(id);
 	size_t m = t->cap - 1, h = tag & m;
 	idslot *sl;
 	for (;;) {
@@ -202,6 +202,12 @@ id_slot(const maat_org_node *nodes, const idtable *t, const char *id)
 	}
 }
 
+static idslot *
+id_slot(const maat_org_node *nodes, const idtable *t, const char *id)
+{
+	return id_slot_h(nodes, t, id, (uint32_t)hash_str(id));
+}
+
 /* org->index points at this: the strings plus the lazily built lookup tables. */
 typedef struct org_index {
 	arena strings;
@@ -215,10 +221,12 @@ typedef struct org_index {
 struct maat_org_builder {
 	/* the strings of every node */
 	arena strings;
-	/* nodes so far, in first-seen order */
+	/* every row added so far (maat_org_builder_finish merges duplicates in place) */
 	maat_org_node *nodes;
 	size_t n, cap;
-	/* id -> node */
+	/* the hash of each row's id (parallel to nodes) */
+	uint32_t *hash;
+	/* id -> node, built by the merge */
 	idtable ids;
 	/* anomalies so far */
 	maat_org_anomaly *anom;
@@ -241,26 +249,6 @@ add_anomaly(maat_org_builder *b, int kind, char *ids, char *detail, int64_t sour
 	a->detail = detail;
 	a->source_id = source_id;
 	a->line = line;
-}
-
-static void
-ids_grow(maat_org_builder *b)
-{
-	idtable bigger;
-	idtable_init(&bigger, b->ids.cap);
-	for (size_t i = 0; i < b->ids.cap; i++) {
-		idslot *sl = &b->ids.slot[i];
-		if (sl->idx1 != 0) {
-			size_t m = bigger.cap - 1, h = sl->tag & m;
-			while (bigger.slot[h].idx1 != 0) {
-				h = (h + 1) & m;
-			}
-			bigger.slot[h] = *sl;
-		}
-	}
-	bigger.used = b->ids.used;
-	idtable_fini(&b->ids);
-	b->ids = bigger;
 }
 
 bool
@@ -313,9 +301,7 @@ maat_org_normalise_id(const char *id)
 maat_org_builder *
 maat_org_builder_new(void)
 {
-	maat_org_builder *b = maat_xcalloc(1, sizeof(*b));
-	idtable_init(&b->ids, 512);
-	return b;
+	return maat_xcalloc(1, sizeof(maat_org_builder));
 }
 
 void
@@ -324,32 +310,7 @@ maat_org_builder_reserve(maat_org_builder *b, size_t rows)
 	if (rows > b->cap) {
 		b->cap = rows;
 		b->nodes = maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
-	}
-	if (rows * 2 > b->ids.cap) {
-		idtable bigger;
-		idtable_init(&bigger, rows);
-		for (size_t i = 0; i < b->ids.cap; i++) {
-			idslot *sl = &b->ids.slot[i];
-			if (sl->idx1 != 0) {
-				size_t m = bigger.cap - 1, h = sl->tag & m;
-				while (bigger.slot[h].idx1 != 0) {
-					h = (h + 1) & m;
-				}
-				bigger.slot[h] = *sl;
-			}
-		}
-		bigger.used = b->ids.used;
-		idtable_fini(&b->ids);
-		b->ids = bigger;
-	}
-}
-
-void
-maat_org_builder_prefetch(const maat_org_builder *b, const char *id)
-{
-	if (id != NULL && b->ids.cap > 0) {
-		uint32_t tag = (uint32_t)hash_str(id);
-		__builtin_prefetch(&b->ids.slot[tag & (b->ids.cap - 1)], 1);
+		b->hash = maat_xreallocarray(b->hash, b->cap, sizeof(*b->hash));
 	}
 }
 
@@ -365,6 +326,7 @@ maat_org_builder_free(maat_org_builder *b)
 	}
 	free(b->anom);
 	free(b->nodes);
+	free(b->hash);
 	idtable_fini(&b->ids);
 	arena_fini(&b->strings);
 	free(b);
@@ -397,73 +359,96 @@ is_root_row(const char *id, const char *manager)
 void
 maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 {
-	const char *manager;
 	maat_org_node *nd;
-	idslot *slot;
 
 	if (r->id == NULL || r->id[0] == '\0') {
 		return;
 	}
+	if (b->n == b->cap) {
+		maat_org_builder_reserve(b, b->cap ? b->cap * 2 : 1024);
+	}
+	if (b->n >= UINT32_MAX - 1) {
+		/* more than 4 billion rows: beyond any org chart */
+		abort();
+	}
 	b->counts.rows++;
-	manager = maat_org_is_top_marker(r->manager) ? NULL : r->manager;
-	slot = id_slot(b->nodes, &b->ids, r->id);
-	if (slot->idx1 == 0) {
-		if (b->n == b->cap) {
-			b->cap = b->cap ? b->cap * 2 : 1024;
-			b->nodes = maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
+	nd = &b->nodes[b->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->id = arena_strdup(&b->strings, r->id);
+	nd->parent = -1;
+	fill_node(b, nd, r, maat_org_is_top_marker(r->manager) ? NULL : r->manager);
+	b->hash[b->n++] = (uint32_t)hash_str(nd->id);
+}
+
+/* Merges rows with the same id, in row order (METRICS.md §1): the same manager is a job share
+ * (FTE summed), another manager a conflict (the first row wins unless a later root row comes).
+ * Compacts b->nodes in place and fills the id table. The table's slots are fetched a few rows
+ * ahead: with a million ids nearly every probe is a cache miss otherwise. */
+static void
+merge_rows(maat_org_builder *b)
+{
+	enum { AHEAD = 12 };
+	size_t k = 0, n = b->n, m;
+
+	idtable_init(&b->ids, n);
+	m = b->ids.cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		maat_org_node row = b->nodes[i];
+		maat_org_node *nd;
+		idslot *slot;
+		if (i + AHEAD < n) {
+			__builtin_prefetch(&b->ids.slot[b->hash[i + AHEAD] & m], 1);
 		}
-		nd = &b->nodes[b->n];
-		memset(nd, 0, sizeof(*nd));
-		nd->id = arena_strdup(&b->strings, r->id);
-		nd->parent = -1;
-		fill_node(b, nd, r, manager);
-		if (b->n >= UINT32_MAX) {
-			/* more than 4 billion nodes: beyond any org chart */
-			abort();
+		slot = id_slot_h(b->nodes, &b->ids, row.id, b->hash[i]);
+		if (slot->idx1 == 0) {
+			b->nodes[k] = row;
+			slot->idx1 = (uint32_t)++k;
+			b->ids.used++;
+			continue;
 		}
-		slot->idx1 = (uint32_t)++b->n;
-		if (++b->ids.used * 2 > b->ids.cap) {
-			ids_grow(b);
+		nd = &b->nodes[slot->idx1 - 1];
+		if (!(nd->flags & F_DUPLICATE)) {
+			nd->flags |= F_DUPLICATE;
+			b->counts.duplicate_ids++;
 		}
-		return;
-	}
-	nd = &b->nodes[slot->idx1 - 1];
-	if (!(nd->flags & F_DUPLICATE)) {
-		nd->flags |= F_DUPLICATE;
-		b->counts.duplicate_ids++;
-	}
-	if ((nd->manager_id == NULL && manager == NULL) ||
-	    (nd->manager_id != NULL && manager != NULL && strcmp(nd->manager_id, manager) == 0)) {
-		/* a job share: one node, FTE summed */
-		nd->fte += r->fte;
-		if (nd->employment == MAAT_EMP_UNKNOWN) {
-			nd->employment = r->employment;
-		}
-		b->counts.job_shares++;
-		add_anomaly(b, MAAT_ORG_A_JOB_SHARE, maat_xstrdup(r->id),
+		if ((nd->manager_id == NULL && row.manager_id == NULL) ||
+		    (nd->manager_id != NULL && row.manager_id != NULL &&
+		     strcmp(nd->manager_id, row.manager_id) == 0)) {
+			/* a job share: one node, FTE summed */
+			nd->fte += row.fte;
+			if (nd->employment == MAAT_EMP_UNKNOWN) {
+				nd->employment = row.employment;
+			}
+			b->counts.job_shares++;
+			add_anomaly(
+			    b, MAAT_ORG_A_JOB_SHARE, maat_xstrdup(row.id),
 			    maat_xasprintf(_("same id and manager as line %lld; FTE summed to %g"),
 					   (long long)nd->line, nd->fte),
-			    r->source_id, r->line);
-		return;
+			    row.source_id, row.line);
+			continue;
+		}
+		b->counts.conflicts++;
+		if (!is_root_row(nd->id, nd->manager_id) && is_root_row(row.id, row.manager_id)) {
+			/* a top post is never lost: the root row replaces the earlier row */
+			unsigned flags = nd->flags;
+			add_anomaly(b, MAAT_ORG_A_CONFLICT, maat_xstrdup(row.id),
+				    maat_xasprintf(
+					_("manager '%s' (line %lld) dropped: the top post "
+					  "on line %lld wins"),
+					nd->manager_id, (long long)nd->line, (long long)row.line),
+				    nd->source_id, nd->line);
+			*nd = row;
+			nd->flags = flags;
+			continue;
+		}
+		add_anomaly(b, MAAT_ORG_A_CONFLICT, maat_xstrdup(row.id),
+			    maat_xasprintf(
+				_("manager '%s' dropped: line %lld with manager '%s' came first"),
+				row.manager_id ? row.manager_id : "", (long long)nd->line,
+				nd->manager_id ? nd->manager_id : ""),
+			    row.source_id, row.line);
 	}
-	b->counts.conflicts++;
-	if (!is_root_row(nd->id, nd->manager_id) && is_root_row(r->id, manager)) {
-		/* a top post is never lost: the root row replaces the earlier row */
-		add_anomaly(
-		    b, MAAT_ORG_A_CONFLICT, maat_xstrdup(r->id),
-		    maat_xasprintf(_("manager '%s' (line %lld) dropped: the top post on line %lld "
-				     "wins"),
-				   nd->manager_id, (long long)nd->line, (long long)r->line),
-		    nd->source_id, nd->line);
-		fill_node(b, nd, r, manager);
-		return;
-	}
-	add_anomaly(
-	    b, MAAT_ORG_A_CONFLICT, maat_xstrdup(r->id),
-	    maat_xasprintf(_("manager '%s' dropped: line %lld with manager '%s' came first"),
-			   manager ? manager : "", (long long)nd->line,
-			   nd->manager_id ? nd->manager_id : ""),
-	    r->source_id, r->line);
+	b->n = k;
 }
 
 /* Groups of all-digit ids (node ids and manager references) that differ only in leading zeros.
@@ -640,6 +625,7 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 	unsigned char *state = NULL;
 	size_t head = 0;
 
+	merge_rows(b);
 	find_leading_zeros(b);
 	org->nodes = b->nodes;
 	org->n = b->n;
@@ -651,6 +637,10 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 	size_t prev_k = NONE;
 	for (size_t i = 0; i < org->n; i++) {
 		maat_org_node *nd = &org->nodes[i];
+		if (i + 12 < org->n && org->nodes[i + 12].manager_id != NULL) {
+			uint32_t tag = (uint32_t)hash_str(org->nodes[i + 12].manager_id);
+			__builtin_prefetch(&b->ids.slot[tag & (b->ids.cap - 1)]);
+		}
 		nd->flags &= ~F_DUPLICATE;
 		nd->layer = 0;
 		nd->parent = -1;
@@ -973,13 +963,17 @@ snapshot_sources(maat_db *db, const char *snap, int64_t **out, size_t *n, maat_e
 
 /* Adds the rows of one source, in file order (a rowid range: no index, no sort). */
 static int
-add_source_rows(maat_db *db, const int64_t *range, maat_org_builder *b, maat_err *err)
+add_source_rows(maat_db *db, const int64_t *range, bool text, maat_org_builder *b, maat_err *err)
 {
-	sqlite3_stmt *st = maat_db_stmt(db,
-					"SELECT line, id, manager, name, title, unit, email, grade,"
-					" role, fte, employment, aggregate FROM org_rows"
-					" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
-					err);
+	sqlite3_stmt *st =
+	    maat_db_stmt(db,
+			 text ? "SELECT line, id, manager, name, title, unit, email, grade,"
+				" role, fte, employment, aggregate FROM org_rows"
+				" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"
+			      : "SELECT line, id, manager, NULL, NULL, NULL, NULL, NULL,"
+				" NULL, fte, employment, aggregate FROM org_rows"
+				" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+			 err);
 	int rc;
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
@@ -1013,6 +1007,12 @@ add_source_rows(maat_db *db, const int64_t *range, maat_org_builder *b, maat_err
 int
 maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err)
 {
+	return maat_org_load_flags(db, as_of, 0, out, err);
+}
+
+int
+maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org **out, maat_err *err)
+{
 	maat_org_builder *b = NULL;
 	int64_t *sources = NULL;
 	size_t nsources = 0;
@@ -1044,7 +1044,8 @@ maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err)
 		}
 	}
 	for (size_t i = 0; i < nsources && rc == 0; i++) {
-		rc = add_source_rows(db, &sources[3 * i], b, err);
+		rc =
+		    add_source_rows(db, &sources[3 * i], !(flags & MAAT_ORG_LOAD_IDS_ONLY), b, err);
 	}
 	free(sources);
 	if (rc < 0) {

@@ -160,7 +160,7 @@ cmd_layers(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	rc = maat_org_load(db, as_of, &org, &err);
+	rc = maat_org_load_flags(db, as_of, json ? MAAT_ORG_LOAD_IDS_ONLY : 0, &org, &err);
 	if (rc < 0) {
 		status = cli_fail(cli, &err);
 		goto out;

@@ -471,7 +471,6 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			mgr_norm = maat_org_normalise_id(manager);
 		}
 		row.id = id_norm ? id_norm : id;
-		maat_org_builder_prefetch(rd.model, row.id);
 		row.manager = maat_org_is_top_marker(manager) ? NULL
 			      : mgr_norm                      ? mgr_norm
 							      : manager;

@@ -161,9 +161,6 @@ typedef struct maat_org_builder maat_org_builder;
 maat_org_builder *maat_org_builder_new(void);
 /* Makes room for rows rows (an estimate; more still fit). */
 void maat_org_builder_reserve(maat_org_builder *b, size_t rows);
-/* Hints that a row with this id comes next: starts loading its slot of the id table, so the
- * caller can do other work (e.g. an INSERT) meanwhile. Optional. */
-void maat_org_builder_prefetch(const maat_org_builder *b, const char *id);
 /* Adds one row (copies its strings). */
 void maat_org_builder_add(maat_org_builder *b, const maat_org_row *row);
 /* Resolves parents, layers and anomalies; frees the builder and returns the org (never NULL;
@@ -191,6 +188,16 @@ const char *maat_org_anomaly_name(int kind);
  * before it, see maat_org_snapshot). Returns 0 and *out (caller frees with maat_org_free), 1 when
  * no org chart was imported or none is that old (*out = NULL), negative with err set. */
 int maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err);
+
+/* Flags for maat_org_load_flags(). */
+enum maat_org_load_flags {
+	/* leave name, title, unit, e-mail, grade and role NULL (figures only: faster) */
+	MAAT_ORG_LOAD_IDS_ONLY = 1 << 0,
+};
+
+/* maat_org_load with flags. */
+int maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org **out,
+			maat_err *err);
 
 /* NULL-safe. */
 void maat_org_free(maat_org *org);
