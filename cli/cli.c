@@ -21,11 +21,13 @@ const struct maat_command maat_commands[] = {
      N_("management layers, spans of control and a delayering simulation")},
     {"meetings", cmd_meetings,
      N_("[--cap HOURS] [--from DATE --to DATE] [--tz ZONE] [--min-participants N] "
-	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--json]"),
+	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--min-group N] "
+	"[--top N] [--json]"),
      N_("meeting hours per person and ISO week against the meeting cap")},
     {"person", cmd_person, N_("ID"), N_("everything stored about one person")},
     {"report", cmd_report,
-     N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N]"),
+     N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
+	"[--root ID] [--by-resource] [--top N]"),
      N_("write the xlsx workbook and the org and handover graphs")},
     {"signoff", cmd_signoff, N_("[--decision TYPE] [--cap N] [--as-of DATE] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},

@@ -1,11 +1,111 @@
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
+#include "maatlat/ics.h"
+
+static const char *const help =
+    N_("Reads iCalendar (.ics) and Outlook CSV calendar exports. Recurring meetings are expanded\n"
+       "inside the window: --from and --to are dates in the zone of --tz, both inclusive; without\n"
+       "them the span of the data, at most 2 years. Each series expands at most --instance-limit\n"
+       "instances (default 100000); hitting a bound is logged (see `maatlat sources`).\n"
+       "\n"
+       "  --owner EMAIL        the calendar's owner, for events without attendees\n"
+       "                       (default: an e-mail in X-WR-CALNAME)\n"
+       "  --from DATE          first day of the window (yyyy-mm-dd)\n"
+       "  --to DATE            last day of the window (inclusive)\n"
+       "  --tz ZONE            the organisation's zone, for floating times, unknown zones and\n"
+       "                       Outlook CSV (default Europe/Amsterdam)\n"
+       "  --instance-limit N   instances per series at most (default 100000)\n"
+       "  --replace            replace an earlier import of the same file\n");
 
 int
 cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("import", NULL);
+	static const struct option opts[] = {
+	    {"owner", required_argument, NULL, 'o'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"to", required_argument, NULL, 't'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"instance-limit", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	maat_cal_opts o = {0};
+	const char *from = NULL, *to = NULL;
+	maat_err err = {0};
+	maat_db *db = NULL;
+	int status = 0, c, limit;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.owner = optarg;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'z':
+			o.tz = optarg;
+			break;
+		case 'l':
+			if (!cli_parse_int(cli, "import", "--instance-limit", optarg, &limit)) {
+				return MAAT_E_USAGE;
+			}
+			o.instance_limit = limit;
+			break;
+		case 'h':
+			return cli_help("import", _(help));
+		default:
+			return cli_usage_error(cli, "import", _("unknown option '%s'"),
+					       argv[optind - 1]);
+		}
 	}
-	return cli_not_yet(cli, "import calendar");
+	if (optind >= argc) {
+		return cli_usage_error(cli, "import", _("import calendar: no file given"));
+	}
+	if (o.tz != NULL && !maat_cal_zone_valid(o.tz)) {
+		return cli_usage_error(cli, "import", _("--tz: unknown time zone '%s'"), o.tz);
+	}
+	if (from != NULL) {
+		if (maat_cal_date_to_utc(from, o.tz, 0, &o.from, &err) < 0) {
+			return cli_usage_error(cli, "import", "--from: %s", err.msg);
+		}
+		o.has_from = true;
+	}
+	if (to != NULL) {
+		if (maat_cal_date_to_utc(to, o.tz, 1, &o.to, &err) < 0) {
+			return cli_usage_error(cli, "import", "--to: %s", err.msg);
+		}
+		o.has_to = true;
+	}
+	if (o.has_from && o.has_to && o.to <= o.from) {
+		return cli_usage_error(cli, "import", _("--to is before --from"));
+	}
+	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
+		return status;
+	}
+	for (int i = optind; i < argc; i++) {
+		int rc;
+		maat_err_clear(&err);
+		rc = maat_cal_import_file(db, argv[i], &o, &err);
+		if (rc < 0) {
+			status = cli_fail(cli, &err);
+			break;
+		}
+		if (rc == 1) {
+			cli_warn(cli, "%s", err.msg);
+		} else {
+			cli_info(cli, _("%s: imported"), argv[i]);
+		}
+	}
+	maat_db_close(db);
+	maat_cal_cleanup();
+	return status;
 }

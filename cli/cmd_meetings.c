@@ -1,11 +1,196 @@
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
+#include "maatlat/ics.h"
+#include "maatlat/json.h"
+#include "maatlat/meetings.h"
+#include "maatlat/table.h"
+
+static const char *const help =
+    N_("Meeting hours per person and ISO week (union of the meetings a person attends; booked =\n"
+       "plain sum) against the cap (cap x FTE). A meeting is not cancelled, not transparent, not\n"
+       "all-day, longer than 0 and at most --max-meeting-hours, with at least --min-participants\n"
+       "attending participants. The same meeting in several exports counts once.\n"
+       "\n"
+       "  --cap HOURS                cap per full-time week (default 12)\n"
+       "  --from DATE --to DATE      window, inclusive dates in the zone of --tz\n"
+       "                             (default: the span of the data, at most 2 years)\n"
+       "  --tz ZONE                  zone of the ISO weeks (default Europe/Amsterdam)\n"
+       "  --min-participants N       default 2 (1 counts solo appointments)\n"
+       "  --max-meeting-hours H      default 8; 0 = no limit\n"
+       "  --exclude-tentative        TENTATIVE does not count as attending\n"
+       "  --exclude-no-reply         NEEDS-ACTION does not count as attending\n"
+       "  --min-group N              units with fewer people are not shown (default 5)\n"
+       "  --top N                    recurring series listed (default 20)\n"
+       "  --json                     one JSON object on stdout\n");
+
+static int
+print_tables(const maat_meetings *m, const maat_meetings_opts *o)
+{
+	maat_table *(*const fns[])(const maat_meetings *) = {
+	    maat_meetings_summary_table, maat_meetings_person_weeks_table,
+	    maat_meetings_persons_table, maat_meetings_units_table,
+	    maat_meetings_series_table,
+	};
+	const maat_meetings_summary *s = maat_meetings_get_summary(m);
+	int rc = 0;
+
+	printf(_("Settings: cap %.4g h per full-time week, zone %s, window %s .. %s, at least %d "
+		 "participants, "),
+	       o->cap_hours, o->tz ? o->tz : "Europe/Amsterdam", s->from_date, s->to_date,
+	       o->min_participants);
+	if (o->max_meeting_hours > 0) {
+		printf(_("at most %.4g h per meeting"), o->max_meeting_hours);
+	} else {
+		printf("%s", _("no length limit"));
+	}
+	printf(_("%s%s, units of at least %d people\n\n"),
+	       o->exclude_tentative ? _(", tentative excluded") : "",
+	       o->exclude_no_reply ? _(", no reply excluded") : "", o->min_group);
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == 0; i++) {
+		maat_table *t = fns[i](m);
+		if (maat_table_nrows(t) > 0) {
+			rc = maat_table_print(t, stdout);
+			putchar('\n');
+		}
+		maat_table_free(t);
+	}
+	if (s->units_suppressed > 0) {
+		printf(_("%zu units with fewer than %d people not shown.\n"), s->units_suppressed,
+		       o->min_group);
+	}
+	return rc;
+}
 
 int
 cmd_meetings(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("meetings", NULL);
+	static const struct option opts[] = {
+	    {"cap", required_argument, NULL, 'c'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"to", required_argument, NULL, 't'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"min-participants", required_argument, NULL, 'p'},
+	    {"max-meeting-hours", required_argument, NULL, 'm'},
+	    {"exclude-tentative", no_argument, NULL, 'T'},
+	    {"exclude-no-reply", no_argument, NULL, 'N'},
+	    {"min-group", required_argument, NULL, 'g'},
+	    {"top", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	maat_meetings_opts o;
+	const char *from = NULL, *to = NULL;
+	maat_meetings *m = NULL;
+	maat_err err = {0};
+	maat_db *db = NULL;
+	bool json = false;
+	int status = 0, c;
+
+	maat_meetings_opts_init(&o);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (!cli_parse_double(cli, "meetings", "--cap", optarg, &o.cap_hours)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'z':
+			o.tz = optarg;
+			break;
+		case 'p':
+			if (!cli_parse_int(cli, "meetings", "--min-participants", optarg,
+					   &o.min_participants)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'm':
+			if (!cli_parse_double(cli, "meetings", "--max-meeting-hours", optarg,
+					      &o.max_meeting_hours)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'T':
+			o.exclude_tentative = true;
+			break;
+		case 'N':
+			o.exclude_no_reply = true;
+			break;
+		case 'g':
+			if (!cli_parse_int(cli, "meetings", "--min-group", optarg, &o.min_group)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'n':
+			if (!cli_parse_int(cli, "meetings", "--top", optarg, &o.top_series)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return cli_help("meetings", _(help));
+		default:
+			return cli_usage_error(cli, "meetings", _("unknown option '%s'"),
+					       argv[optind - 1]);
+		}
 	}
-	return cli_not_yet(cli, "meetings");
+	if (optind < argc) {
+		return cli_usage_error(cli, "meetings", _("unexpected argument '%s'"),
+				       argv[optind]);
+	}
+	if (o.tz != NULL && !maat_cal_zone_valid(o.tz)) {
+		return cli_usage_error(cli, "meetings", _("--tz: unknown time zone '%s'"), o.tz);
+	}
+	if ((from == NULL) != (to == NULL)) {
+		return cli_usage_error(cli, "meetings", _("--from and --to go together"));
+	}
+	if (from != NULL) {
+		if (maat_cal_date_to_utc(from, o.tz, 0, &o.from, &err) < 0) {
+			return cli_usage_error(cli, "meetings", "--from: %s", err.msg);
+		}
+		if (maat_cal_date_to_utc(to, o.tz, 1, &o.to, &err) < 0) {
+			return cli_usage_error(cli, "meetings", "--to: %s", err.msg);
+		}
+		if (o.to <= o.from) {
+			return cli_usage_error(cli, "meetings", _("--to is before --from"));
+		}
+		o.has_window = true;
+	}
+	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+		return status;
+	}
+	if ((m = maat_meetings_compute(db, &o, &err)) == NULL) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	if (json) {
+		json_t *root = maat_meetings_json(m);
+		if (maat_json_print(root, stdout) < 0) {
+			status = MAAT_E_IO;
+		}
+		json_decref(root);
+	} else if (maat_meetings_get_summary(m)->person_weeks == 0) {
+		printf("%s\n", _("No meetings in the window."));
+	} else if (print_tables(m, &o) < 0) {
+		status = MAAT_E_IO;
+	}
+out:
+	maat_meetings_free(m);
+	maat_db_close(db);
+	maat_cal_cleanup();
+	return status;
 }

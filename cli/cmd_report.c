@@ -1,11 +1,218 @@
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cli/cli.h"
+#include "maatlat/graph.h"
 #include "maatlat/i18n.h"
+#include "maatlat/workbook.h"
+
+struct report_args {
+	const char *xlsx;
+	const char *graph;
+	const char *handover_graph;
+	const char *root;
+	int min_group;
+	int top;
+	bool by_unit;
+	bool by_resource;
+};
+
+/* The time shown as "generated": $SOURCE_DATE_EPOCH when set (reproducible files), else now. */
+static int64_t
+generated_at(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end = NULL;
+	long long v;
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v >= 0) {
+			return v;
+		}
+	}
+	return (int64_t)time(NULL);
+}
+
+static int
+write_xlsx(maat_cli *cli, maat_db *db, const struct report_args *a)
+{
+	maat_report_options o = {.min_group = a->min_group};
+	maat_workbook *wb = maat_workbook_new();
+	maat_err err = {0};
+	int rc = maat_report_fill(db, &o, wb, &err);
+	if (rc == 0) {
+		rc = maat_workbook_write(wb, a->xlsx, generated_at(), &err);
+	}
+	maat_workbook_free(wb);
+	if (rc < 0) {
+		return cli_fail(cli, &err);
+	}
+	cli_info(cli, _("wrote %s"), a->xlsx);
+	return 0;
+}
+
+static int
+write_graph(maat_cli *cli, maat_db *db, const struct report_args *a, bool org)
+{
+	maat_report_graph_options o = {.by_unit = a->by_unit,
+				       .root = a->root,
+				       .by_resource = a->by_resource,
+				       .top = (size_t)a->top};
+	maat_err err = {0};
+	char *summary = NULL;
+	int rc = org ? maat_report_org_graph(db, &o, a->graph, &summary, &err)
+		     : maat_report_handover_graph(db, &o, a->handover_graph, &summary, &err);
+	if (rc < 0) {
+		return cli_fail(cli, &err);
+	}
+	if (summary != NULL) {
+		cli_info(cli, "%s", summary);
+	}
+	free(summary);
+	return 0;
+}
 
 int
 cmd_report(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("report", NULL);
+	enum {
+		OPT_XLSX = 256,
+		OPT_GRAPH,
+		OPT_HGRAPH,
+		OPT_MIN_GROUP,
+		OPT_BY_UNIT,
+		OPT_ROOT,
+		OPT_BY_RESOURCE,
+		OPT_TOP
+	};
+	static const struct option opts[] = {
+	    {"xlsx", required_argument, NULL, OPT_XLSX},
+	    {"graph", required_argument, NULL, OPT_GRAPH},
+	    {"handover-graph", required_argument, NULL, OPT_HGRAPH},
+	    {"min-group", required_argument, NULL, OPT_MIN_GROUP},
+	    {"by-unit", no_argument, NULL, OPT_BY_UNIT},
+	    {"root", required_argument, NULL, OPT_ROOT},
+	    {"by-resource", no_argument, NULL, OPT_BY_RESOURCE},
+	    {"top", required_argument, NULL, OPT_TOP},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct report_args a = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT,
+				.top = MAAT_GRAPH_TOP_EDGES};
+	maat_db *db = NULL;
+	int status = 0, c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_XLSX:
+			a.xlsx = optarg;
+			break;
+		case OPT_GRAPH:
+			a.graph = optarg;
+			break;
+		case OPT_HGRAPH:
+			a.handover_graph = optarg;
+			break;
+		case OPT_MIN_GROUP:
+			if (!cli_parse_int(cli, "report", "--min-group", optarg, &a.min_group)) {
+				return MAAT_E_USAGE;
+			}
+			if (a.min_group < 1) {
+				return cli_usage_error(cli, "report", _("%s: must be at least 1"),
+						       "--min-group");
+			}
+			break;
+		case OPT_BY_UNIT:
+			a.by_unit = true;
+			break;
+		case OPT_ROOT:
+			a.root = optarg;
+			break;
+		case OPT_BY_RESOURCE:
+			a.by_resource = true;
+			break;
+		case OPT_TOP:
+			if (!cli_parse_int(cli, "report", "--top", optarg, &a.top)) {
+				return MAAT_E_USAGE;
+			}
+			if (a.top < 1) {
+				return cli_usage_error(cli, "report", _("%s: must be at least 1"),
+						       "--top");
+			}
+			break;
+		case 'h':
+			return cli_help(
+			    "report",
+			    _("Writes what has been imported for people who read it in Excel,\n"
+			      "LibreOffice or as a picture.\n"
+			      "  --xlsx FILE            the workbook: Summary with traffic "
+			      "lights,\n"
+			      "                         one sheet per table, charts, Sources, "
+			      "Definitions\n"
+			      "  --graph FILE           the org chart (.svg .png .pdf .dot), "
+			      "collapsed\n"
+			      "                         to at most 1,500 boxes (\"+N people\")\n"
+			      "  --by-unit              one cluster per unit in the org chart\n"
+			      "  --root ID              only the subtree under ID\n"
+			      "  --handover-graph FILE  units (or --by-resource: resources) linked "
+			      "by\n"
+			      "                         handovers; the --top N pairs (default 30)\n"
+			      "  --min-group N          suppress groups of fewer than N people "
+			      "(5)\n"
+			      "Files are written to FILE.tmp and renamed: a failed write leaves "
+			      "none.\n"
+			      "Exit status 66 when nothing has been imported yet.\n"));
+		default:
+			return cli_usage_error(cli, "report", _("unknown option '%s'"),
+					       argv[optind - 1]);
+		}
 	}
-	return cli_not_yet(cli, "report");
+	if (optind < argc) {
+		return cli_usage_error(cli, "report", _("unexpected argument '%s'"), argv[optind]);
+	}
+	if (a.xlsx == NULL && a.graph == NULL && a.handover_graph == NULL) {
+		return cli_usage_error(cli, "report", "%s",
+				       _("nothing to write: give --xlsx, --graph or "
+					 "--handover-graph"));
+	}
+	if (a.graph != NULL && maat_graph_format(a.graph) == NULL) {
+		return cli_usage_error(cli, "report",
+				       _("%s: unknown graph format (use .svg, .png, .pdf or .dot)"),
+				       a.graph);
+	}
+	if (a.handover_graph != NULL && maat_graph_format(a.handover_graph) == NULL) {
+		return cli_usage_error(cli, "report",
+				       _("%s: unknown graph format (use .svg, .png, .pdf or .dot)"),
+				       a.handover_graph);
+	}
+	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+		return status;
+	}
+	{
+		sqlite3_stmt *st = maat_db_stmt(db, "SELECT count(*) FROM sources", NULL);
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int64(st, 0) == 0) {
+			cli_error(cli, "%s",
+				  _("nothing imported yet: run 'maatlat import org|calendar|cases "
+				    "FILE' first"));
+			status = MAAT_E_NOINPUT;
+			goto out;
+		}
+	}
+	if (a.xlsx != NULL && (status = write_xlsx(cli, db, &a)) != 0) {
+		goto out;
+	}
+	if (a.graph != NULL && (status = write_graph(cli, db, &a, true)) != 0) {
+		goto out;
+	}
+	if (a.handover_graph != NULL && (status = write_graph(cli, db, &a, false)) != 0) {
+		goto out;
+	}
+out:
+	maat_graph_shutdown();
+	maat_db_close(db);
+	return status;
 }

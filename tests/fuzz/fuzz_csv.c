@@ -31,11 +31,13 @@ read_all(const uint8_t *data, size_t size, const maat_csv_opts *opts)
 		fclose(f);
 		return;
 	}
-	(void)maat_csv_column(r, aliases);
-	do {
+	while ((rc = maat_csv_next(r, &err)) > 0) {
 		int64_t line = maat_csv_line(r);
-		if (line < 1 || line < last) {
+		if (line < 1 || line <= last) {
 			abort();
+		}
+		if (last == 0) {
+			(void)maat_csv_column(r, aliases);
 		}
 		last = line;
 		for (size_t i = 0; i < maat_csv_nfields(r); i++) {
@@ -49,7 +51,7 @@ read_all(const uint8_t *data, size_t size, const maat_csv_opts *opts)
 		if (maat_csv_field(r, maat_csv_nfields(r)) != NULL) {
 			abort();
 		}
-	} while ((rc = maat_csv_next(r, &err)) > 0);
+	}
 	if (rc < 0 && (err.code == 0 || strncmp(err.msg, "fuzz:", 5) != 0)) {
 		abort();
 	}

@@ -1,0 +1,998 @@
+/* Meeting hours per person-week (METRICS.md §2) from the stored instances. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "maatlat/i18n.h"
+#include "maatlat/ics.h"
+#include "maatlat/json.h"
+#include "maatlat/meetings.h"
+#include "maatlat/util.h"
+
+/* ---- a string interning table (open addressing) ---- */
+typedef struct strtab {
+	/* interned strings by index; owned */
+	char **s;
+	size_t n, cap;
+	/* hash slots holding index + 1 (0 = empty) */
+	size_t *slot;
+	size_t nslot;
+} strtab;
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static size_t
+intern(strtab *t, const char *s)
+{
+	size_t i;
+	if (t->n * 2 >= t->nslot) {
+		size_t ns = t->nslot ? t->nslot * 2 : 1024;
+		size_t *slot = maat_xcalloc(ns, sizeof(*slot));
+		for (size_t k = 0; k < t->n; k++) {
+			size_t j = hash_str(t->s[k]) & (ns - 1);
+			while (slot[j]) {
+				j = (j + 1) & (ns - 1);
+			}
+			slot[j] = k + 1;
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->nslot = ns;
+	}
+	i = hash_str(s) & (t->nslot - 1);
+	while (t->slot[i]) {
+		if (strcmp(t->s[t->slot[i] - 1], s) == 0) {
+			return t->slot[i] - 1;
+		}
+		i = (i + 1) & (t->nslot - 1);
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->s = maat_xreallocarray(t->s, t->cap, sizeof(*t->s));
+	}
+	t->s[t->n] = maat_xstrdup(s);
+	t->slot[i] = t->n + 1;
+	return t->n++;
+}
+
+static void
+strtab_fini(strtab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->s[i]);
+	}
+	free(t->s);
+	free(t->slot);
+}
+
+/* ---- data ---- */
+
+/* One stored copy of an instance. */
+typedef struct copy {
+	int64_t id;
+	size_t uid;
+	int64_t start, end;
+	int seq;
+	int flags;
+	int64_t source;
+} copy;
+
+/* A participant row of a chosen instance. */
+typedef struct prow {
+	/* index into chosen[] */
+	size_t inst;
+	/* person index */
+	size_t person;
+} prow;
+
+/* One piece of a meeting interval inside one week. */
+typedef struct piece {
+	size_t person;
+	size_t week;
+	int64_t s, e;
+} piece;
+
+typedef struct person {
+	/* the canonical key (index into people strtab) */
+	const char *name;
+	const char *unit;
+	double fte;
+	/* figures */
+	size_t weeks, weeks_over;
+	double hours, booked, max_hours;
+} person;
+
+typedef struct pweek {
+	size_t person;
+	size_t week;
+	double hours, booked;
+} pweek;
+
+typedef struct series {
+	size_t uid;
+	const char *summary;
+	size_t instances;
+	double person_hours;
+	size_t attendees;
+} series;
+
+typedef struct unitfig {
+	const char *unit;
+	size_t persons, pweeks, over;
+	double hours;
+} unitfig;
+
+struct maat_meetings {
+	maat_meetings_opts o;
+	char tz[64];
+	maat_meetings_summary sum;
+	strtab uids;
+	/* summaries by uid index (first non-NULL seen); owned */
+	char **summaries;
+	strtab people;
+	strtab units;
+	person *persons;
+	/* the week starts (unix UTC) and their labels */
+	int64_t *wstart;
+	char (*wlabel)[16];
+	size_t nweeks;
+	pweek *pw;
+	size_t npw;
+	series *ser;
+	size_t nser;
+	unitfig *uf;
+	size_t nuf;
+};
+
+void
+maat_meetings_opts_init(maat_meetings_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cap_hours = 12;
+	o->min_participants = 2;
+	o->max_meeting_hours = 8;
+	o->min_group = 5;
+	o->top_series = 20;
+}
+
+static int
+cmp_copy(const void *a, const void *b)
+{
+	const copy *x = a, *y = b;
+	if (x->uid != y->uid) {
+		return x->uid < y->uid ? -1 : 1;
+	}
+	if (x->start != y->start) {
+		return x->start < y->start ? -1 : 1;
+	}
+	/* the newest copy first: highest SEQUENCE, then the earliest import */
+	if (x->seq != y->seq) {
+		return x->seq > y->seq ? -1 : 1;
+	}
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	const copy *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+cmp_prow(const void *a, const void *b)
+{
+	const prow *x = a, *y = b;
+	if (x->inst != y->inst) {
+		return x->inst < y->inst ? -1 : 1;
+	}
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+static int
+cmp_piece(const void *a, const void *b)
+{
+	const piece *x = a, *y = b;
+	if (x->person != y->person) {
+		return x->person < y->person ? -1 : 1;
+	}
+	if (x->week != y->week) {
+		return x->week < y->week ? -1 : 1;
+	}
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t yy = y - (m <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* ISO 8601 week of a civil date: the week belongs to the year of its Thursday. */
+static void
+iso_week(int y, int m, int d, int *iy, int *iw)
+{
+	int64_t days = days_from_civil(y, m, d);
+	int64_t wd = ((days + 3) % 7 + 7) % 7; /* Monday 0 .. Sunday 6 */
+	int64_t thu = days - wd + 3;
+	int ty = y;
+	if (thu < days_from_civil(y, 1, 1)) {
+		ty = y - 1;
+	} else if (thu >= days_from_civil(y + 1, 1, 1)) {
+		ty = y + 1;
+	}
+	*iy = ty;
+	*iw = (int)((thu - days_from_civil(ty, 1, 1)) / 7 + 1);
+}
+
+static void
+local_date(int64_t t, icaltimezone *z, char out[16])
+{
+	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+	snprintf(out, 16, "%04u-%02u-%02u", (unsigned)lt.year % 10000u, (unsigned)lt.month % 100u,
+		 (unsigned)lt.day % 100u);
+}
+
+/* Week starts (local Monday 00:00) covering [from, to). */
+static void
+make_weeks(maat_meetings *m, icaltimezone *z)
+{
+	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)m->sum.from, 0, z);
+	int wd;
+	size_t cap = 0;
+	lt.hour = lt.minute = lt.second = 0;
+	lt.is_date = 0;
+	lt.zone = NULL;
+	wd = (icaltime_day_of_week(lt) + 5) % 7;
+	icaltime_adjust(&lt, -wd, 0, 0, 0);
+	for (;;) {
+		int64_t s = (int64_t)icaltime_as_timet_with_zone(lt, z);
+		int iy, iw;
+		if (m->nweeks > 0 && s >= m->sum.to) {
+			break;
+		}
+		if (m->nweeks == cap) {
+			cap = cap ? cap * 2 : 64;
+			m->wstart = maat_xreallocarray(m->wstart, cap + 1, sizeof(*m->wstart));
+			m->wlabel = maat_xreallocarray(m->wlabel, cap + 1, sizeof(*m->wlabel));
+		}
+		iso_week(lt.year, lt.month, lt.day, &iy, &iw);
+		m->wstart[m->nweeks] = s;
+		snprintf(m->wlabel[m->nweeks], sizeof(m->wlabel[0]), "%04u-W%02u",
+			 (unsigned)iy % 10000u, (unsigned)iw % 100u);
+		m->nweeks++;
+		icaltime_adjust(&lt, 7, 0, 0, 0);
+	}
+	/* the sentinel: the start of the week after the last */
+	m->wstart[m->nweeks] = (int64_t)icaltime_as_timet_with_zone(lt, z);
+}
+
+static size_t
+week_of(const maat_meetings *m, int64_t t)
+{
+	size_t lo = 0, hi = m->nweeks;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (m->wstart[mid] <= t) {
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+static int
+load_window(maat_meetings *m, maat_db *db, maat_err *err)
+{
+	sqlite3_stmt *st;
+	if (m->o.has_window) {
+		m->sum.from = m->o.from;
+		m->sum.to = m->o.to;
+		return 0;
+	}
+	st = maat_db_stmt(db, "SELECT min(start), max(end) FROM cal_instances WHERE end > start",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		return maat_db_fail(db, err, _("reading calendar instances"));
+	}
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		m->sum.from = m->sum.to = 0;
+		return 0;
+	}
+	m->sum.from = sqlite3_column_int64(st, 0);
+	m->sum.to = sqlite3_column_int64(st, 1);
+	if (m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
+		m->sum.to = m->sum.from + MAAT_CAL_MAX_SPAN;
+	}
+	return 0;
+}
+
+static bool
+attends(const maat_meetings_opts *o, int partstat)
+{
+	switch (partstat) {
+	case MAAT_PART_DECLINED:
+		return false;
+	case MAAT_PART_TENTATIVE:
+		return !o->exclude_tentative;
+	case MAAT_PART_NO_REPLY:
+		return !o->exclude_no_reply;
+	default:
+		return true;
+	}
+}
+
+static size_t
+person_index(maat_meetings *m, const char *key)
+{
+	const char *canon = NULL, *unit = NULL;
+	double fte = 1.0;
+	size_t before = m->people.n, idx;
+	if (m->o.person != NULL && !m->o.person(m->o.person_ctx, key, &canon, &fte, &unit)) {
+		canon = NULL;
+		unit = NULL;
+		fte = 1.0;
+	}
+	idx = intern(&m->people, canon ? canon : key);
+	if (m->people.n > before) {
+		m->persons = maat_xreallocarray(m->persons, m->people.n, sizeof(*m->persons));
+		memset(&m->persons[idx], 0, sizeof(m->persons[idx]));
+		m->persons[idx].name = m->people.s[idx];
+		m->persons[idx].fte = fte > 0 && isfinite(fte) ? fte : 1.0;
+		m->persons[idx].unit = NULL;
+		if (unit != NULL) {
+			/* intern first: it may move units.s */
+			size_t u = intern(&m->units, unit);
+			m->persons[idx].unit = m->units.s[u];
+		}
+	}
+	return idx;
+}
+
+static int
+compute(maat_meetings *m, maat_db *db, maat_err *err)
+{
+	sqlite3_stmt *st;
+	copy *all = NULL, *chosen = NULL;
+	size_t nall = 0, capall = 0, nch = 0;
+	prow *pr = NULL;
+	size_t npr = 0, cappr = 0;
+	piece *pc = NULL;
+	size_t npc = 0, cappc = 0;
+	int rc = 0, step;
+	int64_t maxlen = (int64_t)llround(m->o.max_meeting_hours * 3600.0);
+	size_t nlarge = 0, nlong = 0;
+	double hlarge = 0, hlong = 0;
+
+	st =
+	    maat_db_stmt(db,
+			 "SELECT i.id, s.uid, s.summary, i.start, i.end, i.sequence, i.flags,"
+			 " i.source_id FROM cal_instances i JOIN cal_series s ON s.id = i.series_id"
+			 " WHERE i.start < ?2 AND i.end > ?1",
+			 err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, m->sum.from);
+	sqlite3_bind_int64(st, 2, m->sum.to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t u = intern(&m->uids, (const char *)sqlite3_column_text(st, 1));
+		if (u >= m->nser) {
+			m->summaries = maat_xreallocarray(m->summaries, m->uids.n, sizeof(char *));
+			for (size_t k = m->nser; k < m->uids.n; k++) {
+				m->summaries[k] = NULL;
+			}
+			m->nser = m->uids.n;
+		}
+		if (m->summaries[u] == NULL && sqlite3_column_text(st, 2) != NULL) {
+			m->summaries[u] = maat_xstrdup((const char *)sqlite3_column_text(st, 2));
+		}
+		if (nall == capall) {
+			capall = capall ? capall * 2 : 1024;
+			all = maat_xreallocarray(all, capall, sizeof(*all));
+		}
+		all[nall].id = sqlite3_column_int64(st, 0);
+		all[nall].uid = u;
+		all[nall].start = sqlite3_column_int64(st, 3);
+		all[nall].end = sqlite3_column_int64(st, 4);
+		all[nall].seq = sqlite3_column_int(st, 5);
+		all[nall].flags = sqlite3_column_int(st, 6);
+		all[nall].source = sqlite3_column_int64(st, 7);
+		nall++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading calendar instances"));
+		goto out;
+	}
+	/* the same meeting in several exports (same UID and start) counts once */
+	if (nall > 1) {
+		qsort(all, nall, sizeof(*all), cmp_copy);
+	}
+	chosen = maat_xcalloc(nall + 1, sizeof(*chosen));
+	for (size_t i = 0; i < nall; i++) {
+		if (i > 0 && all[i].uid == all[i - 1].uid && all[i].start == all[i - 1].start) {
+			m->sum.duplicates++;
+			continue;
+		}
+		chosen[nch++] = all[i];
+	}
+	if (nch > 1) {
+		qsort(chosen, nch, sizeof(*chosen), cmp_id);
+	}
+
+	st = maat_db_stmt(db,
+			  "SELECT a.instance_id, a.person, a.partstat FROM cal_attendees a"
+			  " JOIN cal_instances i ON i.id = a.instance_id"
+			  " WHERE i.start < ?2 AND i.end > ?1",
+			  err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, m->sum.from);
+	sqlite3_bind_int64(st, 2, m->sum.to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		copy key = {.id = sqlite3_column_int64(st, 0)};
+		copy *c = bsearch(&key, chosen, nch, sizeof(*chosen), cmp_id);
+		if (c == NULL || !attends(&m->o, sqlite3_column_int(st, 2))) {
+			continue;
+		}
+		if (npr == cappr) {
+			cappr = cappr ? cappr * 2 : 1024;
+			pr = maat_xreallocarray(pr, cappr, sizeof(*pr));
+		}
+		pr[npr].inst = (size_t)(c - chosen);
+		pr[npr].person = person_index(m, (const char *)sqlite3_column_text(st, 1));
+		npr++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading participants"));
+		goto out;
+	}
+	if (npr > 1) {
+		qsort(pr, npr, sizeof(*pr), cmp_prow);
+	}
+
+	m->ser = maat_xcalloc(m->uids.n + 1, sizeof(*m->ser));
+	for (size_t i = 0; i < npr;) {
+		size_t j = i, n = 0;
+		const copy *c = &chosen[pr[i].inst];
+		int64_t s = c->start < m->sum.from ? m->sum.from : c->start;
+		int64_t e = c->end > m->sum.to ? m->sum.to : c->end;
+		double h;
+		/* a person listed twice (two keys, one org chart entry) attends once */
+		while (j < npr && pr[j].inst == pr[i].inst) {
+			if (j == i || pr[j].person != pr[j - 1].person) {
+				n++;
+			}
+			j++;
+		}
+		if ((c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY)) ||
+		    c->end <= c->start || (maxlen > 0 && c->end - c->start > maxlen) ||
+		    (int64_t)n < (int64_t)m->o.min_participants || e <= s) {
+			i = j;
+			continue;
+		}
+		h = (double)(e - s) / 3600.0;
+		m->sum.meetings++;
+		m->sum.person_hours += h * (double)n;
+		if (n >= MAAT_MEETINGS_LARGE) {
+			nlarge++;
+			hlarge += h * (double)n;
+		}
+		if (c->end - c->start > MAAT_MEETINGS_LONG_SECS) {
+			nlong++;
+			hlong += h * (double)n;
+		}
+		m->ser[c->uid].uid = c->uid;
+		m->ser[c->uid].instances++;
+		m->ser[c->uid].person_hours += h * (double)n;
+		m->ser[c->uid].attendees += n;
+		for (size_t k = i; k < j; k++) {
+			int64_t a = s;
+			if (k > i && pr[k].person == pr[k - 1].person) {
+				continue;
+			}
+			/* split at the week boundaries of the organisation's zone */
+			while (a < e) {
+				size_t w = week_of(m, a);
+				int64_t b = m->wstart[w + 1] < e ? m->wstart[w + 1] : e;
+				if (npc == cappc) {
+					cappc = cappc ? cappc * 2 : 4096;
+					pc = maat_xreallocarray(pc, cappc, sizeof(*pc));
+				}
+				pc[npc].person = pr[k].person;
+				pc[npc].week = w;
+				pc[npc].s = a;
+				pc[npc].e = b;
+				npc++;
+				a = b;
+			}
+		}
+		i = j;
+	}
+	m->sum.large_share = m->sum.meetings ? (double)nlarge / (double)m->sum.meetings : NAN;
+	m->sum.long_share = m->sum.meetings ? (double)nlong / (double)m->sum.meetings : NAN;
+	m->sum.large_hours_share = m->sum.person_hours > 0 ? hlarge / m->sum.person_hours : NAN;
+	m->sum.long_hours_share = m->sum.person_hours > 0 ? hlong / m->sum.person_hours : NAN;
+
+	/* union (hours) and sum (booked) per person-week */
+	if (npc > 1) {
+		qsort(pc, npc, sizeof(*pc), cmp_piece);
+	}
+	m->pw = maat_xcalloc(npc + 1, sizeof(*m->pw));
+	for (size_t i = 0; i < npc;) {
+		size_t j = i;
+		int64_t cur_s = pc[i].s, cur_e = pc[i].e, uni = 0, booked = 0;
+		while (j < npc && pc[j].person == pc[i].person && pc[j].week == pc[i].week) {
+			booked += pc[j].e - pc[j].s;
+			if (pc[j].s > cur_e) {
+				uni += cur_e - cur_s;
+				cur_s = pc[j].s;
+				cur_e = pc[j].e;
+			} else if (pc[j].e > cur_e) {
+				cur_e = pc[j].e;
+			}
+			j++;
+		}
+		uni += cur_e - cur_s;
+		m->pw[m->npw].person = pc[i].person;
+		m->pw[m->npw].week = pc[i].week;
+		m->pw[m->npw].hours = (double)uni / 3600.0;
+		m->pw[m->npw].booked = (double)booked / 3600.0;
+		m->npw++;
+		i = j;
+	}
+out:
+	free(all);
+	free(chosen);
+	free(pr);
+	free(pc);
+	return rc;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const person *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static int
+cmp_series(const void *a, const void *b)
+{
+	const series *x = a, *y = b;
+	if (x->person_hours != y->person_hours) {
+		return x->person_hours > y->person_hours ? -1 : 1;
+	}
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static int
+cmp_unit(const void *a, const void *b)
+{
+	const unitfig *x = a, *y = b;
+	return maat_strcasecmp0(x->unit, y->unit);
+}
+
+static double
+cap_of(const maat_meetings *m, const person *p)
+{
+	return m->o.cap_hours * p->fte;
+}
+
+static void
+figures(maat_meetings *m)
+{
+	size_t np = m->people.n, k = 0;
+	for (size_t i = 0; i < m->npw; i++) {
+		person *p = &m->persons[m->pw[i].person];
+		p->weeks++;
+		p->hours += m->pw[i].hours;
+		p->booked += m->pw[i].booked;
+		if (m->pw[i].hours > p->max_hours) {
+			p->max_hours = m->pw[i].hours;
+		}
+		if (m->pw[i].hours > cap_of(m, p) + 1e-9) {
+			p->weeks_over++;
+			m->sum.over_cap_person_weeks++;
+		}
+	}
+	m->sum.person_weeks = m->npw;
+	for (size_t i = 0; i < np; i++) {
+		if (m->persons[i].weeks > 0) {
+			m->sum.persons++;
+		}
+		if (m->persons[i].weeks_over > 0) {
+			m->sum.people_over_cap++;
+		}
+	}
+	/* series: recurring = at least two counted instances */
+	for (size_t i = 0; i < m->uids.n; i++) {
+		if (m->ser[i].instances >= 2) {
+			m->ser[k] = m->ser[i];
+			m->ser[k].summary = m->summaries[i];
+			k++;
+		}
+	}
+	m->nser = k;
+	if (m->nser > 1) {
+		qsort(m->ser, m->nser, sizeof(*m->ser), cmp_series);
+	}
+	/* units */
+	m->uf = maat_xcalloc(m->units.n + 1, sizeof(*m->uf));
+	m->nuf = m->units.n + 1;
+	for (size_t i = 0; i < m->units.n; i++) {
+		m->uf[i].unit = m->units.s[i];
+	}
+	m->uf[m->units.n].unit = NULL;
+	for (size_t i = 0; i < np; i++) {
+		person *p = &m->persons[i];
+		size_t u = m->units.n;
+		if (p->weeks == 0) {
+			continue;
+		}
+		for (size_t j = 0; p->unit != NULL && j < m->units.n; j++) {
+			if (m->units.s[j] == p->unit) {
+				u = j;
+				break;
+			}
+		}
+		m->uf[u].persons++;
+		m->uf[u].pweeks += p->weeks;
+		m->uf[u].over += p->weeks_over;
+		m->uf[u].hours += p->hours;
+	}
+	k = 0;
+	for (size_t i = 0; i < m->nuf; i++) {
+		if (m->uf[i].persons == 0) {
+			continue;
+		}
+		if ((int)m->uf[i].persons < m->o.min_group) {
+			m->sum.units_suppressed++;
+			continue;
+		}
+		m->uf[k++] = m->uf[i];
+	}
+	m->nuf = k;
+	if (m->nuf > 1) {
+		qsort(m->uf, m->nuf, sizeof(*m->uf), cmp_unit);
+	}
+}
+
+maat_meetings *
+maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
+{
+	maat_meetings *m = maat_xcalloc(1, sizeof(*m));
+	icaltimezone *z;
+
+	m->o = *o;
+	snprintf(m->tz, sizeof(m->tz), "%s", o->tz ? o->tz : "Europe/Amsterdam");
+	m->o.tz = m->tz;
+	if (!maat_cal_zone_valid(m->tz)) {
+		maat_err_set(err, MAAT_E_USAGE, _("unknown time zone '%s'"), m->tz);
+		goto fail;
+	}
+	z = strcasecmp(m->tz, "UTC") == 0 ? icaltimezone_get_utc_timezone()
+					  : icaltimezone_get_builtin_timezone(m->tz);
+	if (z == NULL) {
+		z = icaltimezone_get_utc_timezone();
+	}
+	if (load_window(m, db, err) < 0) {
+		goto fail;
+	}
+	if (m->sum.to > m->sum.from) {
+		local_date(m->sum.from, z, m->sum.from_date);
+		local_date(m->sum.to - 1, z, m->sum.to_date);
+		make_weeks(m, z);
+		if (compute(m, db, err) < 0) {
+			goto fail;
+		}
+	}
+	figures(m);
+	return m;
+fail:
+	maat_meetings_free(m);
+	return NULL;
+}
+
+void
+maat_meetings_free(maat_meetings *m)
+{
+	if (m == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < m->uids.n; i++) {
+		free(m->summaries ? m->summaries[i] : NULL);
+	}
+	free(m->summaries);
+	strtab_fini(&m->uids);
+	strtab_fini(&m->people);
+	strtab_fini(&m->units);
+	free(m->persons);
+	free(m->wstart);
+	free(m->wlabel);
+	free(m->pw);
+	free(m->ser);
+	free(m->uf);
+	free(m);
+}
+
+const maat_meetings_summary *
+maat_meetings_get_summary(const maat_meetings *m)
+{
+	return &m->sum;
+}
+
+/* Person indexes sorted by name; caller frees. */
+static size_t *
+person_order(const maat_meetings *m)
+{
+	size_t n = m->people.n;
+	const person **v = maat_xcalloc(n + 1, sizeof(*v));
+	size_t *rank = maat_xcalloc(n + 1, sizeof(*rank));
+	for (size_t i = 0; i < n; i++) {
+		v[i] = &m->persons[i];
+	}
+	if (n > 1) {
+		qsort(v, n, sizeof(*v), cmp_name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		rank[v[i] - m->persons] = i;
+	}
+	free(v);
+	return rank;
+}
+
+static const size_t *sort_rank;
+
+static int
+cmp_pw(const void *a, const void *b)
+{
+	const pweek *x = a, *y = b;
+	size_t rx = sort_rank[x->person], ry = sort_rank[y->person];
+	if (rx != ry) {
+		return rx < ry ? -1 : 1;
+	}
+	return x->week < y->week ? -1 : x->week > y->week;
+}
+
+/* The person-week rows in output order; caller frees. */
+static pweek *
+sorted_pw(const maat_meetings *m)
+{
+	pweek *v = maat_xcalloc(m->npw + 1, sizeof(*v));
+	size_t *rank = person_order(m);
+	if (m->npw > 0) {
+		memcpy(v, m->pw, m->npw * sizeof(*v));
+	}
+	sort_rank = rank;
+	if (m->npw > 1) {
+		qsort(v, m->npw, sizeof(*v), cmp_pw);
+	}
+	sort_rank = NULL;
+	free(rank);
+	return v;
+}
+
+static const char *
+unit_name(const char *u)
+{
+	return u ? u : _("(unknown)");
+}
+
+maat_table *
+maat_meetings_person_weeks_table(const maat_meetings *m)
+{
+	maat_table *t = maat_table_new(_("Meeting hours per person and week"));
+	pweek *v = sorted_pw(m);
+	maat_table_add_column(t, "person", _("person"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "week", _("week"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "hours", _("hours"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "booked", _("booked"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "double_booked", _("double-booked"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "cap", _("cap"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "over_cap", _("over cap"), MAAT_COL_BOOL, 0);
+	for (size_t i = 0; i < m->npw; i++) {
+		const person *p = &m->persons[v[i].person];
+		double cap = cap_of(m, p);
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, p->name);
+		maat_table_set_text(t, 1, unit_name(p->unit));
+		maat_table_set_text(t, 2, m->wlabel[v[i].week]);
+		maat_table_set_real(t, 3, v[i].hours);
+		maat_table_set_real(t, 4, v[i].booked);
+		maat_table_set_real(t, 5, v[i].booked - v[i].hours);
+		maat_table_set_real(t, 6, cap);
+		maat_table_set_int(t, 7, v[i].hours > cap + 1e-9);
+	}
+	free(v);
+	return t;
+}
+
+maat_table *
+maat_meetings_persons_table(const maat_meetings *m)
+{
+	maat_table *t = maat_table_new(_("Meeting hours per person"));
+	size_t *rank = person_order(m), n = m->people.n;
+	size_t *by = maat_xcalloc(n + 1, sizeof(*by));
+	double nweeks = (double)m->nweeks;
+	for (size_t i = 0; i < n; i++) {
+		by[rank[i]] = i;
+	}
+	maat_table_add_column(t, "person", _("person"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "fte", _("FTE"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "cap", _("cap"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "weeks", _("weeks with meetings"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "weeks_over_cap", _("weeks over cap"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "hours", _("hours"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "mean_hours", _("mean per week"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "max_hours", _("max week"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "double_booked", _("double-booked"), MAAT_COL_REAL, 2);
+	for (size_t r = 0; r < n; r++) {
+		const person *p = &m->persons[by[r]];
+		if (p->weeks == 0) {
+			continue;
+		}
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, p->name);
+		maat_table_set_text(t, 1, unit_name(p->unit));
+		maat_table_set_real(t, 2, p->fte);
+		maat_table_set_real(t, 3, cap_of(m, p));
+		maat_table_set_int(t, 4, (int64_t)p->weeks);
+		maat_table_set_int(t, 5, (int64_t)p->weeks_over);
+		maat_table_set_real(t, 6, p->hours);
+		/* over every week of the window, weeks without meetings counting as 0 */
+		maat_table_set_real(t, 7, nweeks > 0 ? p->hours / nweeks : NAN);
+		maat_table_set_real(t, 8, p->max_hours);
+		maat_table_set_real(t, 9, p->booked - p->hours);
+	}
+	free(by);
+	free(rank);
+	return t;
+}
+
+maat_table *
+maat_meetings_units_table(const maat_meetings *m)
+{
+	maat_table *t = maat_table_new(_("Meeting hours per unit"));
+	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "persons", _("persons"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "person_weeks", _("person-weeks"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "over_cap_person_weeks", _("over cap"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "over_cap_share", _("share over cap"), MAAT_COL_SHARE, 1);
+	maat_table_add_column(t, "mean_hours", _("mean hours"), MAAT_COL_REAL, 2);
+	for (size_t i = 0; i < m->nuf; i++) {
+		const unitfig *u = &m->uf[i];
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, unit_name(u->unit));
+		maat_table_set_int(t, 1, (int64_t)u->persons);
+		maat_table_set_int(t, 2, (int64_t)u->pweeks);
+		maat_table_set_int(t, 3, (int64_t)u->over);
+		maat_table_set_real(t, 4, u->pweeks ? (double)u->over / (double)u->pweeks : NAN);
+		maat_table_set_real(t, 5, u->pweeks ? u->hours / (double)u->pweeks : NAN);
+	}
+	return t;
+}
+
+maat_table *
+maat_meetings_series_table(const maat_meetings *m)
+{
+	maat_table *t = maat_table_new(_("Recurring meetings taking the most person-hours"));
+	maat_table_add_column(t, "uid", _("UID"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "summary", _("title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "instances", _("instances"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "person_hours", _("person-hours"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "mean_attendees", _("mean attendees"), MAAT_COL_REAL, 1);
+	for (size_t i = 0; i < m->nser && (m->o.top_series <= 0 || (int)i < m->o.top_series); i++) {
+		const series *s = &m->ser[i];
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, m->uids.s[s->uid]);
+		if (s->summary != NULL) {
+			maat_table_set_text(t, 1, s->summary);
+		}
+		maat_table_set_int(t, 2, (int64_t)s->instances);
+		maat_table_set_real(t, 3, s->person_hours);
+		maat_table_set_real(t, 4, (double)s->attendees / (double)s->instances);
+	}
+	return t;
+}
+
+maat_table *
+maat_meetings_summary_table(const maat_meetings *m)
+{
+	const maat_meetings_summary *s = &m->sum;
+	maat_table *t = maat_table_new(_("Meetings: key figures"));
+	maat_table_add_column(t, "from", _("from"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to", _("to"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "persons", _("persons"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "person_weeks", _("person-weeks"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "over_cap_person_weeks", _("over cap"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "people_over_cap", _("people over cap"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "meetings", _("meetings"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "large_share", _("large (9+)"), MAAT_COL_SHARE, 1);
+	maat_table_add_column(t, "long_share", _("long (>1 h)"), MAAT_COL_SHARE, 1);
+	maat_table_add_row(t);
+	maat_table_set_text(t, 0, s->from_date);
+	maat_table_set_text(t, 1, s->to_date);
+	maat_table_set_int(t, 2, (int64_t)s->persons);
+	maat_table_set_int(t, 3, (int64_t)s->person_weeks);
+	maat_table_set_int(t, 4, (int64_t)s->over_cap_person_weeks);
+	maat_table_set_int(t, 5, (int64_t)s->people_over_cap);
+	maat_table_set_int(t, 6, (int64_t)s->meetings);
+	maat_table_set_real(t, 7, s->large_share);
+	maat_table_set_real(t, 8, s->long_share);
+	return t;
+}
+
+json_t *
+maat_meetings_json(const maat_meetings *m)
+{
+	const maat_meetings_summary *s = &m->sum;
+	json_t *o = json_object(), *rows = json_array();
+	pweek *v = sorted_pw(m);
+	maat_table *t;
+
+	json_object_set_new(o, "cap_hours", json_real(m->o.cap_hours));
+	json_object_set_new(o, "timezone", json_string(m->tz));
+	json_object_set_new(o, "from", s->from_date[0] ? json_string(s->from_date) : json_null());
+	json_object_set_new(o, "to", s->to_date[0] ? json_string(s->to_date) : json_null());
+	json_object_set_new(o, "persons", json_integer((json_int_t)s->persons));
+	json_object_set_new(o, "person_weeks", json_integer((json_int_t)s->person_weeks));
+	json_object_set_new(o, "over_cap_person_weeks",
+			    json_integer((json_int_t)s->over_cap_person_weeks));
+	json_object_set_new(o, "people_over_cap", json_integer((json_int_t)s->people_over_cap));
+	for (size_t i = 0; i < m->npw; i++) {
+		const person *p = &m->persons[v[i].person];
+		double cap = cap_of(m, p);
+		json_t *r = json_object();
+		json_object_set_new(r, "person", json_string(p->name));
+		json_object_set_new(r, "week", json_string(m->wlabel[v[i].week]));
+		json_object_set_new(r, "hours", json_real(v[i].hours));
+		json_object_set_new(r, "booked", json_real(v[i].booked));
+		json_object_set_new(r, "cap", json_real(cap));
+		json_object_set_new(r, "over_cap", json_boolean(v[i].hours > cap + 1e-9));
+		json_object_set_new(r, "double_booked", json_real(v[i].booked - v[i].hours));
+		json_object_set_new(r, "unit", p->unit ? json_string(p->unit) : json_null());
+		json_array_append_new(rows, r);
+	}
+	free(v);
+	json_object_set_new(o, "rows", rows);
+	json_object_set_new(o, "min_participants", json_integer(m->o.min_participants));
+	json_object_set_new(o, "max_meeting_hours", json_real(m->o.max_meeting_hours));
+	json_object_set_new(o, "meetings", json_integer((json_int_t)s->meetings));
+	json_object_set_new(o, "duplicates_removed", json_integer((json_int_t)s->duplicates));
+	json_object_set_new(o, "large_meeting_share", maat_json_real(s->large_share));
+	json_object_set_new(o, "long_meeting_share", maat_json_real(s->long_share));
+	json_object_set_new(o, "large_person_hours_share", maat_json_real(s->large_hours_share));
+	json_object_set_new(o, "long_person_hours_share", maat_json_real(s->long_hours_share));
+	t = maat_meetings_units_table(m);
+	json_object_set_new(o, "units", maat_table_to_json(t));
+	maat_table_free(t);
+	json_object_set_new(o, "units_suppressed", json_integer((json_int_t)s->units_suppressed));
+	t = maat_meetings_series_table(m);
+	json_object_set_new(o, "series", maat_table_to_json(t));
+	maat_table_free(t);
+	return o;
+}

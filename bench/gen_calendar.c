@@ -1,0 +1,359 @@
+/* Deterministic calendar generator: one .ics export per person, as a mailbox export would give
+ * (every meeting appears in each participant's file). Teams of 8 with a weekly team meeting
+ * (a moved instance every 10th week, an EXDATE every 13th, a decliner), a biweekly 30-minute
+ * bilateral with the team lead, a monthly 90-minute all-hands of ten teams (large meetings),
+ * and ad-hoc meetings of 2-4 people at random hours (double bookings).
+ *
+ * usage: gen_calendar [--people N] [--weeks M] [--seed S] [--start YYYY-MM-DD (a Monday)]
+ *                     [--emails FILE (one address per line)] [--domain D] --out DIR */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "maatlat/util.h"
+
+#define TEAM 8
+
+typedef struct ev {
+	/* the text of the VEVENT(s), without participants' files in mind */
+	char *text;
+	/* participants (person indexes) */
+	int *who;
+	int nwho;
+} ev;
+
+static uint64_t rng;
+
+static uint64_t
+next_rand(void)
+{
+	/* splitmix64: deterministic for a seed on every platform */
+	uint64_t z = (rng += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static int
+pick(int n)
+{
+	return (int)(next_rand() % (uint64_t)n);
+}
+
+static ev *evs;
+static size_t nev, capev;
+
+static ev *
+new_ev(void)
+{
+	if (nev == capev) {
+		capev = capev ? capev * 2 : 1024;
+		evs = maat_xreallocarray(evs, capev, sizeof(*evs));
+	}
+	memset(&evs[nev], 0, sizeof(evs[nev]));
+	return &evs[nev++];
+}
+
+/* civil date + days -> y, m, d */
+static void
+add_days(int y, int m, int d, int add, int *oy, int *om, int *od)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	d += add;
+	for (;;) {
+		int md = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+		if (d <= md) {
+			break;
+		}
+		d -= md;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	*oy = y;
+	*om = m;
+	*od = d;
+}
+
+static void
+attendees(maat_buf *b, char **email, const int *who, int n, int decliner)
+{
+	maat_buf_printf(b, "ORGANIZER;CN=%s:mailto:%s\r\n", email[who[0]], email[who[0]]);
+	for (int i = 0; i < n; i++) {
+		maat_buf_printf(b, "ATTENDEE;PARTSTAT=%s;CN=%s:mailto:%s\r\n",
+				who[i] == decliner ? "DECLINED" : "ACCEPTED", email[who[i]],
+				email[who[i]]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"people", required_argument, NULL, 'p'}, {"weeks", required_argument, NULL, 'w'},
+	    {"seed", required_argument, NULL, 's'},   {"start", required_argument, NULL, 'S'},
+	    {"emails", required_argument, NULL, 'e'}, {"domain", required_argument, NULL, 'd'},
+	    {"out", required_argument, NULL, 'o'},    {NULL, 0, NULL, 0},
+	};
+	int people = 2000, weeks = 52, y0 = 2025, m0 = 1, d0 = 6, c;
+	const char *out = NULL, *emails = NULL, *domain = "example.org";
+	char **email;
+	size_t **mine, *nmine, *capmine;
+	maat_buf b = {0};
+
+	rng = 42;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			people = atoi(optarg);
+			break;
+		case 'w':
+			weeks = atoi(optarg);
+			break;
+		case 's':
+			rng = strtoull(optarg, NULL, 10);
+			break;
+		case 'S':
+			if (sscanf(optarg, "%d-%d-%d", &y0, &m0, &d0) != 3) {
+				fprintf(stderr, "gen_calendar: --start yyyy-mm-dd\n");
+				return 64;
+			}
+			break;
+		case 'e':
+			emails = optarg;
+			break;
+		case 'd':
+			domain = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: gen_calendar [--people N] [--weeks M] [--seed S] "
+					"[--start DATE] [--emails FILE] [--domain D] --out DIR\n");
+			return 64;
+		}
+	}
+	if (out == NULL || weeks < 1 || weeks > 520) {
+		fprintf(stderr, "gen_calendar: --out DIR is required; weeks 1..520\n");
+		return 64;
+	}
+	if (emails != NULL) {
+		FILE *f = fopen(emails, "r");
+		char line[512];
+		int n = 0;
+		if (f == NULL) {
+			perror(emails);
+			return 66;
+		}
+		email = NULL;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			maat_trim(line);
+			if (*line == '\0') {
+				continue;
+			}
+			email = maat_xreallocarray(email, (size_t)n + 1, sizeof(*email));
+			email[n++] = maat_xstrdup(line);
+		}
+		fclose(f);
+		people = n;
+	} else {
+		email = maat_xcalloc((size_t)people, sizeof(*email));
+		for (int i = 0; i < people; i++) {
+			email[i] = maat_xasprintf("p%05d@%s", i, domain);
+		}
+	}
+	if (people < 2) {
+		fprintf(stderr, "gen_calendar: at least 2 people\n");
+		return 64;
+	}
+	if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+		perror(out);
+		return 73;
+	}
+	/* team weekly series and biweekly bilaterals */
+	for (int t = 0; t * TEAM < people; t++) {
+		int n = people - t * TEAM < TEAM ? people - t * TEAM : TEAM;
+		int who[TEAM], wd = pick(5), hour = 8 + pick(8), y, m, d;
+		ev *e = new_ev();
+		for (int i = 0; i < n; i++) {
+			who[i] = t * TEAM + i;
+		}
+		add_days(y0, m0, d0, wd, &y, &m, &d);
+		maat_buf_reset(&b);
+		maat_buf_printf(&b,
+				"BEGIN:VEVENT\r\nUID:team-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+				"SUMMARY:Team %d "
+				"weekly\r\nDTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
+				"DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
+				"RRULE:FREQ=WEEKLY;COUNT=%d\r\n",
+				t, t, y, m, d, hour, y, m, d, hour + 1, weeks);
+		for (int w = 12; w < weeks; w += 13) {
+			int ey, em, ed;
+			add_days(y, m, d, 7 * w, &ey, &em, &ed);
+			maat_buf_printf(&b,
+					"EXDATE;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n",
+					ey, em, ed, hour);
+		}
+		attendees(&b, email, who, n, n > 2 ? who[1 + pick(n - 1)] : -1);
+		maat_buf_printf(&b, "END:VEVENT\r\n");
+		/* the moved instances: an hour later, 90 minutes */
+		for (int w = 9; w < weeks; w += 10) {
+			int my, mm, md;
+			add_days(y, m, d, 7 * w, &my, &mm, &md);
+			maat_buf_printf(
+			    &b,
+			    "BEGIN:VEVENT\r\nUID:team-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+			    "SEQUENCE:1\r\nRECURRENCE-ID;TZID=Europe/Amsterdam:"
+			    "%04d%02d%02dT%02d0000\r\n"
+			    "DTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
+			    "DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT%02d3000\r\n",
+			    t, my, mm, md, hour, my, mm, md, hour + 1, my, mm, md, hour + 2);
+			attendees(&b, email, who, n, -1);
+			maat_buf_printf(&b, "END:VEVENT\r\n");
+		}
+		e->text = maat_xstrdup(b.data);
+		e->who = maat_xcalloc((size_t)n, sizeof(int));
+		memcpy(e->who, who, (size_t)n * sizeof(int));
+		e->nwho = n;
+		for (int i = 1; i < n; i++) {
+			int pair[2] = {who[0], who[i]};
+			int bwd = pick(5), bh = 8 + pick(9);
+			ev *p = new_ev();
+			add_days(y0, m0, d0, bwd, &y, &m, &d);
+			maat_buf_reset(&b);
+			maat_buf_printf(
+			    &b,
+			    "BEGIN:VEVENT\r\nUID:bila-%d-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+			    "SUMMARY:Bilateral\r\nDTSTART;TZID=Europe/"
+			    "Amsterdam:%04d%02d%02dT%02d3000\r\n"
+			    "DURATION:PT30M\r\nRRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=%d\r\n",
+			    t, i, y, m, d, bh, (weeks + 1) / 2);
+			attendees(&b, email, pair, 2, -1);
+			maat_buf_printf(&b, "END:VEVENT\r\n");
+			p->text = maat_xstrdup(b.data);
+			p->who = maat_xcalloc(2, sizeof(int));
+			memcpy(p->who, pair, sizeof(pair));
+			p->nwho = 2;
+		}
+	}
+	/* monthly all-hands of ten teams */
+	for (int g = 0; g * TEAM * 10 < people; g++) {
+		int lo = g * TEAM * 10, n = people - lo < TEAM * 10 ? people - lo : TEAM * 10;
+		int y, m, d;
+		ev *e = new_ev();
+		add_days(y0, m0, d0, 3, &y, &m, &d);
+		maat_buf_reset(&b);
+		maat_buf_printf(
+		    &b,
+		    "BEGIN:VEVENT\r\nUID:allhands-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+		    "SUMMARY:All hands\r\nDTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT150000\r\n"
+		    "DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT163000\r\n"
+		    "RRULE:FREQ=WEEKLY;INTERVAL=4;COUNT=%d\r\n",
+		    g, y, m, d, y, m, d, (weeks + 3) / 4);
+		e->who = maat_xcalloc((size_t)n, sizeof(int));
+		for (int i = 0; i < n; i++) {
+			e->who[i] = lo + i;
+		}
+		e->nwho = n;
+		attendees(&b, email, e->who, n, lo + pick(n));
+		maat_buf_printf(&b, "END:VEVENT\r\n");
+		e->text = maat_xstrdup(b.data);
+	}
+	/* ad-hoc meetings: two per person per week, 2-4 people, 30-90 minutes */
+	for (int w = 0; w < weeks; w++) {
+		for (int p = 0; p < people; p++) {
+			for (int k = 0; k < 2; k++) {
+				int n = 2 + pick(3), who[4], y, m, d, h = 8 + pick(9),
+				    mi = pick(2) * 30;
+				int len = 30 * (1 + pick(3));
+				ev *e = new_ev();
+				who[0] = p;
+				for (int i = 1; i < n; i++) {
+					/* mostly the own team, sometimes anyone */
+					who[i] =
+					    pick(4) ? (p / TEAM) * TEAM + pick(TEAM) : pick(people);
+					if (who[i] >= people) {
+						who[i] = pick(people);
+					}
+					for (int j = 0; j < i; j++) {
+						if (who[j] == who[i]) {
+							who[i] = (who[i] + 1) % people;
+							j = -1;
+						}
+					}
+				}
+				add_days(y0, m0, d0, 7 * w + pick(5), &y, &m, &d);
+				maat_buf_reset(&b);
+				maat_buf_printf(&b,
+						"BEGIN:VEVENT\r\nUID:adhoc-%d-%d-%d@gen\r\nDTSTAMP:"
+						"20250101T000000Z\r\n"
+						"SUMMARY:Overleg\r\nDTSTART;TZID=Europe/"
+						"Amsterdam:%04d%02d%02dT%02d%02d00\r\n"
+						"DURATION:PT%dM\r\n",
+						w, p, k, y, m, d, h, mi, len);
+				attendees(&b, email, who, n, pick(10) == 0 ? who[n - 1] : -1);
+				maat_buf_printf(&b, "END:VEVENT\r\n");
+				e->text = maat_xstrdup(b.data);
+				e->who = maat_xcalloc((size_t)n, sizeof(int));
+				memcpy(e->who, who, (size_t)n * sizeof(int));
+				e->nwho = n;
+			}
+		}
+	}
+	/* one export per person */
+	mine = maat_xcalloc((size_t)people, sizeof(*mine));
+	nmine = maat_xcalloc((size_t)people, sizeof(*nmine));
+	capmine = maat_xcalloc((size_t)people, sizeof(*capmine));
+	for (size_t i = 0; i < nev; i++) {
+		for (int k = 0; k < evs[i].nwho; k++) {
+			int p = evs[i].who[k];
+			if (nmine[p] == capmine[p]) {
+				capmine[p] = capmine[p] ? capmine[p] * 2 : 64;
+				mine[p] = maat_xreallocarray(mine[p], capmine[p], sizeof(size_t));
+			}
+			mine[p][nmine[p]++] = i;
+		}
+	}
+	for (int p = 0; p < people; p++) {
+		char *path = maat_xasprintf("%s/%s.ics", out, email[p]);
+		FILE *f = fopen(path, "wb");
+		if (f == NULL) {
+			perror(path);
+			return 73;
+		}
+		fprintf(f,
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//maatlat//gen_calendar//EN\r\n"
+			"X-WR-CALNAME:%s\r\nX-WR-TIMEZONE:Europe/Amsterdam\r\n",
+			email[p]);
+		for (size_t i = 0; i < nmine[p]; i++) {
+			fputs(evs[mine[p][i]].text, f);
+		}
+		fputs("END:VCALENDAR\r\n", f);
+		if (fclose(f) != 0) {
+			perror(path);
+			return 74;
+		}
+		free(path);
+		free(mine[p]);
+	}
+	for (size_t i = 0; i < nev; i++) {
+		free(evs[i].text);
+		free(evs[i].who);
+	}
+	for (int p = 0; p < people; p++) {
+		free(email[p]);
+	}
+	free(evs);
+	free(email);
+	free(mine);
+	free(nmine);
+	free(capmine);
+	maat_buf_fini(&b);
+	return 0;
+}

@@ -1,0 +1,1897 @@
+/* iCalendar -> meeting instances. Our own streaming tokenizer finds the components (so libical
+ * never sees END before BEGIN, several VCALENDARs or bare VEVENTs); libical parses each VEVENT
+ * and VTIMEZONE, parses values, and its icalrecur_iterator expands RRULEs inside the window.
+ * Around libical we close the gaps of 3.0.16: RECURRENCE-ID overrides (incl. THISANDFUTURE),
+ * RDATE;VALUE=PERIOD, duplicate instances, DTEND plus DURATION, bounded windows. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libical/ical.h>
+
+#include "maatlat/i18n.h"
+#include "maatlat/ics.h"
+#include "maatlat/util.h"
+
+/* Longest logical line and largest component we accept (bounded memory). */
+#define MAX_LINE (1 << 20)
+#define MAX_COMPONENT (4 << 20)
+#define MAX_DEPTH 32
+/* zone indexes of a parsed time besides the file's TZID names */
+#define TZ_UTC (-1)
+#define TZ_FLOATING (-2)
+
+/* A time as written: the local fields and where its zone comes from. */
+typedef struct ptime {
+	/* libical's value (zone ignored: see tz) */
+	struct icaltimetype t;
+	/* index into ctx->tznames, TZ_UTC or TZ_FLOATING */
+	int tz;
+} ptime;
+
+/* One RDATE value. */
+typedef struct rdate {
+	/* the start */
+	ptime start;
+	/* the end of a PERIOD, when has_end */
+	ptime end;
+	bool has_end;
+	/* the duration of a PERIOD start/duration, in seconds; -1 = none */
+	int64_t dur;
+} rdate;
+
+/* One VEVENT, reduced to what the metrics need. */
+typedef struct event {
+	/* UID (synthesised when missing); owned */
+	char *uid;
+	/* SUMMARY; owned, may be NULL */
+	char *summary;
+	/* line of BEGIN:VEVENT */
+	int64_t line;
+	/* position in the file, the last tie-breaker */
+	size_t order;
+	/* SEQUENCE and DTSTAMP (unix UTC, 0 when absent) */
+	int seq;
+	int64_t dtstamp;
+	/* enum maat_cal_flags */
+	int flags;
+	ptime dtstart;
+	/* DTEND (wins over DURATION) */
+	bool has_dtend;
+	ptime dtend;
+	/* DURATION in seconds, -1 when absent */
+	int64_t duration;
+	/* RRULE texts; owned */
+	char **rrules;
+	size_t nrrules;
+	rdate *rdates;
+	size_t nrdates;
+	ptime *exdates;
+	size_t nexdates;
+	/* RECURRENCE-ID and RANGE=THISANDFUTURE */
+	bool has_rid;
+	bool future;
+	ptime rid;
+	/* participants; keys owned */
+	maat_cal_part *parts;
+	size_t nparts;
+	/* the owner of the VCALENDAR it came in (borrowed from ctx->owners), may be NULL */
+	const char *owner;
+	/* the zone for floating times: a tznames index (X-WR-TIMEZONE) or TZ_FLOATING */
+	int float_tz;
+} event;
+
+/* A file-defined VTIMEZONE. */
+typedef struct vtz {
+	/* TZID; owned */
+	char *tzid;
+	/* libical's zone built from the component; owned */
+	icaltimezone *zone;
+} vtz;
+
+/* One instance during expansion. */
+typedef struct inst {
+	/* the original start (RECURRENCE-ID value), unix UTC */
+	int64_t orig;
+	int64_t start;
+	int64_t end;
+	/* the component it takes its properties from */
+	const event *src;
+} inst;
+
+typedef struct ctx {
+	const maat_cal_opts *opts;
+	const maat_cal_sink *sink;
+	const char *path;
+	maat_err *err;
+	/* the organisation's zone */
+	icaltimezone *org;
+	event *ev;
+	size_t nev, capev;
+	/* TZID names met in the file, and their resolved zones (after reading) */
+	char **tznames;
+	icaltimezone **tzones;
+	size_t ntz;
+	vtz *vtzs;
+	size_t nvtz;
+	/* owners (X-WR-CALNAME e-mails, --owner); owned */
+	char **owners;
+	size_t nowners;
+	/* the current VCALENDAR's state */
+	const char *cur_owner;
+	int cur_float_tz;
+	/* METHOD: 0 publish/request, 1 cancel, 2 a reply-like message (not calendar entries) */
+	int cur_method;
+	int64_t replies_skipped;
+	/* components read and skipped (sources.rows_read / rows_rejected) */
+	int64_t read;
+	int64_t rejected;
+	int64_t limit;
+	/* the window */
+	int64_t from, to;
+} ctx;
+
+static int say(ctx *c, int64_t line, const char *sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+say(ctx *c, int64_t line, const char *sev, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->sink->message == NULL) {
+		return 0;
+	}
+	return c->sink->message(c->sink->ctx, line, sev, msg, c->err);
+}
+
+/* ---- zones ---- */
+
+static const struct {
+	/* Windows zone name (Outlook/Exchange TZID) */
+	const char *win;
+	/* IANA zone (CLDR windowsZones, territory 001; names as in zone.tab) */
+	const char *iana;
+} winzones[] = {
+    {"AUS Central Standard Time", "Australia/Darwin"},
+    {"AUS Eastern Standard Time", "Australia/Sydney"},
+    {"Afghanistan Standard Time", "Asia/Kabul"},
+    {"Alaskan Standard Time", "America/Anchorage"},
+    {"Arab Standard Time", "Asia/Riyadh"},
+    {"Arabian Standard Time", "Asia/Dubai"},
+    {"Arabic Standard Time", "Asia/Baghdad"},
+    {"Argentina Standard Time", "America/Argentina/Buenos_Aires"},
+    {"Atlantic Standard Time", "America/Halifax"},
+    {"Azerbaijan Standard Time", "Asia/Baku"},
+    {"Azores Standard Time", "Atlantic/Azores"},
+    {"Bangladesh Standard Time", "Asia/Dhaka"},
+    {"Belarus Standard Time", "Europe/Minsk"},
+    {"Canada Central Standard Time", "America/Regina"},
+    {"Cape Verde Standard Time", "Atlantic/Cape_Verde"},
+    {"Cen. Australia Standard Time", "Australia/Adelaide"},
+    {"Central America Standard Time", "America/Guatemala"},
+    {"Central Asia Standard Time", "Asia/Almaty"},
+    {"Central Brazilian Standard Time", "America/Cuiaba"},
+    {"Central Europe Standard Time", "Europe/Budapest"},
+    {"Central European Standard Time", "Europe/Warsaw"},
+    {"Central Pacific Standard Time", "Pacific/Guadalcanal"},
+    {"Central Standard Time", "America/Chicago"},
+    {"Central Standard Time (Mexico)", "America/Mexico_City"},
+    {"China Standard Time", "Asia/Shanghai"},
+    {"E. Africa Standard Time", "Africa/Nairobi"},
+    {"E. Australia Standard Time", "Australia/Brisbane"},
+    {"E. Europe Standard Time", "Europe/Chisinau"},
+    {"E. South America Standard Time", "America/Sao_Paulo"},
+    {"Eastern Standard Time", "America/New_York"},
+    {"Egypt Standard Time", "Africa/Cairo"},
+    {"Ekaterinburg Standard Time", "Asia/Yekaterinburg"},
+    {"FLE Standard Time", "Europe/Helsinki"},
+    {"Fiji Standard Time", "Pacific/Fiji"},
+    {"GMT Standard Time", "Europe/London"},
+    {"GTB Standard Time", "Europe/Bucharest"},
+    {"Georgian Standard Time", "Asia/Tbilisi"},
+    {"Greenland Standard Time", "America/Nuuk"},
+    {"Greenwich Standard Time", "Atlantic/Reykjavik"},
+    {"Hawaiian Standard Time", "Pacific/Honolulu"},
+    {"India Standard Time", "Asia/Kolkata"},
+    {"Iran Standard Time", "Asia/Tehran"},
+    {"Israel Standard Time", "Asia/Jerusalem"},
+    {"Jordan Standard Time", "Asia/Amman"},
+    {"Kaliningrad Standard Time", "Europe/Kaliningrad"},
+    {"Korea Standard Time", "Asia/Seoul"},
+    {"Magadan Standard Time", "Asia/Magadan"},
+    {"Mauritius Standard Time", "Indian/Mauritius"},
+    {"Mexico Standard Time", "America/Mexico_City"},
+    {"Middle East Standard Time", "Asia/Beirut"},
+    {"Montevideo Standard Time", "America/Montevideo"},
+    {"Morocco Standard Time", "Africa/Casablanca"},
+    {"Mountain Standard Time", "America/Denver"},
+    {"Myanmar Standard Time", "Asia/Yangon"},
+    {"N. Central Asia Standard Time", "Asia/Novosibirsk"},
+    {"Namibia Standard Time", "Africa/Windhoek"},
+    {"Nepal Standard Time", "Asia/Kathmandu"},
+    {"New Zealand Standard Time", "Pacific/Auckland"},
+    {"Newfoundland Standard Time", "America/St_Johns"},
+    {"North Asia East Standard Time", "Asia/Irkutsk"},
+    {"North Asia Standard Time", "Asia/Krasnoyarsk"},
+    {"Pacific SA Standard Time", "America/Santiago"},
+    {"Pacific Standard Time", "America/Los_Angeles"},
+    {"Pacific Standard Time (Mexico)", "America/Tijuana"},
+    {"Pakistan Standard Time", "Asia/Karachi"},
+    {"Paraguay Standard Time", "America/Asuncion"},
+    {"Romance Standard Time", "Europe/Paris"},
+    {"Russian Standard Time", "Europe/Moscow"},
+    {"SA Eastern Standard Time", "America/Cayenne"},
+    {"SA Pacific Standard Time", "America/Bogota"},
+    {"SA Western Standard Time", "America/La_Paz"},
+    {"SE Asia Standard Time", "Asia/Bangkok"},
+    {"Singapore Standard Time", "Asia/Singapore"},
+    {"South Africa Standard Time", "Africa/Johannesburg"},
+    {"Sri Lanka Standard Time", "Asia/Colombo"},
+    {"Syria Standard Time", "Asia/Damascus"},
+    {"Taipei Standard Time", "Asia/Taipei"},
+    {"Tasmania Standard Time", "Australia/Hobart"},
+    {"Tokyo Standard Time", "Asia/Tokyo"},
+    {"Tonga Standard Time", "Pacific/Tongatapu"},
+    {"Turkey Standard Time", "Europe/Istanbul"},
+    {"US Eastern Standard Time", "America/Indiana/Indianapolis"},
+    {"US Mountain Standard Time", "America/Phoenix"},
+    {"UTC", "UTC"},
+    {"Venezuela Standard Time", "America/Caracas"},
+    {"Vladivostok Standard Time", "Asia/Vladivostok"},
+    {"W. Australia Standard Time", "Australia/Perth"},
+    {"W. Central Africa Standard Time", "Africa/Lagos"},
+    {"W. Europe Standard Time", "Europe/Berlin"},
+    {"West Asia Standard Time", "Asia/Tashkent"},
+    {"West Pacific Standard Time", "Pacific/Port_Moresby"},
+    {"Yakutsk Standard Time", "Asia/Yakutsk"},
+};
+
+const char *
+maat_cal_windows_zone(const char *name)
+{
+	if (name == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(winzones) / sizeof(winzones[0]); i++) {
+		if (strcasecmp(winzones[i].win, name) == 0) {
+			return winzones[i].iana;
+		}
+	}
+	return NULL;
+}
+
+static bool
+is_utc_name(const char *s)
+{
+	return strcasecmp(s, "UTC") == 0 || strcasecmp(s, "GMT") == 0 || strcasecmp(s, "Z") == 0 ||
+	       strcasecmp(s, "Etc/UTC") == 0 || strcasecmp(s, "Etc/GMT") == 0 ||
+	       strcasecmp(s, "Coordinated Universal Time") == 0;
+}
+
+/* An IANA (or UTC) zone from libical's builtin set (system tzdata), or NULL. */
+static icaltimezone *
+builtin(const char *name)
+{
+	if (name == NULL || *name == '\0') {
+		return NULL;
+	}
+	if (is_utc_name(name)) {
+		return icaltimezone_get_utc_timezone();
+	}
+	/* libical only knows names with a '/'; it loads a file from tzdata otherwise */
+	if (strchr(name, '/') == NULL || strstr(name, "..") != NULL) {
+		return NULL;
+	}
+	return icaltimezone_get_builtin_timezone(name);
+}
+
+/* Resolves a TZID without the file's VTIMEZONEs: IANA, libical-prefixed IANA
+ * ("/freeassociation.sourceforge.net/Europe/Amsterdam"), Windows names, Exchange display
+ * names ("(UTC+01:00) Amsterdam, Berlin, ..."). NULL when none applies. */
+static icaltimezone *
+resolve_name(const char *raw)
+{
+	char name[256];
+	icaltimezone *z;
+	size_t n;
+
+	snprintf(name, sizeof(name), "%s", raw);
+	maat_trim(name);
+	n = strlen(name);
+	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
+		name[n - 1] = '\0';
+		memmove(name, name + 1, n - 1);
+	}
+	if ((z = builtin(name)) != NULL) {
+		return z;
+	}
+	for (char *p = strchr(name, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		if ((z = builtin(p + 1)) != NULL) {
+			return z;
+		}
+	}
+	if ((z = builtin(maat_cal_windows_zone(name))) != NULL) {
+		return z;
+	}
+	if ((strncmp(name, "(UTC", 4) == 0 || strncmp(name, "(GMT", 4) == 0) &&
+	    strchr(name, ')') != NULL) {
+		static const char *const areas[] = {"Europe",    "America", "Asia",     "Africa",
+						    "Australia", "Pacific", "Atlantic", "Indian"};
+		char city[128];
+		const char *s = strchr(name, ')') + 1;
+		size_t k = 0;
+		while (*s == ' ') {
+			s++;
+		}
+		for (; *s && *s != ',' && k + 1 < sizeof(city); s++) {
+			city[k++] = *s == ' ' ? '_' : *s;
+		}
+		city[k] = '\0';
+		if (strcmp(name + 1, "UTC)") == 0 || strncmp(name, "(UTC) Coordinated", 17) == 0) {
+			return icaltimezone_get_utc_timezone();
+		}
+		for (size_t i = 0; k > 0 && i < sizeof(areas) / sizeof(areas[0]); i++) {
+			char full[200];
+			snprintf(full, sizeof(full), "%s/%s", areas[i], city);
+			if ((z = builtin(full)) != NULL) {
+				return z;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ---- libical's stderr ----
+ * libical 3.0.16 writes some complaints with fprintf(stderr) and has no handler to redirect
+ * them. While a reader runs, fd 2 points at a temporary file; what libical wrote becomes our
+ * messages. */
+typedef struct quiet {
+	/* the saved stderr descriptor, -1 when not redirected */
+	int saved;
+	/* the capture file */
+	FILE *tmp;
+} quiet;
+
+static void
+quiet_begin(quiet *q)
+{
+	q->saved = -1;
+	q->tmp = NULL;
+	icalerror_set_errors_are_fatal(0);
+	fflush(stderr);
+	/* debugging aid: let libical (and sanitizer reports) through */
+	if (getenv("MAATLAT_LIBICAL_STDERR") != NULL) {
+		return;
+	}
+	if ((q->tmp = tmpfile()) == NULL) {
+		return;
+	}
+	if ((q->saved = dup(STDERR_FILENO)) < 0 || dup2(fileno(q->tmp), STDERR_FILENO) < 0) {
+		if (q->saved >= 0) {
+			close(q->saved);
+		}
+		q->saved = -1;
+		fclose(q->tmp);
+		q->tmp = NULL;
+	}
+}
+
+/* Restores stderr and hands every captured line to the sink (when c is non-NULL). */
+static int
+quiet_end(quiet *q, ctx *c)
+{
+	char line[512];
+	int rc = 0, n = 0;
+	if (q->saved < 0) {
+		return 0;
+	}
+	fflush(stderr);
+	dup2(q->saved, STDERR_FILENO);
+	close(q->saved);
+	q->saved = -1;
+	rewind(q->tmp);
+	while (fgets(line, sizeof(line), q->tmp) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (c != NULL && rc == 0 && n++ < 100 && line[0] != '\0') {
+			rc = say(c, 0, "warning", _("%s: libical: %s"), c->path, line);
+		}
+	}
+	fclose(q->tmp);
+	q->tmp = NULL;
+	return rc;
+}
+
+bool
+maat_cal_zone_valid(const char *tz)
+{
+	quiet q;
+	bool ok;
+	quiet_begin(&q);
+	ok = builtin(tz) != NULL;
+	quiet_end(&q, NULL);
+	return ok;
+}
+
+static icaltimezone *
+org_zone(const char *tz)
+{
+	icaltimezone *z = builtin(tz ? tz : "Europe/Amsterdam");
+	return z ? z : icaltimezone_get_utc_timezone();
+}
+
+int
+maat_cal_date_to_utc(const char *date, const char *tz, int add_days, int64_t *out, maat_err *err)
+{
+	struct icaltimetype t = icaltime_null_time();
+	int y, m, d, n = 0;
+	icaltimezone *z;
+	quiet q;
+
+	if (date == NULL || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || date[n] != '\0' ||
+	    n != 10 || m < 1 || m > 12 || d < 1 || d > icaltime_days_in_month(m, y) || y < 1900 ||
+	    y > 2999) {
+		return maat_err_set(err, MAAT_E_USAGE, _("not a date (yyyy-mm-dd): '%s'"),
+				    date ? date : "");
+	}
+	quiet_begin(&q);
+	z = builtin(tz ? tz : "Europe/Amsterdam");
+	quiet_end(&q, NULL);
+	if (z == NULL) {
+		return maat_err_set(err, MAAT_E_USAGE, _("unknown time zone '%s'"), tz);
+	}
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	icaltime_adjust(&t, add_days, 0, 0, 0);
+	*out = (int64_t)icaltime_as_timet_with_zone(t, z);
+	return 0;
+}
+
+void
+maat_cal_cleanup(void)
+{
+	icaltimezone_free_builtin_timezones();
+	icalmemory_free_ring();
+}
+
+/* ---- small helpers ---- */
+
+/* A copy of s with invalid UTF-8 bytes replaced by '?' (JSON and SQLite want valid text). */
+static char *
+clean_dup(const char *s)
+{
+	char *d;
+	size_t n;
+	if (s == NULL) {
+		return NULL;
+	}
+	d = maat_xstrdup(s);
+	n = strlen(d);
+	if (!maat_utf8_valid(d, n)) {
+		for (size_t i = 0; i < n; i++) {
+			if ((unsigned char)d[i] >= 0x80) {
+				d[i] = '?';
+			}
+		}
+	}
+	return d;
+}
+
+static int
+intern_tz(ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->ntz; i++) {
+		if (strcmp(c->tznames[i], name) == 0) {
+			return (int)i;
+		}
+	}
+	if (c->ntz >= 10000) {
+		return TZ_FLOATING;
+	}
+	c->tznames = maat_xreallocarray(c->tznames, c->ntz + 1, sizeof(*c->tznames));
+	c->tznames[c->ntz] = maat_xstrdup(name);
+	return (int)c->ntz++;
+}
+
+static icaltimezone *
+zone_of(const ctx *c, const event *e, int tz)
+{
+	if (tz == TZ_UTC) {
+		return icaltimezone_get_utc_timezone();
+	}
+	if (tz == TZ_FLOATING) {
+		tz = e->float_tz;
+		if (tz < 0) {
+			return c->org;
+		}
+	}
+	return c->tzones[tz] ? c->tzones[tz] : c->org;
+}
+
+static int64_t
+to_utc(const ctx *c, const event *e, const ptime *p)
+{
+	struct icaltimetype t = p->t;
+	t.zone = NULL;
+	if (p->tz == TZ_UTC) {
+		return (int64_t)icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
+	}
+	return (int64_t)icaltime_as_timet_with_zone(t, zone_of(c, e, p->tz));
+}
+
+static void
+get_ptime(ctx *c, icalproperty *p, struct icaltimetype t, ptime *out)
+{
+	icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	out->t = t;
+	if (icaltime_is_utc(t)) {
+		out->tz = TZ_UTC;
+	} else if (tzp != NULL && icalparameter_get_tzid(tzp) != NULL && !t.is_date) {
+		out->tz = intern_tz(c, icalparameter_get_tzid(tzp));
+	} else {
+		out->tz = TZ_FLOATING;
+	}
+	out->t.zone = NULL;
+}
+
+static bool
+valid_time(struct icaltimetype t)
+{
+	return !icaltime_is_null_time(t) && icaltime_is_valid_time(t) && t.year >= 1583 &&
+	       t.year <= 2999 && t.month >= 1 && t.month <= 12 && t.day >= 1 &&
+	       t.day <= icaltime_days_in_month(t.month, t.year) && t.hour >= 0 && t.hour < 24 &&
+	       t.minute >= 0 && t.minute < 60 && t.second >= 0 && t.second <= 60;
+}
+
+/* Lower-cased e-mail without "mailto:", else the CN, else the value; NULL when empty. */
+static char *
+participant_key(icalproperty *p, const char *value)
+{
+	icalparameter *cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+	char *k;
+	if (value != NULL && strncasecmp(value, "mailto:", 7) == 0) {
+		value += 7;
+	}
+	if (value == NULL || strchr(value, '@') == NULL) {
+		if (cn != NULL && icalparameter_get_cn(cn) != NULL && *icalparameter_get_cn(cn)) {
+			value = icalparameter_get_cn(cn);
+		}
+	}
+	if (value == NULL) {
+		return NULL;
+	}
+	k = clean_dup(value);
+	maat_trim(k);
+	if (*k == '\0') {
+		free(k);
+		return NULL;
+	}
+	if (strchr(k, '@') != NULL) {
+		for (char *s = k; *s; s++) {
+			*s = (char)tolower((unsigned char)*s);
+		}
+	}
+	return k;
+}
+
+static void
+add_part(event *e, char *key, int partstat, bool organizer)
+{
+	for (size_t i = 0; i < e->nparts; i++) {
+		if (strcmp(e->parts[i].key, key) == 0) {
+			/* ATTENDEE's own answer wins over the organizer's implicit one */
+			if (!organizer) {
+				e->parts[i].partstat = partstat;
+			}
+			free(key);
+			return;
+		}
+	}
+	e->parts = maat_xreallocarray(e->parts, e->nparts + 1, sizeof(*e->parts));
+	e->parts[e->nparts].key = key;
+	e->parts[e->nparts].partstat = partstat;
+	e->nparts++;
+}
+
+static void
+event_fini(event *e)
+{
+	free(e->uid);
+	free(e->summary);
+	for (size_t i = 0; i < e->nrrules; i++) {
+		free(e->rrules[i]);
+	}
+	free(e->rrules);
+	free(e->rdates);
+	free(e->exdates);
+	for (size_t i = 0; i < e->nparts; i++) {
+		free((char *)e->parts[i].key);
+	}
+	free(e->parts);
+}
+
+/* ---- one VEVENT ---- */
+
+static void
+take_participant(event *e, icalproperty *p, bool organizer)
+{
+	icalparameter *cu = icalproperty_get_first_parameter(p, ICAL_CUTYPE_PARAMETER);
+	icalparameter *ro = icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER);
+	icalparameter *ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER);
+	/* RFC 5545: an ATTENDEE without PARTSTAT has not replied (NEEDS-ACTION) */
+	int partstat = organizer ? MAAT_PART_ACCEPTED : MAAT_PART_NO_REPLY;
+	char *key;
+
+	if (cu != NULL && (icalparameter_get_cutype(cu) == ICAL_CUTYPE_ROOM ||
+			   icalparameter_get_cutype(cu) == ICAL_CUTYPE_RESOURCE)) {
+		return;
+	}
+	if (ro != NULL && icalparameter_get_role(ro) == ICAL_ROLE_NONPARTICIPANT) {
+		return;
+	}
+	if (ps != NULL && !organizer) {
+		switch (icalparameter_get_partstat(ps)) {
+		case ICAL_PARTSTAT_DECLINED:
+			partstat = MAAT_PART_DECLINED;
+			break;
+		case ICAL_PARTSTAT_TENTATIVE:
+			partstat = MAAT_PART_TENTATIVE;
+			break;
+		case ICAL_PARTSTAT_NEEDSACTION:
+			partstat = MAAT_PART_NO_REPLY;
+			break;
+		default:
+			partstat = MAAT_PART_ACCEPTED;
+			break;
+		}
+	}
+	key = participant_key(p, organizer ? icalproperty_get_organizer(p)
+					   : icalproperty_get_attendee(p));
+	if (key != NULL) {
+		add_part(e, key, partstat, organizer);
+	}
+}
+
+/* Fills e from a parsed VEVENT. Returns false (with a message) when it cannot be used. */
+static bool
+take_event(ctx *c, icalcomponent *comp, event *e, int64_t line, int *rc)
+{
+	bool has_start = false;
+	icalproperty *p;
+
+	for (p = icalcomponent_get_first_property(comp, ICAL_ANY_PROPERTY); p != NULL;
+	     p = icalcomponent_get_next_property(comp, ICAL_ANY_PROPERTY)) {
+		icalproperty_kind k = icalproperty_isa(p);
+		struct icaltimetype t;
+		switch (k) {
+		case ICAL_UID_PROPERTY:
+			if (e->uid == NULL && icalproperty_get_uid(p) != NULL &&
+			    *icalproperty_get_uid(p)) {
+				e->uid = clean_dup(icalproperty_get_uid(p));
+			}
+			break;
+		case ICAL_SUMMARY_PROPERTY:
+			if (e->summary == NULL && icalproperty_get_summary(p) != NULL) {
+				e->summary = clean_dup(icalproperty_get_summary(p));
+			}
+			break;
+		case ICAL_SEQUENCE_PROPERTY:
+			e->seq = icalproperty_get_sequence(p);
+			break;
+		case ICAL_DTSTAMP_PROPERTY:
+			t = icalproperty_get_dtstamp(p);
+			if (valid_time(t)) {
+				e->dtstamp = (int64_t)icaltime_as_timet_with_zone(
+				    t, icaltimezone_get_utc_timezone());
+			}
+			break;
+		case ICAL_STATUS_PROPERTY:
+			if (icalproperty_get_status(p) == ICAL_STATUS_CANCELLED) {
+				e->flags |= MAAT_CAL_CANCELLED;
+			}
+			break;
+		case ICAL_TRANSP_PROPERTY:
+			if (icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENT ||
+			    icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENTNOCONFLICT) {
+				e->flags |= MAAT_CAL_TRANSPARENT;
+			}
+			break;
+		case ICAL_DTSTART_PROPERTY:
+			t = icalproperty_get_dtstart(p);
+			if (valid_time(t)) {
+				get_ptime(c, p, t, &e->dtstart);
+				has_start = true;
+			}
+			break;
+		case ICAL_DTEND_PROPERTY:
+			t = icalproperty_get_dtend(p);
+			if (valid_time(t)) {
+				get_ptime(c, p, t, &e->dtend);
+				e->has_dtend = true;
+			}
+			break;
+		case ICAL_DURATION_PROPERTY: {
+			struct icaldurationtype d = icalproperty_get_duration(p);
+			if (!icaldurationtype_is_bad_duration(d)) {
+				e->duration = icaldurationtype_as_int(d);
+			}
+			break;
+		}
+		case ICAL_RRULE_PROPERTY: {
+			const char *s = icalproperty_get_value_as_string(p);
+			if (s != NULL && e->nrrules < 16) {
+				e->rrules = maat_xreallocarray(e->rrules, e->nrrules + 1,
+							       sizeof(*e->rrules));
+				e->rrules[e->nrrules++] = maat_xstrdup(s);
+			}
+			break;
+		}
+		case ICAL_RDATE_PROPERTY: {
+			struct icaldatetimeperiodtype v = icalproperty_get_rdate(p);
+			rdate r = {.dur = -1};
+			if (valid_time(v.time)) {
+				get_ptime(c, p, v.time, &r.start);
+			} else if (valid_time(v.period.start)) {
+				get_ptime(c, p, v.period.start, &r.start);
+				if (valid_time(v.period.end)) {
+					get_ptime(c, p, v.period.end, &r.end);
+					r.has_end = true;
+				} else if (!icaldurationtype_is_bad_duration(v.period.duration)) {
+					r.dur = icaldurationtype_as_int(v.period.duration);
+				}
+			} else {
+				break;
+			}
+			if (e->nrdates < 100000) {
+				e->rdates = maat_xreallocarray(e->rdates, e->nrdates + 1,
+							       sizeof(*e->rdates));
+				e->rdates[e->nrdates++] = r;
+			}
+			break;
+		}
+		case ICAL_EXDATE_PROPERTY:
+			t = icalproperty_get_exdate(p);
+			if (valid_time(t) && e->nexdates < 100000) {
+				e->exdates = maat_xreallocarray(e->exdates, e->nexdates + 1,
+								sizeof(*e->exdates));
+				get_ptime(c, p, t, &e->exdates[e->nexdates++]);
+			}
+			break;
+		case ICAL_RECURRENCEID_PROPERTY: {
+			icalparameter *r =
+			    icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER);
+			t = icalproperty_get_recurrenceid(p);
+			if (valid_time(t)) {
+				get_ptime(c, p, t, &e->rid);
+				e->has_rid = true;
+				e->future = r != NULL &&
+					    icalparameter_get_range(r) == ICAL_RANGE_THISANDFUTURE;
+			}
+			break;
+		}
+		case ICAL_ORGANIZER_PROPERTY:
+			take_participant(e, p, true);
+			break;
+		case ICAL_ATTENDEE_PROPERTY:
+			take_participant(e, p, false);
+			break;
+		case ICAL_X_PROPERTY: {
+			const char *name = icalproperty_get_x_name(p);
+			const char *v = icalproperty_get_x(p);
+			if (name != NULL && v != NULL &&
+			    strcasecmp(name, "X-MICROSOFT-CDO-ALLDAYEVENT") == 0 &&
+			    strcasecmp(v, "TRUE") == 0) {
+				e->flags |= MAAT_CAL_ALLDAY;
+			}
+			break;
+		}
+		case ICAL_XLICERROR_PROPERTY:
+			if (*rc == 0) {
+				const char *x = icalproperty_get_xlicerror(p);
+				/* an empty optional property (LOCATION:) is harmless: info */
+				bool empty = x != NULL && strncmp(x, "No value for", 12) == 0;
+				*rc = say(c, line, empty ? "info" : "warning",
+					  _("%s:%lld: libical: %s"), c->path, (long long)line,
+					  x != NULL ? x : "?");
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (!has_start) {
+		if (*rc == 0) {
+			*rc = say(c, line, "warning",
+				  _("%s:%lld: event without a valid DTSTART skipped"), c->path,
+				  (long long)line);
+		}
+		return false;
+	}
+	if (e->dtstart.t.is_date) {
+		e->flags |= MAAT_CAL_ALLDAY;
+	}
+	if (e->uid == NULL) {
+		e->uid = maat_xasprintf("nouid:%s:%lld", c->path, (long long)line);
+	}
+	return true;
+}
+
+/* A captured component's text is complete: parse it with libical and keep what we need. */
+static int
+finish_component(ctx *c, const char *name, maat_buf *text, int64_t line)
+{
+	icalcomponent *comp;
+	int rc = 0;
+
+	if (strcmp(name, "VEVENT") == 0) {
+		c->read++;
+		if (c->cur_method == 2) {
+			c->replies_skipped++;
+			return 0;
+		}
+	}
+	icalerror_clear_errno();
+	comp = icalparser_parse_string(text->data);
+	if (comp == NULL ||
+	    (strcmp(name, "VEVENT") == 0 && icalcomponent_isa(comp) != ICAL_VEVENT_COMPONENT)) {
+		if (strcmp(name, "VEVENT") == 0) {
+			c->rejected++;
+		}
+		rc = say(c, line, "warning", _("%s:%lld: %s that libical cannot read, skipped"),
+			 c->path, (long long)line, name);
+		icalcomponent_free(comp);
+		return rc;
+	}
+	if (strcmp(name, "VTIMEZONE") == 0) {
+		icalproperty *tp = icalcomponent_get_first_property(comp, ICAL_TZID_PROPERTY);
+		const char *tzid = tp ? icalproperty_get_tzid(tp) : NULL;
+		icaltimezone *z;
+		if (tzid == NULL || *tzid == '\0' || c->nvtz >= 1000 ||
+		    icalcomponent_isa(comp) != ICAL_VTIMEZONE_COMPONENT) {
+			icalcomponent_free(comp);
+			return say(c, line, "warning", _("%s:%lld: VTIMEZONE without TZID skipped"),
+				   c->path, (long long)line);
+		}
+		z = icaltimezone_new();
+		c->vtzs = maat_xreallocarray(c->vtzs, c->nvtz + 1, sizeof(*c->vtzs));
+		c->vtzs[c->nvtz].tzid = maat_xstrdup(tzid);
+		if (!icaltimezone_set_component(z, comp)) {
+			icaltimezone_free(z, 1);
+			icalcomponent_free(comp);
+			free(c->vtzs[c->nvtz].tzid);
+			return say(c, line, "warning", _("%s:%lld: unusable VTIMEZONE skipped"),
+				   c->path, (long long)line);
+		}
+		c->vtzs[c->nvtz++].zone = z;
+		return 0;
+	}
+	if (c->nev == c->capev) {
+		c->capev = c->capev ? c->capev * 2 : 64;
+		c->ev = maat_xreallocarray(c->ev, c->capev, sizeof(*c->ev));
+	}
+	{
+		event *e = &c->ev[c->nev];
+		memset(e, 0, sizeof(*e));
+		e->line = line;
+		e->order = c->nev;
+		e->duration = -1;
+		e->owner = c->cur_owner;
+		e->float_tz = c->cur_float_tz;
+		if (c->cur_method == 1) {
+			e->flags |= MAAT_CAL_CANCELLED;
+		}
+		if (take_event(c, comp, e, line, &rc)) {
+			c->nev++;
+		} else {
+			c->rejected++;
+			event_fini(e);
+		}
+	}
+	icalcomponent_free(comp);
+	return rc;
+}
+
+/* ---- the tokenizer ---- */
+
+/* Reads one physical line into b (without CR/LF). Returns 1, 0 at EOF, -1 when too long. */
+static int
+read_physical(FILE *f, maat_buf *b)
+{
+	int ch = EOF;
+	size_t n = 0;
+	if (b->cap < 256) {
+		b->data = maat_xrealloc(b->data, 256);
+		b->cap = 256;
+	}
+	while ((ch = getc_unlocked(f)) != EOF) {
+		if (ch == '\n') {
+			break;
+		}
+		if (ch == '\r') {
+			/* CRLF, or a lone CR (old Mac line ends) */
+			int nx = getc_unlocked(f);
+			if (nx != '\n' && nx != EOF) {
+				ungetc(nx, f);
+			}
+			break;
+		}
+		if (n >= MAX_LINE) {
+			b->len = 0;
+			b->data[0] = '\0';
+			return -1;
+		}
+		if (n + 2 > b->cap) {
+			b->cap *= 2;
+			b->data = maat_xrealloc(b->data, b->cap);
+		}
+		b->data[n++] = (char)ch;
+	}
+	b->data[n] = '\0';
+	b->len = n;
+	if (ch == EOF && n == 0) {
+		return 0;
+	}
+	return 1;
+}
+
+typedef struct lines {
+	FILE *f;
+	/* the logical line, unfolded */
+	maat_buf cur;
+	/* the physical line read ahead */
+	maat_buf next;
+	bool have_next;
+	bool eof;
+	/* physical line number of the logical line's start, and of the look-ahead */
+	int64_t line;
+	int64_t next_line;
+} lines;
+
+/* Next logical line. Returns 1, 0 at EOF, -1 (line too long). */
+static int
+next_logical(lines *L)
+{
+	int r;
+	if (!L->have_next) {
+		if (L->eof) {
+			return 0;
+		}
+		r = read_physical(L->f, &L->next);
+		if (r <= 0) {
+			L->eof = true;
+			return r;
+		}
+		L->next_line++;
+	}
+	maat_buf_reset(&L->cur);
+	maat_buf_append(&L->cur, L->next.data, L->next.len);
+	L->line = L->next_line;
+	L->have_next = false;
+	for (;;) {
+		r = read_physical(L->f, &L->next);
+		if (r < 0) {
+			return -1;
+		}
+		if (r == 0) {
+			L->eof = true;
+			break;
+		}
+		L->next_line++;
+		if (L->next.len > 0 && (L->next.data[0] == ' ' || L->next.data[0] == '\t')) {
+			if (L->cur.len + L->next.len > MAX_LINE) {
+				return -1;
+			}
+			maat_buf_append(&L->cur, L->next.data + 1, L->next.len - 1);
+			continue;
+		}
+		L->have_next = true;
+		break;
+	}
+	return 1;
+}
+
+/* The property name of a content line, upper-cased into out. */
+static void
+prop_name(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; *s && *s != ':' && *s != ';' && k + 1 < n; s++) {
+		out[k++] = (char)toupper((unsigned char)*s);
+	}
+	out[k] = '\0';
+}
+
+static const char *
+prop_value(const char *s)
+{
+	/* the value follows the first ':' outside a quoted parameter value */
+	bool q = false;
+	for (; *s; s++) {
+		if (*s == '"') {
+			q = !q;
+		} else if (*s == ':' && !q) {
+			return s + 1;
+		}
+	}
+	return NULL;
+}
+
+static void
+upper_trim(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	while (*s == ' ' || *s == '\t') {
+		s++;
+	}
+	for (; *s && k + 1 < n; s++) {
+		out[k++] = (char)toupper((unsigned char)*s);
+	}
+	while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '\t')) {
+		k--;
+	}
+	out[k] = '\0';
+}
+
+static void
+calendar_property(ctx *c, const char *name, const char *value)
+{
+	if (value == NULL) {
+		return;
+	}
+	if (strcmp(name, "X-WR-CALNAME") == 0 && c->opts->owner == NULL &&
+	    strchr(value, '@') != NULL && strchr(value, ' ') == NULL) {
+		char *o = clean_dup(value);
+		if (strncasecmp(o, "mailto:", 7) == 0) {
+			memmove(o, o + 7, strlen(o + 7) + 1);
+		}
+		for (char *s = o; *s; s++) {
+			*s = (char)tolower((unsigned char)*s);
+		}
+		c->owners = maat_xreallocarray(c->owners, c->nowners + 1, sizeof(*c->owners));
+		c->owners[c->nowners++] = o;
+		c->cur_owner = o;
+	} else if (strcmp(name, "X-WR-TIMEZONE") == 0 && *value) {
+		c->cur_float_tz = intern_tz(c, value);
+	} else if (strcmp(name, "METHOD") == 0) {
+		char m[32];
+		upper_trim(value, m, sizeof(m));
+		if (strcmp(m, "CANCEL") == 0) {
+			c->cur_method = 1;
+		} else if (strcmp(m, "REPLY") == 0 || strcmp(m, "COUNTER") == 0 ||
+			   strcmp(m, "DECLINECOUNTER") == 0 || strcmp(m, "REFRESH") == 0) {
+			c->cur_method = 2;
+		}
+	}
+}
+
+static void
+reset_calendar(ctx *c)
+{
+	c->cur_owner = c->opts->owner != NULL ? c->owners[0] : NULL;
+	c->cur_float_tz = TZ_FLOATING;
+	c->cur_method = 0;
+}
+
+/* Walks the file: component structure, calendar properties, captured VEVENT/VTIMEZONE text. */
+static int
+tokenize(ctx *c, FILE *f)
+{
+	char stack[MAX_DEPTH][32];
+	int depth = 0, capture_at = -1, r, rc = 0;
+	int64_t capture_line = 0;
+	bool seen_begin = false, too_big = false;
+	lines L = {.f = f};
+	maat_buf text = {0};
+	char name[64], what[32];
+
+	while ((r = next_logical(&L)) > 0) {
+		const char *v;
+		if (L.cur.len == 0) {
+			continue;
+		}
+		prop_name(L.cur.data, name, sizeof(name));
+		v = prop_value(L.cur.data);
+		if (!seen_begin) {
+			/* a UTF-8 BOM may precede the first line */
+			if (strncmp(name, "\xEF\xBB\xBF", 3) == 0) {
+				memmove(name, name + 3, strlen(name + 3) + 1);
+			}
+			if (strcmp(name, "BEGIN") != 0) {
+				rc = maat_err_set(
+				    c->err, MAAT_E_DATA,
+				    _("%s:%lld: not an iCalendar file (no BEGIN:VCALENDAR)"),
+				    c->path, (long long)L.line);
+				goto out;
+			}
+			seen_begin = true;
+		}
+		if (strcmp(name, "BEGIN") == 0 && v != NULL) {
+			upper_trim(v, what, sizeof(what));
+			if (depth >= MAX_DEPTH) {
+				rc = maat_err_set(c->err, MAAT_E_DATA,
+						  _("%s:%lld: components nested too deeply"),
+						  c->path, (long long)L.line);
+				goto out;
+			}
+			if (capture_at < 0 &&
+			    (strcmp(what, "VEVENT") == 0 || strcmp(what, "VTIMEZONE") == 0)) {
+				capture_at = depth;
+				capture_line = L.line;
+				too_big = false;
+				maat_buf_reset(&text);
+			}
+			if (strcmp(what, "VCALENDAR") == 0 && capture_at < 0) {
+				reset_calendar(c);
+			}
+			snprintf(stack[depth++], sizeof(stack[0]), "%s", what);
+		} else if (strcmp(name, "END") == 0 && v != NULL) {
+			int match = -1;
+			upper_trim(v, what, sizeof(what));
+			for (int i = depth - 1; i >= 0; i--) {
+				if (strcmp(stack[i], what) == 0) {
+					match = i;
+					break;
+				}
+			}
+			if (match < 0) {
+				if ((rc = say(c, L.line, "warning",
+					      _("%s:%lld: END:%s without BEGIN, ignored"), c->path,
+					      (long long)L.line, what)) < 0) {
+					goto out;
+				}
+				continue;
+			}
+			if (match != depth - 1 &&
+			    (rc = say(c, L.line, "warning", _("%s:%lld: missing END:%s"), c->path,
+				      (long long)L.line, stack[depth - 1])) < 0) {
+				goto out;
+			}
+			if (capture_at >= 0 && match > capture_at) {
+				/* the END of a nested component (VALARM, STANDARD, DAYLIGHT) */
+				for (int i = depth - 1; i > match; i--) {
+					maat_buf_printf(&text, "END:%s\n", stack[i]);
+				}
+				if (text.len + L.cur.len + 1 > MAX_COMPONENT) {
+					too_big = true;
+				} else {
+					maat_buf_append(&text, L.cur.data, L.cur.len);
+					maat_buf_append(&text, "\n", 1);
+				}
+			} else if (capture_at >= 0 && match == capture_at) {
+				if (depth - 1 == capture_at) {
+					maat_buf_append(&text, L.cur.data, L.cur.len);
+					maat_buf_append(&text, "\n", 1);
+				}
+				if (too_big || match != depth - 1) {
+					if (strcmp(what, "VEVENT") == 0) {
+						c->read++;
+						c->rejected++;
+					}
+					rc =
+					    say(c, capture_line, "warning",
+						too_big ? _("%s:%lld: component too large, skipped")
+							: _("%s:%lld: broken component skipped"),
+						c->path, (long long)capture_line);
+				} else {
+					rc = finish_component(c, what, &text, capture_line);
+				}
+				if (rc < 0) {
+					goto out;
+				}
+				capture_at = -1;
+			} else if (capture_at >= 0 && match < capture_at) {
+				/* the captured component was never closed */
+				if ((rc = say(c, capture_line, "warning",
+					      _("%s:%lld: component without END skipped"), c->path,
+					      (long long)capture_line)) < 0) {
+					goto out;
+				}
+				capture_at = -1;
+			}
+			depth = match;
+			continue;
+		} else if (capture_at < 0 && depth >= 1 &&
+			   strcmp(stack[depth - 1], "VCALENDAR") == 0) {
+			calendar_property(c, name, v);
+			continue;
+		}
+		if (capture_at >= 0) {
+			if (text.len + L.cur.len + 1 > MAX_COMPONENT) {
+				too_big = true;
+			} else {
+				maat_buf_append(&text, L.cur.data, L.cur.len);
+				maat_buf_append(&text, "\n", 1);
+			}
+		}
+	}
+	if (r < 0) {
+		rc = maat_err_set(c->err, MAAT_E_DATA, _("%s:%lld: line longer than %d bytes"),
+				  c->path, (long long)L.next_line + 1, MAX_LINE);
+		goto out;
+	}
+	if (ferror(f)) {
+		rc = maat_err_set(c->err, MAAT_E_IO, _("%s: read error"), c->path);
+		goto out;
+	}
+	if (!seen_begin) {
+		rc = maat_err_set(c->err, MAAT_E_DATA, _("%s:1: not an iCalendar file (empty)"),
+				  c->path);
+		goto out;
+	}
+	if (capture_at >= 0) {
+		if ((rc = say(c, capture_line, "warning",
+			      _("%s:%lld: component without END at the end of the file, skipped"),
+			      c->path, (long long)capture_line)) < 0) {
+			goto out;
+		}
+	} else if (depth > 0) {
+		rc = say(c, L.line, "warning", _("%s:%lld: missing END:%s at the end of the file"),
+			 c->path, (long long)L.line, stack[0]);
+	}
+out:
+	maat_buf_fini(&L.cur);
+	maat_buf_fini(&L.next);
+	maat_buf_fini(&text);
+	return rc;
+}
+
+/* ---- expansion ---- */
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const event *x = a, *y = b;
+	int r = strcmp(x->uid, y->uid);
+	if (r != 0) {
+		return r;
+	}
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* True when a is a better (newer) version than b: SEQUENCE, then DTSTAMP, then file order. */
+static bool
+newer(const event *a, const event *b)
+{
+	if (a->seq != b->seq) {
+		return a->seq > b->seq;
+	}
+	if (a->dtstamp != b->dtstamp) {
+		return a->dtstamp > b->dtstamp;
+	}
+	return a->order > b->order;
+}
+
+static int64_t
+event_duration(const ctx *c, const event *e)
+{
+	int64_t d;
+	if (e->has_dtend) {
+		d = to_utc(c, e, &e->dtend) - to_utc(c, e, &e->dtstart);
+	} else if (e->duration >= 0) {
+		d = e->duration;
+	} else {
+		d = e->dtstart.t.is_date ? 86400 : 0;
+	}
+	return d < 0 ? 0 : d;
+}
+
+typedef struct ilist {
+	inst *v;
+	size_t n, cap;
+} ilist;
+
+static void
+push(ilist *l, int64_t orig, int64_t start, int64_t end, const event *src)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = maat_xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n].orig = orig;
+	l->v[l->n].start = start;
+	l->v[l->n].end = end;
+	l->v[l->n].src = src;
+	l->n++;
+}
+
+static bool
+in_window(const ctx *c, int64_t s, int64_t e)
+{
+	if (e > s) {
+		return s < c->to && e > c->from;
+	}
+	return s >= c->from && s < c->to;
+}
+
+static int
+cmp_orig(const void *a, const void *b)
+{
+	const inst *x = a, *y = b;
+	return x->orig < y->orig ? -1 : x->orig > y->orig;
+}
+
+static int
+cmp_start(const void *a, const void *b)
+{
+	const inst *x = a, *y = b;
+	if (x->start != y->start) {
+		return x->start < y->start ? -1 : 1;
+	}
+	/* among duplicates keep the override's version */
+	return (x->src->has_rid ? 0 : 1) - (y->src->has_rid ? 0 : 1);
+}
+
+/* Expands one RRULE of master m into l. */
+static int
+expand_rule(ctx *c, const event *m, const char *rule, int64_t dur, ilist *l, int64_t *count)
+{
+	struct icalrecurrencetype r;
+	struct icaltimetype dt = m->dtstart.t, t;
+	icaltimezone *z = zone_of(c, m, m->dtstart.tz);
+	icalrecur_iterator *it;
+	int rc = 0;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rule);
+	if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+		icalerror_clear_errno();
+		return say(c, m->line, "warning",
+			   _("%s:%lld: invalid RRULE '%.80s' in series '%.80s': only DTSTART kept"),
+			   c->path, (long long)m->line, rule, m->uid);
+	}
+	dt.zone = z;
+	if ((it = icalrecur_iterator_new(r, dt)) == NULL) {
+		icalerror_clear_errno();
+		return say(c, m->line, "warning",
+			   _("%s:%lld: RRULE '%.80s' in series '%.80s' cannot be expanded: only "
+			     "DTSTART kept"),
+			   c->path, (long long)m->line, rule, m->uid);
+	}
+	if (r.count == 0) {
+		/* jump close to the window (a day and the length before it: instances that
+		 * started earlier may still overlap it) */
+		int64_t skip = c->from - dur - 86400;
+		if (skip > to_utc(c, m, &m->dtstart)) {
+			struct icaltimetype s = icaltime_from_timet_with_zone((time_t)skip, 0, z);
+			s.zone = z;
+			if (dt.is_date) {
+				s.is_date = 1;
+				s.hour = s.minute = s.second = 0;
+			}
+			(void)icalrecur_iterator_set_start(it, s);
+		}
+	}
+	for (t = icalrecur_iterator_next(it); !icaltime_is_null_time(t);
+	     t = icalrecur_iterator_next(it)) {
+		ptime p = {.t = t, .tz = m->dtstart.tz};
+		int64_t s;
+		if (++*count > c->limit) {
+			rc = say(c, m->line, "warning",
+				 _("%s:%lld: series '%.80s' stopped after %lld instances (the "
+				   "per-series limit)"),
+				 c->path, (long long)m->line, m->uid, (long long)c->limit);
+			break;
+		}
+		p.t.zone = NULL;
+		p.t.is_date = dt.is_date;
+		s = to_utc(c, m, &p);
+		if (s >= c->to) {
+			break;
+		}
+		if (in_window(c, s, s + dur)) {
+			push(l, s, s, s + dur, m);
+		}
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return rc;
+}
+
+static bool
+excluded(const ctx *c, const event *m, int64_t orig)
+{
+	for (size_t i = 0; i < m->nexdates; i++) {
+		const ptime *x = &m->exdates[i];
+		if (x->t.is_date) {
+			/* a DATE exdate removes the instances of that local day */
+			icaltimezone *z = zone_of(c, m, m->dtstart.tz);
+			struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)orig, 0, z);
+			if (lt.year == x->t.year && lt.month == x->t.month && lt.day == x->t.day) {
+				return true;
+			}
+		} else if (to_utc(c, m, x) == orig) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The instances of the master (possibly NULL) and its overrides, inside the window. */
+static int
+expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
+{
+	ilist l = {0};
+	int64_t count = 0;
+	int rc = 0;
+
+	if (m != NULL) {
+		int64_t dur = event_duration(c, m), s0 = to_utc(c, m, &m->dtstart);
+		if (in_window(c, s0, s0 + dur)) {
+			push(&l, s0, s0, s0 + dur, m);
+		}
+		for (size_t i = 0; i < m->nrrules && rc == 0; i++) {
+			rc = expand_rule(c, m, m->rrules[i], dur, &l, &count);
+		}
+		for (size_t i = 0; i < m->nrdates; i++) {
+			const rdate *r = &m->rdates[i];
+			int64_t s = to_utc(c, m, &r->start), e = s + dur;
+			if (r->has_end) {
+				e = to_utc(c, m, &r->end);
+			} else if (r->dur >= 0) {
+				e = s + r->dur;
+			}
+			if (e < s) {
+				e = s;
+			}
+			if (in_window(c, s, e)) {
+				push(&l, s, s, e, m);
+			}
+		}
+		if (m->nexdates > 0) {
+			size_t k = 0;
+			for (size_t i = 0; i < l.n; i++) {
+				if (!excluded(c, m, l.v[i].orig)) {
+					l.v[k++] = l.v[i];
+				}
+			}
+			l.n = k;
+		}
+		/* the same start from DTSTART, RRULE and RDATE counts once */
+		if (l.n > 1) {
+			qsort(l.v, l.n, sizeof(*l.v), cmp_orig);
+		}
+		if (l.n > 1) {
+			size_t k = 1;
+			for (size_t i = 1; i < l.n; i++) {
+				if (l.v[i].orig != l.v[k - 1].orig) {
+					l.v[k++] = l.v[i];
+				}
+			}
+			l.n = k;
+		}
+	}
+	/* THISANDFUTURE overrides first (in RECURRENCE-ID order), then single ones */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < nov; j++) {
+			const event *o = ov[j];
+			int64_t rid = to_utc(c, o, &o->rid), os = to_utc(c, o, &o->dtstart);
+			int64_t od = event_duration(c, o);
+			bool found = false;
+			if ((pass == 0) != o->future) {
+				continue;
+			}
+			for (size_t i = 0; i < l.n; i++) {
+				if (l.v[i].orig == rid || (o->future && l.v[i].orig > rid)) {
+					l.v[i].start = l.v[i].orig + (os - rid);
+					l.v[i].end = l.v[i].start + od;
+					l.v[i].src = o;
+					found = found || l.v[i].orig == rid;
+				}
+			}
+			if (!found && in_window(c, os, os + od)) {
+				push(&l, rid, os, os + od, o);
+			}
+		}
+	}
+	if (l.n > 1) {
+		qsort(l.v, l.n, sizeof(*l.v), cmp_start);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (!in_window(c, l.v[i].start, l.v[i].end)) {
+			continue;
+		}
+		if (out->n > 0 && out->v[out->n - 1].start == l.v[i].start) {
+			continue;
+		}
+		push(out, l.v[i].orig, l.v[i].start, l.v[i].end, l.v[i].src);
+	}
+	free(l.v);
+	return rc;
+}
+
+static int
+emit(ctx *c, const char *uid, const char *summary, const ilist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const inst *x = &l->v[i];
+		const event *src = x->src;
+		maat_cal_part owner = {.key = src->owner, .partstat = MAAT_PART_ACCEPTED};
+		maat_cal_instance in = {
+		    .uid = uid,
+		    .summary = src->summary ? src->summary : summary,
+		    .start = x->start,
+		    .end = x->end,
+		    .sequence = src->seq,
+		    .flags = src->flags,
+		    .parts = src->parts,
+		    .nparts = src->nparts,
+		    .line = src->line,
+		};
+		int rc;
+		if (in.nparts == 0 && owner.key != NULL) {
+			in.parts = &owner;
+			in.nparts = 1;
+		}
+		if ((rc = c->sink->instance(c->sink->ctx, &in, c->err)) < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The default window: the span of the data, at most MAAT_CAL_MAX_SPAN. */
+static int
+default_window(ctx *c)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	bool open = false;
+
+	for (size_t i = 0; i < c->nev; i++) {
+		const event *e = &c->ev[i];
+		int64_t s = to_utc(c, e, &e->dtstart), d = event_duration(c, e);
+		if (s < lo) {
+			lo = s;
+		}
+		if (s + d > hi) {
+			hi = s + d;
+		}
+		for (size_t k = 0; k < e->nrdates; k++) {
+			int64_t r = to_utc(c, e, &e->rdates[k].start) + d;
+			hi = r > hi ? r : hi;
+		}
+		for (size_t k = 0; k < e->nrrules; k++) {
+			struct icalrecurrencetype r = icalrecurrencetype_from_string(e->rrules[k]);
+			icalerror_clear_errno();
+			if (r.freq == ICAL_NO_RECURRENCE) {
+				continue;
+			}
+			if (!icaltime_is_null_time(r.until) && valid_time(r.until)) {
+				ptime u = {.t = r.until,
+					   .tz = icaltime_is_utc(r.until) ? TZ_UTC : e->dtstart.tz};
+				int64_t x;
+				u.t.zone = NULL;
+				x = to_utc(c, e, &u) + d;
+				hi = x > hi ? x : hi;
+			} else {
+				open = true;
+			}
+		}
+	}
+	if (c->nev == 0) {
+		c->from = 0;
+		c->to = 0;
+		return 0;
+	}
+	if (!c->opts->has_from) {
+		c->from = lo;
+	}
+	if (!c->opts->has_to) {
+		c->to = open ? INT64_MAX : hi + 1;
+		if (c->to - c->from > MAAT_CAL_MAX_SPAN) {
+			time_t t = (time_t)(c->from + MAAT_CAL_MAX_SPAN);
+			struct tm tm;
+			char day[32];
+			c->to = c->from + MAAT_CAL_MAX_SPAN;
+			gmtime_r(&t, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+			return say(
+			    c, 0, "info",
+			    _("%s: no --to given: series expanded for at most 2 years, until "
+			      "%s UTC"),
+			    c->path, day);
+		}
+	}
+	return 0;
+}
+
+static int
+resolve_zones(ctx *c)
+{
+	int rc = 0;
+	c->tzones = maat_xcalloc(c->ntz + 1, sizeof(*c->tzones));
+	for (size_t i = 0; i < c->ntz && rc == 0; i++) {
+		icaltimezone *z = resolve_name(c->tznames[i]);
+		for (size_t k = 0; z == NULL && k < c->nvtz; k++) {
+			if (strcmp(c->vtzs[k].tzid, c->tznames[i]) == 0) {
+				z = c->vtzs[k].zone;
+			}
+		}
+		if (z == NULL) {
+			rc = say(
+			    c, 0, "warning",
+			    _("%s: unknown time zone '%.100s': read in the organisation's zone"),
+			    c->path, c->tznames[i]);
+		}
+		c->tzones[i] = z;
+	}
+	return rc;
+}
+
+static int
+expand_all(ctx *c)
+{
+	const event **ov = NULL;
+	ilist out = {0};
+	int rc = 0;
+	size_t i = 0;
+
+	if (c->nev > 1) {
+		qsort(c->ev, c->nev, sizeof(*c->ev), cmp_event);
+	}
+	if ((rc = default_window(c)) < 0) {
+		return rc;
+	}
+	ov = maat_xcalloc(c->nev + 1, sizeof(*ov));
+	while (i < c->nev && rc == 0) {
+		size_t j = i, nov = 0;
+		const event *m = NULL;
+		while (j < c->nev && strcmp(c->ev[j].uid, c->ev[i].uid) == 0) {
+			const event *e = &c->ev[j++];
+			if (!e->has_rid) {
+				if (m == NULL || newer(e, m)) {
+					m = e;
+				}
+				continue;
+			}
+			/* per RECURRENCE-ID the newest version wins */
+			bool replaced = false;
+			for (size_t k = 0; k < nov; k++) {
+				if (to_utc(c, ov[k], &ov[k]->rid) == to_utc(c, e, &e->rid) &&
+				    ov[k]->future == e->future) {
+					if (newer(e, ov[k])) {
+						ov[k] = e;
+					}
+					replaced = true;
+					break;
+				}
+			}
+			if (!replaced) {
+				ov[nov++] = e;
+			}
+		}
+		/* overrides in RECURRENCE-ID order, so later THISANDFUTURE ranges win */
+		for (size_t a = 1; a < nov; a++) {
+			for (size_t b = a; b > 0 && to_utc(c, ov[b], &ov[b]->rid) <
+							to_utc(c, ov[b - 1], &ov[b - 1]->rid);
+			     b--) {
+				const event *t = ov[b];
+				ov[b] = ov[b - 1];
+				ov[b - 1] = t;
+			}
+		}
+		out.n = 0;
+		rc = expand_group(c, m, ov, nov, &out);
+		if (rc == 0) {
+			rc = emit(c, c->ev[i].uid, m ? m->summary : NULL, &out);
+		}
+		i = j;
+	}
+	free(ov);
+	free(out.v);
+	return rc;
+}
+
+int
+maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_cal_sink *sink,
+	      maat_cal_stats *stats, maat_err *err)
+{
+	ctx c = {0};
+	quiet q;
+	int rc;
+
+	c.opts = opts;
+	c.sink = sink;
+	c.path = path ? path : "-";
+	c.err = err;
+	c.limit = opts->instance_limit > 0 ? opts->instance_limit : MAAT_CAL_INSTANCE_LIMIT;
+	c.from = opts->has_from ? opts->from : INT64_MIN;
+	c.to = opts->has_to ? opts->to : INT64_MAX;
+	if (opts->owner != NULL) {
+		char *o = maat_xstrdup(opts->owner);
+		for (char *s = o; *s; s++) {
+			*s = (char)tolower((unsigned char)*s);
+		}
+		c.owners = maat_xcalloc(1, sizeof(*c.owners));
+		c.owners[c.nowners++] = o;
+	}
+	reset_calendar(&c);
+	quiet_begin(&q);
+	c.org = org_zone(opts->tz);
+	if ((rc = tokenize(&c, f)) < 0) {
+		goto out;
+	}
+	if ((rc = resolve_zones(&c)) < 0) {
+		goto out;
+	}
+	rc = expand_all(&c);
+	if (rc == 0 && c.replies_skipped > 0) {
+		rc = say(&c, 0, "info",
+			 _("%s: %lld events in iTIP replies (METHOD:REPLY/COUNTER) skipped"),
+			 c.path, (long long)c.replies_skipped);
+	}
+out:
+	if (quiet_end(&q, &c) < 0 && rc == 0) {
+		rc = -err->code;
+	}
+	if (stats != NULL) {
+		stats->read = c.read;
+		stats->rejected = c.rejected;
+	}
+	for (size_t i = 0; i < c.nev; i++) {
+		event_fini(&c.ev[i]);
+	}
+	free(c.ev);
+	for (size_t i = 0; i < c.ntz; i++) {
+		free(c.tznames[i]);
+	}
+	free(c.tznames);
+	free(c.tzones);
+	for (size_t i = 0; i < c.nvtz; i++) {
+		free(c.vtzs[i].tzid);
+		icaltimezone_free(c.vtzs[i].zone, 1);
+	}
+	free(c.vtzs);
+	for (size_t i = 0; i < c.nowners; i++) {
+		free(c.owners[i]);
+	}
+	free(c.owners);
+	return rc;
+}
+
+/* ---- the store ---- */
+
+typedef struct store_sink {
+	maat_import *imp;
+	/* the last series inserted (instances arrive grouped by UID) */
+	char *uid;
+	int64_t series_id;
+	int64_t instances;
+} store_sink;
+
+static int
+store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
+{
+	store_sink *s = vctx;
+	maat_db *db = s->imp->db;
+	sqlite3_stmt *st;
+	int64_t id;
+
+	if (s->uid == NULL || strcmp(s->uid, in->uid) != 0) {
+		st = maat_db_stmt(
+		    db, "INSERT INTO cal_series(source_id, uid, summary) VALUES (?1, ?2, ?3)", err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_int64(st, 1, s->imp->source_id);
+		sqlite3_bind_text(st, 2, in->uid, -1, SQLITE_STATIC);
+		if (in->summary != NULL) {
+			sqlite3_bind_text(st, 3, in->summary, -1, SQLITE_STATIC);
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a calendar series"));
+		}
+		free(s->uid);
+		s->uid = maat_xstrdup(in->uid);
+		s->series_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	}
+	st = maat_db_stmt(
+	    db,
+	    "INSERT INTO cal_instances(source_id, series_id, start, end, sequence, flags)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_int64(st, 2, s->series_id);
+	sqlite3_bind_int64(st, 3, in->start);
+	sqlite3_bind_int64(st, 4, in->end);
+	sqlite3_bind_int(st, 5, in->sequence);
+	sqlite3_bind_int(st, 6, in->flags);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("storing a calendar instance"));
+	}
+	id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	s->instances++;
+	for (size_t i = 0; i < in->nparts; i++) {
+		/* a decliner never attends: no metric needs the row (METRICS.md §4) */
+		if (in->parts[i].partstat == MAAT_PART_DECLINED) {
+			continue;
+		}
+		st = maat_db_stmt(
+		    db,
+		    "INSERT INTO cal_attendees(instance_id, source_id, person, partstat)"
+		    " VALUES (?1, ?2, ?3, ?4)",
+		    err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, s->imp->source_id);
+		sqlite3_bind_text(st, 3, in->parts[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, in->parts[i].partstat);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a participant"));
+		}
+	}
+	return 0;
+}
+
+static int
+store_message(void *vctx, int64_t line, const char *severity, const char *msg, maat_err *err)
+{
+	store_sink *s = vctx;
+	return maat_db_log(s->imp->db, s->imp->source_id, line, severity, err, "%s", msg);
+}
+
+/* Outlook CSV or iCalendar: the first non-blank bytes decide. */
+static bool
+looks_like_ics(FILE *f)
+{
+	unsigned char buf[16];
+	size_t n = fread(buf, 1, sizeof(buf), f), i = 0;
+	rewind(f);
+	if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) {
+		i = 3;
+	}
+	while (i < n && isspace(buf[i])) {
+		i++;
+	}
+	return n - i >= 6 && strncasecmp((const char *)buf + i, "BEGIN:", 6) == 0;
+}
+
+typedef struct import_args {
+	const maat_cal_opts *opts;
+} import_args;
+
+static int
+import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
+{
+	const import_args *a = vargs;
+	store_sink s = {.imp = imp};
+	maat_cal_sink sink = {.instance = store_instance, .message = store_message, .ctx = &s};
+	maat_cal_stats stats = {0};
+	int rc;
+
+	if (looks_like_ics(f)) {
+		rc = maat_ics_read(f, imp->path, a->opts, &sink, &stats, err);
+	} else {
+		rc = maat_outlook_read(f, imp->path, a->opts, &sink, &stats, err);
+	}
+	if (rc == 0) {
+		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
+				 "%s: %lld meeting instances stored", imp->path,
+				 (long long)s.instances);
+	}
+	imp->rows_read = stats.read;
+	imp->rows_rejected = stats.rejected;
+	free(s.uid);
+	return rc;
+}
+
+int
+maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err)
+{
+	import_args a = {.opts = opts};
+	char options[256];
+	snprintf(options, sizeof(options), "tz=%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
+		 opts->owner ? " owner=" : "", opts->owner ? opts->owner : "");
+	return maat_db_import_file(db, "calendar", path, options, 0, import_cb, &a, NULL, err);
+}

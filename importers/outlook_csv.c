@@ -1,0 +1,329 @@
+/* Outlook CSV calendar exports (English or Dutch headers): one row per occurrence, local times
+ * in the organisation's zone, attendees as names separated by ';'. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The shared CSV reader and timestamp module are written on another branch; until they land
+ * here (importers/csv.c, importers/timestamp.c) Outlook CSV is refused with a clear error. */
+#if defined(__has_include)
+#if __has_include("csv.c") && __has_include("timestamp.c")
+#define HAVE_CSV 1
+#endif
+#endif
+
+#include "maatlat/csv.h"
+#include "maatlat/i18n.h"
+#include "maatlat/ics.h"
+#include "maatlat/timestamp.h"
+#include "maatlat/util.h"
+
+#ifdef HAVE_CSV
+/* One row, kept until the end of the file so rows come out grouped by series. */
+typedef struct row {
+	/* "csv:" + hash of subject and organizer; owned */
+	char *uid;
+	/* the subject; owned */
+	char *summary;
+	int64_t start, end;
+	int flags;
+	int64_t line;
+	/* participants; keys owned */
+	maat_cal_part *parts;
+	size_t nparts;
+} row;
+
+enum { C_SUBJ, C_SDATE, C_STIME, C_EDATE, C_ETIME, C_ALLDAY, C_ORG, C_REQ, C_OPT, C_SHOW, C_N };
+
+static const char *const aliases[C_N][4] = {
+    [C_SUBJ] = {"Subject", "Onderwerp", NULL},
+    [C_SDATE] = {"Start Date", "Begindatum", NULL},
+    [C_STIME] = {"Start Time", "Begintijd", NULL},
+    [C_EDATE] = {"End Date", "Einddatum", NULL},
+    [C_ETIME] = {"End Time", "Eindtijd", NULL},
+    [C_ALLDAY] = {"All day event", "Gebeurtenis duurt hele dag", "Hele dag", NULL},
+    [C_ORG] = {"Meeting Organizer", "Organisator van vergadering", NULL},
+    [C_REQ] = {"Required Attendees", "Vereiste deelnemers", NULL},
+    [C_OPT] = {"Optional Attendees", "Optionele deelnemers", NULL},
+    [C_SHOW] = {"Show time as", "Weergeven als", NULL},
+};
+
+static const char *
+field(const maat_csv *r, const ssize_t *col, int c)
+{
+	if (col[c] < 0 || (size_t)col[c] >= maat_csv_nfields(r)) {
+		return "";
+	}
+	return maat_csv_field(r, (size_t)col[c]);
+}
+
+static bool
+truthy(const char *s)
+{
+	return strcasecmp(s, "True") == 0 || strcasecmp(s, "Waar") == 0 ||
+	       strcasecmp(s, "Ja") == 0 || strcasecmp(s, "Yes") == 0 || strcmp(s, "1") == 0;
+}
+
+/* "9:00:00 AM" -> "09:00:00"; 24-hour times pass unchanged. */
+static void
+time_24h(const char *in, char *out, size_t n)
+{
+	int h = 0, m = 0, s = 0, k = 0;
+	char ampm[3] = {0};
+	if (sscanf(in, " %d:%d:%d %2s%n", &h, &m, &s, ampm, &k) == 4 ||
+	    sscanf(in, " %d:%d %2s%n", &h, &m, ampm, &k) == 3) {
+		if (strcasecmp(ampm, "PM") == 0 && h < 12) {
+			h += 12;
+		} else if (strcasecmp(ampm, "AM") == 0 && h == 12) {
+			h = 0;
+		}
+		if (strcasecmp(ampm, "AM") == 0 || strcasecmp(ampm, "PM") == 0) {
+			snprintf(out, n, "%02d:%02d:%02d", h % 100, m % 100, s % 100);
+			return;
+		}
+	}
+	snprintf(out, n, "%s", in);
+}
+
+static int
+when(const char *date, const char *time, const maat_tz *tz, int64_t *out, maat_err *err)
+{
+	char t[32], buf[96];
+	time_24h(time, t, sizeof(t));
+	snprintf(buf, sizeof(buf), "%s %s", date, *t ? t : "00:00");
+	return maat_ts_parse(buf, tz, out, NULL, err);
+}
+
+static void
+add_part(row *w, const char *name, int partstat)
+{
+	char *k = maat_xstrdup(name);
+	maat_trim(k);
+	if (*k == '\0') {
+		free(k);
+		return;
+	}
+	if (strchr(k, '@') != NULL) {
+		for (char *s = k; *s; s++) {
+			*s = (char)tolower((unsigned char)*s);
+		}
+	}
+	for (size_t i = 0; i < w->nparts; i++) {
+		if (maat_strcasecmp0(w->parts[i].key, k) == 0) {
+			free(k);
+			return;
+		}
+	}
+	w->parts = maat_xreallocarray(w->parts, w->nparts + 1, sizeof(*w->parts));
+	w->parts[w->nparts].key = k;
+	w->parts[w->nparts].partstat = partstat;
+	w->nparts++;
+}
+
+static void
+add_list(row *w, const char *list)
+{
+	char *copy = maat_xstrdup(list), *save = NULL;
+	for (char *t = strtok_r(copy, ";", &save); t != NULL; t = strtok_r(NULL, ";", &save)) {
+		add_part(w, t, MAAT_PART_ACCEPTED);
+	}
+	free(copy);
+}
+
+static void
+row_fini(row *w)
+{
+	free(w->uid);
+	free(w->summary);
+	for (size_t i = 0; i < w->nparts; i++) {
+		free((char *)w->parts[i].key);
+	}
+	free(w->parts);
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const row *x = a, *y = b;
+	int r = strcmp(x->uid, y->uid);
+	if (r != 0) {
+		return r;
+	}
+	if (x->start != y->start) {
+		return x->start < y->start ? -1 : 1;
+	}
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int
+message(const maat_cal_sink *sink, int64_t line, const char *sev, const char *msg, maat_err *err)
+{
+	return sink->message ? sink->message(sink->ctx, line, sev, msg, err) : 0;
+}
+
+int
+maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_cal_sink *sink,
+		  maat_cal_stats *stats, maat_err *err)
+{
+	maat_csv_opts co = {.path = path};
+	maat_csv *r = NULL;
+	maat_tz *tz = NULL;
+	row *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	ssize_t col[C_N];
+	int64_t nread = 0, nrej = 0;
+	char *owner = NULL;
+	int rc;
+
+	if ((tz = maat_tz_new(opts->tz ? opts->tz : "Europe/Amsterdam", err)) == NULL) {
+		rc = -err->code;
+		goto out;
+	}
+	if ((r = maat_csv_open(f, &co, err)) == NULL) {
+		rc = -err->code;
+		goto out;
+	}
+	if ((rc = maat_csv_next(r, err)) <= 0) {
+		if (rc == 0) {
+			rc = maat_err_set(err, MAAT_E_DATA, _("%s:1: empty file"), path);
+		}
+		goto out;
+	}
+	for (int c = 0; c < C_N; c++) {
+		col[c] = maat_csv_column(r, aliases[c]);
+		if (col[c] < 0 && c <= C_ETIME && c != C_STIME && c != C_ETIME) {
+			rc = maat_err_set(
+			    err, MAAT_E_DATA,
+			    _("%s:1: neither iCalendar nor an Outlook calendar export: no "
+			      "column '%s'"),
+			    path, aliases[c][0]);
+			goto out;
+		}
+	}
+	if (opts->owner != NULL) {
+		owner = maat_xstrdup(opts->owner);
+		for (char *s = owner; *s; s++) {
+			*s = (char)tolower((unsigned char)*s);
+		}
+	}
+	while ((rc = maat_csv_next(r, err)) > 0) {
+		row w = {0};
+		maat_err e2 = {0};
+		const char *subj = field(r, col, C_SUBJ), *org = field(r, col, C_ORG);
+		const char *show = field(r, col, C_SHOW);
+		char hash[65], msg[600];
+		char *key;
+
+		nread++;
+		w.line = maat_csv_line(r);
+		if (when(field(r, col, C_SDATE), field(r, col, C_STIME), tz, &w.start, &e2) < 0 ||
+		    when(*field(r, col, C_EDATE) ? field(r, col, C_EDATE) : field(r, col, C_SDATE),
+			 field(r, col, C_ETIME), tz, &w.end, &e2) < 0) {
+			nrej++;
+			snprintf(msg, sizeof(msg), _("%s:%lld: %s; row skipped"), path,
+				 (long long)w.line, e2.msg);
+			if ((rc = message(sink, w.line, "warning", msg, err)) < 0) {
+				goto out;
+			}
+			continue;
+		}
+		if (w.end < w.start) {
+			nrej++;
+			snprintf(msg, sizeof(msg), _("%s:%lld: ends before it starts; row skipped"),
+				 path, (long long)w.line);
+			if ((rc = message(sink, w.line, "warning", msg, err)) < 0) {
+				goto out;
+			}
+			continue;
+		}
+		if ((opts->has_to && w.start >= opts->to) ||
+		    (opts->has_from && w.end <= opts->from)) {
+			continue;
+		}
+		if (truthy(field(r, col, C_ALLDAY))) {
+			w.flags |= MAAT_CAL_ALLDAY;
+		}
+		if (strcmp(show, "0") == 0 || strcasecmp(show, "Free") == 0 ||
+		    strcasecmp(show, "Vrij") == 0 || strcasecmp(show, "Beschikbaar") == 0) {
+			w.flags |= MAAT_CAL_TRANSPARENT;
+		}
+		add_part(&w, org, MAAT_PART_ACCEPTED);
+		add_list(&w, field(r, col, C_REQ));
+		add_list(&w, field(r, col, C_OPT));
+		if (w.nparts == 0 && owner != NULL) {
+			add_part(&w, owner, MAAT_PART_ACCEPTED);
+		}
+		/* the same meeting in several exports: same subject, organizer and start */
+		key = maat_xasprintf("%s\x1f%s", subj, org);
+		for (char *s = key; *s; s++) {
+			*s = (char)tolower((unsigned char)*s);
+		}
+		maat_sha256_hex(key, strlen(key), hash);
+		free(key);
+		hash[24] = '\0';
+		w.uid = maat_xasprintf("csv:%s", hash);
+		w.summary = maat_utf8_valid(subj, strlen(subj)) ? maat_xstrdup(subj) : NULL;
+		if (nrows == cap) {
+			cap = cap ? cap * 2 : 256;
+			rows = maat_xreallocarray(rows, cap, sizeof(*rows));
+		}
+		rows[nrows++] = w;
+	}
+	if (rc < 0) {
+		goto out;
+	}
+	if (nrows > 1) {
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		maat_cal_instance in = {
+		    .uid = rows[i].uid,
+		    .summary = rows[i].summary,
+		    .start = rows[i].start,
+		    .end = rows[i].end,
+		    .flags = rows[i].flags,
+		    .parts = rows[i].parts,
+		    .nparts = rows[i].nparts,
+		    .line = rows[i].line,
+		};
+		/* one row per occurrence: a repeated row is the same instance */
+		if (i > 0 && strcmp(rows[i].uid, rows[i - 1].uid) == 0 &&
+		    rows[i].start == rows[i - 1].start) {
+			continue;
+		}
+		if ((rc = sink->instance(sink->ctx, &in, err)) < 0) {
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (stats != NULL) {
+		stats->read = nread;
+		stats->rejected = nrej;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		row_fini(&rows[i]);
+	}
+	free(rows);
+	free(owner);
+	maat_csv_free(r);
+	maat_tz_free(tz);
+	return rc;
+}
+#else
+int
+maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_cal_sink *sink,
+		  maat_cal_stats *stats, maat_err *err)
+{
+	(void)f;
+	(void)opts;
+	(void)sink;
+	(void)stats;
+	return maat_err_set(
+	    err, MAAT_E_DATA,
+	    _("%s:1: not an iCalendar file, and Outlook CSV needs the CSV reader of "
+	      "a later build"),
+	    path);
+}
+#endif

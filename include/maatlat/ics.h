@@ -1,0 +1,144 @@
+/* Calendars: iCalendar (.ics) and Outlook CSV exports -> meeting instances -> the store.
+ * The readers stream a FILE * and hand every expanded instance to a sink (the store, or a
+ * test/fuzz collector); RRULEs are expanded by libical's icalrecur_iterator inside a bounded
+ * window, with RDATE (incl. PERIOD), EXDATE, RECURRENCE-ID overrides (incl. THISANDFUTURE) and
+ * duplicate removal done here (METRICS.md §2). libical never writes to stderr while a reader
+ * runs: its complaints come back through the sink's message callback. */
+#ifndef MAAT_ICS_H
+#define MAAT_ICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "maatlat/db.h"
+#include "maatlat/err.h"
+
+/* The default per-series instance limit (a setting: maat_cal_opts.instance_limit). */
+#define MAAT_CAL_INSTANCE_LIMIT 100000
+/* The longest default window: 2 years (731 days) in seconds. */
+#define MAAT_CAL_MAX_SPAN ((int64_t)731 * 86400)
+
+/* Instance flags (cal_instances.flags). */
+enum maat_cal_flags {
+	/* STATUS:CANCELLED (or an iTIP CANCEL) */
+	MAAT_CAL_CANCELLED = 1 << 0,
+	/* TRANSP:TRANSPARENT, Outlook "Show time as: Free" */
+	MAAT_CAL_TRANSPARENT = 1 << 1,
+	/* DTSTART;VALUE=DATE, X-MICROSOFT-CDO-ALLDAYEVENT:TRUE, Outlook "All day event" */
+	MAAT_CAL_ALLDAY = 1 << 2,
+};
+
+/* A participant's answer (cal_attendees.partstat). */
+enum maat_partstat {
+	/* ACCEPTED, DELEGATED, the organizer, Outlook CSV attendees */
+	MAAT_PART_ACCEPTED = 0,
+	/* TENTATIVE */
+	MAAT_PART_TENTATIVE = 1,
+	/* NEEDS-ACTION, or an ATTENDEE without PARTSTAT (its RFC 5545 default) */
+	MAAT_PART_NO_REPLY = 2,
+	/* DECLINED */
+	MAAT_PART_DECLINED = 3,
+};
+
+/* Options of one import. */
+typedef struct maat_cal_opts {
+	/* the calendar owner's e-mail for events without participants (--owner); NULL = an e-mail
+	 * in X-WR-CALNAME, else nobody */
+	const char *owner;
+	/* the window [from, to) in unix seconds UTC; has_from/has_to false = the span of the data,
+	 * at most MAAT_CAL_MAX_SPAN */
+	int64_t from;
+	int64_t to;
+	bool has_from;
+	bool has_to;
+	/* the organisation's IANA zone for floating times, unknown TZIDs and Outlook CSV;
+	 * NULL = "Europe/Amsterdam" */
+	const char *tz;
+	/* the per-series instance limit; 0 = MAAT_CAL_INSTANCE_LIMIT */
+	int64_t instance_limit;
+} maat_cal_opts;
+
+/* One participant of an instance. */
+typedef struct maat_cal_part {
+	/* e-mail lower-cased without "mailto:", or a name (Outlook CSV); borrowed */
+	const char *key;
+	/* enum maat_partstat */
+	int partstat;
+} maat_cal_part;
+
+/* One expanded instance, as handed to the sink. Everything is borrowed for the call only. */
+typedef struct maat_cal_instance {
+	/* the series key: the UID ("csv:<hash>" for Outlook CSV rows) */
+	const char *uid;
+	/* the title, used only to name recurring series; may be NULL */
+	const char *summary;
+	/* unix seconds UTC, end >= start */
+	int64_t start;
+	int64_t end;
+	/* SEQUENCE of the component the instance comes from */
+	int sequence;
+	/* enum maat_cal_flags */
+	int flags;
+	/* participants (ROOM/RESOURCE and NON-PARTICIPANT removed; owner when there were none) */
+	const maat_cal_part *parts;
+	size_t nparts;
+	/* the line of the component (or CSV row) it comes from */
+	int64_t line;
+} maat_cal_instance;
+
+/* Where the readers deliver. Callbacks return 0, or negative with err set to stop the read. */
+typedef struct maat_cal_sink {
+	/* one expanded instance */
+	int (*instance)(void *ctx, const maat_cal_instance *in, maat_err *err);
+	/* an anomaly or a skipped component: severity "info", "warning" or "error"; line 0 = the
+	 * whole file */
+	int (*message)(void *ctx, int64_t line, const char *severity, const char *msg,
+		       maat_err *err);
+	/* passed to both */
+	void *ctx;
+} maat_cal_sink;
+
+/* What a reader saw (sources.rows_read / rows_rejected). */
+typedef struct maat_cal_stats {
+	/* components (VEVENTs) or CSV rows read */
+	int64_t read;
+	/* of those, skipped with a message */
+	int64_t rejected;
+} maat_cal_stats;
+
+/* Reads an iCalendar stream (several VCALENDARs, or bare VEVENTs, in one file) and delivers
+ * its expanded instances inside the window. path is used in messages only; stats (may be
+ * NULL) receives the counts. Returns 0, or
+ * negative with err set ("PATH:LINE: ...", MAAT_E_DATA) when the input is not iCalendar or is
+ * structurally broken beyond repair; broken single components are skipped with a message. */
+int maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_cal_sink *sink,
+		  maat_cal_stats *stats, maat_err *err);
+
+/* Reads an Outlook CSV export (English or Dutch headers; one row per occurrence; times in the
+ * organisation's zone) and delivers its instances. Same contract as maat_ics_read(). */
+int maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts,
+		      const maat_cal_sink *sink, maat_cal_stats *stats, maat_err *err);
+
+/* Imports one calendar file (iCalendar or Outlook CSV, sniffed) into the store as one
+ * transaction (maat_db_import_file, kind "calendar"). Returns 0, 1 when the same file was
+ * imported before (err holds a note), negative with err set. */
+int maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err);
+
+/* Maps a Windows zone name ("W. Europe Standard Time") to its IANA name; NULL when unknown. */
+const char *maat_cal_windows_zone(const char *name);
+
+/* Converts 00:00 of the day add_days after date "yyyy-mm-dd" in zone tz (IANA, NULL =
+ * Europe/Amsterdam) to unix seconds UTC (add_days 1 gives the end of an inclusive --to).
+ * Returns 0, or -MAAT_E_USAGE with err set for a bad date or an unknown zone. */
+int maat_cal_date_to_utc(const char *date, const char *tz, int add_days, int64_t *out,
+			 maat_err *err);
+
+/* True when tz names a zone libical can resolve (IANA name or "UTC"). */
+bool maat_cal_zone_valid(const char *tz);
+
+/* Frees libical's cached zones (call once at exit; harmless otherwise). */
+void maat_cal_cleanup(void);
+
+#endif

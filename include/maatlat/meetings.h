@@ -1,0 +1,114 @@
+/* Meeting hours per person and ISO week against the meeting cap (METRICS.md §2), computed from
+ * the instances the calendar importer stored. Each human table comes as a maat_table, so the
+ * text output and the xlsx workbook show the same figures. */
+#ifndef MAAT_MEETINGS_H
+#define MAAT_MEETINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "maatlat/db.h"
+#include "maatlat/err.h"
+#include "maatlat/table.h"
+
+/* Participants with 9 or more attendees make a "large" meeting; over 1 hour is "long". */
+#define MAAT_MEETINGS_LARGE 9
+#define MAAT_MEETINGS_LONG_SECS 3600
+
+/* Who a participant key is: fills the canonical person (e-mail or id; NULL = the key
+ * itself), FTE and unit (NULL = unknown). Returns true when the key is known (org chart). */
+typedef bool (*maat_meetings_person_fn)(void *ctx, const char *key, const char **person,
+					double *fte, const char **unit);
+
+typedef struct maat_meetings_opts {
+	/* cap per full-time week in hours (default 12) */
+	double cap_hours;
+	/* the window [from, to) in unix seconds UTC; has_window false = the span of the data */
+	bool has_window;
+	int64_t from;
+	int64_t to;
+	/* the organisation's IANA zone for ISO weeks (NULL = Europe/Amsterdam) */
+	const char *tz;
+	/* a meeting needs at least this many attending participants (default 2) */
+	int min_participants;
+	/* longer instances are not meetings (default 8); 0 = no limit */
+	double max_meeting_hours;
+	/* TENTATIVE / NEEDS-ACTION do not attend */
+	bool exclude_tentative;
+	bool exclude_no_reply;
+	/* units with fewer people are suppressed (default 5) */
+	int min_group;
+	/* rows in the series table (default 20) */
+	int top_series;
+	/* org chart lookup; NULL = every person FTE 1.0, unit unknown */
+	maat_meetings_person_fn person;
+	void *person_ctx;
+} maat_meetings_opts;
+
+/* Fills o with the defaults of METRICS.md §2. */
+void maat_meetings_opts_init(maat_meetings_opts *o);
+
+typedef struct maat_meetings maat_meetings;
+
+/* Computes every figure. Returns a new result (free with maat_meetings_free) or NULL with err
+ * set (MAAT_E_USAGE for an unknown zone). */
+maat_meetings *maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err);
+
+/* NULL-safe. */
+void maat_meetings_free(maat_meetings *m);
+
+/* Key figures. */
+typedef struct maat_meetings_summary {
+	/* the window actually used: [from, to) unix UTC, and as inclusive local dates */
+	int64_t from;
+	int64_t to;
+	char from_date[16];
+	char to_date[16];
+	/* people with at least one meeting in the window */
+	size_t persons;
+	/* person-weeks with meetings, and those over the cap */
+	size_t person_weeks;
+	size_t over_cap_person_weeks;
+	/* people with at least one week over the cap */
+	size_t people_over_cap;
+	/* meeting instances counted (after duplicates across exports are removed) */
+	size_t meetings;
+	/* copies dropped as duplicates (same UID and start) */
+	size_t duplicates;
+	/* person-hours in meetings (booked) */
+	double person_hours;
+	/* shares of meetings (and of person-hours) that are large / long; NaN when none */
+	double large_share;
+	double large_hours_share;
+	double long_share;
+	double long_hours_share;
+	/* units suppressed for having fewer than min_group people */
+	size_t units_suppressed;
+} maat_meetings_summary;
+
+/* The key figures. Borrowed; valid until maat_meetings_free. */
+const maat_meetings_summary *maat_meetings_get_summary(const maat_meetings *m);
+
+/* Tables (new; caller frees with maat_table_free):
+ * person-weeks: person, unit, week ("2026-W05"), hours, booked, double_booked, cap, over_cap;
+ * persons: person, unit, fte, cap, weeks, weeks_over_cap, hours, mean_hours, max_hours,
+ *   double_booked;
+ * units (min_group applied): unit, persons, person_weeks, over_cap_person_weeks,
+ *   over_cap_share, mean_hours;
+ * series: uid, summary, instances, person_hours, mean_attendees (recurring: >= 2 instances);
+ * summary: one row of key figures. */
+maat_table *maat_meetings_person_weeks_table(const maat_meetings *m);
+maat_table *maat_meetings_persons_table(const maat_meetings *m);
+maat_table *maat_meetings_units_table(const maat_meetings *m);
+maat_table *maat_meetings_series_table(const maat_meetings *m);
+maat_table *maat_meetings_summary_table(const maat_meetings *m);
+
+/* The `meetings --json` object of CLI.md (cap_hours, timezone, from, to, persons, person_weeks,
+ * over_cap_person_weeks, people_over_cap, rows[...]) plus units, series and shares.
+ * New reference; caller decrefs. */
+json_t *maat_meetings_json(const maat_meetings *m);
+
+#endif

@@ -1,0 +1,1163 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maatlat/i18n.h"
+#include "maatlat/util.h"
+#include "maatlat/workbook.h"
+#include "maatlat/xlsx.h"
+
+/* Traffic light bands on value / limit (caps) or limit / value (targets). */
+#define RATIO_RED 1.0
+#define RATIO_YELLOW 0.9
+
+struct sheet {
+	/* the wanted name (translated); owned */
+	char *name;
+	/* the data; owned */
+	maat_table *table;
+};
+
+struct chart {
+	/* index into sheets */
+	size_t sheet;
+	enum maat_chart_kind kind;
+	/* owned */
+	char *title;
+	size_t cat_col, val_col, val2_col;
+};
+
+struct headline {
+	/* owned */
+	char *figure;
+	/* NaN when it cannot be computed */
+	double value;
+	/* MAAT_COL_INT, REAL or SHARE */
+	maat_coltype type;
+	enum maat_limit_kind kind;
+	double limit;
+};
+
+struct pair {
+	/* owned */
+	char *name;
+	char *value;
+};
+
+struct maat_workbook {
+	struct sheet *sheets;
+	size_t nsheets;
+	struct chart *charts;
+	size_t ncharts;
+	struct headline *headlines;
+	size_t nheadlines;
+	struct pair *settings;
+	size_t nsettings;
+	/* owned strings */
+	char **notes;
+	size_t nnotes;
+};
+
+maat_workbook *
+maat_workbook_new(void)
+{
+	return maat_xcalloc(1, sizeof(maat_workbook));
+}
+
+void
+maat_workbook_free(maat_workbook *wb)
+{
+	if (wb == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < wb->nsheets; i++) {
+		free(wb->sheets[i].name);
+		maat_table_free(wb->sheets[i].table);
+	}
+	for (size_t i = 0; i < wb->ncharts; i++) {
+		free(wb->charts[i].title);
+	}
+	for (size_t i = 0; i < wb->nheadlines; i++) {
+		free(wb->headlines[i].figure);
+	}
+	for (size_t i = 0; i < wb->nsettings; i++) {
+		free(wb->settings[i].name);
+		free(wb->settings[i].value);
+	}
+	for (size_t i = 0; i < wb->nnotes; i++) {
+		free(wb->notes[i]);
+	}
+	free(wb->sheets);
+	free(wb->charts);
+	free(wb->headlines);
+	free(wb->settings);
+	free(wb->notes);
+	free(wb);
+}
+
+size_t
+maat_workbook_add_sheet(maat_workbook *wb, const char *name, maat_table *t)
+{
+	wb->sheets = maat_xreallocarray(wb->sheets, wb->nsheets + 1, sizeof(*wb->sheets));
+	wb->sheets[wb->nsheets] = (struct sheet){maat_xstrdup(name), t};
+	return wb->nsheets++;
+}
+
+void
+maat_workbook_add_chart(maat_workbook *wb, size_t sheet, enum maat_chart_kind kind,
+			const char *title, size_t cat_col, size_t val_col, size_t val2_col)
+{
+	wb->charts = maat_xreallocarray(wb->charts, wb->ncharts + 1, sizeof(*wb->charts));
+	wb->charts[wb->ncharts++] =
+	    (struct chart){sheet, kind, maat_xstrdup(title), cat_col, val_col, val2_col};
+}
+
+void
+maat_workbook_add_headline(maat_workbook *wb, const char *figure, double value, maat_coltype type,
+			   enum maat_limit_kind kind, double limit)
+{
+	wb->headlines =
+	    maat_xreallocarray(wb->headlines, wb->nheadlines + 1, sizeof(*wb->headlines));
+	wb->headlines[wb->nheadlines++] =
+	    (struct headline){maat_xstrdup(figure), value, type, kind, limit};
+}
+
+void
+maat_workbook_add_setting(maat_workbook *wb, const char *name, const char *value)
+{
+	wb->settings = maat_xreallocarray(wb->settings, wb->nsettings + 1, sizeof(*wb->settings));
+	wb->settings[wb->nsettings++] = (struct pair){maat_xstrdup(name), maat_xstrdup(value)};
+}
+
+void
+maat_workbook_add_note(maat_workbook *wb, const char *note)
+{
+	wb->notes = maat_xreallocarray(wb->notes, wb->nnotes + 1, sizeof(*wb->notes));
+	wb->notes[wb->nnotes++] = maat_xstrdup(note);
+}
+
+size_t
+maat_workbook_nsheets(const maat_workbook *wb)
+{
+	return wb->nsheets;
+}
+
+const maat_table *
+maat_workbook_sheet_table(const maat_workbook *wb, size_t sheet)
+{
+	return sheet < wb->nsheets ? wb->sheets[sheet].table : NULL;
+}
+
+const char *
+maat_workbook_sheet_name(const maat_workbook *wb, size_t sheet)
+{
+	return sheet < wb->nsheets ? wb->sheets[sheet].name : NULL;
+}
+
+static lxw_format *
+value_format(maat_xlsx *x, maat_coltype type)
+{
+	switch (type) {
+	case MAAT_COL_SHARE:
+		return maat_xlsx_format(x, MAAT_XLSX_FMT_SHARE1);
+	case MAAT_COL_REAL:
+		return maat_xlsx_format(x, MAAT_XLSX_FMT_REAL1);
+	default:
+		return maat_xlsx_format(x, MAAT_XLSX_FMT_INT);
+	}
+}
+
+/* The ratio the light is set by, as the cell formula computes it. */
+static double
+headline_ratio(const struct headline *h)
+{
+	if (h->kind == MAAT_LIMIT_CAP) {
+		return h->limit > 0 ? h->value / h->limit : h->value > 0 ? 2.0 : 0.0;
+	}
+	return h->value > 0 ? h->limit / h->value : 2.0;
+}
+
+static void
+traffic_lights(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t r)
+{
+	/* Excel rows are 1-based in formulas */
+	char red[64], yellow[64], green[64];
+	lxw_conditional_format cf = {0};
+	snprintf(red, sizeof(red), "=$E%u>%g", (unsigned)r + 1, RATIO_RED);
+	snprintf(yellow, sizeof(yellow), "=AND($E%u>=%g,$E%u<=%g)", (unsigned)r + 1, RATIO_YELLOW,
+		 (unsigned)r + 1, RATIO_RED);
+	snprintf(green, sizeof(green), "=$E%u<%g", (unsigned)r + 1, RATIO_YELLOW);
+	cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+	cf.value_string = red;
+	cf.format = maat_xlsx_format(x, MAAT_XLSX_FMT_RED);
+	worksheet_conditional_format_range(ws, r, 1, r, 4, &cf);
+	cf.value_string = yellow;
+	cf.format = maat_xlsx_format(x, MAAT_XLSX_FMT_YELLOW);
+	worksheet_conditional_format_range(ws, r, 1, r, 4, &cf);
+	cf.value_string = green;
+	cf.format = maat_xlsx_format(x, MAAT_XLSX_FMT_GREEN);
+	worksheet_conditional_format_range(ws, r, 1, r, 4, &cf);
+}
+
+static int
+write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err *err)
+{
+	lxw_worksheet *ws = maat_xlsx_add_sheet(x, _("Summary"), NULL, err);
+	lxw_format *bold = NULL;
+	lxw_row_t r = 0;
+
+	if (ws == NULL) {
+		return -1;
+	}
+	bold = maat_xlsx_format(x, MAAT_XLSX_FMT_BOLD);
+	worksheet_set_column(ws, 0, 0, 48, NULL);
+	worksheet_set_column(ws, 1, 4, 15, NULL);
+	maat_xlsx_write_text(ws, r++, 0, _("maatlat report"),
+			     maat_xlsx_format(x, MAAT_XLSX_FMT_TITLE));
+	maat_xlsx_write_text(ws, r, 0, _("Generated (UTC)"), NULL);
+	worksheet_write_unixtime(ws, r++, 1, generated,
+				 maat_xlsx_format(x, MAAT_XLSX_FMT_DATETIME));
+	r++;
+	if (wb->nheadlines > 0) {
+		maat_xlsx_write_text(ws, r, 0, _("Figure"), bold);
+		lxw_format *num = maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_NUM);
+		maat_xlsx_write_text(ws, r, 1, _("Value"), num);
+		maat_xlsx_write_text(ws, r, 2, _("Target or cap"), num);
+		maat_xlsx_write_text(ws, r, 3, _("Rule"),
+				     maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_TEXT));
+		maat_xlsx_write_text(ws, r, 4, _("Against limit"), num);
+		r++;
+	}
+	for (size_t i = 0; i < wb->nheadlines; i++, r++) {
+		const struct headline *h = &wb->headlines[i];
+		lxw_format *vf = value_format(x, h->type);
+		char formula[128];
+		maat_xlsx_write_text(ws, r, 0, h->figure, NULL);
+		if (isfinite(h->value)) {
+			worksheet_write_number(ws, r, 1, h->value, vf);
+		}
+		if (h->kind == MAAT_LIMIT_NONE) {
+			continue;
+		}
+		worksheet_write_number(ws, r, 2, h->limit, vf);
+		maat_xlsx_write_text(
+		    ws, r, 3, h->kind == MAAT_LIMIT_CAP ? _("at most") : _("at least"), NULL);
+		if (!isfinite(h->value)) {
+			continue;
+		}
+		if (h->kind == MAAT_LIMIT_CAP) {
+			snprintf(formula, sizeof(formula), "=IF(C%u>0,B%u/C%u,IF(B%u>0,2,0))",
+				 (unsigned)r + 1, (unsigned)r + 1, (unsigned)r + 1,
+				 (unsigned)r + 1);
+		} else {
+			snprintf(formula, sizeof(formula), "=IF(B%u>0,C%u/B%u,2)", (unsigned)r + 1,
+				 (unsigned)r + 1, (unsigned)r + 1);
+		}
+		worksheet_write_formula_num(ws, r, 4, formula,
+					    maat_xlsx_format(x, MAAT_XLSX_FMT_SHARE0),
+					    headline_ratio(h));
+		traffic_lights(x, ws, r);
+	}
+	if (wb->nheadlines > 0) {
+		r++;
+	}
+	if (wb->nsettings > 0) {
+		maat_xlsx_write_text(ws, r++, 0, _("Settings"), bold);
+		for (size_t i = 0; i < wb->nsettings; i++, r++) {
+			maat_xlsx_write_text(ws, r, 0, wb->settings[i].name, NULL);
+			maat_xlsx_write_text(ws, r, 1, wb->settings[i].value, NULL);
+		}
+		r++;
+	}
+	if (wb->nnotes > 0) {
+		maat_xlsx_write_text(ws, r++, 0, _("Notes"), bold);
+		for (size_t i = 0; i < wb->nnotes; i++, r++) {
+			maat_xlsx_write_text(ws, r, 0, wb->notes[i], NULL);
+		}
+		r++;
+	}
+	maat_xlsx_write_text(ws, r++, 0, _("Sheets"), bold);
+	for (size_t i = 0; i < wb->nsheets; i++, r++) {
+		const char *title = maat_table_title(wb->sheets[i].table);
+		maat_xlsx_write_text(ws, r, 0, wb->sheets[i].name, NULL);
+		maat_xlsx_write_text(ws, r, 1, title, NULL);
+	}
+	return 0;
+}
+
+static int
+write_chart(maat_xlsx *x, lxw_worksheet *ws, const char *sheet, const maat_table *t,
+	    const struct chart *c)
+{
+	static const uint8_t types[] = {LXW_CHART_COLUMN, LXW_CHART_BAR, LXW_CHART_LINE};
+	size_t nr = maat_table_nrows(t), nc = maat_table_ncols(t);
+	lxw_row_t last;
+	lxw_chart *chart;
+	lxw_chart_series *s;
+	lxw_chart_options opt = {0};
+
+	if (nr == 0 || c->cat_col >= nc || c->val_col >= nc) {
+		return 0;
+	}
+	last = (lxw_row_t)(nr < MAAT_XLSX_MAX_ROWS - 2 ? nr : MAAT_XLSX_MAX_ROWS - 2);
+	chart = workbook_add_chart(maat_xlsx_workbook(x), types[c->kind]);
+	s = chart_add_series(chart, NULL, NULL);
+	chart_series_set_categories(s, sheet, 1, (lxw_col_t)c->cat_col, last,
+				    (lxw_col_t)c->cat_col);
+	chart_series_set_values(s, sheet, 1, (lxw_col_t)c->val_col, last, (lxw_col_t)c->val_col);
+	chart_series_set_name_range(s, sheet, 0, (lxw_col_t)c->val_col);
+	if (c->val2_col < nc) {
+		s = chart_add_series(chart, NULL, NULL);
+		chart_series_set_categories(s, sheet, 1, (lxw_col_t)c->cat_col, last,
+					    (lxw_col_t)c->cat_col);
+		chart_series_set_values(s, sheet, 1, (lxw_col_t)c->val2_col, last,
+					(lxw_col_t)c->val2_col);
+		chart_series_set_name_range(s, sheet, 0, (lxw_col_t)c->val2_col);
+	} else {
+		chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+	}
+	if (c->title != NULL) {
+		chart_title_set_name(chart, c->title);
+	}
+	/* each axis name is set once: libxlsxwriter 1.1.4 leaks a name set twice */
+	if (c->kind == MAAT_CHART_BAR) {
+		/* bar charts swap the axes; layer 1 on top */
+		chart_axis_set_reverse(chart->y_axis);
+		chart_axis_set_name(chart->y_axis, maat_table_col_header(t, c->cat_col));
+		chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->val_col));
+	} else {
+		chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->cat_col));
+	}
+	opt.x_scale = 1.5;
+	opt.y_scale = 1.5;
+	return worksheet_insert_chart_opt(ws, 1, (lxw_col_t)(nc + 1), chart, &opt) == LXW_NO_ERROR
+		   ? 0
+		   : -1;
+}
+
+int
+maat_workbook_write(const maat_workbook *wb, const char *path, int64_t generated, maat_err *err)
+{
+	size_t max_rows = 0;
+	const char **final = maat_xcalloc(wb->nsheets ? wb->nsheets : 1, sizeof(*final));
+	maat_xlsx *x;
+	int rc = -1;
+
+	for (size_t i = 0; i < wb->nsheets; i++) {
+		size_t n = maat_table_nrows(wb->sheets[i].table);
+		max_rows = n > max_rows ? n : max_rows;
+	}
+	if ((x = maat_xlsx_new(path, max_rows, err)) == NULL) {
+		free(final);
+		return err != NULL ? -err->code : -MAAT_E_CANTCREAT;
+	}
+	if (write_summary(x, wb, generated, err) < 0) {
+		goto fail;
+	}
+	for (size_t i = 0; i < wb->nsheets; i++) {
+		lxw_worksheet *ws = maat_xlsx_add_sheet(x, wb->sheets[i].name, &final[i], err);
+		if (ws == NULL || maat_xlsx_write_table(x, ws, 0, wb->sheets[i].table, err) < 0) {
+			goto fail;
+		}
+		for (size_t c = 0; c < wb->ncharts; c++) {
+			if (wb->charts[c].sheet == i &&
+			    write_chart(x, ws, final[i], wb->sheets[i].table, &wb->charts[c]) < 0) {
+				maat_err_set(err, MAAT_E_INTERNAL, _("cannot add a chart to '%s'"),
+					     final[i]);
+				goto fail;
+			}
+		}
+	}
+	free(final);
+	return maat_xlsx_close(x, err);
+fail:
+	free(final);
+	maat_xlsx_discard(x);
+	return err != NULL && err->code != 0 ? -err->code : rc;
+}
+
+maat_table *
+maat_report_sources_table(maat_db *db, maat_err *err)
+{
+	sqlite3_stmt *st = maat_db_stmt(
+	    db,
+	    "SELECT s.id, s.kind, s.path, s.sha256, s.rows_read, s.rows_rejected, s.imported_at,"
+	    " s.options, (SELECT count(*) FROM source_messages m WHERE m.source_id = s.id)"
+	    " FROM sources s ORDER BY s.id",
+	    err);
+	maat_table *t;
+	int rc;
+
+	if (st == NULL) {
+		return NULL;
+	}
+	t = maat_table_new(_("Imported files"));
+	maat_table_add_column(t, "id", _("id"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "kind", _("kind"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "file", _("file"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "sha256", _("sha256"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "rows_read", _("rows read"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "rows_rejected", _("rejected"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "imported_at", _("imported (UTC)"), MAAT_COL_DATETIME, 0);
+	maat_table_add_column(t, "options", _("options"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "messages", _("messages"), MAAT_COL_INT, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		maat_table_add_row(t);
+		maat_table_set_int(t, 0, sqlite3_column_int64(st, 0));
+		for (int c = 1; c <= 3; c++) {
+			maat_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(st, c));
+		}
+		maat_table_set_int(t, 4, sqlite3_column_int64(st, 4));
+		maat_table_set_int(t, 5, sqlite3_column_int64(st, 5));
+		maat_table_set_int(t, 6, sqlite3_column_int64(st, 6));
+		maat_table_set_text(t, 7, (const char *)sqlite3_column_text(st, 7));
+		maat_table_set_int(t, 8, sqlite3_column_int64(st, 8));
+	}
+	if (rc != SQLITE_DONE) {
+		maat_db_fail(db, err, _("reading sources"));
+		maat_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+maat_table *
+maat_report_anomalies_table(maat_db *db, maat_err *err)
+{
+	sqlite3_stmt *st =
+	    maat_db_stmt(db,
+			 "SELECT s.path, m.line, m.severity, m.message FROM source_messages m"
+			 " JOIN sources s ON s.id = m.source_id ORDER BY s.id, m.line, m.rowid",
+			 err);
+	maat_table *t;
+	int rc;
+
+	if (st == NULL) {
+		return NULL;
+	}
+	t = maat_table_new(_("Anomalies and skipped rows, per file and line"));
+	maat_table_add_column(t, "file", _("file"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "line", _("line"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "severity", _("severity"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "message", _("message"), MAAT_COL_TEXT, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL && sqlite3_column_int64(st, 1) > 0) {
+			maat_table_set_int(t, 1, sqlite3_column_int64(st, 1));
+		}
+		maat_table_set_text(t, 2, (const char *)sqlite3_column_text(st, 2));
+		maat_table_set_text(t, 3, (const char *)sqlite3_column_text(st, 3));
+	}
+	if (rc != SQLITE_DONE) {
+		maat_db_fail(db, err, _("reading source messages"));
+		maat_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+maat_table *
+maat_report_definitions_table(void)
+{
+	/* One line per figure, as METRICS.md defines it (section in the last column). */
+	static const char *const defs[][3] = {
+	    {N_("Layer"),
+	     N_("The top post is layer 1; everyone else is one layer below their manager."), "§1"},
+	    {N_("Layers"),
+	     N_("The largest layer of any post in the organisation (aggregate rows included)."),
+	     "§1"},
+	    {N_("Distance to the top"),
+	     N_("Layer minus 1: the managers between a post and the top."), "§1"},
+	    {N_("Span of control"),
+	     N_("Direct reports of a manager, plus the FTE of direct aggregate rows."), "§1"},
+	    {N_("Manager"), N_("A post with a span above 0."), "§1"},
+	    {N_("Manager of one"), N_("A manager with exactly one direct report."), "§1"},
+	    {N_("Thin manager"), N_("A manager whose span is below the minimum span (default 3)."),
+	     "§1"},
+	    {N_("Pass-through manager"), N_("A manager of one whose one report is a manager too."),
+	     "§1"},
+	    {N_("Mean and median span"), N_("Over managers only."), "§1"},
+	    {N_("Staff per manager"), N_("(People - managers) / managers."), "§1"},
+	    {N_("Manager share"), N_("Managers / people."), "§1"},
+	    {N_("External share"),
+	     N_("FTE of hired-in staff / all FTE (blank when no row states it)."), "§1"},
+	    {N_("Orphan"),
+	     N_("A post whose manager id is unknown; placed at layer 1 and reported."), "§1"},
+	    {N_("Delayering simulation"),
+	     N_("Every non-top manager with a span below the minimum is removed; their reports "
+		"move to the nearest remaining manager above."),
+	     "§1"},
+	    {N_("Sign-off chain"),
+	     N_("The managers who must initial a decision: from the person up to the mandate "
+		"holder (layer of person - layer of holder)."),
+	     "§1"},
+	    {N_("Meeting"),
+	     N_("A calendar event that is not cancelled, not free time, not all-day, longer than 0 "
+		"and at most the maximum length, with at least the minimum participants."),
+	     "§2"},
+	    {N_("Meeting hours"),
+	     N_("Per person and ISO week: the length of the union of attended meetings (overlaps "
+		"counted once)."),
+	     "§2"},
+	    {N_("Booked hours"),
+	     N_("Per person and ISO week: the plain sum of attended meetings (overlaps counted "
+		"twice)."),
+	     "§2"},
+	    {N_("Meeting cap"),
+	     N_("Cap hours x FTE (default 12 hours per full-time week); a person-week is over the "
+		"cap when hours exceed it."),
+	     "§2"},
+	    {N_("Succession"),
+	     N_("Two consecutive events of a case with a resource: from the first resource to the "
+		"second."),
+	     "§3"},
+	    {N_("Handover"),
+	     N_("A succession between two different resources: owner segments - 1 per case."),
+	     "§3"},
+	    {N_("Ping-pong"), N_("A case goes from A to B and straight back to A."), "§3"},
+	    {N_("Return"), N_("A case comes back to an owner who had it before."), "§3"},
+	    {N_("Idle dossier"),
+	     N_("A case with a gap between consecutive events of more than the idle days (default "
+		"14)."),
+	     "§3"},
+	    {N_("Throughput"), N_("Last event minus first event of a case, in days."), "§3"},
+	    {N_("Escalation"),
+	     N_("A handover up (to an ancestor), down (to a descendant) or sideways in the org "
+		"chart."),
+	     "§3"},
+	    {N_("Minimum group"),
+	     N_("No figure about fewer people than the minimum group (default 5) is shown."), "§4"},
+	};
+	maat_table *t = maat_table_new(_("What each figure means (METRICS.md)"));
+	maat_table_add_column(t, "figure", _("Figure"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "section", _("METRICS.md"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "definition", _("Definition"), MAAT_COL_TEXT, 0);
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, _(defs[i][0]));
+		maat_table_set_text(t, 1, defs[i][2]);
+		maat_table_set_text(t, 2, _(defs[i][1]));
+	}
+	return t;
+}
+
+maat_table *
+maat_report_suppress(const maat_table *t, size_t count_col, size_t note_col, int min_group,
+		     size_t *suppressed)
+{
+	size_t nc = maat_table_ncols(t), nr = maat_table_nrows(t), n = 0;
+	maat_table *out = maat_table_new(maat_table_title(t));
+	char *note = maat_xasprintf(_("fewer than %d"), min_group);
+
+	for (size_t c = 0; c < nc; c++) {
+		maat_table_add_column(out, maat_table_col_key(t, c), maat_table_col_header(t, c),
+				      maat_table_col_type(t, c), maat_table_col_decimals(t, c));
+	}
+	for (size_t r = 0; r < nr; r++) {
+		const maat_cell *count = count_col < nc ? maat_table_cell(t, r, count_col) : NULL;
+		bool hide = count != NULL && !count->null && count->i < min_group;
+		maat_table_add_row(out);
+		n += hide;
+		for (size_t c = 0; c < nc; c++) {
+			const maat_cell *cell = maat_table_cell(t, r, c);
+			maat_coltype type = maat_table_col_type(t, c);
+			if (hide && c == note_col && type == MAAT_COL_TEXT) {
+				maat_table_set_text(out, c, note);
+			} else if (cell->null || (hide && type != MAAT_COL_TEXT)) {
+				continue;
+			} else if (type == MAAT_COL_TEXT) {
+				maat_table_set_text(out, c, cell->s);
+			} else if (type == MAAT_COL_REAL || type == MAAT_COL_SHARE) {
+				maat_table_set_real(out, c, cell->d);
+			} else {
+				maat_table_set_int(out, c, cell->i);
+			}
+		}
+	}
+	free(note);
+	if (suppressed != NULL) {
+		*suppressed = n;
+	}
+	return out;
+}
+
+size_t
+maat_report_col(const maat_table *t, const char *key)
+{
+	for (size_t c = 0; c < maat_table_ncols(t); c++) {
+		if (strcmp(maat_table_col_key(t, c), key) == 0) {
+			return c;
+		}
+	}
+	return (size_t)-1;
+}
+
+struct week {
+	/* borrowed from the person-weeks table */
+	const char *week;
+	size_t people, over;
+	double hours, cap;
+};
+
+static int
+cmp_week(const void *a, const void *b)
+{
+	return strcmp(((const struct week *)a)->week, ((const struct week *)b)->week);
+}
+
+maat_table *
+maat_report_weekly_table(const maat_table *pw)
+{
+	size_t cw = maat_report_col(pw, "week"), ch = maat_report_col(pw, "hours");
+	size_t cc = maat_report_col(pw, "cap"), nr = maat_table_nrows(pw), nw = 0;
+	struct week *w = maat_xcalloc(nr ? nr : 1, sizeof(*w));
+	maat_table *t = maat_table_new(_("Meeting hours per week against the cap"));
+
+	maat_table_add_column(t, "week", _("week"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "people", _("people"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "mean_hours", _("mean hours"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "cap", _("cap"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "over_cap", _("person-weeks over cap"), MAAT_COL_INT, 0);
+	if (cw == (size_t)-1 || ch == (size_t)-1 || cc == (size_t)-1) {
+		free(w);
+		return t;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		const maat_cell *wk = maat_table_cell(pw, r, cw);
+		if (!wk->null && wk->s != NULL) {
+			w[nw++] = (struct week){wk->s, 0, 0, 0, 0};
+		}
+	}
+	qsort(w, nw, sizeof(*w), cmp_week);
+	/* one pass over the rows, finding each row's week by binary search */
+	for (size_t r = 0; r < nr; r++) {
+		const maat_cell *wk = maat_table_cell(pw, r, cw);
+		const maat_cell *h = maat_table_cell(pw, r, ch), *c = maat_table_cell(pw, r, cc);
+		struct week key = {wk->s, 0, 0, 0, 0}, *hit;
+		if (wk->null || wk->s == NULL) {
+			continue;
+		}
+		hit = bsearch(&key, w, nw, sizeof(*w), cmp_week);
+		/* equal weeks are adjacent: count on the first of the run */
+		while (hit > w && strcmp(hit[-1].week, hit->week) == 0) {
+			hit--;
+		}
+		hit->people++;
+		hit->hours += h->null ? 0 : h->d;
+		hit->cap += c->null ? 0 : c->d;
+		hit->over += !h->null && !c->null && h->d > c->d;
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (i > 0 && strcmp(w[i].week, w[i - 1].week) == 0) {
+			continue;
+		}
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, w[i].week);
+		maat_table_set_int(t, 1, (int64_t)w[i].people);
+		maat_table_set_real(t, 2, w[i].hours / (double)w[i].people);
+		maat_table_set_real(t, 3, w[i].cap / (double)w[i].people);
+		maat_table_set_int(t, 4, (int64_t)w[i].over);
+	}
+	free(w);
+	return t;
+}
+
+maat_table *
+maat_report_handover_histogram(const maat_table *cases, int max_bins)
+{
+	size_t col = maat_report_col(cases, "handovers");
+	size_t *bins = maat_xcalloc((size_t)max_bins + 1, sizeof(*bins));
+	maat_table *t = maat_table_new(_("Cases by number of handovers"));
+	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "cases", _("cases"), MAAT_COL_INT, 0);
+	for (size_t r = 0; col != (size_t)-1 && r < maat_table_nrows(cases); r++) {
+		const maat_cell *c = maat_table_cell(cases, r, col);
+		if (!c->null && c->i >= 0) {
+			bins[c->i < max_bins ? c->i : max_bins]++;
+		}
+	}
+	for (int b = 0; b <= max_bins; b++) {
+		char label[32];
+		snprintf(label, sizeof(label), b < max_bins ? "%d" : "%d+", b);
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, label);
+		maat_table_set_int(t, 1, (int64_t)bins[b]);
+	}
+	free(bins);
+	return t;
+}
+
+/* Adds t as a sheet with the people-count column suppressed below min_group (unused until
+ * signoff.h is in the tree). */
+static __attribute__((unused)) size_t
+add_suppressed(maat_workbook *wb, const char *name, maat_table *t, const char *count_key,
+	       int min_group)
+{
+	size_t col = maat_report_col(t, count_key);
+	if (col != (size_t)-1) {
+		maat_table *s = maat_report_suppress(t, col, (size_t)-1, min_group, NULL);
+		maat_table_free(t);
+		t = s;
+	}
+	return maat_workbook_add_sheet(wb, name, t);
+}
+
+/* PIPELINE WIRING. Each part compiles in once its module is in the tree: reports/meson.build
+ * defines MAAT_HAVE_LAYERS, MAAT_HAVE_SIGNOFF, MAAT_HAVE_MEETINGS and MAAT_HAVE_HANDOVERS when
+ * layers.h, signoff.h, meetings.h and handovers.h exist (a changed define makes ninja rebuild
+ * this file after a merge). Without one, its sheets are a note on Summary. */
+#include "maatlat/graph.h"
+#include "maatlat/org.h"
+#ifdef MAAT_HAVE_LAYERS
+#define HAVE_LAYERS 1
+#include "maatlat/layers.h"
+#endif
+#if defined(MAAT_HAVE_SIGNOFF) && defined(HAVE_LAYERS)
+#define HAVE_SIGNOFF 1
+#include "maatlat/signoff.h"
+#endif
+#ifdef MAAT_HAVE_MEETINGS
+#define HAVE_MEETINGS 1
+#include "maatlat/meetings.h"
+#endif
+#ifdef MAAT_HAVE_HANDOVERS
+#define HAVE_HANDOVERS 1
+#include "maatlat/handovers.h"
+#endif
+
+static int
+add_org(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
+{
+#ifdef HAVE_LAYERS
+	maat_org *org = NULL;
+	maat_layers *l;
+	const maat_layers_figures *f;
+	char value[64];
+	size_t s;
+	int rc;
+#endif
+	if (!maat_db_has_kind(db, "org")) {
+		maat_workbook_add_note(
+		    wb, _("No org chart imported: no Layers, Managers, Delayering or Sign-off "
+			  "chains sheets."));
+		return 0;
+	}
+#ifdef HAVE_LAYERS
+	if ((rc = maat_org_load(db, NULL, &org, err)) != 0) {
+		return rc < 0 ? rc : 0;
+	}
+	l = maat_layers_compute(org, MAAT_LAYERS_MIN_SPAN_DEFAULT);
+	f = maat_layers_figures_get(l);
+	maat_workbook_add_headline(wb, _("People"), (double)f->people, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Management layers"), f->layers, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Managers"), (double)f->managers, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Mean span of control"), f->span_mean, MAAT_COL_REAL,
+				   MAAT_LIMIT_TARGET, f->min_span);
+	maat_workbook_add_headline(wb, _("Managers of one"), (double)f->managers_span_1,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Thin managers"), (double)f->thin_managers, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Pass-through managers"), (double)f->pass_through_managers,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Manager share"), f->manager_share, MAAT_COL_SHARE,
+				   MAAT_LIMIT_NONE, 0);
+	snprintf(value, sizeof(value), "%d", f->min_span);
+	maat_workbook_add_setting(wb, _("Minimum span (thin managers, delayering)"), value);
+	if (org->as_of != NULL && *org->as_of) {
+		maat_workbook_add_setting(wb, _("Org chart as of"), org->as_of);
+	}
+	maat_workbook_add_sheet(wb, _("Layers"), maat_layers_people_table(l));
+	maat_workbook_add_sheet(wb, _("Managers"), maat_layers_managers_table(l));
+	s = maat_workbook_add_sheet(wb, _("Layer pyramid"), maat_layers_pyramid_table(l));
+	maat_workbook_add_chart(wb, s, MAAT_CHART_BAR, _("Headcount per layer"), 0, 1,
+				MAAT_CHART_NO_SERIES);
+	s = maat_workbook_add_sheet(wb, _("Span distribution"), maat_layers_span_bands_table(l));
+	maat_workbook_add_chart(wb, s, MAAT_CHART_COLUMN, _("Managers per span"), 0, 1,
+				MAAT_CHART_NO_SERIES);
+	maat_workbook_add_sheet(wb, _("Delayering"), maat_layers_delayering_table(l));
+	maat_workbook_add_sheet(wb, _("Removed roles"), maat_layers_removed_table(l));
+	maat_workbook_add_sheet(wb, _("Org anomalies"), maat_org_anomalies_table(org));
+#ifdef HAVE_SIGNOFF
+	{
+		maat_mandate *m = NULL;
+		size_t nm = 0;
+		maat_signoff *so;
+		if ((rc = maat_mandates_load(db, &m, &nm, err)) < 0) {
+			maat_layers_free(l);
+			maat_org_free(org);
+			return rc;
+		}
+		so = maat_signoff_compute(org, m, nm, NULL, MAAT_SIGNOFF_CAP_DEFAULT);
+		maat_workbook_add_sheet(wb, _("Sign-off chains"), maat_signoff_types_table(so));
+		add_suppressed(wb, _("Sign-off per unit"), maat_signoff_units_table(so), "people",
+			       opt->min_group);
+		maat_signoff_free(so);
+		maat_mandates_free(m, nm);
+	}
+#endif
+	maat_layers_free(l);
+	maat_org_free(org);
+#else
+	/* HOOK(org): layers.h not in this build */
+	maat_workbook_add_note(wb, _("An org chart was imported, but this build does not "
+				     "analyse it in the workbook yet."));
+#endif
+	return 0;
+}
+
+static int
+add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
+{
+#ifdef HAVE_MEETINGS
+	maat_meetings_opts mo;
+	maat_meetings *m;
+	const maat_meetings_summary *ms;
+	maat_table *pw, *weekly;
+	char value[64];
+	size_t s;
+	double hours = 0;
+#endif
+	if (!maat_db_has_kind(db, "calendar")) {
+		maat_workbook_add_note(
+		    wb, _("No calendars imported: no Meetings or Meeting series sheets."));
+		return 0;
+	}
+#ifdef HAVE_MEETINGS
+	maat_meetings_opts_init(&mo);
+	mo.min_group = opt->min_group;
+	if ((m = maat_meetings_compute(db, &mo, err)) == NULL) {
+		return -1;
+	}
+	ms = maat_meetings_get_summary(m);
+	pw = maat_meetings_person_weeks_table(m);
+	weekly = maat_report_weekly_table(pw);
+	for (size_t r = 0; r < maat_table_nrows(pw); r++) {
+		const maat_cell *h = maat_table_cell(pw, r, maat_report_col(pw, "hours"));
+		hours += h->null ? 0 : h->d;
+	}
+	maat_workbook_add_headline(wb, _("Mean meeting hours per person-week"),
+				   ms->person_weeks ? hours / (double)ms->person_weeks : NAN,
+				   MAAT_COL_REAL, MAAT_LIMIT_CAP, mo.cap_hours);
+	maat_workbook_add_headline(wb, _("Person-weeks over the meeting cap"),
+				   (double)ms->over_cap_person_weeks, MAAT_COL_INT, MAAT_LIMIT_NONE,
+				   0);
+	maat_workbook_add_headline(wb, _("People over the meeting cap at least once"),
+				   (double)ms->people_over_cap, MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	snprintf(value, sizeof(value), "%g", mo.cap_hours);
+	maat_workbook_add_setting(wb, _("Meeting cap (hours per full-time week)"), value);
+	maat_workbook_add_setting(wb, _("Calendar window from"), ms->from_date);
+	maat_workbook_add_setting(wb, _("Calendar window to"), ms->to_date);
+	maat_workbook_add_sheet(wb, _("Meetings"), pw);
+	s = maat_workbook_add_sheet(wb, _("Weekly meeting hours"), weekly);
+	maat_workbook_add_chart(wb, s, MAAT_CHART_LINE, _("Mean meeting hours per week"), 0, 2, 3);
+	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
+	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
+	maat_meetings_free(m);
+#else
+	/* HOOK(cal): meetings.h not in this build */
+	maat_workbook_add_note(wb, _("Calendars were imported, but this build does not analyse "
+				     "them in the workbook yet."));
+#endif
+	return 0;
+}
+
+static int
+add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
+{
+#ifdef HAVE_HANDOVERS
+	maat_handovers_opts ho;
+	maat_handovers *h = NULL;
+	maat_table *cases;
+	char value[64];
+	size_t s;
+	int rc;
+#endif
+	if (!maat_db_has_kind(db, "cases")) {
+		maat_workbook_add_note(
+		    wb, _("No case logs imported: no Cases or Handover pairs sheets."));
+		return 0;
+	}
+#ifdef HAVE_HANDOVERS
+	maat_handovers_opts_init(&ho);
+	ho.keep_cases = true;
+	if ((rc = maat_handovers_compute(db, &ho, &h, err)) < 0) {
+		return rc;
+	}
+	maat_workbook_add_headline(wb, _("Cases"), (double)h->cases, MAAT_COL_INT, MAAT_LIMIT_NONE,
+				   0);
+	maat_workbook_add_headline(wb, _("Mean handovers per case"),
+				   h->cases ? (double)h->handovers / (double)h->cases : NAN,
+				   MAAT_COL_REAL, MAAT_LIMIT_CAP, h->max_handovers);
+	maat_workbook_add_headline(wb, _("Cases over the handover cap"), (double)h->cases_over_max,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Ping-pong cases"), (double)h->pingpong_cases,
+				   MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Idle dossiers"), (double)h->idle_cases, MAAT_COL_INT,
+				   MAAT_LIMIT_NONE, 0);
+	snprintf(value, sizeof(value), "%d", h->max_handovers);
+	maat_workbook_add_setting(wb, _("Handover cap per case"), value);
+	snprintf(value, sizeof(value), "%g", h->idle_days);
+	maat_workbook_add_setting(wb, _("Idle days"), value);
+	maat_workbook_add_setting(wb, _("Approval pattern"), h->approval_pattern);
+	cases = maat_handovers_case_table(h, 0);
+	s = maat_workbook_add_sheet(wb, _("Handovers per case"),
+				    maat_report_handover_histogram(cases, 10));
+	maat_workbook_add_chart(wb, s, MAAT_CHART_COLUMN, _("Cases by number of handovers"), 0, 1,
+				MAAT_CHART_NO_SERIES);
+	maat_workbook_add_sheet(wb, _("Cases"), cases);
+	maat_workbook_add_sheet(wb, _("Handover pairs"), maat_handovers_pair_table(h, 0));
+	maat_handovers_free(h);
+#else
+	/* HOOK(cases): handovers.h not in this build */
+	maat_workbook_add_note(wb, _("Case logs were imported, but this build does not analyse "
+				     "them in the workbook yet."));
+#endif
+	return 0;
+}
+
+int
+maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+		      char **summary, maat_err *err)
+{
+#ifdef HAVE_LAYERS
+	maat_org *org = NULL;
+	maat_layers *l = NULL;
+	maat_tree_node *nodes = NULL;
+	maat_org_graph_options go = {0};
+	maat_org_graph_stats st = {0};
+	Agraph_t *g = NULL;
+	int rc, min_span = o->min_span > 0 ? o->min_span : MAAT_LAYERS_MIN_SPAN_DEFAULT;
+#endif
+	if (!maat_db_has_kind(db, "org")) {
+		return maat_err_set(
+		    err, MAAT_E_NOINPUT, "%s",
+		    _("no org chart imported: run 'maatlat import org FILE' first"));
+	}
+#ifdef HAVE_LAYERS
+	if ((rc = maat_org_load(db, NULL, &org, err)) != 0) {
+		return rc < 0 ? rc
+			      : maat_err_set(err, MAAT_E_NOINPUT, "%s", _("no org chart imported"));
+	}
+	if (o->root != NULL) {
+		ssize_t r = maat_org_find(org, o->root);
+		if (r < 0) {
+			rc = maat_err_set(err, MAAT_E_USAGE,
+					  _("--root: no one with id, e-mail or "
+					    "name '%s' in the org chart"),
+					  o->root);
+			goto out;
+		}
+		go.has_root = true;
+		go.root = (size_t)r;
+	}
+	l = maat_layers_compute(org, min_span);
+	nodes = maat_xcalloc(org->n ? org->n : 1, sizeof(*nodes));
+	for (size_t i = 0; i < org->n; i++) {
+		const maat_org_node *v = &org->nodes[i];
+		double span = maat_layers_span(l, i);
+		nodes[i].parent = v->parent;
+		nodes[i].label = v->name != NULL && *v->name ? v->name : v->id;
+		nodes[i].title = v->title;
+		nodes[i].unit = v->unit;
+		nodes[i].span = span;
+		nodes[i].flags = (span == 1 ? MAAT_TREE_MANAGER_OF_ONE : 0) |
+				 (span > 0 && span < min_span ? MAAT_TREE_THIN : 0) |
+				 (v->aggregate ? MAAT_TREE_AGGREGATE : 0);
+	}
+	go.by_unit = o->by_unit;
+	go.min_span = min_span;
+	if ((g = maat_graph_org(nodes, org->n, &go, &st, err)) == NULL) {
+		rc = -err->code;
+		goto out;
+	}
+	rc = maat_graph_render(g, path, err);
+	if (rc == 0 && summary != NULL) {
+		*summary = maat_xasprintf(
+		    _("%s: %zu boxes, layers 1-%d of %d shown, %zu people in %zu collapsed boxes"),
+		    path, st.boxes, st.depth_shown, st.depth, st.collapsed_nodes,
+		    st.collapsed_boxes);
+	}
+out:
+	maat_graph_free(g);
+	free(nodes);
+	maat_layers_free(l);
+	maat_org_free(org);
+	return rc;
+#else
+	(void)o;
+	(void)path;
+	(void)summary;
+	return maat_err_set(err, MAAT_E_FAIL, "%s",
+			    _("report --graph: the org chart analysis is not in this build yet"));
+#endif
+}
+
+#ifdef HAVE_HANDOVERS
+struct uedge {
+	/* borrowed names */
+	const char *from, *to;
+	int64_t count;
+};
+
+static int
+cmp_uedge(const void *a, const void *b)
+{
+	const struct uedge *x = a, *y = b;
+	int c = strcmp(x->from, y->from);
+	return c != 0 ? c : strcmp(x->to, y->to);
+}
+#endif
+
+int
+maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+			   char **summary, maat_err *err)
+{
+#ifdef HAVE_HANDOVERS
+	maat_handovers *h = NULL;
+	maat_handovers_opts ho;
+	struct uedge *ue = NULL;
+	maat_graph_edge *edges = NULL;
+	size_t n = 0, m = 0, shown = 0;
+	Agraph_t *g = NULL;
+	bool by_unit = !o->by_resource;
+	int rc;
+#ifdef HAVE_LAYERS
+	maat_org *org = NULL;
+#endif
+#endif
+	if (!maat_db_has_kind(db, "cases")) {
+		return maat_err_set(
+		    err, MAAT_E_NOINPUT, "%s",
+		    _("no case log imported: run 'maatlat import cases FILE' first"));
+	}
+#ifdef HAVE_HANDOVERS
+	maat_handovers_opts_init(&ho);
+	if ((rc = maat_handovers_compute(db, &ho, &h, err)) < 0) {
+		return rc;
+	}
+#ifdef HAVE_LAYERS
+	if (by_unit && (rc = maat_org_load(db, NULL, &org, err)) < 0) {
+		goto out;
+	}
+	by_unit = by_unit && org != NULL;
+#else
+	by_unit = false;
+#endif
+	ue = maat_xcalloc(h->npairs ? h->npairs : 1, sizeof(*ue));
+#ifdef HAVE_LAYERS
+	if (by_unit) {
+		/* units only when the org chart knows at least one resource; else by resource */
+		bool known = false;
+		for (size_t i = 0; i < h->npairs && !known; i++) {
+			known = maat_org_find(org, h->pairs[i].from) >= 0 ||
+				maat_org_find(org, h->pairs[i].to) >= 0;
+		}
+		by_unit = known;
+	}
+#endif
+	for (size_t i = 0; i < h->npairs; i++) {
+		const char *a = h->pairs[i].from, *b = h->pairs[i].to;
+#ifdef HAVE_LAYERS
+		if (by_unit) {
+			ssize_t x = maat_org_find(org, a), y = maat_org_find(org, b);
+			a = x >= 0 && org->nodes[x].unit != NULL ? org->nodes[x].unit
+								 : _("(unknown)");
+			b = y >= 0 && org->nodes[y].unit != NULL ? org->nodes[y].unit
+								 : _("(unknown)");
+		}
+#endif
+		ue[n++] = (struct uedge){a, b, h->pairs[i].count};
+	}
+	/* sum the pairs of the same two units */
+	qsort(ue, n, sizeof(*ue), cmp_uedge);
+	edges = maat_xcalloc(n ? n : 1, sizeof(*edges));
+	for (size_t i = 0; i < n; i++) {
+		if (m > 0 && strcmp(edges[m - 1].from, ue[i].from) == 0 &&
+		    strcmp(edges[m - 1].to, ue[i].to) == 0) {
+			edges[m - 1].count += ue[i].count;
+		} else {
+			edges[m++] = (maat_graph_edge){ue[i].from, ue[i].to, ue[i].count, 0};
+		}
+	}
+	/* both directions present: a ping-pong candidate (the pairs carry no per-pair ping-pong
+	 * count yet) */
+	for (size_t i = 0; i < m; i++) {
+		struct uedge key = {edges[i].to, edges[i].from, 0};
+		for (size_t j = 0; j < m; j++) {
+			if (strcmp(edges[j].from, key.from) == 0 &&
+			    strcmp(edges[j].to, key.to) == 0 && strcmp(key.from, key.to) != 0) {
+				edges[i].pingpong = 1;
+				break;
+			}
+		}
+	}
+	if ((g = maat_graph_handovers(edges, m, o->top, &shown, err)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	rc = maat_graph_render(g, path, err);
+	if (rc == 0 && summary != NULL) {
+		*summary = maat_xasprintf(_("%s: %zu handover edges between %s"), path, shown,
+					  by_unit ? _("units") : _("resources"));
+	}
+out:
+	maat_graph_free(g);
+	free(edges);
+	free(ue);
+#ifdef HAVE_LAYERS
+	maat_org_free(org);
+#endif
+	maat_handovers_free(h);
+	return rc;
+#else
+	(void)o;
+	(void)path;
+	(void)summary;
+	return maat_err_set(
+	    err, MAAT_E_FAIL, "%s",
+	    _("report --handover-graph: the case analysis is not in this build yet"));
+#endif
+}
+
+int
+maat_report_fill(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
+{
+	maat_report_options o = opt ? *opt : (maat_report_options){0};
+	maat_table *sources = NULL, *anomalies = NULL;
+	char value[32];
+	int rc = -1;
+
+	if (o.min_group <= 0) {
+		o.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT;
+	}
+	if ((sources = maat_report_sources_table(db, err)) == NULL) {
+		return -1;
+	}
+	if (maat_table_nrows(sources) == 0) {
+		maat_table_free(sources);
+		return 1;
+	}
+	if ((anomalies = maat_report_anomalies_table(db, err)) == NULL) {
+		goto out;
+	}
+	snprintf(value, sizeof(value), "%d", o.min_group);
+	maat_workbook_add_setting(wb, _("Minimum group size"), value);
+	if (add_org(db, &o, wb, err) < 0 || add_calendar(db, &o, wb, err) < 0 ||
+	    add_cases(db, &o, wb, err) < 0) {
+		goto out;
+	}
+	maat_workbook_add_sheet(wb, _("Sources"), sources);
+	sources = NULL;
+	maat_workbook_add_sheet(wb, _("Anomalies"), anomalies);
+	anomalies = NULL;
+	maat_workbook_add_sheet(wb, _("Definitions"), maat_report_definitions_table());
+	rc = 0;
+out:
+	maat_table_free(sources);
+	maat_table_free(anomalies);
+	return rc;
+}

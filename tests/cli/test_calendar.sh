@@ -1,0 +1,192 @@
+#!/bin/sh
+# Calendars from the command line: import calendar + meetings. Expected figures come from
+# hand-computed fixtures (*.expected.tsv, each line explained in its header) and, for the real
+# corpus files, from an independent reference script (tests/tools/ics_person_weeks.py:
+# /usr/bin/python3 with icalendar + recurring_ical_events, no maatlat code).
+. "$TAP_LIB"
+
+C="$MAAT_CORPUS/calendars"
+D="$MAAT_TESTDATA/calendar"
+B="$MAAT_TESTDATA/bad"
+TOOLS="$MAAT_SRCDIR/tests/tools"
+PY=/usr/bin/python3
+have_peer=0
+if [ -x "$PY" ] && "$PY" -c "import recurring_ical_events, icalendar" 2>/dev/null; then have_peer=1; fi
+
+rows() { "$PY" "$TOOLS/json_rows.py" <"$T/.out"; }
+
+# --- the hand-computed fixture of the shared corpus -------------------------------------------
+# synthetic__partstat_overlap_week_boundary.expected.tsv was computed by hand with --tz UTC,
+# --min-participants 1 and no length cap, window 2024-03-01..2024-04-30 (its header says so).
+run --db fx.db import calendar --tz UTC --from 2024-03-01 --to 2024-04-30 \
+	"$C/synthetic__partstat_overlap_week_boundary.ics"
+expect_status 0 "import the synthetic PARTSTAT/overlap/week-boundary fixture"
+expect_err_empty "libical prints nothing on stderr"
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+	--from 2024-03-01 --to 2024-04-30 --json
+expect_status 0 "meetings --json on the fixture"
+grep -v '^#' "$C/synthetic__partstat_overlap_week_boundary.expected.tsv" | tail -n +2 |
+	cut -f1-4 >want.tsv
+rows >got.tsv
+if diff want.tsv got.tsv >diff.txt; then ok "person-week hours and booked equal the hand-computed answer"
+else not_ok "person-week hours and booked equal the hand-computed answer" "$(cat diff.txt)"; fi
+for k in '"cap_hours"' '"timezone": "UTC"' '"from": "2024-03-01"' '"to": "2024-04-30"' \
+	'"persons": 6' '"person_weeks": 16' '"over_cap_person_weeks": 0' '"people_over_cap": 0' \
+	'"week": "2024-W12"' '"over_cap": false' '"cap": 12'; do
+	expect_out_has "$k" "JSON has $k"
+done
+
+# --exclude-tentative: carol is TENTATIVE on the weekly series (3 weeks) and disappears;
+# 16 - 3 = 13 person-weeks. --exclude-no-reply: dave has no PARTSTAT (RFC default NEEDS-ACTION,
+# 3 weeks) and erin NEEDS-ACTION (1 week): 16 - 4 = 12.
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+	--from 2024-03-01 --to 2024-04-30 --json --exclude-tentative
+expect_out_has '"person_weeks": 13' "--exclude-tentative drops carol's 3 weeks"
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+	--from 2024-03-01 --to 2024-04-30 --json --exclude-no-reply
+expect_out_has '"person_weeks": 12' "--exclude-no-reply drops dave's 3 and erin's 1 week"
+# --min-participants 2 (default): the owner's solo appointment (1.5 h, W12) and alice's
+# midnight meeting (alone, 1 h in W12 and 1 h in W13) stop counting: owner W12 3.0 -> 1.5,
+# alice W12 2.5 -> 1.5, W13 2.5 -> 1.5.
+run --db fx.db meetings --tz UTC --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30 --json
+rows >got2.tsv
+expect_eq "$(grep -c . got2.tsv)" "16" "with 2 participants the same 16 person-weeks remain"
+expect_eq "$(grep 'owner@example.org	2024-W12' got2.tsv | cut -f3)" "1.5000" "owner W12 without the solo appointment: 1.5 h"
+expect_eq "$(grep 'alice@example.org	2024-W13' got2.tsv | cut -f3)" "1.5000" "alice W13 without the solo midnight meeting: 1.5 h"
+# --cap 2.5: over the cap are owner W12 (3.0) only (alice 2.5 is not over: hours > cap).
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+	--from 2024-03-01 --to 2024-04-30 --json --cap 2.5
+expect_out_has '"over_cap_person_weeks": 1' "--cap 2.5: one person-week over the cap"
+expect_out_has '"people_over_cap": 1' "--cap 2.5: one person over the cap"
+# --max-meeting-hours 1: the 1.5 h moved instance (W13) and the owner's 1.5 h appointment go;
+# bob had only the moved instance, so bob disappears.
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 1 \
+	--from 2024-03-01 --to 2024-04-30 --json
+if grep -q '"person": "bob@example.org"' "$T/.out"; then not_ok "--max-meeting-hours 1 drops bob's only (1.5 h) meeting"; else ok "--max-meeting-hours 1 drops bob's only (1.5 h) meeting"; fi
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30
+expect_status 0 "human tables"
+expect_out_has "Meeting hours per person and week" "person-week table printed"
+expect_out_has "Weekly team meeting" "the recurring series is named"
+
+# --- feature fixtures, hand-computed (see features.expected.tsv) ------------------------------
+run --db feat.db import calendar --tz UTC "$D/bare_vevent.ics" "$D/features.ics"
+expect_status 0 "bare VEVENT file and a file with two VCALENDARs import"
+expect_err_empty "no stderr for the feature fixtures"
+run --db feat.db meetings --tz UTC --from 2025-01-01 --to 2025-01-31 --json
+grep -v '^#' "$D/features.expected.tsv" >want.tsv
+rows >got.tsv
+if diff want.tsv got.tsv >diff.txt; then ok "RDATE PERIOD, THISANDFUTURE, EXDATE, DTEND+DURATION, X-WR-TIMEZONE, Windows TZID, cross-file duplicate"
+else not_ok "RDATE PERIOD, THISANDFUTURE, EXDATE, DTEND+DURATION, X-WR-TIMEZONE, Windows TZID, cross-file duplicate" "$(cat diff.txt)"; fi
+# a W02 = 5.5 h > cap 5: the only over-cap person-week
+run --db feat.db meetings --tz UTC --from 2025-01-01 --to 2025-01-31 --json --cap 5
+expect_out_has '"over_cap_person_weeks": 1' "a's 5.5 h week is over a 5 h cap"
+
+# the same meeting in two people's exports (same UID and start) counts once: a copy of the
+# fixture under another name (a trailing blank line changes its sha256) leaves every figure as is
+cp "$C/synthetic__partstat_overlap_week_boundary.ics" copy.ics && echo >>copy.ics
+run --db fx.db import calendar --tz UTC --from 2024-03-01 --to 2024-04-30 copy.ics
+expect_status 0 "a second export with the same meetings imports"
+run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+	--from 2024-03-01 --to 2024-04-30 --json
+rows >got.tsv
+grep -v '^#' "$C/synthetic__partstat_overlap_week_boundary.expected.tsv" | tail -n +2 | cut -f1-4 >want.tsv
+if diff want.tsv got.tsv >/dev/null; then ok "duplicates across exports count once"; else not_ok "duplicates across exports count once"; fi
+run --db fx.db import calendar --tz UTC copy.ics
+expect_status 0 "importing the same file again is a note, exit 0"
+expect_err_has "already imported" "and says so"
+
+# --- Outlook CSV (Dutch headers) ------------------------------------------------------------------
+# outlook_nl.csv, by hand (Europe/Amsterdam): W10 Teamoverleg 10-11 (Anna, Bas, Carla optional)
+# and Bila 10:30-11:30 (Anna, Bas): Anna and Bas 1.5 h union, 2.0 booked, Carla 1.0;
+# W11 Teamoverleg again (Anna, Bas) 1.0; the all-day row and the "Weergeven als 0" (free) row
+# are skipped; 31-2-2024 is rejected with a logged message.
+run --db ol.db import calendar "$D/outlook_nl.csv"
+if grep -q "later build" "$T/.err"; then
+	for i in 1 2 3 4; do ok "# SKIP the shared CSV reader has not landed in this build"; done
+else
+	expect_status 0 "Outlook CSV with Dutch headers imports"
+	expect_eq "$(sqlite3 ol.db 'SELECT rows_read || "/" || rows_rejected FROM sources')" "6/1" "6 rows read, the impossible date rejected"
+	run --db ol.db meetings --json
+	rows >got.tsv
+	printf 'Anna de Vries\t2024-W10\t1.5000\t2.0000\nAnna de Vries\t2024-W11\t1.0000\t1.0000\nBas Jansen\t2024-W10\t1.5000\t2.0000\nBas Jansen\t2024-W11\t1.0000\t1.0000\nCarla Smit\t2024-W10\t1.0000\t1.0000\n' >want.tsv
+	if diff want.tsv got.tsv >diff.txt; then ok "Outlook person-weeks equal the hand count"; else not_ok "Outlook person-weeks equal the hand count" "$(cat diff.txt)"; fi
+	expect_out_has '"series": [' "series listed"
+fi
+
+# --- bounds ------------------------------------------------------------------------------------
+# FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
+# series runs 2 years from its first instance (6 Jan 2025 .. 6 Jan 2027: 105 Mondays).
+run --db sec.db import calendar "$D/secondly.ics"
+expect_status 0 "FREQ=SECONDLY without end finishes (bounded)"
+expect_eq "$(sqlite3 sec.db 'SELECT count(*) FROM cal_instances')" "100105" "100000 + 105 weekly instances stored"
+expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%per-series limit%'")" "1" "hitting the instance limit is logged"
+expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%at most 2 years%'")" "1" "the 2-year window bound is logged"
+run --db sec2.db import calendar --instance-limit 10 --from 2025-01-06 --to 2025-01-06 "$D/secondly.ics"
+expect_eq "$(sqlite3 sec2.db "SELECT count(*) FROM cal_instances i JOIN cal_series s ON s.id = i.series_id WHERE s.uid = 'secondly@example.org'")" "10" "--instance-limit 10 keeps 10"
+
+# --- bad input ---------------------------------------------------------------------------------
+run --db bad.db import calendar "$B/ics_not_a_calendar.ics"
+expect_status 65 "not a calendar: bad data (65)"
+expect_err_has "ics_not_a_calendar.ics:1:" "message names FILE:LINE"
+expect_eq "$(sqlite3 bad.db 'SELECT count(*) FROM sources')" "0" "the store is unchanged"
+run --db bad.db import calendar "$B/ics_binary.ics"
+expect_status 65 "binary junk: bad data (65)"
+run --db bad.db import calendar missing.ics
+expect_status 66 "a missing file: 66"
+for f in ics_truncated ics_no_dtstart ics_bad_rrule ics_freq_secondly ics_huge_count ics_year0 \
+	ics_year9999 ics_negative_duration ics_unknown_tzid; do
+	run --db bad.db import calendar "$B/$f.ics"
+	expect_status 0 "$f: imported with a logged skip"
+	expect_err_empty "$f: nothing from libical on stderr"
+done
+expect_eq "$(sqlite3 bad.db "SELECT count(*) > 0 FROM source_messages WHERE severity = 'warning'")" "1" "the skips are logged as warnings"
+
+# --- usage ---------------------------------------------------------------------------------------
+run meetings --help
+expect_status 0 "meetings --help"
+expect_out_has "--exclude-no-reply" "help lists the options"
+run --db fx.db meetings --bogus
+expect_status 64 "unknown option: 64"
+run --db fx.db meetings --tz Mars/Olympus
+expect_status 64 "unknown zone: 64"
+run --db fx.db meetings --from 2024-01-01
+expect_status 64 "--from without --to: 64"
+run import calendar
+expect_status 64 "import calendar without a file: 64"
+
+# --- corpus files against the independent reference ---------------------------------------------
+# Counted with --min-participants 1 --max-meeting-hours 0 (most corpus events have one attendee)
+# and an owner for events without attendees. nodeical__ms_timezones.ics (malformed quoted TZID)
+# and libical__2446.ics (iTIP PERIOD lists) make the reference's parser raise, so they are
+# checked only for a clean import.
+peer() { # FILE FROM TO
+	rm -f peer.db
+	"$MAATLAT" --db peer.db import calendar --owner me@example.org --from "$2" --to "$3" "$C/$1" 2>peer.err
+	"$MAATLAT" --db peer.db meetings --from "$2" --to "$3" --min-participants 1 \
+		--max-meeting-hours 0 --json >"$T/.out"
+	rows >got.tsv
+	"$PY" "$TOOLS/ics_person_weeks.py" --from "$2" --to "$3" --min-participants 1 --max-hours 0 \
+		--owner me@example.org "$C/$1" >want.tsv
+	if [ -s want.tsv ] && diff want.tsv got.tsv >diff.txt; then ok "$1: $(wc -l <want.tsv) person-weeks equal the reference"
+	else not_ok "$1: equals the reference" "$(head -20 diff.txt)"; fi
+}
+if [ "$have_peer" = 1 ]; then
+	peer rie__daylight_saving_time.ics 2018-01-01 2020-12-31
+	peer rie__recurring_events_moved.ics 2019-01-01 2019-12-31
+	peer nodeical__biweekly-exdate-until.ics 2015-01-01 2020-12-31
+	peer ical__office_360_nz_tz.ics 2025-01-01 2026-12-31
+	peer synthetic__partstat_overlap_week_boundary.ics 2024-03-01 2024-04-30
+else
+	for i in 1 2 3 4 5; do ok "# SKIP recurring_ical_events not available"; done
+fi
+for f in nodeical__ms_timezones.ics libical__2446.ics nodeical__exchange_whole_day_moved_recurrence.ics; do
+	run --db corpus.db import calendar "$C/$f"
+	expect_status 0 "$f imports"
+	expect_err_empty "$f: libical silent"
+done
+# the Exchange all-day series (TRANSP, ALLDAYEVENT) gives no meeting hours at all
+run --db ex.db import calendar "$C/nodeical__exchange_whole_day_moved_recurrence.ics"
+run --db ex.db meetings --min-participants 1 --json
+expect_out_has '"person_weeks": 0' "all-day/transparent Exchange series: no meeting hours"
+
+done_testing

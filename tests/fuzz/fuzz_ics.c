@@ -1,0 +1,32 @@
+/* The iCalendar -> instance mapping (tokenizer, libical parse, bounded expansion) from a
+ * buffer. A small instance limit keeps each run short. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "maatlat/ics.h"
+
+static int
+count(void *ctx, const maat_cal_instance *in, maat_err *err)
+{
+	(void)err;
+	*(size_t *)ctx += in->nparts + 1;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	maat_cal_opts o = {.instance_limit = 500, .tz = "Europe/Amsterdam"};
+	size_t n = 0;
+	maat_cal_sink sink = {.instance = count, .ctx = &n};
+	maat_err err = {0};
+	FILE *f;
+	if (size == 0 || (f = fmemopen((void *)data, size, "rb")) == NULL) {
+		return 0;
+	}
+	(void)maat_ics_read(f, "fuzz.ics", &o, &sink, NULL, &err);
+	fclose(f);
+	return 0;
+}

@@ -1,0 +1,283 @@
+/* The iCalendar reader: expansion gaps closed around libical, bounds, errors. Every expected
+ * value is worked out by hand in the comment above it. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maatlat/ics.h"
+
+typedef struct got {
+	int64_t start[64];
+	int64_t len[64];
+	size_t nparts[64];
+	int flags[64];
+	size_t n;
+	char msgs[2048];
+} got;
+
+static int
+collect(void *ctx, const maat_cal_instance *in, maat_err *err)
+{
+	got *g = ctx;
+	(void)err;
+	if (g->n < 64) {
+		g->start[g->n] = in->start;
+		g->len[g->n] = in->end - in->start;
+		g->nparts[g->n] = in->nparts;
+		g->flags[g->n] = in->flags;
+	}
+	g->n++;
+	return 0;
+}
+
+static int
+note(void *ctx, int64_t line, const char *sev, const char *msg, maat_err *err)
+{
+	got *g = ctx;
+	(void)line;
+	(void)sev;
+	(void)err;
+	strncat(g->msgs, msg, sizeof(g->msgs) - strlen(g->msgs) - 2);
+	strcat(g->msgs, "\n");
+	return 0;
+}
+
+static int
+read_str(const char *text, maat_cal_opts *o, got *g, maat_err *err)
+{
+	maat_cal_sink sink = {.instance = collect, .message = note, .ctx = g};
+	FILE *f = fmemopen((void *)text, strlen(text), "rb");
+	int rc;
+	memset(g, 0, sizeof(*g));
+	assert_non_null(f);
+	rc = maat_ics_read(f, "t.ics", o, &sink, NULL, err);
+	fclose(f);
+	return rc;
+}
+
+#define EV(body)                                                                                   \
+	"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\n" body "END:VEVENT\r\nEND:VCALENDAR\r\n"
+
+/* 2025-01-06T09:00:00Z */
+#define T0 1736154000
+
+static void
+test_ics_rdate_period(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	/* DTSTART 1 h, a PERIOD start/duration of 2 h the next day, a PERIOD start/end of 30 min
+	 * the day after: 3 instances of 3600, 7200 and 1800 s */
+	assert_int_equal(read_str(EV("DTSTART:20250106T090000Z\r\nDURATION:PT1H\r\n"
+				     "RDATE;VALUE=PERIOD:20250107T090000Z/PT2H,"
+				     "20250108T090000Z/20250108T093000Z\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.start[0], T0);
+	assert_int_equal(g.len[0], 3600);
+	assert_int_equal(g.start[1], T0 + 86400);
+	assert_int_equal(g.len[1], 7200);
+	assert_int_equal(g.start[2], T0 + 2 * 86400);
+	assert_int_equal(g.len[2], 1800);
+}
+
+static void
+test_ics_dtend_wins_over_duration(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	/* libical alone loses this instance; METRICS.md: DTEND wins -> 1 h */
+	assert_int_equal(read_str(EV("DTSTART:20250106T090000Z\r\nDTEND:20250106T100000Z\r\n"
+				     "DURATION:PT3H\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.len[0], 3600);
+}
+
+static void
+test_ics_duplicates_dropped(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	/* DAILY COUNT=2 gives 6 and 7 Jan; RDATE repeats 7 Jan and adds 8 Jan: 3 instances */
+	assert_int_equal(read_str(EV("DTSTART:20250106T090000Z\r\nDTEND:20250106T100000Z\r\n"
+				     "RRULE:FREQ=DAILY;COUNT=2\r\n"
+				     "RDATE:20250107T090000Z,20250108T090000Z\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.start[2], T0 + 2 * 86400);
+}
+
+static void
+test_ics_override_thisandfuture(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	/* weekly x4 at 09:00Z; from the 2nd on moved to 13:00Z and 2 h long, with one attendee
+	 * more; then the 3rd is moved on its own to 15:00Z, 1 h */
+	assert_int_equal(
+	    read_str(
+		"BEGIN:VCALENDAR\r\n"
+		"BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20250106T090000Z\r\nDTEND:20250106T100000Z\r\n"
+		"RRULE:FREQ=WEEKLY;COUNT=4\r\nATTENDEE:mailto:a@x\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20250113T090000Z\r\n"
+		"DTSTART:20250113T130000Z\r\nDTEND:20250113T150000Z\r\nATTENDEE:mailto:a@x\r\n"
+		"ATTENDEE:mailto:b@x\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20250120T090000Z\r\n"
+		"DTSTART:20250120T150000Z\r\nDTEND:20250120T160000Z\r\nEND:VEVENT\r\n"
+		"END:VCALENDAR\r\n",
+		&o, &g, &err),
+	    0);
+	assert_int_equal(g.n, 4);
+	assert_int_equal(g.start[0], T0);
+	assert_int_equal(g.nparts[0], 1);
+	assert_int_equal(g.start[1], T0 + 7 * 86400 + 4 * 3600);
+	assert_int_equal(g.len[1], 7200);
+	assert_int_equal(g.nparts[1], 2);
+	assert_int_equal(g.start[2], T0 + 14 * 86400 + 6 * 3600);
+	assert_int_equal(g.len[2], 3600);
+	assert_int_equal(g.start[3], T0 + 21 * 86400 + 4 * 3600);
+}
+
+static void
+test_ics_window_and_limit(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC", .has_from = true, .has_to = true};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	/* an open weekly rule in a window of 4 weeks starting 10 weeks later: 4 instances */
+	o.from = T0 + 70 * 86400 - 3600;
+	o.to = o.from + 28 * 86400;
+	assert_int_equal(read_str(EV("DTSTART:20250106T090000Z\r\nDTEND:20250106T100000Z\r\n"
+				     "RRULE:FREQ=WEEKLY\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 4);
+	assert_int_equal(g.start[0], T0 + 70 * 86400);
+	/* FREQ=SECONDLY without end, limit 50: 50 instances and a message */
+	o.has_from = o.has_to = false;
+	o.instance_limit = 50;
+	assert_int_equal(read_str(EV("DTSTART:20250106T090000Z\r\nDTEND:20250106T090001Z\r\n"
+				     "RRULE:FREQ=SECONDLY\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 50);
+	assert_non_null(strstr(g.msgs, "per-series limit"));
+}
+
+static void
+test_ics_participants(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC", .owner = "Owner@Example.org"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	/* organizer + attendee (same person, merged) + a room: 1 participant; no one at all:
+	 * the owner */
+	assert_int_equal(read_str("BEGIN:VCALENDAR\r\n"
+				  "BEGIN:VEVENT\r\nUID:p1\r\nDTSTART:20250106T090000Z\r\n"
+				  "DTEND:20250106T100000Z\r\nORGANIZER:MAILTO:A@X.nl\r\n"
+				  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x.nl\r\n"
+				  "ATTENDEE;CUTYPE=ROOM:mailto:room@x.nl\r\nEND:VEVENT\r\n"
+				  "BEGIN:VEVENT\r\nUID:p2\r\nDTSTART:20250107T090000Z\r\n"
+				  "DTEND:20250107T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.nparts[0], 1);
+	assert_int_equal(g.nparts[1], 1);
+}
+
+static void
+test_ics_flags(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	assert_int_equal(read_str(EV("DTSTART;VALUE=DATE:20250106\r\nSTATUS:CANCELLED\r\n"
+				     "TRANSP:TRANSPARENT\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.flags[0], MAAT_CAL_ALLDAY | MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT);
+	/* a DATE event without DTEND lasts one day */
+	assert_int_equal(g.len[0], 86400);
+}
+
+static void
+test_ics_errors(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	assert_int_equal(read_str("Subject,Start\r\nx,y\r\n", &o, &g, &err), -MAAT_E_DATA);
+	assert_non_null(strstr(err.msg, "t.ics:1:"));
+	/* an unterminated event is skipped with a message, not an error */
+	assert_int_equal(read_str("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n", &o, &g, &err), 0);
+	assert_int_equal(g.n, 0);
+	assert_non_null(strstr(g.msgs, "without END"));
+	/* an invalid RRULE keeps the DTSTART instance, logged */
+	assert_int_equal(read_str(EV("DTSTART:20250106T090000Z\r\nDTEND:20250106T100000Z\r\n"
+				     "RRULE:FREQ=SOMETIMES\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 1);
+}
+
+static void
+test_ics_zones(void **state)
+{
+	maat_err err = {0};
+	int64_t t;
+	(void)state;
+	assert_string_equal(maat_cal_windows_zone("W. Europe Standard Time"), "Europe/Berlin");
+	assert_null(maat_cal_windows_zone("Mars Standard Time"));
+	/* 2024-03-31 00:00 in Amsterdam is still CET (+1): 2024-03-30T23:00Z = 1711839600; the
+	 * next day starts at 00:00 CEST (+2): 2024-03-31T22:00Z = 1711922400 (a 23-hour day) */
+	assert_int_equal(maat_cal_date_to_utc("2024-03-31", "Europe/Amsterdam", 0, &t, &err), 0);
+	assert_int_equal(t, 1711839600);
+	assert_int_equal(maat_cal_date_to_utc("2024-03-31", "Europe/Amsterdam", 1, &t, &err), 0);
+	assert_int_equal(t, 1711922400);
+	assert_int_equal(maat_cal_date_to_utc("2024-02-30", "UTC", 0, &t, &err), -MAAT_E_USAGE);
+	assert_false(maat_cal_zone_valid("Mars/Olympus"));
+	assert_true(maat_cal_zone_valid("UTC"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ics_rdate_period),
+	    cmocka_unit_test(test_ics_dtend_wins_over_duration),
+	    cmocka_unit_test(test_ics_duplicates_dropped),
+	    cmocka_unit_test(test_ics_override_thisandfuture),
+	    cmocka_unit_test(test_ics_window_and_limit),
+	    cmocka_unit_test(test_ics_participants),
+	    cmocka_unit_test(test_ics_flags),
+	    cmocka_unit_test(test_ics_errors),
+	    cmocka_unit_test(test_ics_zones),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	maat_cal_cleanup();
+	return rc;
+}
