@@ -191,7 +191,7 @@ check_bad() { # FILE STATUS MESSAGE
 }
 check_bad org_wrong_columns.csv 65 "org_wrong_columns.csv:1: not an org chart: no id and no manager column (columns found: 'a', 'b', 'c';"
 check_bad org_bad_fte.csv 65 "org_bad_fte.csv:3: FTE 'abc' is not a non-negative number"
-check_bad org_binary.csv 65 "org_binary.csv:1: not valid UTF-8"
+check_bad org_binary.csv 65 "org_binary.csv:1: binary data, not CSV text"
 check_bad org_empty.csv 65 "org_empty.csv: empty file"
 check_bad org_only_bom.csv 65 "org_only_bom.csv: empty file"
 check_bad org_invalid_utf8.csv 65 "org_invalid_utf8.csv:2: not valid UTF-8"

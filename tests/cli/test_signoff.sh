@@ -101,7 +101,7 @@ check_bad() { # FILE STATUS MESSAGE
 }
 check_bad "$B/mandates_bad_holder.csv" 65 "mandates_bad_holder.csv:2: holder 'boss' is not layer:N (N >= 1), title:TEXT or id:ID"
 check_bad "$B/mandates_bad_layer.csv" 65 "mandates_bad_layer.csv:2: holder 'layer:x' is not layer:N"
-check_bad "$B/mandates_binary.csv" 65 "mandates_binary.csv:1: not valid UTF-8"
+check_bad "$B/mandates_binary.csv" 65 "mandates_binary.csv:1: binary data, not CSV text"
 check_bad "$B/mandates_empty.csv" 65 "mandates_empty.csv: empty file"
 check_bad "$D/mandates_duplicate.csv" 65 "mandates_duplicate.csv:3: decision type 'subsidie' was given before, on line 2"
 check_bad "$D/org_map.csv" 65 "org_map.csv:1: not a mandates file"
