@@ -27,9 +27,9 @@ const char maat_schema_org[] =
     "  unit TEXT,"
     "  email TEXT," /* lower-cased */
     "  grade TEXT,"
-    "  role TEXT,"                            /* management, policy, execution, support */
-    "  fte REAL NOT NULL,"                    /* 1.0 when the file gives none */
-    "  employment INTEGER,"                   /* NULL unknown, 0 internal, 1 external */
+    "  role TEXT,"                           /* management, policy, execution, support */
+    "  fte REAL NOT NULL,"                   /* 1.0 when the file gives none */
+    "  employment INTEGER,"                  /* NULL unknown, 0 internal, 1 external */
     "  aggregate INTEGER NOT NULL DEFAULT 0" /* 1: F FTE of staff under one post */
     ") STRICT;"
     /* Who signs which decision: holder_kind layer (holder = N), title or id. */
