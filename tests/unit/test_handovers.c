@@ -247,31 +247,34 @@ test_handovers_resourceless_events_are_skipped(void **state)
 	maat_db_close(db);
 }
 
-/* A small org chart: dir (layer 1) > head (2) > {ann, bob} (3); dir > head2 (2) > cas (3). */
+/* A small org chart, built by the org module's rules: dir (layer 1) > head (2) > {ann, bob} (3);
+ * dir > head2 (2) > cas (3). */
 static maat_org *
 small_org(void)
 {
 	static const struct {
-		const char *id, *name, *unit;
-		ssize_t parent;
-		int layer;
+		const char *id, *manager, *name, *unit;
 	} rows[] = {
-	    {"1", "Dir", "Directie", -1, 1},    {"2", "Head", "Vergunningen", 0, 2},
-	    {"3", "Ann", "Vergunningen", 1, 3}, {"4", "Bob", "Vergunningen", 1, 3},
-	    {"5", "Head2", "Handhaving", 0, 2}, {"6", "Cas", "Handhaving", 4, 3},
+	    {"1", "", "Dir", "Directie"},      {"2", "1", "Head", "Vergunningen"},
+	    {"3", "2", "Ann", "Vergunningen"}, {"4", "2", "Bob", "Vergunningen"},
+	    {"5", "1", "Head2", "Handhaving"}, {"6", "5", "Cas", "Handhaving"},
 	};
-	maat_org *org = maat_xcalloc(1, sizeof(*org));
-	org->n = 6;
-	org->nodes = maat_xcalloc(6, sizeof(*org->nodes));
-	for (size_t i = 0; i < 6; i++) {
-		org->nodes[i].id = maat_xstrdup(rows[i].id);
-		org->nodes[i].name = maat_xstrdup(rows[i].name);
-		org->nodes[i].unit = maat_xstrdup(rows[i].unit);
-		org->nodes[i].parent = rows[i].parent;
-		org->nodes[i].layer = rows[i].layer;
-		org->nodes[i].fte = 1;
+	maat_org_builder *b = maat_org_builder_new();
+	maat_org *org;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		maat_org_row row = {.id = rows[i].id,
+				    .manager = rows[i].manager,
+				    .name = rows[i].name,
+				    .unit = rows[i].unit,
+				    .fte = 1.0,
+				    .employment = MAAT_EMP_UNKNOWN,
+				    .line = (int64_t)i + 2};
+		maat_org_builder_add(b, &row);
 	}
-	org->as_of = maat_xstrdup("");
+	org = maat_org_builder_finish(b, NULL);
+	/* the layers the tests rely on */
+	assert_int_equal(org->nodes[maat_org_find(org, "dir")].layer, 1);
+	assert_int_equal(org->nodes[maat_org_find(org, "ann")].layer, 3);
 	return org;
 }
 
