@@ -452,6 +452,10 @@ direction(const struct run *r, uint32_t from, uint32_t to)
 	if (a < 0 || b < 0) {
 		return "unknown";
 	}
+	if (a == b) {
+		/* two spellings of one person (id and e-mail, say): no move on the line */
+		return "same";
+	}
 	if (maat_org_is_ancestor(r->org, (size_t)b, (size_t)a)) {
 		return "up";
 	}
@@ -597,6 +601,9 @@ finish(struct run *r)
 		} else if (strcmp(q->direction, "down") == 0) {
 			h->down += p->count;
 			uf->down += p->count;
+		} else if (strcmp(q->direction, "same") == 0) {
+			h->same_person += p->count;
+			uf->same_person += p->count;
 		} else if (strcmp(q->direction, "sideways") == 0) {
 			h->sideways += p->count;
 			uf->sideways += p->count;
@@ -847,6 +854,8 @@ maat_handovers_summary_table(const maat_handovers *h)
 	kv_int(t, "escalations_down", _("handovers down the line"), h->down);
 	kv_int(t, "escalations_sideways", _("handovers sideways"), h->sideways);
 	kv_int(t, "escalations_unknown", _("handovers, direction unknown"), h->unknown);
+	kv_int(t, "escalations_same_person", _("handovers between two spellings of one person"),
+	       h->same_person);
 	kv_text(t, "approval_pattern", _("sign-off pattern (setting)"), h->approval_pattern);
 	kv_int(t, "signoffs", _("sign-offs observed"), h->signoffs);
 	kv_int(t, "signoff_cases", _("cases with a sign-off"), h->signoff_cases);
@@ -977,6 +986,7 @@ maat_handovers_unit_table(const maat_handovers *h)
 	maat_table_add_column(t, "down", _("down"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "sideways", _("sideways"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "unknown", _("unknown"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "same_person", _("same person"), MAAT_COL_INT, 0);
 	for (size_t i = 0; i < h->nunits; i++) {
 		const maat_handover_group *g = &h->units[i];
 		maat_table_add_row(t);
@@ -989,6 +999,7 @@ maat_handovers_unit_table(const maat_handovers *h)
 		maat_table_set_int(t, 6, g->down);
 		maat_table_set_int(t, 7, g->sideways);
 		maat_table_set_int(t, 8, g->unknown);
+		maat_table_set_int(t, 9, g->same_person);
 	}
 	return t;
 }
@@ -1028,6 +1039,7 @@ build_json(const maat_handovers *h, bool with_pairs)
 	json_object_set_new(esc, "down", json_integer(h->down));
 	json_object_set_new(esc, "sideways", json_integer(h->sideways));
 	json_object_set_new(esc, "unknown", json_integer(h->unknown));
+	json_object_set_new(esc, "same_person", json_integer(h->same_person));
 	json_object_set_new(o, "escalations", esc);
 	json_object_set_new(o, "org_chart", json_boolean(h->have_org));
 	json_object_set_new(so, "approval_pattern", json_string(h->approval_pattern));

@@ -269,7 +269,7 @@ main(int argc, char **argv)
 					int64_t per =
 					    (nres - nunits - 1 - un + nunits - 1) / nunits;
 					next =
-					    nunits + 1 + u +
+					    nunits + 1 + un +
 					    (int64_t)below((uint64_t)(per > 0 ? per : 1)) * nunits;
 				} else {
 					next = 1 + (int64_t)below((uint64_t)(nres - 1));

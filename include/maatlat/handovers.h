@@ -48,7 +48,8 @@ typedef struct maat_handover_pair {
 	int64_t cases;
 	/* PM4Py's relative value: count / sum over cases of (events - 1); NaN without such */
 	double relative;
-	/* "up", "down", "sideways", "unknown", or "self" for a self-succession; static */
+	/* "up", "down", "sideways", "unknown", "same" (two spellings of one person in the org
+	 * chart, e.g. id and e-mail) or "self" for a self-succession; static */
 	const char *direction;
 } maat_handover_pair;
 
@@ -102,7 +103,7 @@ typedef struct maat_handover_group {
 	int64_t handovers_out;
 	int64_t handovers_within;
 	/* per unit: escalations of handovers passed on */
-	int64_t up, down, sideways, unknown;
+	int64_t up, down, sideways, unknown, same_person;
 	/* per activity: the activity matches the approval pattern (then signoffs = events) */
 	bool is_signoff;
 	int64_t signoffs;
@@ -134,8 +135,9 @@ typedef struct maat_handovers {
 	/* throughput in days over all cases (numpy's default "linear" percentiles); NaN when there
 	 * are no cases */
 	double throughput_median, throughput_p90, throughput_max;
-	/* handovers by direction against the org chart (all unknown without one) */
-	int64_t up, down, sideways, unknown;
+	/* handovers by direction against the org chart (all unknown without one); same_person:
+	 * both resource names match one node (not a move on the line; not in the other four) */
+	int64_t up, down, sideways, unknown, same_person;
 	/* sign-offs: events, cases with one, cases whose distinct approvers exceed / fall short
 	 * of the formal chain (only cases where the chain is known) */
 	int64_t signoffs;

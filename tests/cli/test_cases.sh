@@ -132,6 +132,47 @@ expect_status 0 "--encoding windows-1252 reads it"
 run --db "$T/w.db" handovers --json
 expect_eq "$(jget pairs.0.from)" '"Renée"' "the name arrives as UTF-8"
 
+# escalations against an imported org chart (resources matched by id, e-mail or name, any
+# case). By hand: ann@g.nl (a) -> HANNA HOOFD (h1, a's manager): up; h1 -> d (h1's manager):
+# up; d -> "Dirk Directeur": two spellings of d, a handover in the log (successions are counted
+# on the log's names, as PM4Py does) but no move on the line: same_person; Dirk Directeur (d) ->
+# bob (below d): down; bob -> b: same_person again; b -> Cas (other unit, neither above the
+# other): sideways; Cas -> zed (not in the chart): unknown. Sign-offs: "Paraaf" by h1 (layer 2)
+# and "Akkoord" by d (layer 1): 2 approvers, layers "2,1"; the first owner a is at layer 3, so
+# the formal chain to the top is 2: neither more nor fewer approvers.
+cat >"$T/org.csv" <<'CSV'
+id,manager,name,title,unit,fte,email,employment,role
+d,,Dirk Directeur,directeur,Directie,1,dirk@g.nl,internal,management
+h1,d,Hanna Hoofd,afdelingshoofd,Vergunningen,1,hanna@g.nl,internal,management
+a,h1,Ann,medewerker,Vergunningen,1,ann@g.nl,internal,execution
+b,h1,Bob,medewerker,Vergunningen,1,bob@g.nl,internal,execution
+h2,d,Henk Hoofd,afdelingshoofd,Handhaving,1,henk@g.nl,internal,management
+c,h2,Cas,medewerker,Handhaving,1,cas@g.nl,internal,execution
+CSV
+cat >"$T/esc.csv" <<'CSV'
+case:concept:name,concept:name,time:timestamp,org:resource
+Z1,Intake,2024-03-01T09:00:00Z,ann@g.nl
+Z1,Paraaf,2024-03-01T10:00:00Z,HANNA HOOFD
+Z1,Akkoord,2024-03-01T11:00:00Z,d
+Z1,Behandelen,2024-03-01T12:00:00Z,Dirk Directeur
+Z1,Behandelen,2024-03-01T13:00:00Z,bob
+Z1,Controle,2024-03-01T14:00:00Z,b
+Z1,Overdracht,2024-03-01T15:00:00Z,Cas
+Z1,Extern,2024-03-01T16:00:00Z,zed
+CSV
+ODB="$T/o.db"
+run --db "$ODB" import org "$T/org.csv"
+expect_status 0 "the org chart imports"
+run --db "$ODB" import cases "$T/esc.csv"
+run --db "$ODB" handovers --json
+expect_eq "$(jget escalations)" '{"up": 2, "down": 1, "sideways": 1, "unknown": 1, "same_person": 2}' \
+	"escalations up 2, down 1, sideways 1, unknown 1, same person 2"
+expect_eq "$(jget handovers)" 7 "7 handovers between the log's 8 names"
+expect_eq "$(jget signoffs.cases_over_chain) $(jget signoffs.cases_under_chain)" "0 0" "2 approvers against a formal chain of 2"
+run --db "$ODB" handovers
+expect_out_has "2,1" "the per-case table shows the approvers' layers 2,1"
+if grep -q "No org chart imported" "$T/.out"; then not_ok "no 'no org chart' note with a chart"; else ok "no 'no org chart' note with a chart"; fi
+
 # broken files: message prefix, exit code, store unchanged
 before=$("$MAATLAT" --db "$DB" sources --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["sources"]))')
 check_bad() { # FILE STATUS PREFIX DESC [OPTIONS]

@@ -3,7 +3,8 @@
 cross-checks in test_cases.sh. Shares no code with maatlat: XES through xml.etree, CSV through
 pandas, per-case loops in plain Python, percentiles with numpy's default (linear) method.
 
-usage: xcheck_handovers.py FILE [MAAT_JSON [MAX_HANDOVERS IDLE_DAYS]]
+usage: xcheck_handovers.py [--org ORG.csv] FILE [MAAT_JSON [MAX_HANDOVERS IDLE_DAYS]]
+With --org (generic id,manager,... CSV; resources matched by id), also the escalations.
 Prints the figures as JSON; with MAAT_JSON (maatlat's output) compares and exits 1 on a
 difference, naming it."""
 import json
@@ -42,6 +43,9 @@ def read_xes(path):
 
 def read_csv(path):
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # bench/gen_cases writes case_id,activity,timestamp,resource
+    df = df.rename(columns={"case_id": "case:concept:name", "activity": "concept:name",
+                            "timestamp": "time:timestamp", "resource": "org:resource"})
     df["_t"] = pd.to_datetime(df["time:timestamp"], utc=True).map(lambda t: t.timestamp())
     df["_seq"] = range(len(df))
     df = df.sort_values(["_t", "_seq"], kind="mergesort")
@@ -100,13 +104,51 @@ def figures(cases, max_handovers=2, idle_days=14):
     return f
 
 
+def escalations(cases, org_path):
+    """up/down/sideways/unknown of every handover, from the org chart's manager links."""
+    org = pd.read_csv(org_path, dtype=str, keep_default_na=False)
+    parent = {r.id.lower(): r.manager.lower() for r in org.itertuples()}
+
+    def ancestors(x):
+        seen = []
+        while parent.get(x) and parent[x] not in seen:
+            x = parent[x]
+            seen.append(x)
+        return seen
+
+    e = dict(up=0, down=0, sideways=0, unknown=0, same_person=0)
+    for _, evs in cases:
+        res = [ev[3] for ev in evs if ev[3] is not None]
+        for a, b in zip(res, res[1:]):
+            if a == b:
+                continue
+            a, b = a.lower(), b.lower()
+            if a not in parent or b not in parent:
+                e["unknown"] += 1
+            elif a == b:
+                e["same_person"] += 1
+            elif b in ancestors(a):
+                e["up"] += 1
+            elif a in ancestors(b):
+                e["down"] += 1
+            else:
+                e["sideways"] += 1
+    return e
+
+
 def main():
+    org_path = None
+    if sys.argv[1] == "--org":
+        org_path = sys.argv[2]
+        del sys.argv[1:3]
     path = sys.argv[1]
     cases = read_xes(path) if path.endswith(".xes") else read_csv(path)
     if len(sys.argv) >= 5:
         f = figures(cases, int(sys.argv[3]), float(sys.argv[4]))
     else:
         f = figures(cases)
+    if org_path:
+        f["escalations"] = escalations(cases, org_path)
     if len(sys.argv) < 3:
         print(json.dumps(f, indent=1))
         return 0
@@ -116,7 +158,10 @@ def main():
     for k, v in f.items():
         if k == "per_case_handovers":
             continue
-        if k == "throughput_days":
+        elif k == "escalations":
+            if v != m[k]:
+                bad.append(f"escalations: python {v} maatlat {m[k]}")
+        elif k == "throughput_days":
             for q in v:
                 if abs(v[q] - m[k][q]) > 1e-6:
                     bad.append(f"{k}.{q}: python {v[q]} maatlat {m[k][q]}")
