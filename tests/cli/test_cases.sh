@@ -173,6 +173,24 @@ run --db "$ODB" handovers
 expect_out_has "2,1" "the per-case table shows the approvers' layers 2,1"
 if grep -q "No org chart imported" "$T/.out"; then not_ok "no 'no org chart' note with a chart"; else ok "no 'no org chart' note with a chart"; fi
 
+# a generated log and org chart (bench/gen_cases, when the benchmarks are built): every figure,
+# the whole pair matrix and the escalations agree with the independent Python computation
+GEN="$(dirname "$MAATLAT")/bench/gen_cases"
+if [ -x "$GEN" ]; then
+	"$GEN" --cases 2000 --events 8 --resources 90 --units 5 --seed 11 --csv "$T/g.csv" --org "$T/g_org.csv"
+	run --db "$T/g.db" import org "$T/g_org.csv"
+	run --db "$T/g.db" import cases "$T/g.csv"
+	run --db "$T/g.db" handovers --json
+	cp "$T/.out" "$T/g.json"
+	if $PY "$XCHECK" --org "$T/g_org.csv" "$T/g.csv" "$T/g.json" >"$T/x.txt" 2>&1; then
+		ok "generated log with org chart: Python cross-check agrees (incl. escalations)"
+	else
+		not_ok "generated log with org chart: Python cross-check agrees" "$(cat "$T/x.txt")"
+	fi
+else
+	ok "# SKIP gen_cases not built (-Dbench=false)"
+fi
+
 # broken files: message prefix, exit code, store unchanged
 before=$("$MAATLAT" --db "$DB" sources --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["sources"]))')
 check_bad() { # FILE STATUS PREFIX DESC [OPTIONS]
