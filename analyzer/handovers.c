@@ -7,6 +7,7 @@
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
 #include "maatlat/org.h"
+#include "maatlat/signoff.h"
 #include "maatlat/util.h"
 
 /* A list of distinct names with a hash from name to index: merges the same resource or
@@ -180,8 +181,13 @@ struct run {
 	int64_t *thr;
 	size_t nthr, capthr;
 	struct cur c;
-	/* statement over cases, stepped alongside the events when keep_cases */
+	/* statement over cases, stepped alongside the events */
 	sqlite3_stmt *cases_st;
+	/* the mandates (with an org chart), and per canonical case type the mandate whose
+	 * decision type it is (-1: none, the chain runs to the top) */
+	maat_mandate *mandates;
+	size_t nmandates;
+	int *type_mandate;
 };
 
 void
@@ -296,6 +302,37 @@ start_case(struct run *r)
 	c->layers = layers;
 }
 
+/* The formal sign-off chain of resource res for a decision under mandate mi (METRICS.md §1,
+ * the rules of maat_signoff_compute): layer(p) - layer(holder), the holder being the first node
+ * from p upwards that matches the mandate, else p's root. -1 when p is not in the chart. */
+static int32_t
+formal_chain(const struct run *r, int64_t res, int mi)
+{
+	const maat_mandate *m;
+	ssize_t p = r->res[res].node;
+	int32_t lp;
+
+	if (p < 0 || (lp = r->org->nodes[p].layer) <= 0) {
+		return -1;
+	}
+	if (mi < 0) {
+		return lp - 1;
+	}
+	m = &r->mandates[mi];
+	if (m->kind == MAAT_HOLDER_LAYER) {
+		return lp > m->layer ? lp - m->layer : 0;
+	}
+	for (size_t steps = 0; p >= 0 && steps <= r->org->n; steps++) {
+		const maat_org_node *n = &r->org->nodes[p];
+		const char *v = m->kind == MAAT_HOLDER_TITLE ? n->title : n->id;
+		if (v != NULL && m->value != NULL && maat_strcasecmp0(v, m->value) == 0) {
+			return n->layer > 0 ? lp - n->layer : -1;
+		}
+		p = n->parent;
+	}
+	return lp - 1;
+}
+
 static int
 end_case(struct run *r, maat_db *db, maat_err *err)
 {
@@ -306,7 +343,22 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	bool over = handovers > h->max_handovers;
 	bool idle = (double)c->max_gap > h->idle_days * 86400000.0;
 	int32_t chain = -1;
+	int mi = -1;
+	int rc;
 
+	/* the case row: its type picks the mandate */
+	if ((rc = sqlite3_step(r->cases_st)) != SQLITE_ROW) {
+		return rc == SQLITE_DONE
+			   ? maat_err_set(err, MAAT_E_DATA, "%s",
+					  _("the store's case events refer to unknown cases"))
+			   : maat_db_fail(db, err, _("reading cases"));
+	}
+	if (sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL && r->type_mandate != NULL) {
+		int64_t tid = sqlite3_column_int64(r->cases_st, 2);
+		if (tid > 0 && tid <= r->maxid && r->canon[tid] >= 0) {
+			mi = r->type_mandate[r->canon[tid]];
+		}
+	}
 	h->cases++;
 	h->cases_without_resource += c->segments == 0;
 	h->cases_without_handover += handovers == 0;
@@ -317,8 +369,7 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	h->cases_over_max += over;
 	h->idle_cases += idle;
 	h->signoff_cases += c->signoffs > 0;
-	if (c->first_owner >= 0 && r->res[c->first_owner].layer > 0) {
-		chain = r->res[c->first_owner].layer - 1;
+	if (c->first_owner >= 0 && (chain = formal_chain(r, c->first_owner, mi)) >= 0) {
 		if (c->signoffs > 0) {
 			h->signoff_cases_over_chain += c->approvers > chain;
 			h->signoff_cases_under_chain += c->approvers < chain;
@@ -329,12 +380,8 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 		r->thr = maat_xreallocarray(r->thr, r->capthr, sizeof(*r->thr));
 	}
 	r->thr[r->nthr++] = c->last_t - c->first_t;
-	if (r->cases_st != NULL) {
+	if (r->o->keep_cases) {
 		maat_handover_case *row;
-		int rc = sqlite3_step(r->cases_st);
-		if (rc != SQLITE_ROW) {
-			return maat_db_fail(db, err, _("reading cases"));
-		}
 		if (h->ncase_rows % 1024 == 0) {
 			h->case_rows = maat_xreallocarray(h->case_rows, h->ncase_rows + 1024,
 							  sizeof(*h->case_rows));
@@ -686,15 +733,32 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	if ((rc = load_names(db, &r, err)) < 0 || (rc = prepare(&r, err)) < 0) {
 		goto out;
 	}
-	if (opts->keep_cases) {
-		r.cases_st = maat_db_stmt(db,
-					  "SELECT c.case_key, t.name FROM cases c LEFT JOIN "
-					  "case_names t ON t.id = c.case_type "
-					  "ORDER BY c.source_id, c.case_no",
-					  err);
-		if (r.cases_st == NULL) {
-			rc = -MAAT_E_INTERNAL;
+	/* the cases, in the events' order; their keys only for the per-case rows */
+	r.cases_st = maat_db_stmt(
+	    db,
+	    opts->keep_cases ? "SELECT c.case_key, t.name, c.case_type FROM cases c LEFT JOIN "
+			       "case_names t ON t.id = c.case_type "
+			       "ORDER BY c.source_id, c.case_no"
+			     : "SELECT NULL, NULL, case_type FROM cases "
+			       "ORDER BY source_id, case_no",
+	    err);
+	if (r.cases_st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	if (org != NULL) {
+		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
 			goto out;
+		}
+		r.type_mandate = maat_xcalloc(r.case_types.n + 1, sizeof(*r.type_mandate));
+		for (size_t i = 0; i < r.case_types.n; i++) {
+			r.type_mandate[i] = -1;
+			for (size_t k = 0; k < r.nmandates; k++) {
+				if (maat_strcasecmp0(r.mandates[k].decision_type,
+						     r.case_types.v[i]) == 0) {
+					r.type_mandate[i] = (int)k;
+				}
+			}
 		}
 	}
 	/* The primary key order: no sort, no temporary index. */
@@ -752,6 +816,8 @@ out:
 	}
 	maat_handovers_free(r.h);
 	free(r.canon);
+	maat_mandates_free(r.mandates, r.nmandates);
+	free(r.type_mandate);
 	names_fini(&r.resources);
 	names_fini(&r.activities);
 	names_fini(&r.case_types);
@@ -885,6 +951,7 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 	size_t n = h->ncase_rows;
 
 	maat_table_add_column(t, "case", _("case"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "case_type", _("case type"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "events", _("events"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "pingpong", _("ping-pong"), MAAT_COL_INT, 0);
@@ -908,21 +975,22 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 		const maat_handover_case *c = order[i];
 		maat_table_add_row(t);
 		maat_table_set_text(t, 0, c->case_key);
-		maat_table_set_int(t, 1, c->events);
-		maat_table_set_int(t, 2, c->handovers);
-		maat_table_set_int(t, 3, c->pingpong);
-		maat_table_set_int(t, 4, c->returns);
+		maat_table_set_text(t, 1, c->case_type);
+		maat_table_set_int(t, 2, c->events);
+		maat_table_set_int(t, 3, c->handovers);
+		maat_table_set_int(t, 4, c->pingpong);
+		maat_table_set_int(t, 5, c->returns);
 		if (c->has_owner) {
-			maat_table_set_int(t, 5, c->finished_by_picker);
+			maat_table_set_int(t, 6, c->finished_by_picker);
 		}
-		maat_table_set_real(t, 6, c->throughput_days);
-		maat_table_set_real(t, 7, c->longest_idle_days);
-		maat_table_set_int(t, 8, c->over_max);
-		maat_table_set_int(t, 9, c->signoffs);
-		maat_table_set_int(t, 10, c->approvers);
-		maat_table_set_text(t, 11, c->approver_layers);
+		maat_table_set_real(t, 7, c->throughput_days);
+		maat_table_set_real(t, 8, c->longest_idle_days);
+		maat_table_set_int(t, 9, c->over_max);
+		maat_table_set_int(t, 10, c->signoffs);
+		maat_table_set_int(t, 11, c->approvers);
+		maat_table_set_text(t, 12, c->approver_layers);
 		if (c->formal_chain >= 0) {
-			maat_table_set_int(t, 12, c->formal_chain);
+			maat_table_set_int(t, 13, c->formal_chain);
 		}
 	}
 	free(order);

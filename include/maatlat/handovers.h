@@ -83,7 +83,8 @@ typedef struct maat_handover_case {
 	/* the approvers' layers in the org chart, in order of first sign-off ("3,2,?"); NULL
 	 * without an org chart or without approvers; owned */
 	char *approver_layers;
-	/* the formal chain of the first owner (layer - 1, METRICS.md §1), -1 when unknown */
+	/* the formal chain of the first owner (METRICS.md §1): to the holder of the mandate whose
+	 * decision type is the case type, else to the top (layer - 1); -1 when unknown */
 	int32_t formal_chain;
 } maat_handover_case;
 
@@ -161,13 +162,14 @@ typedef struct maat_handovers {
 	size_t ncase_rows;
 } maat_handovers;
 
-/* Computes every figure from the store (all imported case logs; the org chart when one was
- * imported). o may be NULL (defaults). Returns 0 and *out (caller frees with
+/* Computes every figure from the store (all imported case logs; the org chart and mandates
+ * when imported). o may be NULL (defaults). Returns 0 and *out (caller frees with
  * maat_handovers_free), or negative with err set (MAAT_E_USAGE for a bad approval pattern). */
 int maat_handovers_compute(maat_db *db, const maat_handovers_opts *o, maat_handovers **out,
 			   maat_err *err);
 
-/* The same against a given org chart (borrowed; NULL = none), e.g. one built in a test. */
+/* The same against a given org chart (borrowed; NULL = none), e.g. one built in a test; the
+ * mandates still come from the store. */
 int maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *o, const maat_org *org,
 				    maat_handovers **out, maat_err *err);
 
@@ -181,8 +183,9 @@ double maat_percentile_linear(const double *sorted, size_t n, double p);
 /* Tables for people (text, xlsx). Each returns a new table; caller frees. */
 /* The totals and settings as rows of (figure, value). */
 maat_table *maat_handovers_summary_table(const maat_handovers *h);
-/* Per case (needs keep_cases): case id, events, handovers, ping-pong, returns, finished by
- * picker, throughput days, longest idle days, over cap, sign-offs. At most limit rows (0 = all),
+/* Per case (needs keep_cases): case id, case type, events, handovers, ping-pong, returns,
+ * finished by picker, throughput days, longest idle days, over cap, sign-offs, approvers, their
+ * layers, the formal chain. At most limit rows (0 = all),
  * the cases with most handovers first. */
 maat_table *maat_handovers_case_table(const maat_handovers *h, size_t limit);
 /* Handover pairs (from, to, count, cases, relative, direction), self-successions included; at

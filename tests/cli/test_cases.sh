@@ -191,6 +191,22 @@ else
 	ok "# SKIP gen_cases not built (-Dbench=false)"
 fi
 
+# the formal chain follows the mandate of the case type: with "omgevingsvergunning,layer:2" the
+# holder of a decision of a (layer 3) is Hanna (layer 2): chain 1, so 2 approvers are more than
+# the chain; the case type comes from the zaaktype column
+sed -e '1s/$/,zaaktype/' -e '2,$s/$/,omgevingsvergunning/' "$T/esc.csv" >"$T/esc_t.csv"
+printf 'decision_type,holder\nomgevingsvergunning,layer:2\n' >"$T/mandates.csv"
+MDB="$T/m.db"
+run --db "$MDB" import org "$T/org.csv"
+run --db "$MDB" import mandates "$T/mandates.csv"
+expect_status 0 "the mandates import"
+run --db "$MDB" import cases "$T/esc_t.csv"
+run --db "$MDB" handovers --json
+expect_eq "$(jget signoffs.cases_over_chain) $(jget signoffs.cases_under_chain)" "1 0" \
+	"mandate layer:2: chain 1, 2 approvers are over it"
+run --db "$MDB" handovers
+expect_out_has "omgevingsvergunning" "the per-case table names the case type"
+
 # broken files: message prefix, exit code, store unchanged
 before=$("$MAATLAT" --db "$DB" sources --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["sources"]))')
 check_bad() { # FILE STATUS PREFIX DESC [OPTIONS]

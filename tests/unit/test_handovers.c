@@ -253,11 +253,14 @@ static maat_org *
 small_org(void)
 {
 	static const struct {
-		const char *id, *manager, *name, *unit;
+		const char *id, *manager, *name, *unit, *title;
 	} rows[] = {
-	    {"1", "", "Dir", "Directie"},      {"2", "1", "Head", "Vergunningen"},
-	    {"3", "2", "Ann", "Vergunningen"}, {"4", "2", "Bob", "Vergunningen"},
-	    {"5", "1", "Head2", "Handhaving"}, {"6", "5", "Cas", "Handhaving"},
+	    {"1", "", "Dir", "Directie", "directeur"},
+	    {"2", "1", "Head", "Vergunningen", "afdelingshoofd"},
+	    {"3", "2", "Ann", "Vergunningen", "medewerker"},
+	    {"4", "2", "Bob", "Vergunningen", "medewerker"},
+	    {"5", "1", "Head2", "Handhaving", "afdelingshoofd"},
+	    {"6", "5", "Cas", "Handhaving", "medewerker"},
 	};
 	maat_org_builder *b = maat_org_builder_new();
 	maat_org *org;
@@ -266,6 +269,7 @@ small_org(void)
 				    .manager = rows[i].manager,
 				    .name = rows[i].name,
 				    .unit = rows[i].unit,
+				    .title = rows[i].title,
 				    .fte = 1.0,
 				    .employment = MAAT_EMP_UNKNOWN,
 				    .line = (int64_t)i + 2};
@@ -357,6 +361,59 @@ test_handovers_signoffs(void **state)
 }
 
 static void
+test_handovers_formal_chain_by_mandate(void **state)
+{
+	/* Ann (layer 3) picks up every case. Mandates: bouw -> title:Afdelingshoofd (Head, layer
+	 * 2): chain 1; milieu -> id:1 (Dir, layer 1): chain 2; zorg -> layer:3 (Ann herself):
+	 * chain 0; a type without a mandate, and no type: to the top, chain 2. */
+	static const char *const types[] = {"bouw", "milieu", "zorg", "onbekend", NULL};
+	maat_err err = {0};
+	maat_db *db = store(NULL, 0);
+	maat_import imp = {.db = db, .path = "t2.csv"};
+	maat_cases_sink *s;
+	maat_org *org = small_org();
+	maat_handovers *h;
+
+	assert_int_equal(
+	    maat_db_exec(db,
+			 "INSERT INTO sources(kind, path, sha256, imported_at) VALUES "
+			 "('mandates', 'm.csv', 'm', 0);"
+			 "INSERT INTO org_mandates VALUES (last_insert_rowid(), 2, 'bouw', "
+			 "'title', 'Afdelingshoofd'), (last_insert_rowid(), 3, 'milieu', "
+			 "'id', '1'), (last_insert_rowid(), 4, 'zorg', 'layer', '3');"
+			 "INSERT INTO sources(kind, path, sha256, imported_at) VALUES "
+			 "('cases', 't2.csv', 'y', 0)",
+			 &err),
+	    0);
+	imp.source_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	s = maat_cases_sink_new(&imp, &err);
+	for (int i = 0; i < 5; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "c%d", i);
+		maat_case_event e = {.case_id = id,
+				     .activity = "x",
+				     .ts = 0,
+				     .resource = "Ann",
+				     .case_type = types[i]};
+		assert_int_equal(maat_cases_sink_add(&e, s, &err), 0);
+	}
+	assert_int_equal(maat_cases_sink_finish(s, &err), 0);
+	maat_cases_sink_free(s);
+	h = compute(db, org, NULL);
+	assert_int_equal(h->ncase_rows, 5);
+	assert_int_equal(h->case_rows[0].formal_chain, 1);
+	assert_int_equal(h->case_rows[1].formal_chain, 2);
+	assert_int_equal(h->case_rows[2].formal_chain, 0);
+	assert_int_equal(h->case_rows[3].formal_chain, 2);
+	assert_int_equal(h->case_rows[4].formal_chain, 2);
+	assert_string_equal(h->case_rows[0].case_type, "bouw");
+	assert_null(h->case_rows[4].case_type);
+	maat_handovers_free(h);
+	maat_org_free(org);
+	maat_db_close(db);
+}
+
+static void
 test_handovers_bad_pattern(void **state)
 {
 	maat_db *db = store(NULL, 0);
@@ -381,7 +438,8 @@ test_handovers_tables(void **state)
 	/* limit 1: the case with most handovers (c1, 1 handover) */
 	assert_int_equal(maat_table_nrows(t), 1);
 	assert_string_equal(maat_table_cell(t, 0, 0)->s, "c1");
-	assert_int_equal(maat_table_cell(t, 0, 2)->i, 1);
+	assert_string_equal(maat_table_col_key(t, 3), "handovers");
+	assert_int_equal(maat_table_cell(t, 0, 3)->i, 1);
 	maat_table_free(t);
 	t = maat_handovers_pair_table(h, 0);
 	assert_int_equal(maat_table_nrows(t), 1);
@@ -515,6 +573,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_resourceless_events_are_skipped),
 	    cmocka_unit_test(test_handovers_escalations_against_org),
 	    cmocka_unit_test(test_handovers_signoffs),
+	    cmocka_unit_test(test_handovers_formal_chain_by_mandate),
 	    cmocka_unit_test(test_handovers_bad_pattern),
 	    cmocka_unit_test(test_handovers_tables),
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
