@@ -346,14 +346,14 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	int mi = -1;
 	int rc;
 
-	/* the case row: its type picks the mandate */
-	if ((rc = sqlite3_step(r->cases_st)) != SQLITE_ROW) {
+	/* the case row: its type picks the mandate (read only when needed: it costs a step) */
+	if (r->cases_st != NULL && (rc = sqlite3_step(r->cases_st)) != SQLITE_ROW) {
 		return rc == SQLITE_DONE
 			   ? maat_err_set(err, MAAT_E_DATA, "%s",
 					  _("the store's case events refer to unknown cases"))
 			   : maat_db_fail(db, err, _("reading cases"));
 	}
-	if (sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL && r->type_mandate != NULL) {
+	if (r->type_mandate != NULL && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
 		int64_t tid = sqlite3_column_int64(r->cases_st, 2);
 		if (tid > 0 && tid <= r->maxid && r->canon[tid] >= 0) {
 			mi = r->type_mandate[r->canon[tid]];
@@ -733,18 +733,19 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	if ((rc = load_names(db, &r, err)) < 0 || (rc = prepare(&r, err)) < 0) {
 		goto out;
 	}
-	/* the cases, in the events' order; their keys only for the per-case rows */
-	r.cases_st = maat_db_stmt(
-	    db,
-	    opts->keep_cases ? "SELECT c.case_key, t.name, c.case_type FROM cases c LEFT JOIN "
-			       "case_names t ON t.id = c.case_type "
-			       "ORDER BY c.source_id, c.case_no"
-			     : "SELECT NULL, NULL, case_type FROM cases "
-			       "ORDER BY source_id, case_no",
-	    err);
-	if (r.cases_st == NULL) {
-		rc = -MAAT_E_INTERNAL;
-		goto out;
+	/* the cases, in the events' order: keys for the per-case rows, types for the mandates */
+	if (opts->keep_cases || org != NULL) {
+		r.cases_st = maat_db_stmt(
+		    db,
+		    opts->keep_cases
+			? "SELECT c.case_key, t.name, c.case_type FROM cases c LEFT JOIN "
+			  "case_names t ON t.id = c.case_type ORDER BY c.source_id, c.case_no"
+			: "SELECT NULL, NULL, case_type FROM cases ORDER BY source_id, case_no",
+		    err);
+		if (r.cases_st == NULL) {
+			rc = -MAAT_E_INTERNAL;
+			goto out;
+		}
 	}
 	if (org != NULL) {
 		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
