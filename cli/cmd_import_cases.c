@@ -27,7 +27,8 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	maat_cases_opts o = {0};
+	maat_cases_counts counts = {0};
+	maat_cases_opts o = {.counts = &counts};
 	const char *tzname = "Europe/Amsterdam";
 	unsigned flags = 0;
 	maat_err err = {0};
@@ -128,9 +129,8 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		int64_t sid = 0;
 		int rc = maat_db_import_file(db, "cases", argv[i], options.data, flags,
-					     maat_cases_import, &o, &sid, &err);
+					     maat_cases_import, &o, NULL, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
 			goto out;
@@ -139,27 +139,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		{
-			sqlite3_stmt *st =
-			    maat_db_stmt(db,
-					 "SELECT (SELECT count(*) FROM cases WHERE source_id = ?1),"
-					 " (SELECT count(*) FROM case_events WHERE source_id = ?1),"
-					 " (SELECT count(*) FROM case_events WHERE source_id = ?1 "
-					 "AND resource IS "
-					 "NULL)",
-					 &err);
-			if (st != NULL) {
-				sqlite3_bind_int64(st, 1, sid);
-				if (sqlite3_step(st) == SQLITE_ROW) {
-					printf(_("%s: %lld cases, %lld events (%lld without a "
-						 "resource)\n"),
-					       argv[i], (long long)sqlite3_column_int64(st, 0),
-					       (long long)sqlite3_column_int64(st, 1),
-					       (long long)sqlite3_column_int64(st, 2));
-				}
-				sqlite3_reset(st);
-			}
-		}
+		printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), argv[i],
+		       (long long)counts.cases, (long long)counts.events,
+		       (long long)counts.without_resource);
 	}
 out:
 	maat_buf_fini(&options);

@@ -41,8 +41,9 @@ struct maat_cases_sink {
 	/* the case of the previous event (owned), and its case_no: logs are mostly grouped */
 	char *last_case;
 	int64_t last_case_no;
-	/* the next case_no to hand out */
+	/* the next case_no to hand out; cases created by this sink */
 	int64_t next_case_no;
+	int64_t new_cases;
 	/* events stored; the file order of the next one */
 	int64_t events;
 	/* events without a resource */
@@ -242,6 +243,7 @@ case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *e
 			return maat_db_fail(db, err, _("storing a case"));
 		}
 		*out = s->next_case_no++;
+		s->new_cases++;
 	}
 	free(s->last_case);
 	s->last_case = maat_xstrdup(ev->case_id);
@@ -451,6 +453,11 @@ maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
 		goto out;
 	}
 	imp->rows_read = s->events;
+	if (o.counts != NULL) {
+		o.counts->cases = s->new_cases;
+		o.counts->events = s->events;
+		o.counts->without_resource = s->without_resource;
+	}
 	if (s->without_resource > 0) {
 		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
 				 "%lld of %lld events name no resource; they are kept and "

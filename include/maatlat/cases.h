@@ -12,6 +12,14 @@
 #include "maatlat/err.h"
 #include "maatlat/timestamp.h"
 
+/* What one import stored. */
+typedef struct maat_cases_counts {
+	/* cases first seen in the file, events, and events without a resource */
+	int64_t cases;
+	int64_t events;
+	int64_t without_resource;
+} maat_cases_counts;
+
 /* How to read a case log. Zero-initialised = defaults. */
 typedef struct maat_cases_opts {
 	/* "auto" (or NULL), "csv" or "xes" */
@@ -31,6 +39,8 @@ typedef struct maat_cases_opts {
 	const char *encoding;
 	/* the file name used in messages; borrowed */
 	const char *path;
+	/* optional: maat_cases_import() fills it in after a successful import */
+	maat_cases_counts *counts;
 } maat_cases_opts;
 
 /* One event as a reader delivers it. Strings are borrowed for the callback only; NULL or ""
