@@ -659,6 +659,9 @@ finish(struct run *r)
 			uf->unknown += p->count;
 		}
 	}
+	/* the hash is the largest allocation: gone before the sort needs its own */
+	free(r->pairs.v);
+	r->pairs = (struct pairs){0};
 	sort_pairs(h, r->resources.v, r->resources.n);
 	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
 	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
