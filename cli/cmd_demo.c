@@ -14,6 +14,7 @@
 #include "maatlat/graph.h"
 #include "maatlat/i18n.h"
 #include "maatlat/ics.h"
+#include "maatlat/org.h"
 #include "maatlat/org_import.h"
 #include "maatlat/summary.h"
 #include "maatlat/util.h"
@@ -23,6 +24,9 @@
 #endif
 
 #define DEMO_OUT_DEFAULT "maatlat-demo"
+/* org.svg shows this department (the one whose calendars are in the example): 400 people side
+ * by side would be metres wide */
+#define DEMO_UNIT "Beleid en Strategie"
 
 static const char *const help =
     N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
@@ -180,7 +184,8 @@ static int
 write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 {
 	maat_report_options ro = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
-	maat_report_graph_options go = {0};
+	maat_report_graph_options go = {.by_unit = true};
+	maat_org *org = NULL;
 	maat_workbook *wb = maat_workbook_new();
 	char *path = maat_xasprintf("%s/report.xlsx", dir), *summary = NULL;
 	int rc = maat_report_fill(db, &ro, wb, err);
@@ -194,9 +199,20 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	free(path);
 	path = maat_xasprintf("%s/org.svg", dir);
+	/* the department's head (layer 2) as the root of the picture */
+	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
+		goto out;
+	}
+	for (size_t i = 0; org != NULL && i < org->n && go.root == NULL; i++) {
+		if (org->nodes[i].layer == 2 && org->nodes[i].unit != NULL &&
+		    strcmp(org->nodes[i].unit, DEMO_UNIT) == 0) {
+			go.root = org->nodes[i].id;
+		}
+	}
 	if ((rc = maat_report_org_graph(db, &go, path, &summary, err)) < 0) {
 		goto out;
 	}
+	go.by_unit = false;
 	cli_info(cli, "%s", summary);
 	free(summary);
 	summary = NULL;
@@ -210,6 +226,7 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 #endif
 	rc = 0;
 out:
+	maat_org_free(org);
 	free(summary);
 	free(path);
 	return rc;
@@ -282,9 +299,10 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	printf(_("Written: %s/report.xlsx    the workbook: Summary with traffic lights, one "
 		 "sheet per table\n"),
 	       dir);
-	printf(_("         %s/org.svg        the org chart; thin managers and managers of one "
-		 "coloured\n"),
-	       dir);
+	printf(_("         %s/org.svg        the org chart of %s (where the calendars come "
+		 "from);\n"
+		 "                              thin managers and managers of one coloured\n"),
+	       dir, DEMO_UNIT);
 #ifdef MAAT_HAVE_HANDOVERS
 	printf(_("         %s/handovers.svg  which units pass cases to which\n"), dir);
 #endif
