@@ -2,6 +2,7 @@
  * written, and the first figures for a director, a works council and a policy maker. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,9 @@ remove_old(const char *path, maat_err *err)
 static bool
 make_out_dir(const char *dir, maat_err *err)
 {
+	char *probe;
+	int fd;
+
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		maat_err_set(err, MAAT_E_CANTCREAT, _("%s: cannot create the output directory: %s"),
 			     dir, strerror(errno));
@@ -108,12 +112,18 @@ make_out_dir(const char *dir, maat_err *err)
 		maat_err_set(err, MAAT_E_CANTCREAT, _("%s: exists and is not a directory"), dir);
 		return false;
 	}
-	if (access(dir, W_OK | X_OK) != 0) {
+	/* a probe file: access() says yes to root on read-only file systems and in /sys */
+	probe = maat_xasprintf("%s/.maatlat-demo-probe", dir);
+	if ((fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) {
 		maat_err_set(err, MAAT_E_CANTCREAT,
 			     _("%s: cannot write into the output directory: %s"), dir,
 			     strerror(errno));
+		free(probe);
 		return false;
 	}
+	close(fd);
+	unlink(probe);
+	free(probe);
 	return true;
 }
 
