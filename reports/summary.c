@@ -295,63 +295,69 @@ maat_summary_text(const maat_summary *s, const char *db)
 	char *w = shell_word(db);
 
 	if (s->have_org) {
-		maat_buf_printf(&b,
-				_("For the director: the org chart (%zu people in %zu units)\n"),
+		maat_buf_printf(&b, _("For the director: the org chart, %zu people in %zu units\n"),
 				s->people, s->units);
+		maat_buf_printf(&b, _("  %d management layers from the top to the front line\n"),
+				s->layers);
+		maat_buf_printf(&b, _("  %zu managers with %.1f direct reports on average\n"),
+				s->managers, s->span_mean);
 		maat_buf_printf(&b,
-				_("  %d management layers from the top to the front line; %zu "
-				  "managers, %.1f direct reports each on average\n"),
-				s->layers, s->managers, s->span_mean);
-		maat_buf_printf(&b,
-				_("  %zu thin managers (fewer than %d direct reports), of whom %zu "
+				_("  %zu thin managers (fewer than %d direct reports), %zu of them "
 				  "manage one person\n"),
 				s->thin_managers, s->min_span, s->managers_span_1);
-		maat_buf_printf(&b,
-				_("  %zu pass-through managers: managers of one whose one report "
-				  "manages too\n"),
-				s->pass_through_managers);
+		maat_buf_printf(
+		    &b,
+		    _("  %zu pass-through managers: managers of one whose one report is "
+		      "a manager too\n"),
+		    s->pass_through_managers);
 		maat_buf_printf(
 		    &b,
 		    _("  Delayering: without the %zu thin manager roles, %d layers instead "
-		      "of %d; mean distance to the top %.2f instead of %.2f\n"),
+		      "of %d;\n    mean distance to the top %.2f layers instead of %.2f\n"),
 		    s->removed_managers, s->layers_after, s->layers, s->distance_mean_after,
 		    s->distance_mean_before);
-		maat_buf_printf(&b,
-				_("  Sign-off chain to the top: %.2f managers above a person on "
-				  "average, at most %d\n"),
-				s->chain_to_top_mean, s->chain_to_top_max);
+		maat_buf_printf(
+		    &b,
+		    _("  Sign-off: a decision passes %.2f managers on its way to the top "
+		      "on average, at most %d\n"),
+		    s->chain_to_top_mean, s->chain_to_top_max);
+		if (s->ntypes > 0) {
+			maat_buf_printf(&b, "%s\n",
+					_("    up to the mandate holder, per decision type:"));
+		}
 		for (size_t i = 0; i < s->ntypes; i++) {
 			maat_buf_printf(&b,
-					_("    %-22s holder %-26s chain %.2f on average, at "
-					  "most %d\n"),
+					_("    %-22s %-24s %.2f managers on average, at most %d\n"),
 					s->types[i].decision_type, s->types[i].holder,
 					s->types[i].chain_mean, s->types[i].chain_max);
 		}
 		if (!isnan(s->external_share)) {
-			maat_buf_printf(&b, _("  Hired-in staff (inhuur): %.1f%% of FTE\n"),
+			maat_buf_printf(&b, _("  Hired-in staff (inhuur): %.1f%% of the FTE\n"),
 					100.0 * s->external_share);
 		}
 		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s layers\n"), w);
 		maat_buf_printf(&b, _("              maatlat --db %s signoff\n\n"), w);
 	}
 	if (s->have_calendar) {
-		maat_buf_printf(&b,
-				_("For the works council: calendars of %zu people, %s .. %s, cap "
-				  "%.4g h per full-time week (x FTE)\n"),
-				s->persons, s->from, s->to, s->cap_hours);
+		maat_buf_printf(&b, _("For the works council: calendars of %zu people, %s .. %s\n"),
+				s->persons, s->from, s->to);
 		maat_buf_printf(
-		    &b, _("  %zu of %zu people over the meeting cap in at least one week\n"),
-		    s->people_over_cap, s->persons);
+		    &b,
+		    _("  cap: %.4g hours of meetings per full-time week (x FTE from the "
+		      "org chart)\n"),
+		    s->cap_hours);
+		maat_buf_printf(&b, _("  %zu of %zu people over the cap in at least one week\n"),
+				s->people_over_cap, s->persons);
 		maat_buf_printf(&b, _("  %zu of %zu person-weeks over the cap (%.1f%%)\n"),
 				s->over_cap_person_weeks, s->person_weeks,
 				share(s->over_cap_person_weeks, s->person_weeks));
 		if (s->series != NULL) {
-			maat_buf_printf(
-			    &b,
-			    _("  Biggest recurring meeting: \"%s\", %.1f person-hours in "
-			      "%lld meetings of %.1f people on average\n"),
-			    s->series, s->series_person_hours, (long long)s->series_instances,
-			    s->series_mean_attendees);
+			maat_buf_printf(&b,
+					_("  Biggest recurring meeting: \"%s\",\n    %.1f "
+					  "person-hours in %lld meetings of %.1f people on "
+					  "average\n"),
+					s->series, s->series_person_hours,
+					(long long)s->series_instances, s->series_mean_attendees);
 		}
 		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s meetings\n\n"), w);
 	}
@@ -366,15 +372,20 @@ maat_summary_text(const maat_summary *s, const char *db)
 		maat_buf_printf(&b, _("  %lld ping-pong cases (A -> B -> A)\n"),
 				(long long)s->pingpong_cases);
 		maat_buf_printf(
-		    &b, _("  %lld of %lld cases finished by whoever picked them up (%.1f%%)\n"),
+		    &b, _("  %lld of %lld cases (%.1f%%) finished by whoever picked them up\n"),
 		    (long long)s->cases_finished_by_picker, (long long)s->cases,
 		    share((size_t)s->cases_finished_by_picker, (size_t)s->cases));
 		maat_buf_printf(&b,
 				_("  Escalations: %lld handovers up the line, %lld down, %lld "
-				  "sideways, %lld unknown\n"),
-				(long long)s->up, (long long)s->down, (long long)s->sideways,
-				(long long)s->unknown);
-		maat_buf_printf(&b, _("  %lld idle dossiers (a gap of more than %.4g days)\n"),
+				  "sideways\n"),
+				(long long)s->up, (long long)s->down, (long long)s->sideways);
+		if (s->unknown > 0) {
+			maat_buf_printf(
+			    &b, _("    and %lld between people the org chart does not know\n"),
+			    (long long)s->unknown);
+		}
+		maat_buf_printf(&b,
+				_("  %lld idle dossiers (more than %.4g days between two steps)\n"),
 				(long long)s->idle_cases, s->idle_days);
 		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s handovers\n\n"), w);
 	}

@@ -15,7 +15,8 @@ icalendar and recurring_ical_events). Each mode prints one JSON object.
       per UID (one instance per UID and start across files): instances that are meetings
       (not cancelled or transparent, > 0 and <= 8 h, >= 2 attending), person-hours = sum of
       hours x attending participants; the recurring series (>= 2 instances) with the most
-      person-hours among those with at least MIN_ATTENDEES attending on average.
+      person-hours among those with at least MIN_ATTENDEES attending on average; also the first
+      and the last day of any instance (the window maatlat takes from the data).
 """
 import csv
 import datetime as dt
@@ -97,6 +98,7 @@ def series(min_attendees, frm, to, files):
     w0 = dt.datetime.combine(dt.date.fromisoformat(frm), dt.time(), tz)
     w1 = dt.datetime.combine(dt.date.fromisoformat(to) + dt.timedelta(days=1), dt.time(), tz)
     seen = set()
+    first, last = None, None
     ser = defaultdict(lambda: {"instances": 0, "hours": 0.0, "attendees": 0, "summary": None})
     for path in files:
         with open(path, "rb") as f:
@@ -109,6 +111,9 @@ def series(min_attendees, frm, to, files):
                 if (uid, st.timestamp()) in seen:
                     continue
                 seen.add((uid, st.timestamp()))
+                d0, d1 = st.astimezone(tz).date(), en.astimezone(tz).date()
+                first = d0 if first is None or d0 < first else first
+                last = d1 if last is None or d1 > last else last
                 if str(ev.get("STATUS", "")).upper() == "CANCELLED" or \
                    str(ev.get("TRANSP", "")).upper() == "TRANSPARENT":
                     continue
@@ -136,7 +141,7 @@ def series(min_attendees, frm, to, files):
             best = {"uid": uid, "summary": s["summary"], "instances": s["instances"],
                     "person_hours": s["hours"], "mean_attendees": s["attendees"] / s["instances"]}
             break
-    print(json.dumps(best))
+    print(json.dumps({"series": best, "first": str(first), "last": str(last)}))
 
 
 if __name__ == "__main__":

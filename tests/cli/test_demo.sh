@@ -32,6 +32,7 @@ expect_err_has "MAATLAT_EXAMPLES" "and says how to point at them"
 run demo --out "demo out"
 expect_status 0 "demo --out 'demo out' runs"
 cp "$T/.out" summary1.txt
+expect_out_has "$(ls "$EX"/calendars/*.ics | wc -l) calendars" "the header counts the calendars imported"
 expect_err_empty "nothing on stderr without -v"
 files="maatlat.db report.xlsx org.svg"
 [ $CASES = yes ] && files="$files handovers.svg"
@@ -96,7 +97,7 @@ DB="demo out/maatlat.db"
 $PY "$HERE/org_reference.py" 3 "$EX/org.csv" >ref.json
 run --db "$DB" layers --json
 cp "$T/.out" layers.json
-got=$($PY - ref.json layers.json "$S" <<'EOF'
+got=$($PY - ref.json layers.json "$S" "$EX/org.csv" <<'EOF'
 import json, sys
 r, j, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), open(sys.argv[3]).read()
 bad = []
@@ -114,17 +115,23 @@ for k in ["distance_mean_before", "distance_mean_after"]:
         bad.append("delayering." + k)
 d = r["delayering"]
 lines = [
-    "%d management layers from the top to the front line; %d managers, %.1f direct reports each on average" % (r["layers"], r["managers"], r["span_mean"]),
-    "%d thin managers (fewer than 3 direct reports), of whom %d manage one person" % (r["thin_managers"], r["managers_span_1"]),
+    "%d management layers from the top to the front line" % r["layers"],
+    "%d managers with %.1f direct reports on average" % (r["managers"], r["span_mean"]),
+    "%d thin managers (fewer than 3 direct reports), %d of them manage one person" % (r["thin_managers"], r["managers_span_1"]),
     "%d pass-through managers" % r["pass_through_managers"],
-    "without the %d thin manager roles, %d layers instead of %d; mean distance to the top %.2f instead of %.2f" % (d["removed_managers"], d["layers_after"], r["layers"], d["distance_mean_after"], d["distance_mean_before"]),
-    "the org chart (%d people in" % r["people"],
+    "without the %d thin manager roles, %d layers instead of %d;\n    mean distance to the top %.2f layers instead of %.2f" % (d["removed_managers"], d["layers_after"], r["layers"], d["distance_mean_after"], d["distance_mean_before"]),
 ]
+import csv
+rows = list(csv.DictReader(open(sys.argv[4], encoding="utf-8")))
+fte = sum(float(x["fte"]) for x in rows)
+ext = sum(float(x["fte"]) for x in rows if x["employment"] == "inhuur")
+lines += ["the org chart, %d people in %d units" % (r["people"], len({x["unit"] for x in rows})),
+          "Hired-in staff (inhuur): %.1f%% of the FTE" % (100 * ext / fte)]
 bad += ["summary lacks: " + l for l in lines if l not in s]
 print("ok" if not bad else "; ".join(bad))
 EOF
 )
-expect_eq "$got" "ok" "layers: reference = layers --json = summary (layers, managers, thin, of one, pass-through, delayering)"
+expect_eq "$got" "ok" "layers: reference = layers --json = summary (layers, managers, spans, thin, of one, pass-through, delayering, units, inhuur)"
 $PY "$HERE/demo_reference.py" signoff "$EX/org.csv" "$EX/mandates.csv" >sref.json
 run --db "$DB" signoff --json
 cp "$T/.out" signoff.json
@@ -137,12 +144,12 @@ for t in r["decision_types"]:
     x = jt.get(t["decision_type"])
     if x is None or abs(x["chain_mean"] - t["chain_mean"]) > 1e-9 or x["chain_max"] != t["chain_max"]:
         bad.append("%s: reference %r, signoff --json %r" % (t["decision_type"], t, x))
-    line = "%-22s holder %-26s chain %.2f on average, at most %d" % (t["decision_type"], t["holder"], t["chain_mean"], t["chain_max"])
+    line = "%-22s %-24s %.2f managers on average, at most %d" % (t["decision_type"], t["holder"], t["chain_mean"], t["chain_max"])
     if line not in s:
         bad.append("summary lacks: " + line)
 if abs(j["chain_to_top_mean"] - r["chain_to_top_mean"]) > 1e-9 or j["chain_to_top_max"] != r["chain_to_top_max"]:
     bad.append("chain to top")
-line = "Sign-off chain to the top: %.2f managers above a person on average, at most %d" % (r["chain_to_top_mean"], r["chain_to_top_max"])
+line = "Sign-off: a decision passes %.2f managers on its way to the top on average, at most %d" % (r["chain_to_top_mean"], r["chain_to_top_max"])
 if line not in s:
     bad.append("summary lacks: " + line)
 print("ok" if not bad else "; ".join(bad))
@@ -159,7 +166,8 @@ run --db "$DB" meetings --json
 cp "$T/.out" meetings.json
 got=$($PY - mref.json serref.json meetings.json pw.tsv "$S" <<'EOF'
 import json, sys
-r, sr, j = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+r, sj, j = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+sr = sj["series"]
 s = open(sys.argv[5]).read()
 bad = []
 for k in ["persons", "person_weeks", "over_cap_person_weeks", "people_over_cap"]:
@@ -174,9 +182,10 @@ got = {(x["person"], x["week"]): x["hours"] for x in j["rows"]}
 if set(ref) != set(got) or any(abs(ref[k] - got[k]) > 1e-3 for k in ref):
     bad.append("person-week hours differ")
 lines = [
-    "%d of %d people over the meeting cap in at least one week" % (r["people_over_cap"], r["persons"]),
+    "calendars of %d people, %s .. %s" % (r["persons"], sj["first"], sj["last"]),
+    "%d of %d people over the cap in at least one week" % (r["people_over_cap"], r["persons"]),
     "%d of %d person-weeks over the cap (%.1f%%)" % (r["over_cap_person_weeks"], r["person_weeks"], 100.0 * r["over_cap_person_weeks"] / r["person_weeks"]),
-    "Biggest recurring meeting: \"%s\", %.1f person-hours in %d meetings of %.1f people on average" % (sr["summary"], sr["person_hours"], sr["instances"], sr["mean_attendees"]),
+    "Biggest recurring meeting: \"%s\",\n    %.1f person-hours in %d meetings of %.1f people on average" % (sr["summary"], sr["person_hours"], sr["instances"], sr["mean_attendees"]),
 ]
 ser = [x for x in j["series"] if x["mean_attendees"] >= 5][0]
 if ser["summary"] != sr["summary"] or abs(ser["person_hours"] - sr["person_hours"]) > 1e-6:
@@ -204,8 +213,8 @@ lines = [
     "%d cases in the case log" % r["cases"],
     "%.2f handovers per case on average; %d cases passed on more than 2 times" % (r["handovers"] / r["cases"], r["cases_over_max"]),
     "%d ping-pong cases" % r["pingpong_cases"],
-    "%d of %d cases finished by whoever picked them up (%.1f%%)" % (r["cases_finished_by_picker"], r["cases"], 100.0 * r["cases_finished_by_picker"] / r["cases"]),
-    "%d idle dossiers (a gap of more than 14 days)" % r["idle_cases"],
+    "%d of %d cases (%.1f%%) finished by whoever picked them up" % (r["cases_finished_by_picker"], r["cases"], 100.0 * r["cases_finished_by_picker"] / r["cases"]),
+    "%d idle dossiers (more than 14 days between two steps)" % r["idle_cases"],
 ]
 bad += ["summary lacks: " + l for l in lines if l not in s]
 print("ok" if not bad else "; ".join(bad))
