@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 out=${2:-$here}
 gen=$build/bench
-for g in gen_org gen_calendar; do
+for g in gen_org gen_calendar gen_cases; do
 	if [ ! -x "$gen/$g" ]; then
 		echo "generate.sh: $gen/$g is missing (build with -Dbench=true)" >&2
 		exit 66
@@ -38,3 +38,10 @@ MANDATES
 rm -rf "$out/calendars"
 "$gen/gen_calendar" --org-in "$out/org.csv" --unit "Beleid en Strategie" --weeks 8 \
 	--start 2025-09-01 --seed 7 --out "$out/calendars"
+
+# six months of permit cases picked up by the staff of Vergunningen en Handhaving; the
+# omgevingsvergunning comes twice in the list: twice as often
+"$gen/gen_cases" --org-in "$out/org.csv" --org-unit "Vergunningen en Handhaving" --case-type \
+	--case-types "omgevingsvergunning|omgevingsvergunning|evenementenvergunning|apv-vergunning|bezwaar" \
+	--cases 800 --events 8 --handover-rate 0.2 --seed 1 --start 2025-01-01 --days 182 \
+	--csv "$out/cases.csv"

@@ -17,6 +17,10 @@ icalendar and recurring_ical_events). Each mode prints one JSON object.
       hours x attending participants; the recurring series (>= 2 instances) with the most
       person-hours among those with at least MIN_ATTENDEES attending on average; also the first
       and the last day of any instance (the window maatlat takes from the data).
+  demo_reference.py escalations ORG.csv CASES.csv
+      handovers (consecutive events of a case by time, ties by file order, resource a != b)
+      by direction: up = b is an ancestor of a, down = b is a descendant of a, sideways
+      otherwise, unknown = a or b not an id of the chart.
 """
 import csv
 import datetime as dt
@@ -144,12 +148,48 @@ def series(min_attendees, frm, to, files):
     print(json.dumps({"series": best, "first": str(first), "last": str(last)}))
 
 
+def escalations(org_path, cases_path):
+    nodes, parent, _ = read_org(org_path)
+
+    def ancestors(x):
+        out = set()
+        while parent[x] is not None:
+            x = parent[x]
+            out.add(x)
+        return out
+
+    with open(cases_path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    by_case = defaultdict(list)
+    for n, r in enumerate(rows):
+        t = dt.datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00"))
+        by_case[r["case_id"]].append((t, n, r["resource"]))
+    out = {"up": 0, "down": 0, "sideways": 0, "unknown": 0}
+    for evs in by_case.values():
+        evs.sort()
+        res = [e[2] for e in evs if e[2]]
+        for a, b in zip(res, res[1:]):
+            if a == b:
+                continue
+            if a not in nodes or b not in nodes:
+                out["unknown"] += 1
+            elif b in ancestors(a):
+                out["up"] += 1
+            elif a in ancestors(b):
+                out["down"] += 1
+            else:
+                out["sideways"] += 1
+    print(json.dumps(out))
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "signoff":
         signoff(sys.argv[2], sys.argv[3])
     elif mode == "meetings":
         meetings(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 12.0)
+    elif mode == "escalations":
+        escalations(sys.argv[2], sys.argv[3])
     elif mode == "series":
         series(float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:])
     else:

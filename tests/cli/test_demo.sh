@@ -196,33 +196,41 @@ EOF
 )
 expect_eq "$got" "ok" "meetings: reference (cap 12 x FTE) = meetings --json = summary (over cap, person-weeks, biggest series)"
 
-# --- the policy maker's figures: bench/pandas_handovers.py --------------------------------------
+# --- the policy maker's figures: bench/pandas_handovers.py, escalations by demo_reference.py ----
 PANDAS=$MAAT_SRCDIR/bench/pandas_handovers.py
 if [ -f "$PANDAS" ] && [ $CASES = yes ]; then
-	$PY "$PANDAS" --json "$EX/cases.csv" >href.json 2>href.err
+	$PY "$PANDAS" "$EX/cases.csv" >href.json 2>href.err
+	$PY "$HERE/demo_reference.py" escalations "$EX/org.csv" "$EX/cases.csv" >eref.json
 	run --db "$DB" handovers --json
 	cp "$T/.out" handovers.json
-	got=$($PY - href.json handovers.json "$S" <<'EOF'
+	got=$($PY - href.json eref.json handovers.json "$S" <<'EOF'
 import json, sys
-r, j, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), open(sys.argv[3]).read()
+r, e, j = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+s = open(sys.argv[4]).read()
 bad = []
 for k in ["cases", "handovers", "cases_finished_by_picker", "pingpong_cases", "idle_cases", "cases_over_max"]:
     if r.get(k) != j[k]:
         bad.append("%s: reference %r, handovers --json %r" % (k, r.get(k), j[k]))
+for k in ["up", "down", "sideways", "unknown"]:
+    if e[k] != j["escalations"][k]:
+        bad.append("escalations.%s: reference %r, handovers --json %r" % (k, e[k], j["escalations"][k]))
 lines = [
     "%d cases in the case log" % r["cases"],
     "%.2f handovers per case on average; %d cases passed on more than 2 times" % (r["handovers"] / r["cases"], r["cases_over_max"]),
     "%d ping-pong cases" % r["pingpong_cases"],
     "%d of %d cases (%.1f%%) finished by whoever picked them up" % (r["cases_finished_by_picker"], r["cases"], 100.0 * r["cases_finished_by_picker"] / r["cases"]),
+    "Escalations: %d handovers up the line, %d down, %d sideways" % (e["up"], e["down"], e["sideways"]),
     "%d idle dossiers (more than 14 days between two steps)" % r["idle_cases"],
 ]
 bad += ["summary lacks: " + l for l in lines if l not in s]
+if e["unknown"] == 0 and "does not know" in s:
+    bad.append("summary mentions unknown handovers")
 print("ok" if not bad else "; ".join(bad))
 EOF
 )
-	expect_eq "$got" "ok" "handovers: pandas reference = handovers --json = summary"
+	expect_eq "$got" "ok" "handovers: pandas reference and escalations reference = handovers --json = summary"
 else
-	ok "# SKIP bench/pandas_handovers.py not in this tree"
+	ok "# SKIP the case-log pipeline is not in this tree"
 fi
 
 # --- examples/generate.sh rebuilds the committed files byte for byte ------------------------
