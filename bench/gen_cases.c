@@ -18,12 +18,13 @@
  * activities ("Paraaf teamleider", "Akkoord afdelingshoofd") are done by managers.
  *
  * With --org-in FILE the people come from an existing org chart instead (the bundled example
- * municipality): cases are picked up by its staff without reports (of --org-unit NAME only, when
- * given), written by their ids; a handover goes back (ping-pong), up to the owner's manager
- * (escalation), to a colleague with the same manager or, for a manager, to one of the own staff
- * (4 in 5), else to any of the staff; "Paraaf teamleider" is done by the owner's manager and
- * "Akkoord afdelingshoofd" by the owner's ancestor at layer 2. --case-types "a|b|c" replaces the
- * four case types (picked uniformly). --org cannot be combined with --org-in. */
+ * municipality): cases are picked up by its staff without reports (of the first unit of
+ * --org-unit "A|B|..." only, when given), written by their ids; a handover goes back (ping-pong),
+ * up to the owner's manager (escalation), to a colleague with the same manager or, for a manager,
+ * to one of the own staff (4 in 5), else to any of the staff of the listed units (advice); "Paraaf
+ * teamleider" is done by the owner's manager and "Akkoord afdelingshoofd" by the owner's ancestor
+ * at layer 2. --case-types "a|b|c" replaces the four case types (picked uniformly). --org cannot be
+ * combined with --org-in. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -74,7 +75,26 @@ struct person {
 /* --org-in: the chart, its staff without reports (of --org-unit) and a scratch list */
 static org_in_person *chart;
 static size_t nchart;
-static int64_t *staff, nstaff, *scratch;
+static int64_t *staff, nstaff, *scratch, npick;
+
+/* The position of unit in the "A|B|C" list (0 = the first), -1 when not listed. */
+static int
+unit_listed(const char *list, const char *unit)
+{
+	size_t n = strlen(unit);
+	int pos = 0;
+	for (const char *p = list;; pos++) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && strncmp(p, unit, n) == 0) {
+			return pos;
+		}
+		if (bar == NULL) {
+			return -1;
+		}
+		p = bar + 1;
+	}
+}
 
 /* the manager of x in the chart (x itself for a top post) */
 static int64_t
@@ -268,11 +288,19 @@ main(int argc, char **argv)
 		scratch = maat_xcalloc(nchart + 1, sizeof(*scratch));
 		for (size_t i = 0; i < nchart; i++) {
 			if (chart[i].nreports == 0 && chart[i].layer > 2 &&
-			    (org_unit == NULL || strcmp(chart[i].unit, org_unit) == 0)) {
+			    (org_unit == NULL || unit_listed(org_unit, chart[i].unit) >= 0)) {
 				staff[nstaff++] = (int64_t)i;
 			}
 		}
-		if (nstaff < 2) {
+		/* the first unit's staff pick cases up: put them first */
+		for (int64_t i = 0; i < nstaff; i++) {
+			if (org_unit == NULL || unit_listed(org_unit, chart[staff[i]].unit) == 0) {
+				int64_t x = staff[npick];
+				staff[npick++] = staff[i];
+				staff[i] = x;
+			}
+		}
+		if (npick < 2) {
 			fprintf(stderr, "gen_cases: %s: fewer than two staff without reports%s%s\n",
 				org_in, org_unit ? " in " : "", org_unit ? org_unit : "");
 			return 65;
@@ -332,7 +360,7 @@ main(int argc, char **argv)
 		int64_t n = nevents / 2 + (int64_t)below((uint64_t)nevents + 1);
 		int64_t t = start + (int64_t)below((uint64_t)days * 86400);
 		int64_t owner = chart != NULL
-				    ? staff[below((uint64_t)nstaff)]
+				    ? staff[below((uint64_t)npick)]
 				    : nunits + 1 + (int64_t)below((uint64_t)(nres - nunits - 1));
 		int64_t prev = -1;
 		const char *type = types[below(ntypes)];

@@ -304,17 +304,23 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	text = maat_summary_text(&s, dbpath);
-	printf(_("Gemeente Voorbeeld, an example municipality (generated data from %s)\n"), ex);
-	printf(_("Store:   %s (org chart, mandates, %d calendars, case log)\n"), dbpath, ncal);
-	printf(_("Written: %s/report.xlsx    the workbook: Summary with traffic lights, one "
-		 "sheet per table\n"),
-	       dir);
-	printf(_("         %s/org.svg        the org chart of %s (where the calendars come "
-		 "from);\n"
-		 "                              thin managers and managers of one coloured\n"),
-	       dir, DEMO_UNIT);
+	printf(_("Gemeente Voorbeeld, an example municipality (generated data from %s)\n\n"), ex);
+	printf(_("Written to %s/:\n"), dir);
+	printf(_("  maatlat.db     the store: org chart, mandates, %d calendars%s\n"), ncal,
 #ifdef MAAT_HAVE_HANDOVERS
-	printf(_("         %s/handovers.svg  which units pass cases to which\n"), dir);
+	       _(", case log")
+#else
+	       ""
+#endif
+	);
+	printf("%s\n",
+	       _("  report.xlsx    the workbook: Summary with traffic lights, one sheet per "
+		 "table"));
+	printf(_("  org.svg        the org chart of %s, where the calendars come from\n"
+		 "                 (thin managers and managers of one coloured)\n"),
+	       DEMO_UNIT);
+#ifdef MAAT_HAVE_HANDOVERS
+	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif
 	printf("\n%s", text);
 	if (fflush(stdout) != 0) {

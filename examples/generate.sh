@@ -39,9 +39,10 @@ rm -rf "$out/calendars"
 "$gen/gen_calendar" --org-in "$out/org.csv" --unit "Beleid en Strategie" --weeks 8 \
 	--start 2025-09-01 --seed 7 --out "$out/calendars"
 
-# six months of permit cases picked up by the staff of Vergunningen en Handhaving; the
+# six months of permit cases picked up by the staff of Vergunningen en Handhaving, with advice
+# asked of Openbare Ruimte and Publiekszaken now and then; the
 # omgevingsvergunning comes twice in the list: twice as often
-"$gen/gen_cases" --org-in "$out/org.csv" --org-unit "Vergunningen en Handhaving" --case-type \
+"$gen/gen_cases" --org-in "$out/org.csv" --org-unit "Vergunningen en Handhaving|Openbare Ruimte|Publiekszaken" --case-type \
 	--case-types "omgevingsvergunning|omgevingsvergunning|evenementenvergunning|apv-vergunning|bezwaar" \
 	--cases 800 --events 8 --handover-rate 0.2 --seed 1 --start 2025-01-01 --days 182 \
 	--csv "$out/cases.csv"
