@@ -428,7 +428,9 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: gen_calendar [--people N] [--weeks M] [--seed S] "
-					"[--start DATE] [--emails FILE] [--domain D] --out DIR\n");
+					"[--start DATE] [--emails FILE] [--domain D] --out DIR\n"
+					"       gen_calendar --org-in FILE --unit NAME [--weeks M] "
+					"[--seed S] [--start DATE] --out DIR\n");
 			return 64;
 		}
 	}
