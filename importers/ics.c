@@ -1584,7 +1584,9 @@ default_window(ctx *c)
 	}
 	if (!c->opts->has_to) {
 		c->to = open ? INT64_MAX : hi + 1;
-		if (c->to - c->from > MAAT_CAL_MAX_SPAN) {
+		/* unsigned: an open series (to = INT64_MAX) from before 1970 would overflow */
+		if (c->from < c->to &&
+		    (uint64_t)c->to - (uint64_t)c->from > (uint64_t)MAAT_CAL_MAX_SPAN) {
 			time_t t = (time_t)(c->from + MAAT_CAL_MAX_SPAN);
 			struct tm tm;
 			char day[32];
