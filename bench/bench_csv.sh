@@ -63,7 +63,7 @@ awk -v a="$ta" -v w="$tw" -v c="$tc" -v s="$size" -v rss="$ka" 'BEGIN {
 }'
 if [ -n "$tsv" ]; then
 	records=$(echo "$out" | sed -n 's/.*records \([0-9]*\).*/\1/p')
-	[ "$records" = $((rows + 1)) ] && check="$records records read" || check="records read: ${records:-?}, expected $((rows + 1))"
+	[ "$records" = $((rows + 1)) ] && check="$records records read (the header and $rows rows)" || check="records read: ${records:-?}, expected $((rows + 1))"
 	printf 'workload\tsize\tmaatlat_s\tmaatlat_kb\treference\treference_s\treference_kb\tcheck\n' >&3
 	printf 'csv read\t%s rows\t%s\t%s\twc -l\t%s\t%s\t%s\n' "$rows" "$ta" "$ka" "$tw" "$kw" "$check" >&3
 	printf 'csv read\t%s rows\t%s\t%s\tcat >/dev/null\t%s\t%s\t%s\n' "$rows" "$ta" "$ka" "$tc" "$kc" "$check" >&3
