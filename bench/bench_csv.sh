@@ -45,7 +45,7 @@ now() { date +%s.%N; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b > a) ? b : a }'; }
 # all three under /usr/bin/time (the same fork overhead each), timed with date (finer than %e)
-ta= tw= tc= ka= kw= kc=
+ta='' tw='' tc='' ka='' kw='' kc=''
 for round in 1 2 3; do
 	t0=$(now); out=$(/usr/bin/time -f %M -o "$tmp/rss" "$bench" "$csv"); t1=$(now)
 	ta=$(min "$ta" "$(echo "$t1 - $t0" | bc)"); ka=$(max "$ka" "$(cat "$tmp/rss")")
