@@ -382,12 +382,35 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	r->thr[r->nthr++] = c->last_t - c->first_t;
 	if (r->o->keep_cases) {
 		maat_handover_case *row;
-		if (h->ncase_rows % 1024 == 0) {
-			h->case_rows = maat_xreallocarray(h->case_rows, h->ncase_rows + 1024,
-							  sizeof(*h->case_rows));
+		size_t top = r->o->top_cases;
+		if (top > 0 && h->ncase_rows == top) {
+			/* full: replace the kept case with fewest handovers (the latest of equals),
+			 * if this one has more */
+			size_t min = 0;
+			for (size_t i = 1; i < top; i++) {
+				const maat_handover_case *a = &h->case_rows[i],
+							 *b = &h->case_rows[min];
+				if (a->handovers < b->handovers ||
+				    (a->handovers == b->handovers && a->seq > b->seq)) {
+					min = i;
+				}
+			}
+			if (h->case_rows[min].handovers >= handovers) {
+				return 0;
+			}
+			row = &h->case_rows[min];
+			free(row->case_key);
+			free(row->case_type);
+			free(row->approver_layers);
+		} else {
+			if (h->ncase_rows % 1024 == 0) {
+				h->case_rows = maat_xreallocarray(
+				    h->case_rows, h->ncase_rows + 1024, sizeof(*h->case_rows));
+			}
+			row = &h->case_rows[h->ncase_rows++];
 		}
-		row = &h->case_rows[h->ncase_rows++];
 		*row = (maat_handover_case){
+		    .seq = h->cases - 1,
 		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 0)),
 		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
 		    .events = c->events,
@@ -659,6 +682,9 @@ finish(struct run *r)
 			uf->unknown += p->count;
 		}
 	}
+	/* the hash is the largest allocation: gone before the sort needs its own */
+	free(r->pairs.v);
+	r->pairs = (struct pairs){0};
 	sort_pairs(h, r->resources.v, r->resources.n);
 	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
 	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
@@ -963,7 +989,7 @@ cmp_case_rows(const void *pa, const void *pb)
 	if (a->handovers != b->handovers) {
 		return a->handovers > b->handovers ? -1 : 1;
 	}
-	return a < b ? -1 : a > b;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 maat_table *
@@ -990,9 +1016,9 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 	for (size_t i = 0; i < n; i++) {
 		order[i] = &h->case_rows[i];
 	}
-	if (limit > 0 && limit < n) {
+	if (limit > 0) {
 		sort_n(order, n, sizeof(*order), cmp_case_rows);
-		n = limit;
+		n = limit < n ? limit : n;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const maat_handover_case *c = order[i];

@@ -94,6 +94,7 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		return status;
 	}
 	o.keep_cases = !json;
+	o.top_cases = SHOW_ROWS;
 	if (maat_handovers_compute(db, &o, &h, &err) < 0) {
 		status = cli_fail(cli, &err);
 		goto out;
@@ -116,7 +117,7 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		status = MAAT_E_IO;
 		goto out;
 	}
-	if (h->npairs > SHOW_ROWS || h->ncase_rows > SHOW_ROWS) {
+	if (h->npairs > SHOW_ROWS || h->cases > SHOW_ROWS) {
 		printf(_("Pairs and cases: the first %d shown (cases with most handovers first); "
 			 "--json or the workbook give all.\n"),
 		       SHOW_ROWS);

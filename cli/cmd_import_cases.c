@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "maatlat/cases.h"
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
 #include "maatlat/timestamp.h"
 #include "maatlat/util.h"
 
@@ -24,6 +25,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	    {"tz", required_argument, NULL, 'z'},
 	    {"encoding", required_argument, NULL, 'e'},
 	    {"replace", no_argument, NULL, 'R'},
+	    {"pseudonymise", no_argument, NULL, 'P'},
+	    {"pseudonymize", no_argument, NULL, 'P'},
+	    {"key-file", required_argument, NULL, 'K'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -31,6 +35,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	maat_cases_opts o = {.counts = &counts};
 	const char *tzname = "Europe/Amsterdam";
 	unsigned flags = 0;
+	const char *key_file = NULL;
+	bool want_pseudo = false;
+	maat_pseudo *pseudo = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	maat_buf options = {0};
@@ -81,13 +88,21 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		case 'R':
 			flags |= MAAT_IMPORT_REPLACE;
 			break;
+		case 'P':
+			want_pseudo = true;
+			break;
+		case 'K':
+			key_file = optarg;
+			want_pseudo = true;
+			break;
 		case 'h':
 			return cli_help(
 			    "import",
 			    _("maatlat import cases FILE... [--format auto|csv|xes] [--case COL]\n"
 			      "  [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]\n"
 			      "  [--role COL] [--group COL] [--case-type COL] [--tz ZONE]\n"
-			      "  [--encoding ENC] [--replace]\n\n"
+			      "  [--encoding ENC] [--replace] [--pseudonymise [--key-file "
+			      "FILE]]\n\n"
 			      "Reads case logs: CSV (columns by name; defaults case:concept:name,\n"
 			      "concept:name, time:timestamp, org:resource, lifecycle:transition,\n"
 			      "org:role, org:group, zaaktype, and Dutch names such as zaaknummer,\n"
@@ -96,7 +111,10 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			      "the options name attribute keys). Times without an offset are read\n"
 			      "in --tz (default Europe/Amsterdam) and stored as UTC. Only case id\n"
 			      "and type, activity, time, resource, lifecycle, role and group are\n"
-			      "kept; nothing about the citizen.\n"));
+			      "kept; nothing about the citizen. --pseudonymise stores resources "
+			      "as\n"
+			      "keyed hashes (key from --key-file or $MAATLAT_KEY, never "
+			      "stored).\n"));
 		default:
 			return cli_usage_error(cli, "import", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -125,6 +143,13 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			}
 		}
 	}
+	if ((pseudo = cli_pseudo_open(cli, want_pseudo, key_file, &status)) == NULL && status) {
+		goto out;
+	}
+	o.pseudo = pseudo;
+	if (pseudo != NULL) {
+		maat_buf_printf(&options, " pseudonymised");
+	}
 	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
 		goto out;
 	}
@@ -144,6 +169,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		       (long long)counts.without_resource);
 	}
 out:
+	maat_pseudo_free(pseudo);
 	maat_buf_fini(&options);
 	maat_tz_free((maat_tz *)o.tz);
 	maat_db_close(db);

@@ -4,6 +4,7 @@
 
 #include "maatlat/cases.h"
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
 #include "maatlat/util.h"
 
 /* Dictionary kinds, in the order of the CHECK list of case_names. */
@@ -34,6 +35,8 @@ struct name_entry {
 struct maat_cases_sink {
 	/* the import (borrowed) */
 	maat_import *imp;
+	/* --pseudonymise: resources are stored as keyed hashes (borrowed; NULL = as read) */
+	const maat_pseudo *pseudo;
 	/* the hash of names */
 	struct name_entry *names;
 	/* slots in names (a power of two) and slots used */
@@ -147,6 +150,8 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 {
 	maat_db *db = s->imp->db;
 	size_t j = hash(name, kind) & (s->cap - 1);
+	char *pseudonym = NULL;
+	const char *stored;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -157,39 +162,49 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 		}
 		j = (j + 1) & (s->cap - 1);
 	}
-	/* not cached (new, or past MAX_CACHED): the store's index knows */
+	/* not cached (new, or past MAX_CACHED): the store's index knows. Only here is a
+	 * resource hashed: once per distinct name, not once per event. */
+	if (kind == K_RESOURCE && s->pseudo != NULL) {
+		pseudonym = maat_pseudo_apply(s->pseudo, name);
+	}
+	stored = pseudonym != NULL ? pseudonym : name;
 	st = maat_db_stmt(
 	    db,
 	    "SELECT id FROM case_names WHERE source_id = ?1 AND kind = ?2 AND name = ?3 "
 	    "LIMIT 1",
 	    err);
 	if (st == NULL) {
+		free(pseudonym);
 		return -MAAT_E_INTERNAL;
 	}
 	sqlite3_bind_int64(st, 1, s->imp->source_id);
 	sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, stored, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	} else if (rc != SQLITE_DONE) {
+		free(pseudonym);
 		return maat_db_fail(db, err, _("reading a name"));
 	} else {
 		sqlite3_reset(st);
 		st = maat_db_stmt(
 		    db, "INSERT INTO case_names(source_id, kind, name) VALUES (?1, ?2, ?3)", err);
 		if (st == NULL) {
+			free(pseudonym);
 			return -MAAT_E_INTERNAL;
 		}
 		sqlite3_bind_int64(st, 1, s->imp->source_id);
 		sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, stored, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
+			free(pseudonym);
 			return maat_db_fail(db, err, _("storing a name"));
 		}
 		*id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
 	}
+	free(pseudonym);
 	if (s->used < MAX_CACHED) {
 		if ((s->used + 1) * 2 > s->cap) {
 			grow(s);
@@ -443,6 +458,7 @@ maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
 	if ((s = maat_cases_sink_new(imp, err)) == NULL) {
 		return err != NULL && err->code ? -err->code : -MAAT_E_INTERNAL;
 	}
+	s->pseudo = o.pseudo;
 	n = xes ? maat_xes_read(f, &o, maat_cases_sink_add, s, err)
 		: maat_cases_csv_read(f, &o, maat_cases_sink_add, s, err);
 	if (n < 0) {

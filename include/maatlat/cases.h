@@ -41,6 +41,8 @@ typedef struct maat_cases_opts {
 	const char *path;
 	/* optional: maat_cases_import() fills it in after a successful import */
 	maat_cases_counts *counts;
+	/* --pseudonymise: resources stored as keyed hashes; borrowed, NULL = as read */
+	const struct maat_pseudo *pseudo;
 } maat_cases_opts;
 
 /* One event as a reader delivers it. Strings are borrowed for the callback only; NULL or ""

@@ -30,6 +30,9 @@ typedef struct maat_handovers_opts {
 	const char *approval_pattern;
 	/* keep one maat_handover_case per case (for the per-case table); costs memory per case */
 	bool keep_cases;
+	/* with keep_cases: keep only this many, the cases with most handovers (ties: the first in
+	 * store order), so memory stays flat; 0 = all */
+	size_t top_cases;
 } maat_handovers_opts;
 
 /* Fills o with the defaults of METRICS.md §3. */
@@ -55,6 +58,8 @@ typedef struct maat_handover_pair {
 
 /* The figures of one case. */
 typedef struct maat_handover_case {
+	/* the case's position in store order (0-based) */
+	int64_t seq;
 	/* the case id as imported; owned */
 	char *case_key;
 	/* the case type or NULL; owned */
@@ -157,7 +162,8 @@ typedef struct maat_handovers {
 	size_t nactivities;
 	maat_handover_group *units;
 	size_t nunits;
-	/* per case in store order, when keep_cases; else NULL */
+	/* per case in store order, when keep_cases (with top_cases: the kept ones, in no order);
+	 * else NULL */
 	maat_handover_case *case_rows;
 	size_t ncase_rows;
 } maat_handovers;

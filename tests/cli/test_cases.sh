@@ -222,6 +222,7 @@ check_bad "$B/xes_unclosed_tag.xes" 65 "maatlat: $B/xes_unclosed_tag.xes:5: XML 
 check_bad "$B/xes_unknown_encoding.xes" 65 "maatlat: $B/xes_unknown_encoding.xes:1: XML error: unknown encoding" "undeclared encoding"
 check_bad "$B/xes_billion_laughs.xes" 65 "maatlat: $B/xes_billion_laughs.xes:2: a DOCTYPE is not accepted" "billion laughs"
 check_bad "$B/xes_gzip_bomb.xes.gz" 65 "maatlat: $B/xes_gzip_bomb.xes.gz:1: XML error:" "gzip bomb of NUL bytes"
+check_bad "$B/xes_truncated.xes.gz" 65 "maatlat: $B/xes_truncated.xes.gz: truncated gzip data" "truncated gzip"
 check_bad "$B/xes_empty.xes" 65 "maatlat: $B/xes_empty.xes: empty file" "empty XES"
 check_bad "$B/xes_not_xml.xes" 65 "maatlat: $B/xes_not_xml.xes:1: XML error: syntax error" "not XML"
 check_bad "$B/cases_missing_column.csv" 65 "maatlat: $B/cases_missing_column.csv:1: no time column ('time:timestamp'); name it with --time" "CSV without a time column"

@@ -429,6 +429,42 @@ test_handovers_bad_pattern(void **state)
 }
 
 static void
+test_handovers_top_cases(void **state)
+{
+	/* handovers per case: a 1 (A B), b 3 (A B A B), c 0, d 3 (A B C D), e 2 (A B C). Top 2:
+	 * b and d (3 each, b first in store order); top 3 adds e. Totals cover all cases. */
+	const struct ev evs[] = {
+	    {"a", "x", 0, "A"}, {"a", "x", 1, "B"}, {"b", "x", 0, "A"}, {"b", "x", 1, "B"},
+	    {"b", "x", 2, "A"}, {"b", "x", 3, "B"}, {"c", "x", 0, "A"}, {"d", "x", 0, "A"},
+	    {"d", "x", 1, "B"}, {"d", "x", 2, "C"}, {"d", "x", 3, "D"}, {"e", "x", 0, "A"},
+	    {"e", "x", 1, "B"}, {"e", "x", 2, "C"},
+	};
+	maat_db *db = store(evs, sizeof(evs) / sizeof(evs[0]));
+	maat_handovers_opts o;
+	maat_handovers *h = NULL;
+	maat_err err = {0};
+	maat_table *t;
+	maat_handovers_opts_init(&o);
+	o.keep_cases = true;
+	for (size_t top = 2; top <= 3; top++) {
+		o.top_cases = top;
+		assert_int_equal(maat_handovers_compute_with_org(db, &o, NULL, &h, &err), 0);
+		assert_int_equal(h->cases, 5);
+		assert_int_equal(h->handovers, 9);
+		assert_int_equal(h->ncase_rows, top);
+		t = maat_handovers_case_table(h, top);
+		assert_string_equal(maat_table_cell(t, 0, 0)->s, "b");
+		assert_string_equal(maat_table_cell(t, 1, 0)->s, "d");
+		if (top == 3) {
+			assert_string_equal(maat_table_cell(t, 2, 0)->s, "e");
+		}
+		maat_table_free(t);
+		maat_handovers_free(h);
+	}
+	maat_db_close(db);
+}
+
+static void
 test_handovers_tables(void **state)
 {
 	const struct ev evs[] = {{"c1", "x", 0, "A"}, {"c1", "y", 10, "B"}, {"c2", "x", 0, "A"}};
@@ -576,6 +612,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_formal_chain_by_mandate),
 	    cmocka_unit_test(test_handovers_bad_pattern),
 	    cmocka_unit_test(test_handovers_tables),
+	    cmocka_unit_test(test_handovers_top_cases),
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	    cmocka_unit_test(test_handovers_many_pairs),
 	    cmocka_unit_test(test_handovers_after_forget),

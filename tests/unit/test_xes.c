@@ -215,9 +215,10 @@ test_xes_bad_catalogue(void **state)
 {
 	/* every XES file of tests/data/bad fails with MAAT_E_DATA and a "path:" message */
 	static const char *const files[] = {
-	    "xes_billion_laughs.xes",   "xes_empty.xes",     "xes_gzip_bomb.xes.gz",
-	    "xes_not_xml.xes",          "xes_truncated.xes", "xes_unclosed_tag.xes",
-	    "xes_unknown_encoding.xes",
+	    "xes_billion_laughs.xes", "xes_empty.xes",
+	    "xes_gzip_bomb.xes.gz",   "xes_not_xml.xes",
+	    "xes_truncated.xes",      "xes_truncated.xes.gz",
+	    "xes_unclosed_tag.xes",   "xes_unknown_encoding.xes",
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char *path = maat_xasprintf("%s/bad/%s", getenv("MAAT_TESTDATA"), files[i]);
@@ -227,26 +228,13 @@ test_xes_bad_catalogue(void **state)
 		assert_non_null(f);
 		assert_int_equal(maat_xes_read(f, &o, NULL, NULL, &err), -MAAT_E_DATA);
 		assert_true(strncmp(err.msg, path, strlen(path)) == 0);
+		if (strcmp(files[i], "xes_truncated.xes.gz") == 0) {
+			/* the compressed stream ends early (the file was cut at 600 bytes) */
+			assert_non_null(strstr(err.msg, ": truncated gzip data"));
+		}
 		fclose(f);
 		free(path);
 	}
-}
-
-static void
-test_xes_catalogue_truncated_gz_is_complete(void **state)
-{
-	/* tests/data/bad/xes_truncated.xes.gz is, despite its name, a complete gzip stream (CRC
-	 * and size trailer intact; Python's gzip.decompress and `gzip -t` accept it) of the whole
-	 * running-example.xes: so it reads as 42 events. A really truncated stream is tested in
-	 * test_xes_gzip and in the fuzz corpus. */
-	char *path = maat_xasprintf("%s/bad/xes_truncated.xes.gz", getenv("MAAT_TESTDATA"));
-	FILE *f = fopen(path, "rb");
-	maat_cases_opts o = {.path = path};
-	maat_err err = {0};
-	assert_non_null(f);
-	assert_int_equal(maat_xes_read(f, &o, NULL, NULL, &err), 42);
-	fclose(f);
-	free(path);
 }
 
 static int
@@ -267,7 +255,6 @@ main(void)
 	    cmocka_unit_test(test_xes_gzip),
 	    cmocka_unit_test(test_xes_refusals),
 	    cmocka_unit_test(test_xes_bad_catalogue),
-	    cmocka_unit_test(test_xes_catalogue_truncated_gz_is_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
