@@ -15,7 +15,16 @@
  * to the owner's manager with probability X (default 0.1), else to a colleague of the same unit
  * (4 in 5) or anyone (1 in 5). Gaps
  * between events are mostly hours, one in 20 is 1-30 days (idle dossiers). Sign-off
- * activities ("Paraaf teamleider", "Akkoord afdelingshoofd") are done by managers. */
+ * activities ("Paraaf teamleider", "Akkoord afdelingshoofd") are done by managers.
+ *
+ * With --org-in FILE the people come from an existing org chart instead (the bundled example
+ * municipality): cases are picked up by its staff without reports (of the first unit of
+ * --org-unit "A|B|..." only, when given), written by their ids; a handover goes back (ping-pong),
+ * up to the owner's manager (escalation), to a colleague with the same manager or, for a manager,
+ * to one of the own staff (4 in 5), else to any of the staff of the listed units (advice); "Paraaf
+ * teamleider" is done by the owner's manager and "Akkoord afdelingshoofd" by the owner's ancestor
+ * at layer 2. --case-types "a|b|c" replaces the four case types (picked uniformly). --org cannot be
+ * combined with --org-in. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +33,7 @@
 
 #include "maatlat/timestamp.h"
 #include "maatlat/util.h"
+#include "org_in.h"
 
 static uint64_t rng_state;
 
@@ -62,13 +72,71 @@ struct person {
 	int64_t unit;
 };
 
+/* --org-in: the chart, its staff without reports (of --org-unit) and a scratch list */
+static org_in_person *chart;
+static size_t nchart;
+static int64_t *staff, nstaff, *scratch, npick;
+
+/* The position of unit in the "A|B|C" list (0 = the first), -1 when not listed. */
+static int
+unit_listed(const char *list, const char *unit)
+{
+	size_t n = strlen(unit);
+	int pos = 0;
+	for (const char *p = list;; pos++) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && strncmp(p, unit, n) == 0) {
+			return pos;
+		}
+		if (bar == NULL) {
+			return -1;
+		}
+		p = bar + 1;
+	}
+}
+
+/* the manager of x in the chart (x itself for a top post) */
+static int64_t
+org_manager(int64_t x)
+{
+	return chart[x].parent >= 0 ? (int64_t)chart[x].parent : x;
+}
+
+/* the ancestor of x at layer 2 (the afdelingshoofd), else its manager */
+static int64_t
+org_head(int64_t x)
+{
+	int64_t cur = x;
+	while (chart[cur].parent >= 0 && chart[cur].layer > 2) {
+		cur = chart[cur].parent;
+	}
+	return chart[cur].layer == 2 ? cur : org_manager(x);
+}
+
+/* a colleague with the same manager, or one of x's own staff; x itself when there is none */
+static int64_t
+org_colleague(int64_t x)
+{
+	int64_t n = 0;
+	for (int64_t i = 0; i < nstaff; i++) {
+		int64_t c = staff[i];
+		if (c != x &&
+		    (chart[c].parent == chart[x].parent || chart[c].parent == (ssize_t)x)) {
+			scratch[n++] = c;
+		}
+	}
+	return n > 0 ? scratch[below((uint64_t)n)] : x;
+}
+
 static void
 usage(void)
 {
 	fputs("usage: gen_cases [--cases N] [--events E] [--resources R] [--units U] [--seed S]\n"
 	      "  [--handover-rate P] [--pingpong-rate Q] [--escalation-rate X]\n"
 	      "  [--start YYYY-MM-DD] [--days D] [--case-type] --csv FILE [--xes FILE] [--org "
-	      "FILE]\n",
+	      "FILE]\n"
+	      "  [--org-in FILE [--org-unit NAME]] [--case-types \"A|B|...\"]\n",
 	      stderr);
 }
 
@@ -101,11 +169,18 @@ main(int argc, char **argv)
 	    {"csv", required_argument, NULL, 'C'},
 	    {"xes", required_argument, NULL, 'X'},
 	    {"org", required_argument, NULL, 'O'},
+	    {"org-in", required_argument, NULL, 'I'},
+	    {"org-unit", required_argument, NULL, 'U'},
+	    {"case-types", required_argument, NULL, 'Y'},
 	    {NULL, 0, NULL, 0},
 	};
 	int64_t ncases = 1000, nevents = 10, nres = 200, nunits = 10, days = 182;
 	double p_hand = 0.5, p_pp = 0.15, p_up = 0.1;
-	const char *csv_path = NULL, *xes_path = NULL, *org_path = NULL;
+	const char *csv_path = NULL, *xes_path = NULL, *org_path = NULL, *org_in = NULL,
+		   *org_unit = NULL;
+	const char *types[16];
+	uint64_t ntypes = 4;
+	char *types_buf = NULL;
 	int sy = 2025, sm = 1, sd = 1, c;
 	bool with_type = false;
 	struct person *people;
@@ -160,6 +235,31 @@ main(int argc, char **argv)
 		case 'O':
 			org_path = optarg;
 			break;
+		case 'I':
+			org_in = optarg;
+			break;
+		case 'U':
+			org_unit = optarg;
+			break;
+		case 'Y': {
+			char *save = NULL;
+			free(types_buf);
+			types_buf = maat_xstrdup(optarg);
+			ntypes = 0;
+			for (char *t = strtok_r(types_buf, "|", &save); t != NULL;
+			     t = strtok_r(NULL, "|", &save)) {
+				if (ntypes == sizeof(types) / sizeof(types[0])) {
+					usage();
+					return 64;
+				}
+				types[ntypes++] = t;
+			}
+			if (ntypes == 0) {
+				usage();
+				return 64;
+			}
+			break;
+		}
 		default:
 			usage();
 			return 64;
@@ -169,6 +269,42 @@ main(int argc, char **argv)
 	    days < 1) {
 		usage();
 		return 64;
+	}
+	if (types_buf == NULL) {
+		for (uint64_t i = 0; i < 4; i++) {
+			types[i] = case_types[i];
+		}
+	}
+	if (org_in != NULL) {
+		int rc;
+		if (org_path != NULL) {
+			usage();
+			return 64;
+		}
+		if ((rc = org_in_read(org_in, &chart, &nchart)) != 0) {
+			return rc;
+		}
+		staff = maat_xcalloc(nchart + 1, sizeof(*staff));
+		scratch = maat_xcalloc(nchart + 1, sizeof(*scratch));
+		for (size_t i = 0; i < nchart; i++) {
+			if (chart[i].nreports == 0 && chart[i].layer > 2 &&
+			    (org_unit == NULL || unit_listed(org_unit, chart[i].unit) >= 0)) {
+				staff[nstaff++] = (int64_t)i;
+			}
+		}
+		/* the first unit's staff pick cases up: put them first */
+		for (int64_t i = 0; i < nstaff; i++) {
+			if (org_unit == NULL || unit_listed(org_unit, chart[staff[i]].unit) == 0) {
+				int64_t x = staff[npick];
+				staff[npick++] = staff[i];
+				staff[i] = x;
+			}
+		}
+		if (npick < 2) {
+			fprintf(stderr, "gen_cases: %s: fewer than two staff without reports%s%s\n",
+				org_in, org_unit ? " in " : "", org_unit ? org_unit : "");
+			return 65;
+		}
 	}
 	rng_state = seed;
 	start = maat_days_from_civil(sy, sm, sd) * 86400;
@@ -223,10 +359,12 @@ main(int argc, char **argv)
 	for (int64_t k = 0; k < ncases; k++) {
 		int64_t n = nevents / 2 + (int64_t)below((uint64_t)nevents + 1);
 		int64_t t = start + (int64_t)below((uint64_t)days * 86400);
-		int64_t owner = nunits + 1 + (int64_t)below((uint64_t)(nres - nunits - 1));
+		int64_t owner = chart != NULL
+				    ? staff[below((uint64_t)npick)]
+				    : nunits + 1 + (int64_t)below((uint64_t)(nres - nunits - 1));
 		int64_t prev = -1;
-		const char *type = case_types[below(4)];
-		char ts[32];
+		const char *type = types[below(ntypes)];
+		char ts[32], rid[128];
 		if (n < 1) {
 			n = 1;
 		}
@@ -249,9 +387,14 @@ main(int argc, char **argv)
 				act = "Besluit verzenden";
 			} else if (j == n - 2 && n > 3 && unit_rand() < 0.5) {
 				/* a sign-off by the unit head */
-				act = unit_rand() < 0.7 ? "Paraaf teamleider"
-							: "Akkoord afdelingshoofd";
-				res = people[owner].manager >= 0 ? people[owner].manager : 0;
+				bool paraaf = unit_rand() < 0.7;
+				act = paraaf ? "Paraaf teamleider" : "Akkoord afdelingshoofd";
+				if (chart != NULL) {
+					res = paraaf ? org_manager(owner) : org_head(owner);
+				} else {
+					res =
+					    people[owner].manager >= 0 ? people[owner].manager : 0;
+				}
 			} else {
 				act = work_acts[1 + below(5)];
 			}
@@ -260,6 +403,14 @@ main(int argc, char **argv)
 				int64_t next;
 				if (u < p_pp && prev >= 0 && prev != owner) {
 					next = prev;
+				} else if (chart != NULL) {
+					if (u < p_pp + p_up && chart[owner].parent >= 0) {
+						next = org_manager(owner);
+					} else if (unit_rand() < 0.8) {
+						next = org_colleague(owner);
+					} else {
+						next = staff[below((uint64_t)nstaff)];
+					}
 				} else if (u < p_pp + p_up && people[owner].manager >= 0) {
 					next = people[owner].manager;
 				} else if (unit_rand() < 0.8 && people[owner].unit >= 0) {
@@ -281,19 +432,23 @@ main(int argc, char **argv)
 				res = owner;
 			}
 			iso(t, ts, sizeof(ts));
-			if (with_type) {
-				fprintf(csv, "Z%07" PRId64 ",%s,%s,e%05" PRId64 ",%s\n", k + 1, act,
-					ts, res, type);
+			if (chart != NULL) {
+				snprintf(rid, sizeof(rid), "%s", chart[res].id);
 			} else {
-				fprintf(csv, "Z%07" PRId64 ",%s,%s,e%05" PRId64 "\n", k + 1, act,
-					ts, res);
+				snprintf(rid, sizeof(rid), "e%05" PRId64, res);
+			}
+			if (with_type) {
+				fprintf(csv, "Z%07" PRId64 ",%s,%s,%s,%s\n", k + 1, act, ts, rid,
+					type);
+			} else {
+				fprintf(csv, "Z%07" PRId64 ",%s,%s,%s\n", k + 1, act, ts, rid);
 			}
 			if (xes != NULL) {
 				fprintf(xes,
 					"<event><string key=\"concept:name\" value=\"%s\"/>"
-					"<string key=\"org:resource\" value=\"e%05" PRId64 "\"/>"
+					"<string key=\"org:resource\" value=\"%s\"/>"
 					"<date key=\"time:timestamp\" value=\"%s\"/></event>\n",
-					act, res, ts);
+					act, rid, ts);
 			}
 			t += below(20) == 0 ? 86400 * (1 + (int64_t)below(30))
 					    : 60 * (5 + (int64_t)below(8 * 60));
@@ -306,6 +461,10 @@ main(int argc, char **argv)
 		fputs("</log>\n", xes);
 	}
 	free(people);
+	free(types_buf);
+	free(staff);
+	free(scratch);
+	org_in_free(chart, nchart);
 	if ((csv && fclose(csv) != 0) || (xes && fclose(xes) != 0) || (org && fclose(org) != 0)) {
 		perror("gen_cases");
 		return 74;

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
+#include "maatlat/table.h"
 
 /* Sorted by name: cli_find_command() relies on it (bsearch). */
 const struct maat_command maat_commands[] = {
@@ -213,4 +214,18 @@ cli_pseudo_open(const maat_cli *cli, bool want, const char *key_file, int *statu
 		*status = cli_fail(cli, &err);
 	}
 	return p;
+}
+
+int
+cli_print_table(maat_table *t)
+{
+	int rc = 0;
+	if (maat_table_nrows(t) == 0) {
+		printf("%s: %s\n\n", maat_table_title(t) ? maat_table_title(t) : "", _("none"));
+	} else {
+		rc = maat_table_print(t, stdout);
+		fputc('\n', stdout);
+	}
+	maat_table_free(t);
+	return rc;
 }

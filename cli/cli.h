@@ -7,6 +7,7 @@
 
 #include "maatlat/db.h"
 #include "maatlat/err.h"
+#include "maatlat/table.h"
 
 typedef struct maat_cli {
 	/* the store path: --db, else $MAATLAT_DB, else ./maatlat.db */
@@ -77,6 +78,10 @@ int cmd_import_calendar(maat_cli *cli, int argc, char **argv);
 int cmd_import_cases(maat_cli *cli, int argc, char **argv);
 int cmd_import_mandates(maat_cli *cli, int argc, char **argv);
 int cmd_import_org(maat_cli *cli, int argc, char **argv);
+
+/* Prints t on stdout followed by a blank line ("TITLE: none" when it has no rows), then frees
+ * it. Returns 0, or -1 when writing failed. */
+int cli_print_table(maat_table *t);
 
 /* True when argv[1..] holds --help or -h before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -11,15 +11,6 @@
  * all of them. */
 #define SHOW_ROWS 20
 
-static int
-print_table(maat_table *t)
-{
-	int rc = maat_table_print(t, stdout);
-	fputc('\n', stdout);
-	maat_table_free(t);
-	return rc;
-}
-
 int
 cmd_handovers(maat_cli *cli, int argc, char **argv)
 {
@@ -109,11 +100,11 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		printf("%s\n", _("No case log imported yet (maatlat import cases FILE)."));
 		goto out;
 	}
-	if (print_table(maat_handovers_summary_table(h)) < 0 ||
-	    print_table(maat_handovers_pair_table(h, SHOW_ROWS)) < 0 ||
-	    print_table(maat_handovers_case_table(h, SHOW_ROWS)) < 0 ||
-	    print_table(maat_handovers_activity_table(h)) < 0 ||
-	    print_table(maat_handovers_unit_table(h)) < 0) {
+	if (cli_print_table(maat_handovers_summary_table(h)) < 0 ||
+	    cli_print_table(maat_handovers_pair_table(h, SHOW_ROWS)) < 0 ||
+	    cli_print_table(maat_handovers_case_table(h, SHOW_ROWS)) < 0 ||
+	    cli_print_table(maat_handovers_activity_table(h)) < 0 ||
+	    cli_print_table(maat_handovers_unit_table(h)) < 0) {
 		status = MAAT_E_IO;
 		goto out;
 	}

@@ -32,22 +32,6 @@ cli_valid_date(const char *s)
 	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
-/* Prints a table with a blank line after it; the title says when it is empty. */
-static int
-print_table(maat_table *t)
-{
-	int rc;
-	if (maat_table_nrows(t) == 0) {
-		printf("%s: %s\n\n", maat_table_title(t), _("none"));
-		maat_table_free(t);
-		return 0;
-	}
-	rc = maat_table_print(t, stdout);
-	fputc('\n', stdout);
-	maat_table_free(t);
-	return rc;
-}
-
 static void
 fig_line(const char *label, double v, int decimals)
 {
@@ -90,12 +74,12 @@ print_people(const maat_org *org, const maat_layers *l)
 	fig_line(_("conflicts"), (double)f->conflicts, 0);
 	fig_line(_("ids differing in leading zeros"), (double)f->leading_zero_ids, 0);
 	fputc('\n', stdout);
-	rc |= print_table(maat_layers_pyramid_table(l));
-	rc |= print_table(maat_layers_span_bands_table(l));
-	rc |= print_table(maat_layers_managers_table(l));
-	rc |= print_table(maat_layers_delayering_table(l));
-	rc |= print_table(maat_layers_removed_table(l));
-	rc |= print_table(maat_org_anomalies_table(org));
+	rc |= cli_print_table(maat_layers_pyramid_table(l));
+	rc |= cli_print_table(maat_layers_span_bands_table(l));
+	rc |= cli_print_table(maat_layers_managers_table(l));
+	rc |= cli_print_table(maat_layers_delayering_table(l));
+	rc |= cli_print_table(maat_layers_removed_table(l));
+	rc |= cli_print_table(maat_org_anomalies_table(org));
 	return rc;
 }
 

@@ -8,6 +8,8 @@
 #include "maatlat/ics.h"
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
+#include "maatlat/org.h"
+#include "maatlat/summary.h"
 #include "maatlat/table.h"
 
 static const char *const help =
@@ -87,6 +89,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	maat_meetings_opts o;
 	const char *from = NULL, *to = NULL;
 	maat_meetings *m = NULL;
+	maat_org *org = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	bool json = false;
@@ -173,6 +176,17 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
+	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one */
+	if (maat_db_has_kind(db, "org")) {
+		if (maat_org_load(db, NULL, &org, &err) < 0) {
+			status = cli_fail(cli, &err);
+			goto out;
+		}
+		if (org != NULL) {
+			o.person = maat_summary_org_person;
+			o.person_ctx = org;
+		}
+	}
 	if ((m = maat_meetings_compute(db, &o, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
@@ -190,6 +204,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	}
 out:
 	maat_meetings_free(m);
+	maat_org_free(org);
 	maat_db_close(db);
 	maat_cal_cleanup();
 	return status;

@@ -8,20 +8,6 @@
 #include "maatlat/json.h"
 #include "maatlat/signoff.h"
 
-static int
-print_table(maat_table *t)
-{
-	int rc = 0;
-	if (maat_table_nrows(t) == 0) {
-		printf("%s: %s\n\n", maat_table_title(t), _("none"));
-	} else {
-		rc = maat_table_print(t, stdout);
-		fputc('\n', stdout);
-	}
-	maat_table_free(t);
-	return rc;
-}
-
 int
 cmd_signoff(maat_cli *cli, int argc, char **argv)
 {
@@ -132,9 +118,9 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 			printf(_("  chain to the top: mean %.2f, max %d\n\n"), mean,
 			       maat_signoff_top_max(s));
 		}
-		rc = print_table(maat_signoff_types_table(s));
-		rc |= print_table(maat_signoff_units_table(s));
-		rc |= print_table(maat_signoff_over_cap_table(s));
+		rc = cli_print_table(maat_signoff_types_table(s));
+		rc |= cli_print_table(maat_signoff_units_table(s));
+		rc |= cli_print_table(maat_signoff_over_cap_table(s));
 		if (rc != 0) {
 			status = MAAT_E_IO;
 		}

@@ -481,7 +481,7 @@ maat_graph_handovers(const maat_graph_edge *edges, size_t n, size_t top, size_t 
 		char *label;
 		if (any_pingpong) {
 			label = maat_xasprintf(_("Handovers: the %zu largest of %zu pairs; red = "
-						 "ping-pong (handed back and forth)"),
+						 "handed over in both directions"),
 					       drawn, m);
 		} else {
 			label =
