@@ -35,10 +35,16 @@ cli_valid_date(const char *s)
 static void
 fig_line(const char *label, double v, int decimals)
 {
+	/* pad by characters, not bytes: "leidinggevenden van één" has two 2-byte letters */
+	int chars = 0, pad;
+	for (const char *p = label; *p; p++) {
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	}
+	pad = chars < 34 ? 34 - chars : 0;
 	if (isnan(v)) {
-		printf("  %-34s %s\n", label, "-");
+		printf("  %s%*s %s\n", label, pad, "", "-");
 	} else {
-		printf("  %-34s %.*f\n", label, decimals, v);
+		printf("  %s%*s %.*f\n", label, pad, "", decimals, v);
 	}
 }
 

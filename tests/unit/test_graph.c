@@ -311,8 +311,8 @@ test_graph_handovers_dot(void **state)
 	static const char expect[] =
 	    "digraph handovers {\n"
 	    "\tgraph [fontname=Helvetica,\n"
-	    "\t\tlabel=\"Handovers: the 3 largest of 4 pairs; red = ping-pong (handed back and "
-	    "forth)\",\n"
+	    "\t\tlabel=\"Handovers: the 3 largest of 4 pairs; red = handed over in both "
+	    "directions\",\n"
 	    "\t\tlabelloc=t,\n"
 	    "\t\tnodesep=0.15,\n"
 	    "\t\trankdir=LR,\n"
