@@ -30,6 +30,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	    {"to", required_argument, NULL, 't'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"instance-limit", required_argument, NULL, 'l'},
+	    {"replace", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -59,6 +60,9 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 				return MAAT_E_USAGE;
 			}
 			o.instance_limit = limit;
+			break;
+		case 'r':
+			o.replace = true;
 			break;
 		case 'h':
 			return cli_help("import", _(help));

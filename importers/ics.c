@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <libical/ical.h>
+#include <sodium.h>
 
 #include "maatlat/i18n.h"
 #include "maatlat/ics.h"
@@ -1759,11 +1760,175 @@ out:
 
 typedef struct store_sink {
 	maat_import *imp;
-	/* the last series inserted (instances arrive grouped by UID) */
+	/* the last series key (instances arrive grouped by UID), its cal_uids id, and whether
+	 * that row has a title */
 	char *uid;
-	int64_t series_id;
+	int64_t uid_id;
+	bool uid_titled;
+	/* the last participant list: its digest and cal_partsets id (consecutive instances of a
+	 * series share one) */
+	unsigned char digest[16];
+	int64_t set_id;
+	bool have_set;
+	/* scratch: participant order, canonical bytes */
+	size_t *order;
+	size_t caporder;
+	maat_buf canon;
+	/* copies stored (this export's instances) */
 	int64_t instances;
 } store_sink;
+
+static int
+store_uid(store_sink *s, const maat_cal_instance *in, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	sqlite3_stmt *st;
+	int step;
+
+	if (s->uid != NULL && strcmp(s->uid, in->uid) == 0) {
+		if (s->uid_titled || in->summary == NULL) {
+			return 0;
+		}
+	} else {
+		free(s->uid);
+		s->uid = maat_xstrdup(in->uid);
+		st = maat_db_stmt(db,
+				  "SELECT id, summary IS NOT NULL FROM cal_uids WHERE uid = ?1"
+				  " ORDER BY id LIMIT 1",
+				  err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_text(st, 1, in->uid, -1, SQLITE_STATIC);
+		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			s->uid_id = sqlite3_column_int64(st, 0);
+			s->uid_titled = sqlite3_column_int(st, 1) != 0;
+		} else if (step != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a calendar series"));
+		} else {
+			st = maat_db_stmt(db, "INSERT INTO cal_uids(uid, summary) VALUES (?1, ?2)",
+					  err);
+			if (st == NULL) {
+				return -MAAT_E_INTERNAL;
+			}
+			sqlite3_bind_text(st, 1, in->uid, -1, SQLITE_STATIC);
+			if (in->summary != NULL) {
+				sqlite3_bind_text(st, 2, in->summary, -1, SQLITE_STATIC);
+			}
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				return maat_db_fail(db, err, _("storing a calendar series"));
+			}
+			s->uid_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+			s->uid_titled = in->summary != NULL;
+			return 0;
+		}
+		if (s->uid_titled || in->summary == NULL) {
+			return 0;
+		}
+	}
+	/* the first title seen names the series */
+	st = maat_db_stmt(db, "UPDATE cal_uids SET summary = ?2 WHERE id = ?1", err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->uid_id);
+	sqlite3_bind_text(st, 2, in->summary, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("storing a calendar series"));
+	}
+	s->uid_titled = true;
+	return 0;
+}
+
+static const maat_cal_part *sort_parts;
+
+static int
+cmp_part(const void *a, const void *b)
+{
+	const maat_cal_part *x = &sort_parts[*(const size_t *)a];
+	const maat_cal_part *y = &sort_parts[*(const size_t *)b];
+	int r = strcmp(x->key, y->key);
+	return r != 0 ? r : x->partstat - y->partstat;
+}
+
+/* The cal_partsets id of the instance's participants (decliners left out: a decliner never
+ * attends, so no metric needs the row, METRICS.md §4), stored when new. */
+static int
+store_parts(store_sink *s, const maat_cal_instance *in, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	unsigned char digest[16];
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int step;
+
+	if (in->nparts > s->caporder) {
+		s->caporder = in->nparts;
+		s->order = maat_xreallocarray(s->order, s->caporder, sizeof(*s->order));
+	}
+	for (size_t i = 0; i < in->nparts; i++) {
+		if (in->parts[i].partstat != MAAT_PART_DECLINED) {
+			s->order[n++] = i;
+		}
+	}
+	if (n > 1) {
+		sort_parts = in->parts;
+		qsort(s->order, n, sizeof(*s->order), cmp_part);
+		sort_parts = NULL;
+	}
+	maat_buf_reset(&s->canon);
+	for (size_t i = 0; i < n; i++) {
+		const maat_cal_part *p = &in->parts[s->order[i]];
+		char ps = (char)('0' + p->partstat);
+		maat_buf_append(&s->canon, p->key, strlen(p->key) + 1);
+		maat_buf_append(&s->canon, &ps, 1);
+	}
+	crypto_generichash(digest, sizeof(digest), (const unsigned char *)s->canon.data,
+			   s->canon.len, NULL, 0);
+	if (s->have_set && memcmp(digest, s->digest, sizeof(digest)) == 0) {
+		return 0;
+	}
+	st = maat_db_stmt(db, "SELECT id FROM cal_partsets WHERE digest = ?1", err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_STATIC);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		s->set_id = sqlite3_column_int64(st, 0);
+	} else if (step != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("storing participants"));
+	} else {
+		st = maat_db_stmt(db, "INSERT INTO cal_partsets(digest) VALUES (?1)", err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing participants"));
+		}
+		s->set_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+		for (size_t i = 0; i < n; i++) {
+			const maat_cal_part *p = &in->parts[s->order[i]];
+			st = maat_db_stmt(db,
+					  "INSERT INTO cal_partset_members(set_id, pos, person, "
+					  "partstat) VALUES (?1, ?2, ?3, ?4)",
+					  err);
+			if (st == NULL) {
+				return -MAAT_E_INTERNAL;
+			}
+			sqlite3_bind_int64(st, 1, s->set_id);
+			sqlite3_bind_int64(st, 2, (int64_t)i);
+			sqlite3_bind_text(st, 3, p->key, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 4, p->partstat);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				return maat_db_fail(db, err, _("storing a participant"));
+			}
+		}
+	}
+	memcpy(s->digest, digest, sizeof(digest));
+	s->have_set = true;
+	return 0;
+}
 
 static int
 store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
@@ -1772,65 +1937,60 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	maat_db *db = s->imp->db;
 	sqlite3_stmt *st;
 	int64_t id;
+	int rc, step;
 
-	if (s->uid == NULL || strcmp(s->uid, in->uid) != 0) {
-		st = maat_db_stmt(
-		    db, "INSERT INTO cal_series(source_id, uid, summary) VALUES (?1, ?2, ?3)", err);
-		if (st == NULL) {
-			return -MAAT_E_INTERNAL;
-		}
-		sqlite3_bind_int64(st, 1, s->imp->source_id);
-		sqlite3_bind_text(st, 2, in->uid, -1, SQLITE_STATIC);
-		if (in->summary != NULL) {
-			sqlite3_bind_text(st, 3, in->summary, -1, SQLITE_STATIC);
-		}
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			return maat_db_fail(db, err, _("storing a calendar series"));
-		}
-		free(s->uid);
-		s->uid = maat_xstrdup(in->uid);
-		s->series_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	if ((rc = store_uid(s, in, err)) < 0 || (rc = store_parts(s, in, err)) < 0) {
+		return rc;
 	}
+	/* one row per distinct content; this export's copy is a reference to it */
 	st = maat_db_stmt(
 	    db,
-	    "INSERT INTO cal_instances(source_id, series_id, start, end, sequence, flags)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "SELECT id FROM cal_instances WHERE uid_id = ?1 AND start = ?2 AND end = ?3"
+	    " AND sequence = ?4 AND flags = ?5 AND partset_id = ?6",
 	    err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
-	sqlite3_bind_int64(st, 1, s->imp->source_id);
-	sqlite3_bind_int64(st, 2, s->series_id);
-	sqlite3_bind_int64(st, 3, in->start);
-	sqlite3_bind_int64(st, 4, in->end);
-	sqlite3_bind_int(st, 5, in->sequence);
-	sqlite3_bind_int(st, 6, in->flags);
-	if (sqlite3_step(st) != SQLITE_DONE) {
+	sqlite3_bind_int64(st, 1, s->uid_id);
+	sqlite3_bind_int64(st, 2, in->start);
+	sqlite3_bind_int64(st, 3, in->end);
+	sqlite3_bind_int(st, 4, in->sequence);
+	sqlite3_bind_int(st, 5, in->flags);
+	sqlite3_bind_int64(st, 6, s->set_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+	} else if (step != SQLITE_DONE) {
 		return maat_db_fail(db, err, _("storing a calendar instance"));
-	}
-	id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
-	s->instances++;
-	for (size_t i = 0; i < in->nparts; i++) {
-		/* a decliner never attends: no metric needs the row (METRICS.md §4) */
-		if (in->parts[i].partstat == MAAT_PART_DECLINED) {
-			continue;
-		}
-		st = maat_db_stmt(
-		    db,
-		    "INSERT INTO cal_attendees(instance_id, source_id, person, partstat)"
-		    " VALUES (?1, ?2, ?3, ?4)",
-		    err);
+	} else {
+		st = maat_db_stmt(db,
+				  "INSERT INTO cal_instances(uid_id, start, end, sequence, flags,"
+				  " partset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				  err);
 		if (st == NULL) {
 			return -MAAT_E_INTERNAL;
 		}
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, s->imp->source_id);
-		sqlite3_bind_text(st, 3, in->parts[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, in->parts[i].partstat);
+		sqlite3_bind_int64(st, 1, s->uid_id);
+		sqlite3_bind_int64(st, 2, in->start);
+		sqlite3_bind_int64(st, 3, in->end);
+		sqlite3_bind_int(st, 4, in->sequence);
+		sqlite3_bind_int(st, 5, in->flags);
+		sqlite3_bind_int64(st, 6, s->set_id);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			return maat_db_fail(db, err, _("storing a participant"));
+			return maat_db_fail(db, err, _("storing a calendar instance"));
 		}
+		id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
 	}
+	st = maat_db_stmt(
+	    db, "INSERT OR IGNORE INTO cal_refs(source_id, instance_id) VALUES (?2, ?1)", err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, s->imp->source_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("storing a calendar instance"));
+	}
+	s->instances++;
 	return 0;
 }
 
@@ -1870,6 +2030,9 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	maat_cal_stats stats = {0};
 	int rc;
 
+	if (sodium_init() < 0) {
+		return maat_err_set(err, MAAT_E_INTERNAL, "%s", _("libsodium cannot start"));
+	}
 	if (looks_like_ics(f)) {
 		rc = maat_ics_read(f, imp->path, a->opts, &sink, &stats, err);
 	} else {
@@ -1883,6 +2046,8 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	imp->rows_read = stats.read;
 	imp->rows_rejected = stats.rejected;
 	free(s.uid);
+	free(s.order);
+	maat_buf_fini(&s.canon);
 	return rc;
 }
 
@@ -1893,5 +2058,13 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	char options[256];
 	snprintf(options, sizeof(options), "tz=%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
 		 opts->owner ? " owner=" : "", opts->owner ? opts->owner : "");
-	return maat_db_import_file(db, "calendar", path, options, 0, import_cb, &a, NULL, err);
+	/* Every copy looks its content up in the shared tables, at random places: with SQLite's
+	 * default 2 MB page cache the lookups go to the file once the store outgrows it. 64 MB
+	 * (allocated only as pages are used) holds a year of a 2,000-person organisation. */
+	if (maat_db_exec(db, "PRAGMA cache_size = -65536", err) < 0) {
+		return -err->code;
+	}
+	return maat_db_import_file(db, "calendar", path, options,
+				   opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a, NULL,
+				   err);
 }

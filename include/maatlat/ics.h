@@ -58,6 +58,8 @@ typedef struct maat_cal_opts {
 	const char *tz;
 	/* the per-series instance limit; 0 = MAAT_CAL_INSTANCE_LIMIT */
 	int64_t instance_limit;
+	/* replace an earlier import of the same path or content (maat_cal_import_file) */
+	bool replace;
 } maat_cal_opts;
 
 /* One participant of an instance. */

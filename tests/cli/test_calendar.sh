@@ -95,6 +95,32 @@ run --db fx.db import calendar --tz UTC copy.ics
 expect_status 0 "importing the same file again is a note, exit 0"
 expect_err_has "already imported" "and says so"
 
+# --- one stored copy per meeting, several exports, --replace --------------------------------------
+# Each distinct instance is stored once and every export holding it references it. By hand (UTC):
+# a.ics: m1 Mon 2025-03-03 10:00-11:00 SEQUENCE 0 (x, y). b.ics: m1 again but 10:00-12:00
+# SEQUENCE 1 (the newer version wins: 2 h), and m2 Tue 10:00-11:00 (x, y).
+# x and y, week 2025-W10: 2 + 1 = 3 h. Replacing b.ics by a version holding only m3 (Wed
+# 09:00-09:30, x, y) brings a.ics's m1 back: 1 + 0.5 = 1.5 h, and nothing of m2 stays stored.
+cal() { # UID DAY START END SEQ
+	printf 'BEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:%s\r\nSUMMARY:%s\r\nDTSTART:202503%sT%s00Z\r\nDTEND:202503%sT%s00Z\r\nORGANIZER:mailto:x@example.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:y@example.org\r\nEND:VEVENT\r\n' "$1" "$5" "$1" "$2" "$3" "$2" "$4"
+}
+{ echo "BEGIN:VCALENDAR"; cal m1 03 1000 1100 0; echo "END:VCALENDAR"; } >a.ics
+{ echo "BEGIN:VCALENDAR"; cal m1 03 1000 1200 1; cal m2 04 1000 1100 0; echo "END:VCALENDAR"; } >b.ics
+run --db rep.db import calendar --tz UTC a.ics b.ics
+expect_status 0 "two exports with a shared meeting import"
+run --db rep.db meetings --tz UTC --json
+expect_eq "$(rows)" "$(printf 'x@example.org\t2025-W10\t3.0000\t3.0000\ny@example.org\t2025-W10\t3.0000\t3.0000')" "the newer SEQUENCE of the shared meeting wins: 2 + 1 h"
+expect_out_has '"duplicates_removed": 1' "a.ics's older copy of m1 is the one duplicate"
+{ echo "BEGIN:VCALENDAR"; cal m3 05 0900 0930 0; echo "END:VCALENDAR"; } >b.ics
+run --db rep.db import calendar --tz UTC --replace b.ics
+expect_status 0 "--replace swaps b.ics"
+run --db rep.db meetings --tz UTC --json
+expect_eq "$(rows)" "$(printf 'x@example.org\t2025-W10\t1.5000\t1.5000\ny@example.org\t2025-W10\t1.5000\t1.5000')" "after --replace: a.ics's m1 (1 h) and the new m3 (0.5 h)"
+expect_eq "$(sqlite3 rep.db "SELECT group_concat(uid, ' ') FROM (SELECT uid FROM cal_uids ORDER BY uid)")" "m1 m3" "m2 is gone from the store"
+expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_instances")" "2" "only a.ics's m1 and m3 stay stored"
+expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_partsets")" "1" "one participant list (x, y) stays"
+expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM sources")" "2" "two sources"
+
 # --- Outlook CSV (Dutch headers) ------------------------------------------------------------------
 # outlook_nl.csv, by hand (Europe/Amsterdam): W10 Teamoverleg 10-11 (Anna, Bas, Carla optional)
 # and Bila 10:30-11:30 (Anna, Bas): Anna and Bas 1.5 h union, 2.0 booked, Carla 1.0;
@@ -122,7 +148,7 @@ expect_eq "$(sqlite3 sec.db 'SELECT count(*) FROM cal_instances')" "100105" "100
 expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%per-series limit%'")" "1" "hitting the instance limit is logged"
 expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%at most 2 years%'")" "1" "the 2-year window bound is logged"
 run --db sec2.db import calendar --instance-limit 10 --from 2025-01-06 --to 2025-01-06 "$D/secondly.ics"
-expect_eq "$(sqlite3 sec2.db "SELECT count(*) FROM cal_instances i JOIN cal_series s ON s.id = i.series_id WHERE s.uid = 'secondly@example.org'")" "10" "--instance-limit 10 keeps 10"
+expect_eq "$(sqlite3 sec2.db "SELECT count(*) FROM cal_instances i JOIN cal_uids u ON u.id = i.uid_id WHERE u.uid = 'secondly@example.org'")" "10" "--instance-limit 10 keeps 10"
 
 # --- bad input ---------------------------------------------------------------------------------
 run --db bad.db import calendar "$B/ics_not_a_calendar.ics"
