@@ -17,7 +17,7 @@ const struct maat_command maat_commands[] = {
      N_("handovers, ping-pong, escalations and idle dossiers in case logs")},
     {"import", cmd_import, N_("org|mandates|calendar|cases FILE... [OPTIONS]"),
      N_("read org charts, mandates, calendars or case logs into the store")},
-    {"layers", cmd_layers, N_("[--min-span N] [--json]"),
+    {"layers", cmd_layers, N_("[--min-span N] [--as-of DATE] [--json]"),
      N_("management layers, spans of control and a delayering simulation")},
     {"meetings", cmd_meetings,
      N_("[--cap HOURS] [--from DATE --to DATE] [--tz ZONE] [--min-participants N] "
@@ -29,7 +29,7 @@ const struct maat_command maat_commands[] = {
      N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
 	"[--root ID] [--by-resource] [--top N]"),
      N_("write the xlsx workbook and the org and handover graphs")},
-    {"signoff", cmd_signoff, N_("[--decision TYPE] [--json]"),
+    {"signoff", cmd_signoff, N_("[--decision TYPE] [--cap N] [--as-of DATE] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},
     {"sources", cmd_sources, N_("[--json]"),
      N_("what was imported: file, sha256, rows read and rejected, when")},

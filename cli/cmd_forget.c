@@ -1,11 +1,58 @@
+#include <getopt.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
+#include "maatlat/person.h"
 
 int
 cmd_forget(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("forget", NULL);
+	static const struct option opts[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	maat_err err = {0};
+	maat_db *db = NULL;
+	size_t changed = 0;
+	int status = 0, c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return cli_help(
+			    "forget",
+			    _("Erases one person from the store: every occurrence of the ID, and "
+			      "of\n"
+			      "the id, e-mail and name of the org-chart row it matches, becomes "
+			      "one\n"
+			      "'forgotten-...' token (so counts keep their shape), stored messages "
+			      "are\n"
+			      "scrubbed, then the store is vacuumed and its WAL truncated so the "
+			      "old\n"
+			      "bytes are gone from the files. One transaction. The input files\n"
+			      "themselves are not touched: delete or correct them at their "
+			      "source.\n"));
+		default:
+			return cli_usage_error(cli, "forget", _("unknown option '%s'"),
+					       argv[optind - 1]);
+		}
 	}
-	return cli_not_yet(cli, "forget");
+	if (optind + 1 != argc) {
+		return cli_usage_error(cli, "forget", _("give exactly one ID"));
+	}
+	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+		return status;
+	}
+	if (maat_person_forget(db, argv[optind], &changed, &err) < 0) {
+		status = cli_fail(cli, &err);
+	} else if (changed == 0) {
+		cli_warn(cli, _("nothing stored about '%s'"), argv[optind]);
+	} else {
+		printf(_("Forgot '%s': %zu values replaced; store vacuumed.\n"), argv[optind],
+		       changed);
+	}
+	maat_db_close(db);
+	return status;
 }

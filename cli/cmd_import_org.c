@@ -1,11 +1,198 @@
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "cli/org_common.h"
 #include "maatlat/i18n.h"
+#include "maatlat/org_import.h"
+#include "maatlat/util.h"
+
+/* Prints the messages logged for a source on stderr (at most 20 unless -v). */
+static void
+print_messages(const maat_cli *cli, maat_db *db, int64_t source_id, const char *path)
+{
+	sqlite3_stmt *st = maat_db_stmt(db,
+					"SELECT line, message FROM source_messages"
+					" WHERE source_id = ?1 ORDER BY rowid",
+					NULL);
+	int shown = 0, total = 0;
+	if (st == NULL || cli->verbosity < 0) {
+		return;
+	}
+	sqlite3_bind_int64(st, 1, source_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		total++;
+		if (shown >= 20 && cli->verbosity < 1) {
+			continue;
+		}
+		shown++;
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+			cli_warn(cli, _("%s: warning: %s"), path,
+				 (const char *)sqlite3_column_text(st, 1));
+		} else {
+			cli_warn(cli, _("%s:%lld: warning: %s"), path,
+				 (long long)sqlite3_column_int64(st, 0),
+				 (const char *)sqlite3_column_text(st, 1));
+		}
+	}
+	sqlite3_reset(st);
+	if (total > shown) {
+		cli_warn(cli, _("%s: ... and %d more (maatlat layers lists them all)"), path,
+			 total - shown);
+	}
+}
+
+static void
+print_summary(maat_db *db, int64_t source_id, const char *path)
+{
+	sqlite3_stmt *st = maat_db_stmt(
+	    db,
+	    "SELECT s.rows_read, s.rows_rejected, (SELECT count(*) FROM source_messages m"
+	    " WHERE m.source_id = s.id), coalesce(i.format, ''), coalesce(i.as_of, '')"
+	    " FROM sources s LEFT JOIN org_imports i ON i.source_id = s.id WHERE s.id = ?1",
+	    NULL);
+	if (st == NULL) {
+		return;
+	}
+	sqlite3_bind_int64(st, 1, source_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *as_of = (const char *)sqlite3_column_text(st, 4);
+		printf(
+		    _("%s: %lld rows read, %lld rejected, %lld anomalies (%s%s%s)\n"), path,
+		    (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+		    (long long)sqlite3_column_int64(st, 2),
+		    (const char *)sqlite3_column_text(st, 3), *as_of ? _(", as of ") : "", as_of);
+	}
+	sqlite3_reset(st);
+}
 
 int
 cmd_import_org(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("import", NULL);
+	static const struct option opts[] = {
+	    {"as-of", required_argument, NULL, 'a'},
+	    {"normalise-ids", no_argument, NULL, 'n'},
+	    {"normalize-ids", no_argument, NULL, 'n'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"map", required_argument, NULL, 'm'},
+	    {"encoding", required_argument, NULL, 'e'},
+	    {"replace", no_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	maat_org_import_opts o = {.format = MAAT_ORG_FORMAT_AUTO};
+	const char **map = NULL;
+	unsigned flags = 0;
+	maat_db *db = NULL;
+	int status = 0, c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (!cli_valid_date(optarg)) {
+				status = cli_usage_error(
+				    cli, "import", _("--as-of: not a date (yyyy-mm-dd): '%s'"),
+				    optarg);
+				goto out;
+			}
+			o.as_of = optarg;
+			break;
+		case 'n':
+			o.normalise_ids = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "auto") == 0) {
+				o.format = MAAT_ORG_FORMAT_AUTO;
+			} else if (strcmp(optarg, "csv") == 0) {
+				o.format = MAAT_ORG_FORMAT_CSV;
+			} else if (strcmp(optarg, "organogram") == 0) {
+				o.format = MAAT_ORG_FORMAT_ORGANOGRAM;
+			} else {
+				status = cli_usage_error(
+				    cli, "import",
+				    _("--format: use auto, csv or organogram, not '%s'"), optarg);
+				goto out;
+			}
+			break;
+		case 'm': {
+			const char *eq = strrchr(optarg, '=');
+			if (eq == NULL || eq == optarg || !maat_org_field_known(eq + 1)) {
+				status = cli_usage_error(
+				    cli, "import",
+				    _("--map: expected COLUMN=FIELD with FIELD one of id, manager, "
+				      "name, title, unit, fte, grade, email, employment, role, "
+				      "level; "
+				      "not '%s'"),
+				    optarg);
+				goto out;
+			}
+			map = maat_xreallocarray(map, o.nmap + 1, sizeof(*map));
+			map[o.nmap++] = optarg;
+			break;
+		}
+		case 'e':
+			o.encoding = optarg;
+			break;
+		case 'r':
+			flags |= MAAT_IMPORT_REPLACE;
+			break;
+		case 'h':
+			status = cli_help(
+			    "import",
+			    _("maatlat import org FILE... [--as-of DATE] [--normalise-ids]\n"
+			      "    [--format auto|csv|organogram] [--map COLUMN=FIELD]...\n"
+			      "    [--encoding ENC] [--replace]\n\n"
+			      "Reads org charts: a CSV with a header naming at least an id column\n"
+			      "(id, employee id, personeelsnummer) and a manager column (manager,\n"
+			      "manager id, leidinggevende, parentId), optionally name (naam), "
+			      "title\n"
+			      "(functie), unit (afdeling, team), fte, grade (schaal), email "
+			      "(e-mail),\n"
+			      "employment (dienstverband: inhuur, extern, ZZP, interim = "
+			      "external),\n"
+			      "role (rol) and level (junior = aggregate row); or a UK organogram\n"
+			      "senior or junior file. Separator (, ; tab), BOM and decimal commas "
+			      "are\n"
+			      "recognised; --encoding windows-1252 converts other encodings.\n"
+			      "Files with the same --as-of form one snapshot; analyses use the "
+			      "latest.\n"
+			      "Anomalies (self-loops, orphans, job shares, conflicts, cycles, ids "
+			      "that\n"
+			      "differ only in leading zeros) are logged, never fatal.\n"));
+			goto out;
+		default:
+			status = cli_usage_error(cli, "import", _("unknown option '%s'"),
+						 argv[optind - 1]);
+			goto out;
+		}
 	}
-	return cli_not_yet(cli, "import org");
+	o.map = map;
+	if (optind >= argc) {
+		status = cli_usage_error(cli, "import", _("import org: no file given"));
+		goto out;
+	}
+	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		maat_err err = {0};
+		int64_t source_id = 0;
+		int rc = maat_org_import_file(db, argv[i], &o, flags, &source_id, &err);
+		if (rc < 0) {
+			status = cli_fail(cli, &err);
+			goto out;
+		}
+		if (rc == 1) {
+			cli_warn(cli, "%s", err.msg);
+			continue;
+		}
+		print_summary(db, source_id, argv[i]);
+		print_messages(cli, db, source_id, argv[i]);
+	}
+out:
+	free(map);
+	maat_db_close(db);
+	return status;
 }

@@ -35,7 +35,77 @@ typedef struct maat_org_node {
 	int employment;
 	/* an aggregate row (UK organogram junior staff): a node, not a person */
 	bool aggregate;
+	/* MAAT_ORG_F_* flags: root, self-loop, orphan, in a cycle, below a cycle */
+	unsigned flags;
+	/* the manager id as stored (NULL for a top post); kept for orphans and reports */
+	char *manager_id;
+	/* where the node's (first winning) row came from */
+	int64_t source_id;
+	int64_t line;
 } maat_org_node;
+
+/* maat_org_node.flags */
+enum maat_org_flags {
+	/* a root: top marker as manager, or a self-loop */
+	MAAT_ORG_F_ROOT = 1 << 0,
+	/* the manager is the node itself (also MAAT_ORG_F_ROOT) */
+	MAAT_ORG_F_SELF_LOOP = 1 << 1,
+	/* the manager id is unknown: placed at layer 1, not a root */
+	MAAT_ORG_F_ORPHAN = 1 << 2,
+	/* a member of a manager cycle: no layer */
+	MAAT_ORG_F_CYCLE = 1 << 3,
+	/* reports (indirectly) into a cycle: no layer either */
+	MAAT_ORG_F_BELOW_CYCLE = 1 << 4,
+};
+
+/* Kinds of anomaly (METRICS.md §1); every one is listed, none is fatal. */
+enum maat_org_anomaly_kind {
+	MAAT_ORG_A_SELF_LOOP,
+	MAAT_ORG_A_ORPHAN,
+	MAAT_ORG_A_JOB_SHARE,
+	MAAT_ORG_A_CONFLICT,
+	MAAT_ORG_A_CYCLE,
+	MAAT_ORG_A_BELOW_CYCLE,
+	MAAT_ORG_A_LEADING_ZEROS,
+};
+
+/* One anomaly, with the row it rests on. */
+typedef struct maat_org_anomaly {
+	/* enum maat_org_anomaly_kind */
+	int kind;
+	/* the id(s) concerned: "150", a cycle as "A > B > C", spellings as "042 / 42"; owned */
+	char *ids;
+	/* a readable detail (English, untranslated keywords filled in by the reports); owned */
+	char *detail;
+	/* the row: source and line (0 when not tied to one row) */
+	int64_t source_id;
+	int64_t line;
+} maat_org_anomaly;
+
+/* Counts of the anomalies and roots, filled when the org is built. */
+typedef struct maat_org_counts {
+	/* rows with an empty or top-marker manager, plus self-loops */
+	size_t roots;
+	/* rows whose manager id is unknown */
+	size_t orphans;
+	/* rows that report to themselves */
+	size_t self_loops;
+	/* manager cycles (sets of nodes) */
+	size_t cycles;
+	/* nodes in cycles, and nodes reporting into a cycle (no layer) */
+	size_t cycle_nodes;
+	size_t below_cycle;
+	/* ids that occur on more than one row (job shares and conflicts) */
+	size_t duplicate_ids;
+	/* extra rows merged as job shares (same id, same manager) */
+	size_t job_shares;
+	/* rows that lost a conflict (same id, other manager) and were dropped */
+	size_t conflicts;
+	/* groups of all-digit ids that differ only in leading zeros */
+	size_t leading_zero_ids;
+	/* rows read into the model (before merging duplicates) */
+	size_t rows;
+} maat_org_counts;
 
 typedef struct maat_org {
 	/* the nodes, in import order; nodes[i].parent indexes this array */
@@ -46,16 +116,95 @@ typedef struct maat_org {
 	char *as_of;
 	/* opaque lookup state (hash of id, e-mail and name); owned */
 	void *index;
+	/* the anomalies, in the order found; owned */
+	maat_org_anomaly *anomalies;
+	size_t nanomalies;
+	/* counts of roots and anomalies */
+	maat_org_counts counts;
+	/* the nodes that have a layer, parents before children (breadth first, by layer) */
+	size_t *order;
+	size_t norder;
+	/* children of node i: child[child_off[i] .. child_off[i + 1]) (n + 1 offsets) */
+	size_t *child_off;
+	size_t *child;
 } maat_org;
 
-/* Loads the org chart of snapshot as_of (NULL = the latest). Returns 0 and *out (caller frees
- * with maat_org_free), 1 when no org chart was imported (*out = NULL), negative with err set. */
+/* One input row for maat_org_builder_add(). All strings are borrowed (copied by the builder). */
+typedef struct maat_org_row {
+	/* trimmed id; rows with an empty id are ignored */
+	const char *id;
+	/* trimmed manager id; NULL, "", "XX", "0" or "-1" = a top post */
+	const char *manager;
+	/* optional text; NULL when absent */
+	const char *name;
+	const char *title;
+	const char *unit;
+	const char *email;
+	const char *grade;
+	const char *role;
+	/* FTE (1.0 for a person when the file gives none) */
+	double fte;
+	/* enum maat_employment */
+	int employment;
+	/* an aggregate row */
+	bool aggregate;
+	/* where it came from */
+	int64_t source_id;
+	int64_t line;
+} maat_org_row;
+
+/* Builds an org from rows, applying the rules of METRICS.md §1 (job shares, conflicts,
+ * self-loops, orphans, cycles, leading zeros). Rows are taken in the order given. */
+typedef struct maat_org_builder maat_org_builder;
+
+/* Returns a new builder; free it with maat_org_builder_finish() or maat_org_builder_free(). */
+maat_org_builder *maat_org_builder_new(void);
+/* Makes room for rows rows (an estimate; more still fit). */
+void maat_org_builder_reserve(maat_org_builder *b, size_t rows);
+/* Adds one row (copies its strings). */
+void maat_org_builder_add(maat_org_builder *b, const maat_org_row *row);
+/* Resolves parents, layers and anomalies; frees the builder and returns the org (never NULL;
+ * caller frees with maat_org_free). as_of is copied (NULL = ""). */
+maat_org *maat_org_builder_finish(maat_org_builder *b, const char *as_of);
+/* Frees a builder that was not finished. NULL-safe. */
+void maat_org_builder_free(maat_org_builder *b);
+
+/* True when a manager id marks a top post: NULL, empty, "XX"/"xx", "0" or "-1" (after trim). */
+bool maat_org_is_top_marker(const char *manager);
+
+/* The canonical form of an all-digit id (leading zeros removed, "000" -> "0") as a new string
+ * (caller frees), or NULL when id is not all digits or already canonical. */
+char *maat_org_normalise_id(const char *id);
+
+/* The snapshot maat_org_load(db, as_of) would use: the latest as_of <= the given date (NULL =
+ * the latest of all). Returns 0 and *out (new string, caller frees; "" for an undated
+ * snapshot), 1 when none matches, negative with err set. */
+int maat_org_snapshot(maat_db *db, const char *as_of, char **out, maat_err *err);
+
+/* A short English name of an anomaly kind ("self-loop", "orphan", ...); static. */
+const char *maat_org_anomaly_name(int kind);
+
+/* Loads the org chart of snapshot as_of (NULL = the latest; a date = the latest snapshot on or
+ * before it, see maat_org_snapshot). Returns 0 and *out (caller frees with maat_org_free), 1 when
+ * no org chart was imported or none is that old (*out = NULL), negative with err set. */
 int maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err);
+
+/* Flags for maat_org_load_flags(). */
+enum maat_org_load_flags {
+	/* leave name, title, unit, e-mail, grade and role NULL (figures only: faster) */
+	MAAT_ORG_LOAD_IDS_ONLY = 1 << 0,
+};
+
+/* maat_org_load with flags. */
+int maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org **out,
+			maat_err *err);
 
 /* NULL-safe. */
 void maat_org_free(maat_org *org);
 
-/* The node whose id, e-mail or name equals key (case-insensitive, trimmed), or -1. */
+/* The node whose id, e-mail or name equals key (case-insensitive, trimmed), or -1. Ids are
+ * tried first, then e-mail, then names. The lookup table is built on the first call (so the
+ * first call on an org must not race with others). */
 ssize_t maat_org_find(const maat_org *org, const char *key);
 
 /* True when anc is a strict ancestor of node (walks parents; bounded by the depth). */

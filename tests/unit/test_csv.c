@@ -94,6 +94,10 @@ test_csv_basic_comma(void **state)
 	src_open(&s, "a,b,c\n1,2,3\n4,,6\n");
 	assert_non_null(s.r);
 	assert_int_equal(maat_csv_separator(s.r), ',');
+	/* no current record before the first maat_csv_next() */
+	assert_int_equal(maat_csv_nfields(s.r), 0);
+	assert_null(maat_csv_field(s.r, 0));
+	assert_int_equal(maat_csv_line(s.r), 0);
 	expect(&s, 1, "a|b|c");
 	expect(&s, 2, "1|2|3");
 	expect(&s, 3, "4||6");
@@ -261,6 +265,20 @@ test_csv_blank_lines(void **state)
 }
 
 static void
+test_csv_empty_rows(void **state)
+{
+	src s;
+	/* Excel saves empty sheet rows as bare separators (lines 2, 3 and 5): skipped like blank
+	 * lines; a row with one value among empty fields (line 4) is kept */
+	src_open(&s, "a;b;c\n;;\n ; ;\n;x;\n\"\";;\n1;2;3\n");
+	expect(&s, 1, "a|b|c");
+	expect(&s, 4, "|x|");
+	expect(&s, 6, "1|2|3");
+	expect_end(&s);
+	src_close(&s);
+}
+
+static void
 test_csv_spaces(void **state)
 {
 	src s;
@@ -348,6 +366,31 @@ test_csv_utf16(void **state)
 }
 
 static void
+test_csv_binary(void **state)
+{
+	/* random bytes (control bytes, invalid UTF-8 on line 1), an xlsx (zip) and an xls */
+	static const char junk[] = "\xA5M\xCA\x18%0\xBB\x1Dm\x13,\xDE";
+	static const char xlsx[] = "PK\x03\x04\x14\x00\x06\x00";
+	static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+	src s;
+	src_open_n(&s, junk, sizeof(junk) - 1, NULL);
+	assert_null(s.r);
+	assert_string_equal(s.err.msg, "t.csv:1: binary data, not CSV text");
+	fclose(s.f);
+	src_open_n(&s, xlsx, sizeof(xlsx) - 1, NULL);
+	assert_null(s.r);
+	assert_string_equal(s.err.msg,
+			    "t.csv: an Excel workbook or other zip file, not CSV text: save the "
+			    "sheet as CSV");
+	fclose(s.f);
+	src_open_n(&s, xls, sizeof(xls) - 1, "windows-1252");
+	assert_null(s.r);
+	assert_string_equal(
+	    s.err.msg, "t.csv: an old Excel workbook (.xls), not CSV text: save the sheet as CSV");
+	fclose(s.f);
+}
+
+static void
 test_csv_nul_byte(void **state)
 {
 	static const char text[] = "a,b\n1,2\n3,\0\n";
@@ -396,14 +439,14 @@ test_csv_field_limit(void **state)
 static void
 test_csv_fields_limit(void **state)
 {
-	/* line 2 holds 100,000 empty fields (99,999 commas), line 3 holds 100,001 */
+	/* line 2 holds 100,000 fields ("x" and 99,999 commas), line 3 holds 100,001 */
 	maat_buf b = {0};
 	src s;
-	maat_buf_append(&b, "a\n", 2);
+	maat_buf_append(&b, "a\nx", 3);
 	for (int i = 0; i < 99999; i++) {
 		maat_buf_append(&b, ",", 1);
 	}
-	maat_buf_append(&b, "\n", 1);
+	maat_buf_append(&b, "\nx", 2);
 	for (int i = 0; i < 100000; i++) {
 		maat_buf_append(&b, ",", 1);
 	}
@@ -453,6 +496,11 @@ test_csv_windows1252(void **state)
 	src_open_n(&s, "x\n\xA4\n", 4, "iso-8859-15");
 	expect(&s, 1, "x");
 	expect(&s, 2, "\xE2\x82\xAC");
+	src_close(&s);
+	/* files shorter than the 4 bytes looked at before converting */
+	src_open_n(&s, "\xE9", 1, "windows-1252");
+	expect(&s, 1, "\xC3\xA9");
+	expect_end(&s);
 	src_close(&s);
 	/* "utf-8" means no conversion */
 	src_open(&s, "x\n\xC3\xA9\n");
@@ -667,6 +715,68 @@ test_csv_parse_number(void **state)
 	assert_not_number(NULL);
 }
 
+/* The real files of the shared corpus, read whole. Expected: records, the start line of the
+ * last record and a SHA-256 of all fields (joined by 0x1F, each record ended by 0x1E), all
+ * computed independently with Python's csv module (records of empty fields left out, the line
+ * of the last record as the reader's line_num after the record before it, plus one). */
+static void
+test_csv_corpus_files(void **state)
+{
+	static const struct {
+		const char *file;
+		int records;
+		int64_t last_line;
+		const char *sha256;
+	} files[] = {
+	    {"org/ifg_processed_dcms.csv", 135, 135,
+	     "3d9270f2a55eeb67c32b14321c2cf6fb8eacfaff36bd79312751ffa04ca493b0"},
+	    {"org/ministry_of_justice-2011-09-30-junior.csv", 625, 625,
+	     "0a6ced8739d34d3f93e6a43dc338902c1965afd8ced14e4d9921e100429710d9"},
+	    {"org/ministry_of_justice-2011-09-30-senior.csv", 133, 133,
+	     "d44effb74d1988bfe86ce6ac270051d464d40037ee2c3c1d0658efb8e208d897"},
+	    {"cases/roadtraffic100traces.csv", 391, 391,
+	     "8a78445c5b66911e378aef546155ea24d6d383008bb2343ef1b107fe712e296a"},
+	};
+	const char *corpus = getenv("MAAT_CORPUS");
+	if (corpus == NULL) {
+		skip();
+	}
+	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+		char *path = maat_xasprintf("%s/%s", corpus, files[k].file);
+		maat_csv_opts o = {.path = path};
+		maat_err err = {0};
+		maat_buf all = {0};
+		char hex[65];
+		int records = 0, rc;
+		FILE *f = fopen(path, "rb");
+		maat_csv *r;
+		assert_non_null(f);
+		r = maat_csv_open(f, &o, &err);
+		assert_non_null(r);
+		assert_int_equal(maat_csv_separator(r), ',');
+		while ((rc = maat_csv_next(r, &err)) > 0) {
+			for (size_t i = 0; i < maat_csv_nfields(r); i++) {
+				if (i > 0) {
+					maat_buf_append(&all, "\x1f", 1);
+				}
+				maat_buf_append(&all, maat_csv_field(r, i),
+						maat_csv_field_len(r, i));
+			}
+			maat_buf_append(&all, "\x1e", 1);
+			records++;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(records, files[k].records);
+		assert_int_equal(maat_csv_line(r), files[k].last_line);
+		maat_sha256_hex(all.data, all.len, hex);
+		assert_string_equal(hex, files[k].sha256);
+		maat_csv_free(r);
+		fclose(f);
+		maat_buf_fini(&all);
+		free(path);
+	}
+}
+
 int
 main(void)
 {
@@ -681,10 +791,12 @@ main(void)
 	    cmocka_unit_test(test_csv_line_ends),
 	    cmocka_unit_test(test_csv_quoted_multiline),
 	    cmocka_unit_test(test_csv_blank_lines),
+	    cmocka_unit_test(test_csv_empty_rows),
 	    cmocka_unit_test(test_csv_spaces),
 	    cmocka_unit_test(test_csv_unterminated_quote),
 	    cmocka_unit_test(test_csv_invalid_utf8),
 	    cmocka_unit_test(test_csv_utf16),
+	    cmocka_unit_test(test_csv_binary),
 	    cmocka_unit_test(test_csv_nul_byte),
 	    cmocka_unit_test(test_csv_field_limit),
 	    cmocka_unit_test(test_csv_fields_limit),
@@ -695,6 +807,7 @@ main(void)
 	    cmocka_unit_test(test_csv_many_lines),
 	    cmocka_unit_test(test_csv_column_aliases),
 	    cmocka_unit_test(test_csv_parse_number),
+	    cmocka_unit_test(test_csv_corpus_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

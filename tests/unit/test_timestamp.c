@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "maatlat/csv.h"
 #include "maatlat/timestamp.h"
 
 static maat_tz *
@@ -321,6 +322,68 @@ test_timestamp_date_parse(void **state)
 	assert_int_equal(maat_date_parse("2026-02-29", &y, &m, &d, &err), -MAAT_E_USAGE);
 }
 
+/* The case log of the shared corpus: all 390 time:timestamp values ("2005-03-23
+ * 00:00:00+01:00") parse. Count, sum, minimum and maximum of the unix seconds come from Python's
+ * datetime.fromisoformat(...).timestamp() over csv.DictReader: 390, 446992131600, 953074800,
+ * 1366754400. */
+static void
+test_timestamp_corpus_case_log(void **state)
+{
+	static const char *const col[] = {"time:timestamp", NULL};
+	const char *corpus = getenv("MAAT_CORPUS");
+	char path[4096];
+	maat_err err = {0};
+	maat_tz *tz = zone("Europe/Amsterdam");
+	int64_t n = 0, sum = 0, lo = INT64_MAX, hi = INT64_MIN;
+	ssize_t c;
+	maat_csv *r;
+	FILE *f;
+	if (corpus == NULL) {
+		skip();
+	}
+	snprintf(path, sizeof(path), "%s/cases/roadtraffic100traces.csv", corpus);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_non_null(r = maat_csv_open(f, NULL, &err));
+	assert_int_equal(maat_csv_next(r, &err), 1);
+	c = maat_csv_column(r, col);
+	assert_int_equal(c, 12);
+	while (maat_csv_next(r, &err) == 1) {
+		int64_t secs;
+		if (maat_ts_parse(maat_csv_field(r, (size_t)c), tz, &secs, NULL, &err) != 0) {
+			fail_msg("line %lld: %s", (long long)maat_csv_line(r), err.msg);
+		}
+		n++;
+		sum += secs;
+		lo = secs < lo ? secs : lo;
+		hi = secs > hi ? secs : hi;
+	}
+	assert_int_equal(n, 390);
+	assert_int_equal(sum, 446992131600LL);
+	assert_int_equal(lo, 953074800);
+	assert_int_equal(hi, 1366754400);
+	maat_csv_free(r);
+	fclose(f);
+	maat_tz_free(tz);
+}
+
+/* Conversions set TZ for a moment and put back what the caller had, unset included. */
+static void
+test_timestamp_restores_tz(void **state)
+{
+	maat_tz *tz = zone("America/New_York");
+	struct tm tm;
+	unsetenv("TZ");
+	/* 2024-07-04 12:00 EDT = 16:00 UTC: date -u -d '2024-07-04 16:00' +%s = 1720108800 */
+	assert_int_equal(maat_tz_to_utc(tz, 2024, 7, 4, 12, 0, 0), 1720108800);
+	assert_null(getenv("TZ"));
+	setenv("TZ", "Asia/Tokyo", 1);
+	maat_tz_from_utc(tz, 1720108800 + 86400 * 400, &tm);
+	assert_string_equal(getenv("TZ"), "Asia/Tokyo");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	maat_tz_free(tz);
+}
+
 int
 main(void)
 {
@@ -334,6 +397,8 @@ main(void)
 	    cmocka_unit_test(test_timestamp_parse_forms),
 	    cmocka_unit_test(test_timestamp_parse_rejects),
 	    cmocka_unit_test(test_timestamp_date_parse),
+	    cmocka_unit_test(test_timestamp_corpus_case_log),
+	    cmocka_unit_test(test_timestamp_restores_tz),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,585 @@
+/* Org charts into the store: the generic HR CSV (Dutch and English column names), the UK
+ * organogram senior and junior files, and id,parentId exports. One streaming pass over the
+ * file; the anomalies are found with the org model (analyzer/org.c) over the snapshot the
+ * file joins, and logged. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "maatlat/csv.h"
+#include "maatlat/i18n.h"
+#include "maatlat/org.h"
+#include "maatlat/org_import.h"
+#include "maatlat/util.h"
+
+/* The fields of a row; the order of maat_org_fields. */
+enum field {
+	F_ID,
+	F_MANAGER,
+	F_NAME,
+	F_TITLE,
+	F_UNIT,
+	F_FTE,
+	F_GRADE,
+	F_EMAIL,
+	F_EMPLOYMENT,
+	F_ROLE,
+	F_LEVEL,
+	NFIELDS
+};
+
+const char *const maat_org_fields[] = {"id",    "manager", "name",       "title", "unit",  "fte",
+				       "grade", "email",   "employment", "role",  "level", NULL};
+
+/* Column names per field, compared case-insensitively after trimming. */
+static const char *const aliases[NFIELDS][14] = {
+    [F_ID] = {"id", "employee id", "employee_id", "employeeid", "employee number",
+	      "personeelsnummer", "personeelsnr", "medewerkernummer", "medewerker id", "post id",
+	      "post unique reference", NULL},
+    [F_MANAGER] = {"manager", "manager id", "manager_id", "managerid", "leidinggevende",
+		   "leidinggevende id", "id leidinggevende", "parentid", "parent id", "parent_id",
+		   "reports to", "reports_to", "reports to senior post", NULL},
+    [F_NAME] = {"name", "naam", "full name", "volledige naam", "employee name", NULL},
+    [F_TITLE] = {"title", "job title", "jobtitle", "job_title", "functie", "functienaam",
+		 "functietitel", NULL},
+    [F_UNIT] = {"unit", "afdeling", "team", "department", "organisatieonderdeel", "eenheid",
+		"cluster", NULL},
+    [F_FTE] = {"fte", "fte's", "formatie", "deeltijdfactor", NULL},
+    [F_GRADE] = {"grade", "schaal", "salarisschaal", "grade (or equivalent)", NULL},
+    [F_EMAIL] = {"email", "e-mail", "e-mailadres", "emailadres", "mail", "email address", NULL},
+    [F_EMPLOYMENT] = {"employment", "dienstverband", "soort dienstverband", "contract",
+		      "contractsoort", NULL},
+    [F_ROLE] = {"role", "rol", NULL},
+    [F_LEVEL] = {"level", "niveau", NULL},
+};
+
+bool
+maat_org_field_known(const char *field)
+{
+	for (size_t i = 0; maat_org_fields[i] != NULL; i++) {
+		if (strcasecmp(field, maat_org_fields[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The layout the header revealed. */
+typedef enum layout { L_CSV, L_SENIOR, L_JUNIOR } layout;
+
+typedef struct reader {
+	/* column of each field, -1 when absent */
+	ssize_t col[NFIELDS];
+	layout kind;
+	/* trimmed copies of the current row's fields */
+	maat_buf val[NFIELDS];
+	/* the builder for anomaly detection (ids and managers only) */
+	maat_org_builder *model;
+} reader;
+
+/* Trimmed (white space and stray quotes) view of a field compared with a name. */
+static bool
+header_is(const char *s, size_t n, const char *name)
+{
+	while (n > 0 && (isspace((unsigned char)*s) || *s == '"')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (isspace((unsigned char)s[n - 1]) || s[n - 1] == '"')) {
+		n--;
+	}
+	return strlen(name) == n && strncasecmp(s, name, n) == 0;
+}
+
+static ssize_t
+find_column(const maat_csv *c, const char *name)
+{
+	for (size_t i = 0; i < maat_csv_nfields(c); i++) {
+		if (header_is(maat_csv_field(c, i), maat_csv_field_len(c, i), name)) {
+			return (ssize_t)i;
+		}
+	}
+	return -1;
+}
+
+/* "a, b, c" of the header, shortened */
+static void
+header_list(const maat_csv *c, maat_buf *b)
+{
+	for (size_t i = 0; i < maat_csv_nfields(c) && b->len < 200; i++) {
+		maat_buf_printf(b, "%s'%.40s'", i ? ", " : "", maat_csv_field(c, i));
+	}
+	if (maat_csv_nfields(c) == 0 || b->len == 0) {
+		maat_buf_append(b, "", 0);
+	} else if (b->len >= 200) {
+		maat_buf_append(b, ", ...", 5);
+	}
+}
+
+static int
+map_header(reader *rd, const maat_csv *c, const maat_org_import_opts *o, const char *path,
+	   maat_err *err)
+{
+	bool senior = find_column(c, "Post Unique Reference") >= 0 &&
+		      find_column(c, "Reports to Senior Post") >= 0;
+	bool junior = find_column(c, "Reporting Senior Post") >= 0 &&
+		      find_column(c, "Number of Posts in FTE") >= 0;
+	int64_t line = maat_csv_line(c);
+
+	for (int f = 0; f < NFIELDS; f++) {
+		rd->col[f] = -1;
+	}
+	if (o->format == MAAT_ORG_FORMAT_ORGANOGRAM && !senior && !junior) {
+		return maat_err_set(err, MAAT_E_DATA,
+				    _("%s:%lld: not a UK organogram: no 'Post Unique Reference' "
+				      "and 'Reports to Senior Post' (senior) nor 'Reporting Senior "
+				      "Post' and 'Number of Posts in FTE' (junior) columns"),
+				    path, (long long)line);
+	}
+	if (o->format != MAAT_ORG_FORMAT_CSV && senior) {
+		rd->kind = L_SENIOR;
+		rd->col[F_ID] = find_column(c, "Post Unique Reference");
+		rd->col[F_MANAGER] = find_column(c, "Reports to Senior Post");
+		rd->col[F_NAME] = find_column(c, "Name");
+		rd->col[F_TITLE] = find_column(c, "Job Title");
+		rd->col[F_UNIT] = find_column(c, "Unit");
+		rd->col[F_FTE] = find_column(c, "FTE");
+		rd->col[F_GRADE] = find_column(c, "Grade (or equivalent)");
+		/* the contact e-mail is a shared mailbox, not a person's: not stored */
+	} else if (o->format != MAAT_ORG_FORMAT_CSV && junior) {
+		rd->kind = L_JUNIOR;
+		rd->col[F_MANAGER] = find_column(c, "Reporting Senior Post");
+		rd->col[F_FTE] = find_column(c, "Number of Posts in FTE");
+		rd->col[F_TITLE] = find_column(c, "Generic Job Title");
+		rd->col[F_UNIT] = find_column(c, "Unit");
+		rd->col[F_GRADE] = find_column(c, "Grade");
+	} else {
+		rd->kind = L_CSV;
+		for (size_t i = 0; i < maat_csv_nfields(c); i++) {
+			const char *s = maat_csv_field(c, i);
+			size_t n = maat_csv_field_len(c, i);
+			for (int f = 0; f < NFIELDS; f++) {
+				if (rd->col[f] >= 0) {
+					continue;
+				}
+				for (size_t a = 0; aliases[f][a] != NULL; a++) {
+					if (header_is(s, n, aliases[f][a])) {
+						rd->col[f] = (ssize_t)i;
+						break;
+					}
+				}
+			}
+		}
+	}
+	for (size_t m = 0; m < o->nmap; m++) {
+		const char *eq = strrchr(o->map[m], '=');
+		char *column;
+		ssize_t ci;
+		int f;
+		if (eq == NULL || eq == o->map[m]) {
+			return maat_err_set(err, MAAT_E_USAGE, _("--map %s: expected COLUMN=FIELD"),
+					    o->map[m]);
+		}
+		column = maat_xstrndup(o->map[m], (size_t)(eq - o->map[m]));
+		ci = find_column(c, maat_trim(column));
+		for (f = 0; f < NFIELDS; f++) {
+			if (strcasecmp(eq + 1, maat_org_fields[f]) == 0) {
+				break;
+			}
+		}
+		if (f == NFIELDS) {
+			free(column);
+			return maat_err_set(err, MAAT_E_USAGE, _("--map %s: unknown field '%s'"),
+					    o->map[m], eq + 1);
+		}
+		if (ci < 0) {
+			maat_err_set(err, MAAT_E_DATA,
+				     _("%s:%lld: --map: no column '%s' in the header"), path,
+				     (long long)line, column);
+			free(column);
+			return -MAAT_E_DATA;
+		}
+		free(column);
+		rd->col[f] = ci;
+	}
+	if ((rd->kind != L_JUNIOR && rd->col[F_ID] < 0) || rd->col[F_MANAGER] < 0) {
+		maat_buf found = {0};
+		header_list(c, &found);
+		maat_err_set(err, MAAT_E_DATA,
+			     _("%s:%lld: not an org chart: no %s column (columns found: %s; "
+			       "expected id: id, employee id, personeelsnummer; manager: manager, "
+			       "manager id, leidinggevende, parentId; or a UK organogram)"),
+			     path, (long long)line,
+			     rd->col[F_ID] < 0 && rd->kind != L_JUNIOR
+				 ? (rd->col[F_MANAGER] < 0 ? _("id and no manager") : _("id"))
+				 : _("manager"),
+			     found.data ? found.data : "");
+		maat_buf_fini(&found);
+		return -MAAT_E_DATA;
+	}
+	return 0;
+}
+
+/* Copies field f of the current record, trimmed, into rd->val[f]; "" when absent. */
+static const char *
+get(reader *rd, const maat_csv *c, int f)
+{
+	maat_buf *b = &rd->val[f];
+	const char *s;
+	size_t n;
+	maat_buf_reset(b);
+	maat_buf_append(b, "", 0);
+	if (rd->col[f] < 0 || (size_t)rd->col[f] >= maat_csv_nfields(c)) {
+		return b->data;
+	}
+	s = maat_csv_field(c, (size_t)rd->col[f]);
+	n = maat_csv_field_len(c, (size_t)rd->col[f]);
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1])) {
+		n--;
+	}
+	maat_buf_append(b, s, n);
+	return b->data;
+}
+
+/* needle is lower-case ASCII */
+static bool
+contains_ci(const char *hay, const char *needle)
+{
+	char low[64];
+	size_t n = 0;
+	for (; hay[n] && n < sizeof(low) - 1; n++) {
+		low[n] = (char)tolower((unsigned char)hay[n]);
+	}
+	low[n] = '\0';
+	return strstr(low, needle) != NULL;
+}
+
+/* internal/external from the employment column; unknown when empty */
+static int
+employment_of(const char *s)
+{
+	static const char *const external[] = {"extern",  "inhuur",  "ingehuurd",    "zzp",
+					       "interim", "uitzend", "gedetacheerd", NULL};
+	if (*s == '\0') {
+		return MAAT_EMP_UNKNOWN;
+	}
+	for (size_t i = 0; external[i] != NULL; i++) {
+		if (contains_ci(s, external[i])) {
+			return MAAT_EMP_EXTERNAL;
+		}
+	}
+	return MAAT_EMP_INTERNAL;
+}
+
+static const char *
+role_of(const char *s)
+{
+	static const struct {
+		const char *word, *role;
+	} roles[] = {{"manag", "management"}, {"leiding", "management"}, {"polic", "policy"},
+		     {"beleid", "policy"},    {"execut", "execution"},   {"uitvoer", "execution"},
+		     {"support", "support"},  {"ondersteun", "support"}};
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (*s && contains_ci(s, roles[i].word)) {
+			return roles[i].role;
+		}
+	}
+	return NULL;
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s) {
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	}
+}
+
+/* Adds the rows of the other files of the same snapshot to the model, so a junior file finds
+ * its senior posts. */
+static int
+add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, maat_err *err)
+{
+	sqlite3_stmt *src = maat_db_stmt(imp->db,
+					 "SELECT source_id, first_row, last_row FROM org_imports"
+					 " WHERE as_of = ?1 AND source_id <> ?2 ORDER BY source_id",
+					 err);
+	sqlite3_stmt *st = maat_db_stmt(imp->db,
+					"SELECT line, id, manager, fte, aggregate FROM org_rows"
+					" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+					err);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+	if (src == NULL || st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_text(src, 1, as_of ? as_of : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(src, 2, imp->source_id);
+	while ((rc = sqlite3_step(src)) == SQLITE_ROW) {
+		ids = maat_xreallocarray(ids, 3 * (n + 1), sizeof(*ids));
+		for (int k = 0; k < 3; k++) {
+			ids[3 * n + (size_t)k] = sqlite3_column_int64(src, k);
+		}
+		n++;
+	}
+	sqlite3_reset(src);
+	for (size_t k = 0; k < n && rc == SQLITE_DONE; k++) {
+		sqlite3_bind_int64(st, 1, ids[3 * k + 1]);
+		sqlite3_bind_int64(st, 2, ids[3 * k + 2]);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			maat_org_row r = {
+			    .source_id = ids[3 * k],
+			    .line = sqlite3_column_int64(st, 0),
+			    .id = (const char *)sqlite3_column_text(st, 1),
+			    .manager = (const char *)sqlite3_column_text(st, 2),
+			    .fte = sqlite3_column_double(st, 3),
+			    .aggregate = sqlite3_column_int(st, 4) != 0,
+			    .employment = MAAT_EMP_UNKNOWN,
+			};
+			maat_org_builder_add(rd->model, &r);
+		}
+		sqlite3_reset(st);
+	}
+	free(ids);
+	return rc == SQLITE_DONE ? 0 : maat_db_fail(imp->db, err, _("reading the snapshot"));
+}
+
+static int
+log_anomalies(maat_import *imp, const maat_org *org, maat_err *err)
+{
+	for (size_t i = 0; i < org->nanomalies; i++) {
+		const maat_org_anomaly *a = &org->anomalies[i];
+		int rc;
+		if (a->source_id != imp->source_id && a->kind != MAAT_ORG_A_CYCLE &&
+		    a->kind != MAAT_ORG_A_LEADING_ZEROS) {
+			continue;
+		}
+		rc = maat_db_log(imp->db, imp->source_id,
+				 a->source_id == imp->source_id ? a->line : 0, "warning", err,
+				 "%s: %s: %s", maat_org_anomaly_name(a->kind), a->ids, a->detail);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int
+maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o, maat_err *err)
+{
+	maat_csv_opts copts = {.encoding = o->encoding, .path = imp->path};
+	reader rd = {.kind = L_CSV};
+	maat_csv *c = NULL;
+	maat_org *org = NULL;
+	sqlite3_stmt *ins;
+	static const char *const format_names[] = {"csv", "organogram-senior", "organogram-junior"};
+	char junior_id[64];
+	int64_t first_row = 0, last_row = -1;
+	int rc;
+
+	if ((c = maat_csv_open(f, &copts, err)) == NULL) {
+		return -MAAT_E_DATA;
+	}
+	if ((rc = maat_csv_next(c, err)) <= 0) {
+		if (rc == 0) {
+			rc = maat_err_set(err, MAAT_E_DATA, _("%s: empty file: no header"),
+					  imp->path);
+		}
+		goto out;
+	}
+	if ((rc = map_header(&rd, c, o, imp->path, err)) < 0) {
+		goto out;
+	}
+	ins = maat_db_stmt(
+	    imp->db, "INSERT INTO org_imports(source_id, as_of, format) VALUES (?1, ?2, ?3)", err);
+	if (ins == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	sqlite3_bind_int64(ins, 1, imp->source_id);
+	sqlite3_bind_text(ins, 2, o->as_of ? o->as_of : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, format_names[rd.kind], -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		rc = maat_db_fail(imp->db, err, _("recording the import"));
+		goto out;
+	}
+	ins = maat_db_stmt(imp->db,
+			   "INSERT INTO org_rows(source_id, line, id, manager, name, title, unit,"
+			   " email, grade, role, fte, employment, aggregate)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+			   err);
+	if (ins == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	rd.model = maat_org_builder_new();
+	{
+		/* about 40 bytes a row at the least: size the model's tables once */
+		struct stat sb;
+		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+			maat_org_builder_reserve(rd.model, (size_t)sb.st_size / 40 + 16);
+		}
+	}
+	if ((rc = add_snapshot_rows(imp, &rd, o->as_of, err)) < 0) {
+		goto out;
+	}
+	while ((rc = maat_csv_next(c, err)) > 0) {
+		int64_t line = maat_csv_line(c);
+		const char *id, *manager, *fte_s, *level;
+		char *id_norm = NULL, *mgr_norm = NULL;
+		double fte = 1.0;
+		bool aggregate = rd.kind == L_JUNIOR;
+		maat_org_row row = {0};
+
+		imp->rows_read++;
+		if (rd.kind == L_JUNIOR) {
+			snprintf(junior_id, sizeof(junior_id), "junior-%lld-%lld",
+				 (long long)imp->source_id, (long long)line);
+			id = junior_id;
+		} else {
+			id = get(&rd, c, F_ID);
+		}
+		manager = get(&rd, c, F_MANAGER);
+		fte_s = get(&rd, c, F_FTE);
+		level = get(&rd, c, F_LEVEL);
+		if (*id == '\0') {
+			imp->rows_rejected++;
+			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
+					      _("row without an id: skipped"))) < 0) {
+				goto out;
+			}
+			continue;
+		}
+		if (*fte_s != '\0' && (!maat_csv_parse_number(fte_s, &fte) || fte < 0)) {
+			rc = maat_err_set(err, MAAT_E_DATA,
+					  _("%s:%lld: FTE '%.40s' is not a non-negative number"),
+					  imp->path, (long long)line, fte_s);
+			goto out;
+		}
+		if (strcasecmp(level, "junior") == 0 || strcasecmp(level, "aggregate") == 0) {
+			aggregate = true;
+		}
+		if (o->normalise_ids) {
+			id_norm = maat_org_normalise_id(id);
+			mgr_norm = maat_org_normalise_id(manager);
+		}
+		row.id = id_norm ? id_norm : id;
+		row.manager = maat_org_is_top_marker(manager) ? NULL
+			      : mgr_norm                      ? mgr_norm
+							      : manager;
+		row.fte = fte;
+		row.aggregate = aggregate;
+		row.source_id = imp->source_id;
+		row.line = line;
+		sqlite3_bind_int64(ins, 1, imp->source_id);
+		sqlite3_bind_int64(ins, 2, line);
+		sqlite3_bind_text(ins, 3, row.id, -1, SQLITE_STATIC);
+		bind_opt(ins, 4, row.manager);
+		bind_opt(ins, 5, get(&rd, c, F_NAME));
+		bind_opt(ins, 6, get(&rd, c, F_TITLE));
+		bind_opt(ins, 7, get(&rd, c, F_UNIT));
+		{
+			maat_buf *e = &rd.val[F_EMAIL];
+			get(&rd, c, F_EMAIL);
+			for (size_t k = 0; k < e->len; k++) {
+				e->data[k] = (char)tolower((unsigned char)e->data[k]);
+			}
+			bind_opt(ins, 8, e->data);
+		}
+		bind_opt(ins, 9, get(&rd, c, F_GRADE));
+		bind_opt(ins, 10, role_of(get(&rd, c, F_ROLE)));
+		sqlite3_bind_double(ins, 11, fte);
+		row.employment = employment_of(get(&rd, c, F_EMPLOYMENT));
+		if (row.employment != MAAT_EMP_UNKNOWN) {
+			sqlite3_bind_int(ins, 12, row.employment);
+		}
+		sqlite3_bind_int(ins, 13, aggregate);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			free(id_norm);
+			free(mgr_norm);
+			rc = maat_db_fail(imp->db, err, _("storing an org row"));
+			goto out;
+		}
+		last_row = sqlite3_last_insert_rowid(maat_db_sqlite(imp->db));
+		if (first_row == 0) {
+			first_row = last_row;
+		}
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		maat_org_builder_add(rd.model, &row);
+		free(id_norm);
+		free(mgr_norm);
+	}
+	if (rc < 0) {
+		goto out;
+	}
+	if (imp->rows_read == 0) {
+		rc = maat_err_set(err, MAAT_E_DATA, _("%s: an org chart header but no rows"),
+				  imp->path);
+		goto out;
+	}
+	ins = maat_db_stmt(
+	    imp->db, "UPDATE org_imports SET first_row = ?2, last_row = ?3 WHERE source_id = ?1",
+	    err);
+	if (ins == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	sqlite3_bind_int64(ins, 1, imp->source_id);
+	sqlite3_bind_int64(ins, 2, first_row);
+	sqlite3_bind_int64(ins, 3, last_row);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		rc = maat_db_fail(imp->db, err, _("recording the import"));
+		goto out;
+	}
+	org = maat_org_builder_finish(rd.model, o->as_of);
+	rd.model = NULL;
+	rc = log_anomalies(imp, org, err);
+out:
+	maat_org_free(org);
+	maat_org_builder_free(rd.model);
+	for (int k = 0; k < NFIELDS; k++) {
+		maat_buf_fini(&rd.val[k]);
+	}
+	maat_csv_free(c);
+	return rc;
+}
+
+static int
+org_callback(maat_import *imp, FILE *f, void *ctx, maat_err *err)
+{
+	return maat_org_import_stream(imp, f, ctx, err);
+}
+
+int
+maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *o, unsigned flags,
+		     int64_t *source_id, maat_err *err)
+{
+	maat_buf opts = {0};
+	int rc;
+	maat_buf_printf(&opts, "as_of=%s", o->as_of ? o->as_of : "");
+	if (o->normalise_ids) {
+		maat_buf_printf(&opts, " normalise-ids");
+	}
+	if (o->format != MAAT_ORG_FORMAT_AUTO) {
+		maat_buf_printf(&opts, " format=%s",
+				o->format == MAAT_ORG_FORMAT_CSV ? "csv" : "organogram");
+	}
+	if (o->encoding != NULL) {
+		maat_buf_printf(&opts, " encoding=%s", o->encoding);
+	}
+	for (size_t i = 0; i < o->nmap; i++) {
+		maat_buf_printf(&opts, " map=%s", o->map[i]);
+	}
+	rc = maat_db_import_file(db, "org", path, opts.data, flags, org_callback, (void *)o,
+				 source_id, err);
+	maat_buf_fini(&opts);
+	return rc;
+}

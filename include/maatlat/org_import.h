@@ -1,0 +1,66 @@
+/* Importers of org charts (generic HR CSV, UK organogram senior/junior files, id,parentId
+ * exports) and mandates files into the store. */
+#ifndef MAAT_ORG_IMPORT_H
+#define MAAT_ORG_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "maatlat/db.h"
+#include "maatlat/err.h"
+
+/* --format of `import org` */
+enum maat_org_format {
+	/* decide from the header */
+	MAAT_ORG_FORMAT_AUTO,
+	/* generic CSV with id and manager columns (Dutch and English aliases) */
+	MAAT_ORG_FORMAT_CSV,
+	/* UK organogram senior or junior file */
+	MAAT_ORG_FORMAT_ORGANOGRAM,
+};
+
+/* Options of one org import. */
+typedef struct maat_org_import_opts {
+	/* the snapshot date (yyyy-mm-dd) or NULL for an undated snapshot */
+	const char *as_of;
+	/* strip leading zeros from all-digit ids and manager ids */
+	bool normalise_ids;
+	/* enum maat_org_format */
+	int format;
+	/* input encoding for iconv (NULL = UTF-8) */
+	const char *encoding;
+	/* --map overrides, each "COLUMN=FIELD"; borrowed */
+	const char *const *map;
+	size_t nmap;
+} maat_org_import_opts;
+
+/* The fields a column can be mapped to (for --map); NULL-terminated, static. */
+extern const char *const maat_org_fields[];
+
+/* True when field is one of maat_org_fields. */
+bool maat_org_field_known(const char *field);
+
+/* Reads an org chart from f into the store under imp (the body of the import callback; the
+ * fuzz target calls it directly). Anomalies are logged with maat_db_log, never fatal. A file
+ * that is not an org chart, a malformed CSV or a bad FTE fails with MAAT_E_DATA and
+ * "PATH:LINE: ...". */
+int maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o, maat_err *err);
+
+/* Imports one file as one transaction (see maat_db_import_file: returns 0, 1 when the same
+ * file was imported before, negative with err set). *nanomalies (optional) receives the number
+ * of anomalies logged. */
+int maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *o,
+			 unsigned flags, int64_t *source_id, maat_err *err);
+
+/* Reads a mandates file (header decision_type,holder; holder layer:N, title:TEXT or id:ID;
+ * Dutch aliases besluit/besluittype and mandaathouder/mandaat). Any bad row fails the file
+ * with MAAT_E_DATA, as does a decision type given twice. */
+int maat_mandates_import_stream(maat_import *imp, FILE *f, maat_err *err);
+
+/* Imports one mandates file as one transaction (like maat_org_import_file). */
+int maat_mandates_import_file(maat_db *db, const char *path, unsigned flags, int64_t *source_id,
+			      maat_err *err);
+
+#endif

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Subject access and erasure (issue 8): `person` shows every stored row about someone,
+# `forget` removes them so that not even the store file's bytes still hold their name.
+. "$TAP_LIB"
+D="$MAAT_TESTDATA/privacy"
+
+run --db s.db import org "$D/org.csv"
+expect_status 0 "the org chart imports"
+run --db s.db import calendar "$D/calendar.ics"
+expect_status 0 "the calendar imports"
+
+run --db s.db person E42
+expect_status 0 "person E42 exits 0"
+expect_out_has "Jantje Jansen" "person E42 shows the org-chart row with the name"
+# the calendar stores the organiser's e-mail lower-cased; person matches it through the org row
+expect_out_has "jantje.jansen@gemeente.example" "person E42 also finds the e-mail (calendar rows)"
+run --db s.db person E42 --json
+expect_status 0 "person --json exits 0"
+keys=$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["keys"]), d["rows"] > 0)' <"$T/.out")
+# keys: the ID asked, and the org row's e-mail and name (its id is the same E42)
+expect_eq "$keys" "3 True" "person --json: three keys (id, e-mail, name) and some rows"
+
+run --db s.db person nobody@nowhere.example
+expect_status 0 "person with nothing stored exits 0"
+expect_out_has "Nothing stored" "and says so"
+
+if grep -qa "Jantje" s.db s.db-wal 2>/dev/null; then ok "before forgetting, the name is in the store's bytes (the check below can fail)"; else not_ok "before forgetting, the name is in the store's bytes"; fi
+
+run --db s.db forget E42
+expect_status 0 "forget E42 exits 0"
+expect_out_has "Forgot 'E42'" "forget reports what it did"
+for needle in Jantje Jansen jantje.jansen E42; do
+	if grep -qai "$needle" s.db s.db-wal s.db-shm 2>/dev/null; then
+		not_ok "after forget, '$needle' is nowhere in the store's bytes" "$(grep -ai -o ".\{0,20\}$needle.\{0,20\}" s.db s.db-wal | head -3)"
+	else
+		ok "after forget, '$needle' is nowhere in the store's bytes"
+	fi
+done
+run --db s.db person E42
+expect_out_has "Nothing stored" "person E42 finds nothing afterwards"
+
+# the others are untouched and the structure keeps its shape: still 4 people in 3 layers
+run --db s.db layers --json
+got=$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["people"], d["layers"], d["orphans"])' <"$T/.out")
+expect_eq "$got" "4 3 0" "layers after forget: 4 people, 3 layers, no orphans (Cor still reports to the forgotten post)"
+run --db s.db person bram@gemeente.example
+expect_out_has "Bram Bakker" "another person is still there"
+
+run --db s.db forget
+expect_status 64 "forget without an ID is a usage error"
+run --db missing.db forget E1
+expect_status 66 "forget on a missing store: 66"
+
+done_testing
