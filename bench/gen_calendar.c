@@ -100,10 +100,14 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"people", required_argument, NULL, 'p'}, {"weeks", required_argument, NULL, 'w'},
-	    {"seed", required_argument, NULL, 's'},   {"start", required_argument, NULL, 'S'},
-	    {"emails", required_argument, NULL, 'e'}, {"domain", required_argument, NULL, 'd'},
-	    {"out", required_argument, NULL, 'o'},    {"adhoc", required_argument, NULL, 'a'},
+	    {"people", required_argument, NULL, 'p'},
+	    {"weeks", required_argument, NULL, 'w'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"emails", required_argument, NULL, 'e'},
+	    {"domain", required_argument, NULL, 'd'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"adhoc", required_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	int people = 2000, weeks = 52, y0 = 2025, m0 = 1, d0 = 6, c;
@@ -144,9 +148,10 @@ main(int argc, char **argv)
 			adhoc = atof(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: gen_calendar [--people N] [--weeks M] [--seed S] "
-					"[--start DATE] [--adhoc RATE] [--emails FILE] [--domain D] "
-					"--out DIR\n");
+			fprintf(stderr,
+				"usage: gen_calendar [--people N] [--weeks M] [--seed S] "
+				"[--start DATE] [--adhoc RATE] [--emails FILE] [--domain D] "
+				"--out DIR\n");
 			return 64;
 		}
 	}

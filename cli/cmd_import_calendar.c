@@ -95,6 +95,8 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
 		return status;
 	}
+	/* the same meetings in every attendee's export: look them up and expand them once */
+	o.cache = maat_cal_cache_new();
 	for (int i = optind; i < argc; i++) {
 		int rc;
 		maat_err_clear(&err);
@@ -109,6 +111,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 			cli_info(cli, _("%s: imported"), argv[i]);
 		}
 	}
+	maat_cal_cache_free(o.cache);
 	maat_db_close(db);
 	maat_cal_cleanup();
 	return status;

@@ -10,18 +10,19 @@
  * (UID, start): the highest SEQUENCE, then the earliest import (min source in cal_refs).
  * No descriptions, no locations (METRICS.md §4). */
 const char maat_schema_calendar[] =
-    /* Series keys (UID) and their title (the first one imported), shared by all exports. */
+    /* Series keys (UID) and their title (the first one imported), shared by all exports.
+     * No index on uid (nor on digest below): an import keeps all of them in memory, and index
+     * pages at random places would be rewritten to the WAL by every file's commit. */
     "CREATE TABLE cal_uids ("
     "  id INTEGER PRIMARY KEY,"
     "  uid TEXT NOT NULL,"
     "  summary TEXT"
     ") STRICT;"
-    "CREATE INDEX cal_uids_uid ON cal_uids(uid);"
     /* Participant lists, stored once per distinct list (digest: BLAKE2b-128 of the sorted
      * list), with ROOM/RESOURCE, NON-PARTICIPANT and decliners already removed. */
     "CREATE TABLE cal_partsets ("
     "  id INTEGER PRIMARY KEY,"
-    "  digest BLOB NOT NULL UNIQUE"
+    "  digest BLOB NOT NULL"
     ") STRICT;"
     "CREATE TABLE cal_partset_members ("
     "  set_id INTEGER NOT NULL REFERENCES cal_partsets(id) ON DELETE CASCADE,"
