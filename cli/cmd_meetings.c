@@ -8,13 +8,16 @@
 #include "maatlat/ics.h"
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
+#include "maatlat/org.h"
 #include "maatlat/table.h"
 
 static const char *const help =
     N_("Meeting hours per person and ISO week (union of the meetings a person attends; booked =\n"
        "plain sum) against the cap (cap x FTE). A meeting is not cancelled, not transparent, not\n"
        "all-day, longer than 0 and at most --max-meeting-hours, with at least --min-participants\n"
-       "attending participants. The same meeting in several exports counts once.\n"
+       "attending participants. The same meeting in several exports counts once. With an org\n"
+       "chart imported (the latest snapshot), participants are matched to it by e-mail or name:\n"
+       "their FTE scales the cap and their unit groups the figures.\n"
        "\n"
        "  --cap HOURS                cap per full-time week (default 12)\n"
        "  --from DATE --to DATE      window, inclusive dates in the zone of --tz\n"
@@ -28,8 +31,26 @@ static const char *const help =
        "  --top N                    recurring series listed (default 20)\n"
        "  --json                     one JSON object on stdout\n");
 
+/* The org chart as the meetings analysis asks for it (maat_meetings_person_fn). */
+static bool
+org_person(void *ctx, const char *key, const char **person, double *fte, const char **unit)
+{
+	const maat_org *org = ctx;
+	ssize_t i = maat_org_find(org, key);
+	const maat_org_node *n;
+	if (i < 0 || org->nodes[i].aggregate) {
+		return false;
+	}
+	n = &org->nodes[i];
+	/* one name per person however the calendars spell it: the e-mail, else the id */
+	*person = n->email != NULL && *n->email ? n->email : n->id;
+	*fte = n->fte;
+	*unit = n->unit != NULL && *n->unit ? n->unit : NULL;
+	return true;
+}
+
 static int
-print_tables(const maat_meetings *m, const maat_meetings_opts *o)
+print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org *org)
 {
 	maat_table *(*const fns[])(const maat_meetings *) = {
 	    maat_meetings_summary_table, maat_meetings_person_weeks_table,
@@ -48,9 +69,16 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o)
 	} else {
 		printf("%s", _("no length limit"));
 	}
-	printf(_("%s%s, units of at least %d people\n\n"),
+	printf(_("%s%s, units of at least %d people\n"),
 	       o->exclude_tentative ? _(", tentative excluded") : "",
 	       o->exclude_no_reply ? _(", no reply excluded") : "", o->min_group);
+	if (org == NULL) {
+		printf("%s\n\n", _("No org chart imported: every FTE 1.0, units unknown."));
+	} else if (org->as_of != NULL && *org->as_of) {
+		printf(_("FTE and units from the org chart as of %s.\n\n"), org->as_of);
+	} else {
+		printf("%s\n\n", _("FTE and units from the org chart."));
+	}
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == 0; i++) {
 		maat_table *t = fns[i](m);
 		if (maat_table_nrows(t) > 0) {
@@ -87,6 +115,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	maat_meetings_opts o;
 	const char *from = NULL, *to = NULL;
 	maat_meetings *m = NULL;
+	maat_org *org = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	bool json = false;
@@ -173,6 +202,14 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
+	if (maat_org_load(db, NULL, &org, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	if (org != NULL) {
+		o.person = org_person;
+		o.person_ctx = org;
+	}
 	if ((m = maat_meetings_compute(db, &o, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
@@ -185,11 +222,12 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		json_decref(root);
 	} else if (maat_meetings_get_summary(m)->person_weeks == 0) {
 		printf("%s\n", _("No meetings in the window."));
-	} else if (print_tables(m, &o) < 0) {
+	} else if (print_tables(m, &o, org) < 0) {
 		status = MAAT_E_IO;
 	}
 out:
 	maat_meetings_free(m);
+	maat_org_free(org);
 	maat_db_close(db);
 	maat_cal_cleanup();
 	return status;

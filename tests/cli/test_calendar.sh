@@ -121,6 +121,33 @@ expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_instances")" "2" "only a.i
 expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_partsets")" "1" "one participant list (x, y) stays"
 expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM sources")" "2" "two sources"
 
+# --- the org chart: FTE scales the cap, units group the figures ---------------------------------
+# org_units.ics, by hand (UTC, week 2025-W02): Mon 09:00-16:00 ann (as ANN@Example.org) + b1 = 7 h;
+# Tue 10:00-11:00 boss, b2, b3, b4 and "Ann Half" (CN only, no e-mail) = 1 h.
+# Without an org chart "Ann Half" is a person of her own: 7 persons, every cap 12 h.
+# org_units.csv: ann is 0.5 FTE in Beleid (cap 0.5 x 12 = 6 h), b1-b4 1.0 FTE in Beleid, boss
+# 1.0 FTE alone in Directie. With it, "Ann Half" matches ann by name: ann has 7 + 1 = 8 h > 6 h
+# (over the cap; with FTE 1.0 she would not be); 6 persons. Units (--min-group 5, the default):
+# Beleid has 5 persons, 5 person-weeks, 1 over the cap (share 0.2), mean (8+7+1+1+1)/5 = 3.6 h;
+# Directie (1 person) is suppressed. With --min-group 1 Directie shows: 1 person, mean 1.0 h.
+jq_py() { "$PY" -c "import json,sys; d=json.load(open('$T/.out')); print($1)"; }
+run --db org.db import calendar --tz UTC "$D/org_units.ics"
+run --db org.db meetings --tz UTC --json
+expect_eq "$(jq_py "d['persons'], sorted(set(r['cap'] for r in d['rows']))")" "7 [12.0]" "without an org chart: 7 keys are 7 persons, every cap 12 h"
+run --db org.db import org "$D/org_units.csv"
+expect_status 0 "the org chart imports"
+run --db org.db meetings --tz UTC --json
+expect_status 0 "meetings with the org chart"
+expect_eq "$(jq_py "d['persons'], d['person_weeks'], d['over_cap_person_weeks'], d['people_over_cap']")" "6 6 1 1" "6 persons ('Ann Half' is ann), 1 person-week over the cap"
+expect_eq "$(jq_py "[(r['hours'], r['cap'], r['over_cap'], r['unit']) for r in d['rows'] if r['person'] == 'ann@example.org']")" "[(8.0, 6.0, True, 'Beleid')]" "ann: 8 h against a 0.5 FTE cap of 6 h, over it, unit Beleid"
+expect_eq "$(jq_py "[(r['person'], r['cap'], r['unit']) for r in d['rows'] if r['person'] != 'ann@example.org']")" "[('b1@example.org', 12.0, 'Beleid'), ('b2@example.org', 12.0, 'Beleid'), ('b3@example.org', 12.0, 'Beleid'), ('b4@example.org', 12.0, 'Beleid'), ('boss@example.org', 12.0, 'Directie')]" "full-time people keep 12 h; units from the chart"
+expect_eq "$(jq_py "[(u['unit'], u['persons'], u['person_weeks'], u['over_cap_person_weeks'], u['over_cap_share'], u['mean_hours']) for u in d['units']], d['units_suppressed']")" "[('Beleid', 5, 5, 1, 0.2, 3.6)] 1" "Beleid shown (5 people), Directie (1 person) suppressed under --min-group 5"
+run --db org.db meetings --tz UTC --json --min-group 1
+expect_eq "$(jq_py "[(u['unit'], u['persons'], u['mean_hours']) for u in d['units']], d['units_suppressed']")" "[('Beleid', 5, 3.6), ('Directie', 1, 1.0)] 0" "--min-group 1 shows Directie too"
+run --db org.db meetings --tz UTC
+expect_out_has "1 units with fewer than 5 people not shown." "the text output says a unit was suppressed"
+expect_out_has "FTE and units from the org chart" "the settings name the org chart"
+
 # --- Outlook CSV (Dutch headers) ------------------------------------------------------------------
 # outlook_nl.csv, by hand (Europe/Amsterdam): W10 Teamoverleg 10-11 (Anna, Bas, Carla optional)
 # and Bila 10:30-11:30 (Anna, Bas): Anna and Bas 1.5 h union, 2.0 booked, Carla 1.0;
