@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
 
 /* Sorted by name: cli_find_command() relies on it (bsearch). */
 const struct maat_command maat_commands[] = {
@@ -197,4 +198,19 @@ cli_wants_help(int argc, char **argv)
 		}
 	}
 	return false;
+}
+
+struct maat_pseudo *
+cli_pseudo_open(const maat_cli *cli, bool want, const char *key_file, int *status)
+{
+	maat_err err = {0};
+	maat_pseudo *p;
+	*status = 0;
+	if (!want && key_file == NULL) {
+		return NULL;
+	}
+	if ((p = maat_pseudo_new(key_file, &err)) == NULL) {
+		*status = cli_fail(cli, &err);
+	}
+	return p;
 }

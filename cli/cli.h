@@ -44,7 +44,7 @@ void cli_info(const maat_cli *cli, const char *fmt, ...) __attribute__((format(p
 int cli_fail(const maat_cli *cli, const maat_err *err);
 /* Prints "maatlat: <message>" and the command's usage line to stderr; returns 64. */
 int cli_usage_error(const maat_cli *cli, const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prints the command's help (usage and summary) to stdout; returns 0. */
 int cli_help(const char *cmd, const char *details);
 /* Opens the store for the command (MAAT_DB_CREATE for importers); prints the error and
@@ -80,6 +80,12 @@ int cmd_import_org(maat_cli *cli, int argc, char **argv);
 
 /* True when argv[1..] holds --help or -h before any "--". */
 bool cli_wants_help(int argc, char **argv);
+
+/* For --pseudonymise [--key-file FILE] at import: NULL (and *status 0) when not wanted; the
+ * key's handle when wanted; NULL with the error printed and *status set when the key is
+ * missing or unreadable. Caller frees with maat_pseudo_free. */
+struct maat_pseudo *cli_pseudo_open(const maat_cli *cli, bool want, const char *key_file,
+				    int *status);
 
 /* For commands that later work fills in: says so and returns 1. */
 int cli_not_yet(const maat_cli *cli, const char *what);

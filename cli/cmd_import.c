@@ -20,20 +20,27 @@ cmd_import(maat_cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		if (argc >= 2) {
-			return cli_help(
-			    "import",
-			    _("  maatlat import org FILE...       [--as-of DATE] [--normalise-ids] "
-			      "[--format auto|csv|organogram]\n"
-			      "  maatlat import mandates FILE\n"
-			      "  maatlat import calendar FILE...  [--owner EMAIL] [--from DATE] "
-			      "[--to DATE] [--tz ZONE]\n"
-			      "  maatlat import cases FILE...     [--format auto|csv|xes] [--case "
-			      "COL "
-			      "--activity COL --time COL --resource COL ...]\n\n"
-			      "Each file is imported in one transaction: completely or not at "
-			      "all.\n"
-			      "A file imported before (same sha256) is skipped; --replace swaps "
-			      "it.\n"));
+			return cli_help("import", _("  maatlat import org FILE...       [--as-of "
+						    "DATE] [--normalise-ids]\n"
+						    "        [--format auto|csv|organogram] [--map "
+						    "COLUMN=FIELD]... [--encoding ENC]\n"
+						    "  maatlat import mandates FILE...\n"
+						    "  maatlat import calendar FILE...  [--owner "
+						    "EMAIL] [--from DATE] [--to DATE]\n"
+						    "        [--tz ZONE] [--instance-limit N]\n"
+						    "  maatlat import cases FILE...     [--format "
+						    "auto|csv|xes] [--tz ZONE]\n"
+						    "        [--case COL --activity COL --time COL "
+						    "--resource COL ...] [--encoding ENC]\n\n"
+						    "Every kind takes --replace; org takes "
+						    "--pseudonymise [--key-file FILE] to\n"
+						    "store ids, names and e-mails as keyed hashes. "
+						    "'maatlat import KIND --help'\n"
+						    "describes one kind.\n\n"
+						    "Each file is imported in one transaction: "
+						    "completely or not at all.\n"
+						    "A file imported before (same sha256) is "
+						    "skipped; --replace swaps it.\n"));
 		}
 		return cli_usage_error(cli, "import",
 				       _("import what? org, mandates, calendar or cases"));

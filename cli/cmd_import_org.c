@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/org_common.h"
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
 #include "maatlat/org_import.h"
 #include "maatlat/util.h"
 
@@ -71,18 +72,18 @@ int
 cmd_import_org(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"as-of", required_argument, NULL, 'a'},
-	    {"normalise-ids", no_argument, NULL, 'n'},
-	    {"normalize-ids", no_argument, NULL, 'n'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"map", required_argument, NULL, 'm'},
-	    {"encoding", required_argument, NULL, 'e'},
-	    {"replace", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"as-of", required_argument, NULL, 'a'},   {"normalise-ids", no_argument, NULL, 'n'},
+	    {"normalize-ids", no_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'},
+	    {"map", required_argument, NULL, 'm'},     {"encoding", required_argument, NULL, 'e'},
+	    {"replace", no_argument, NULL, 'r'},       {"pseudonymise", no_argument, NULL, 'P'},
+	    {"pseudonymize", no_argument, NULL, 'P'},  {"key-file", required_argument, NULL, 'K'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	maat_org_import_opts o = {.format = MAAT_ORG_FORMAT_AUTO};
 	const char **map = NULL;
+	const char *key_file = NULL;
+	maat_pseudo *pseudo = NULL;
+	bool want_pseudo = false;
 	unsigned flags = 0;
 	maat_db *db = NULL;
 	int status = 0, c;
@@ -138,12 +139,20 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		case 'r':
 			flags |= MAAT_IMPORT_REPLACE;
 			break;
+		case 'P':
+			want_pseudo = true;
+			break;
+		case 'K':
+			key_file = optarg;
+			want_pseudo = true;
+			break;
 		case 'h':
 			status = cli_help(
 			    "import",
 			    _("maatlat import org FILE... [--as-of DATE] [--normalise-ids]\n"
 			      "    [--format auto|csv|organogram] [--map COLUMN=FIELD]...\n"
-			      "    [--encoding ENC] [--replace]\n\n"
+			      "    [--encoding ENC] [--replace] [--pseudonymise [--key-file "
+			      "FILE]]\n\n"
 			      "Reads org charts: a CSV with a header naming at least an id column\n"
 			      "(id, employee id, personeelsnummer) and a manager column (manager,\n"
 			      "manager id, leidinggevende, parentId), optionally name (naam), "
@@ -160,7 +169,11 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			      "latest.\n"
 			      "Anomalies (self-loops, orphans, job shares, conflicts, cycles, ids "
 			      "that\n"
-			      "differ only in leading zeros) are logged, never fatal.\n"));
+			      "differ only in leading zeros) are logged, never fatal.\n"
+			      "--pseudonymise stores ids, manager ids, names and e-mails as keyed\n"
+			      "hashes (key from --key-file or $MAATLAT_KEY, never stored); use "
+			      "the\n"
+			      "same key for calendars and case logs so they still match.\n"));
 			goto out;
 		default:
 			status = cli_usage_error(cli, "import", _("unknown option '%s'"),
@@ -173,6 +186,10 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		status = cli_usage_error(cli, "import", _("import org: no file given"));
 		goto out;
 	}
+	if ((pseudo = cli_pseudo_open(cli, want_pseudo, key_file, &status)) == NULL && status) {
+		goto out;
+	}
+	o.pseudo = pseudo;
 	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
 		goto out;
 	}
@@ -193,6 +210,7 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 	}
 out:
 	free(map);
+	maat_pseudo_free(pseudo);
 	maat_db_close(db);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "maatlat/i18n.h"
 #include "maatlat/org.h"
 #include "maatlat/org_import.h"
+#include "maatlat/pseudonym.h"
 #include "maatlat/util.h"
 
 /* The fields of a row; the order of maat_org_fields. */
@@ -434,6 +435,7 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		int64_t line = maat_csv_line(c);
 		const char *id, *manager, *fte_s, *level;
 		char *id_norm = NULL, *mgr_norm = NULL;
+		char *p_id = NULL, *p_mgr = NULL, *p_name = NULL, *p_email = NULL;
 		double fte = 1.0;
 		bool aggregate = rd.kind == L_JUNIOR;
 		maat_org_row row = {0};
@@ -474,6 +476,14 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		row.manager = maat_org_is_top_marker(manager) ? NULL
 			      : mgr_norm                      ? mgr_norm
 							      : manager;
+		if (o->pseudo != NULL) {
+			/* after top markers and leading zeros were read: the hash of "0012" and
+			 * "12" would differ, and "XX" must stay a top marker */
+			p_id = maat_pseudo_apply(o->pseudo, row.id);
+			p_mgr = maat_pseudo_apply(o->pseudo, row.manager);
+			row.id = p_id;
+			row.manager = p_mgr;
+		}
 		row.fte = fte;
 		row.aggregate = aggregate;
 		row.source_id = imp->source_id;
@@ -482,7 +492,12 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		sqlite3_bind_int64(ins, 2, line);
 		sqlite3_bind_text(ins, 3, row.id, -1, SQLITE_STATIC);
 		bind_opt(ins, 4, row.manager);
-		bind_opt(ins, 5, get(&rd, c, F_NAME));
+		if (o->pseudo != NULL) {
+			p_name = maat_pseudo_apply(o->pseudo, get(&rd, c, F_NAME));
+			bind_opt(ins, 5, p_name);
+		} else {
+			bind_opt(ins, 5, get(&rd, c, F_NAME));
+		}
 		bind_opt(ins, 6, get(&rd, c, F_TITLE));
 		bind_opt(ins, 7, get(&rd, c, F_UNIT));
 		{
@@ -491,7 +506,12 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			for (size_t k = 0; k < e->len; k++) {
 				e->data[k] = (char)tolower((unsigned char)e->data[k]);
 			}
-			bind_opt(ins, 8, e->data);
+			if (o->pseudo != NULL) {
+				p_email = maat_pseudo_apply(o->pseudo, e->data);
+				bind_opt(ins, 8, p_email);
+			} else {
+				bind_opt(ins, 8, e->data);
+			}
 		}
 		bind_opt(ins, 9, get(&rd, c, F_GRADE));
 		bind_opt(ins, 10, role_of(get(&rd, c, F_ROLE)));
@@ -501,9 +521,18 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			sqlite3_bind_int(ins, 12, row.employment);
 		}
 		sqlite3_bind_int(ins, 13, aggregate);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			free(id_norm);
-			free(mgr_norm);
+		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+		if (rc == 0) {
+			maat_org_builder_add(rd.model, &row);
+		}
+		free(id_norm);
+		free(mgr_norm);
+		free(p_id);
+		free(p_mgr);
+		free(p_name);
+		free(p_email);
+		p_id = p_mgr = p_name = p_email = NULL;
+		if (rc < 0) {
 			rc = maat_db_fail(imp->db, err, _("storing an org row"));
 			goto out;
 		}
@@ -513,9 +542,6 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		}
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
-		maat_org_builder_add(rd.model, &row);
-		free(id_norm);
-		free(mgr_norm);
 	}
 	if (rc < 0) {
 		goto out;

@@ -49,6 +49,11 @@ maat_db_fail(maat_db *db, maat_err *err, const char *what)
 	} else if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT) {
 		code = MAAT_E_DATA;
 	}
+	if (prim == SQLITE_FULL || ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC ||
+	    ext == SQLITE_IOERR_TRUNCATE) {
+		return maat_err_set(err, code, _("%s: %s (sqlite error %d): is the disk full?"), what,
+				    sqlite3_errmsg(db->sq), ext);
+	}
 	return maat_err_set(err, code, "%s: %s (sqlite error %d)", what, sqlite3_errmsg(db->sq),
 			    ext);
 }
@@ -408,6 +413,10 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 	}
 	imp.source_id = sqlite3_last_insert_rowid(db->sq);
 	if ((rc = fn(&imp, f, ctx, err)) < 0) {
+		/* every message names the file: add it where the importer did not */
+		if (err != NULL && strncmp(err->msg, path, strlen(path)) != 0) {
+			maat_err_prefix(err, "%s", path);
+		}
 		goto out;
 	}
 	st = maat_db_stmt(db, "UPDATE sources SET rows_read = ?2, rows_rejected = ?3 WHERE id = ?1",

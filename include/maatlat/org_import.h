@@ -34,6 +34,9 @@ typedef struct maat_org_import_opts {
 	/* --map overrides, each "COLUMN=FIELD"; borrowed */
 	const char *const *map;
 	size_t nmap;
+	/* --pseudonymise: ids, manager ids, names and e-mails are stored as keyed hashes;
+	 * borrowed, NULL = store them as read */
+	const struct maat_pseudo *pseudo;
 } maat_org_import_opts;
 
 /* The fields a column can be mapped to (for --map); NULL-terminated, static. */
