@@ -471,8 +471,8 @@ typedef struct bslot {
 	/* the key's hash */
 	uint64_t h;
 	/* the key: offset into bmap.keys and length; len 0 = an empty slot */
-	size_t off;
-	size_t len;
+	uint32_t off;
+	uint32_t len;
 	int64_t val;
 } bslot;
 
@@ -490,7 +490,12 @@ hash_bytes(const unsigned char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		h = (h ^ p[i]) * 1099511628211ULL;
 	}
-	return h ^ (h >> 29);
+	/* spread the bits (murmur3's finaliser): slots are picked by the low ones */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 static bslot *
@@ -542,8 +547,8 @@ bmap_put(bmap *m, const void *key, size_t n, int64_t val)
 	s = bmap_find(m, key, n, h);
 	if (s->len == 0) {
 		s->h = h;
-		s->off = m->keys.len;
-		s->len = n;
+		s->off = (uint32_t)m->keys.len;
+		s->len = (uint32_t)n;
 		maat_buf_append(&m->keys, key, n);
 		m->n++;
 	}
@@ -560,8 +565,9 @@ bmap_clear(bmap *m)
 	memset(&m->keys, 0, sizeof(m->keys));
 }
 
-/* Entries at most (a bound on memory: the cache then starts again). */
-#define CACHE_MAX_ROWS 4000000
+/* Entries at most (a bound on memory, about 150 MB: the cache then starts again; keys stay
+ * far below the 4 GB that bslot.off can address). */
+#define CACHE_MAX_ROWS 2000000
 #define CACHE_MAX_STARTS 16000000
 
 struct maat_cal_cache {
