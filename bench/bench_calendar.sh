@@ -35,32 +35,33 @@ if [ "$PEER_PEOPLE" -ne "$PEOPLE" ]; then
 	full_bytes=$(du -sb "$W/full" | cut -f1)
 fi
 
-# secs KB: runs "$@" under /usr/bin/time, prints wall seconds and peak RSS
+# secs KB cpu: runs "$@" under /usr/bin/time, prints wall seconds, peak RSS and CPU seconds
+# (user + system: what the process itself used, less disturbed by a busy machine)
 timed() {
-	/usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/stdout" 2>"$W/stderr"
-	cat "$W/time"
+	/usr/bin/time -f "%e %M %U %S" -o "$W/time" "$@" >"$W/stdout" 2>"$W/stderr"
+	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$W/time"
 }
-maatlat_run() { # DIR -> "secs peakKB importsecs importKB meetingssecs meetingsKB"
+maatlat_run() { # DIR -> "secs peakKB cpu importsecs importKB importcpu meetingssecs ..."
 	rm -f "$W/b.db" "$W/b.db-wal" "$W/b.db-shm"
 	set -- $(timed sh -c "'$M' --db '$W/b.db' import calendar --from $FROM --to $TO '$1'/*.ics") \
 		$(timed "$M" --db "$W/b.db" meetings --from $FROM --to $TO --json)
 	cp "$W/stdout" "$W/maatlat.json"
-	echo "$(echo "$1 + $3" | bc) $(( $2 > $4 ? $2 : $4 )) $*"
+	echo "$(echo "$1 + $4" | bc) $(( $2 > $5 ? $2 : $5 )) $(echo "$3 + $6" | bc) $*"
 }
 peer_run() {
 	set -- $(timed sh -c "'$PY' '$PEER' --from $FROM --to $TO '$W/small'/*.ics")
 	cp "$W/stdout" "$W/peer.tsv"
-	echo "$1 $2"
+	echo "$1 $2 $3"
 }
 min() { echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; }
 
-best_m=999999 best_p=999999 rss_m=0 rss_p=0 parts=""
+best_m=999999 best_p=999999 cpu_m=999999 cpu_p=999999 rss_m=0 rss_p=0 parts=""
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	set -- $(maatlat_run "$W/small")
-	if [ "$(min "$best_m" "$1")" != "$best_m" ]; then parts="import $3 s, meetings $5 s"; fi
-	best_m=$(min "$best_m" "$1"); rss_m=$2
-	set -- $(peer_run); best_p=$(min "$best_p" "$1"); rss_p=$2
+	if [ "$(min "$best_m" "$1")" != "$best_m" ]; then parts="import $4 s, meetings $7 s"; fi
+	best_m=$(min "$best_m" "$1"); rss_m=$2; cpu_m=$(min "$cpu_m" "$3")
+	set -- $(peer_run); best_p=$(min "$best_p" "$1"); rss_p=$2; cpu_p=$(min "$cpu_p" "$3")
 	i=$((i + 1))
 done
 "$PY" "$SRC/tests/tools/json_rows.py" <"$W/maatlat.json" >"$W/maatlat.tsv"
@@ -68,9 +69,9 @@ if cmp -s "$W/maatlat.tsv" "$W/peer.tsv"; then same="identical ($(wc -l <"$W/pee
 else same="DIFFERENT"; fi
 printf 'calendar benchmark, %s weeks, min of %s interleaved runs\n' "$WEEKS" "$RUNS"
 printf '  %s people, %s MB of .ics (measured)\n' "$PEER_PEOPLE" "$((small_bytes / 1000000))"
-printf '    maatlat   %8.2f s  peak RSS %6d MB  (%s)\n' "$best_m" "$((rss_m / 1024))" "$parts"
-printf '    reference %8.2f s  peak RSS %6d MB  (recurring_ical_events)\n' "$best_p" "$((rss_p / 1024))"
-printf '    ratio     %8.1fx  results %s\n' "$(echo "$best_p / $best_m" | bc -l)" "$same"
+printf '    maatlat   %8.2f s  peak RSS %6d MB  CPU %6.2f s  (%s)\n' "$best_m" "$((rss_m / 1024))" "$cpu_m" "$parts"
+printf '    reference %8.2f s  peak RSS %6d MB  CPU %6.2f s  (recurring_ical_events)\n' "$best_p" "$((rss_p / 1024))" "$cpu_p"
+printf '    ratio     %8.1fx  (CPU %.1fx)  results %s\n' "$(echo "$best_p / $best_m" | bc -l)" "$(echo "$cpu_p / $cpu_m" | bc -l)" "$same"
 if [ "$PEER_PEOPLE" -ne "$PEOPLE" ]; then
 	set -- $(maatlat_run "$W/full")
 	est=$(echo "$best_p * $full_bytes / $small_bytes" | bc -l)
