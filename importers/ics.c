@@ -1,8 +1,10 @@
 /* iCalendar -> meeting instances. Our own streaming tokenizer finds the components (so libical
- * never sees END before BEGIN, several VCALENDARs or bare VEVENTs); libical parses each VEVENT
- * and VTIMEZONE, parses values, and its icalrecur_iterator expands RRULEs inside the window.
- * Around libical we close the gaps of 3.0.16: RECURRENCE-ID overrides (incl. THISANDFUTURE),
- * RDATE;VALUE=PERIOD, duplicate instances, DTEND plus DURATION, bounded windows. */
+ * never sees END before BEGIN, several VCALENDARs or bare VEVENTs); plain VEVENTs are read by
+ * our own small reader, every other VEVENT and each VTIMEZONE by libical's parser, and
+ * libical's icalrecur_iterator expands RRULEs inside the window. Around libical we close the
+ * gaps of 3.0.16: RECURRENCE-ID overrides (incl. THISANDFUTURE), RDATE;VALUE=PERIOD, duplicate
+ * instances, DTEND plus DURATION, bounded windows. The store keeps one row per distinct
+ * instance, shared by the exports that hold it (store/schema_calendar.c). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
