@@ -8,9 +8,20 @@
  * The default density (--adhoc 0.33) matches the reference workload of PERFORMANCE.md: 2,000
  * people x 52 weeks give about 72 MB of .ics (--adhoc 2 gave 312 MB, the first version).
  *
+ * With --org-in FILE --unit NAME it builds the calendars of one department around a real org
+ * chart instead (the bundled example municipality): the people of the unit, the top and the
+ * top's direct reports (the management team), each with their e-mail from the chart. Every
+ * manager has a weekly team meeting with the direct reports (the top: a two-hour
+ * "Directieoverleg"; one member declines the series, one week is a holiday EXDATE) and a
+ * biweekly 30-minute bilateral with each; the unit meets every four weeks; three steering
+ * groups of two hours (the unit head, managers from other units, policy staff) each have a
+ * weekly core team; ad-hoc meetings of 2-4 people land at random hours (double bookings, a
+ * decline one time in ten), two per manager and one per other person per week.
+ *
  * usage: gen_calendar [--people N] [--weeks M] [--seed S] [--start YYYY-MM-DD (a Monday)]
  *                     [--adhoc RATE] [--emails FILE (one address per line)] [--domain D]
- *                     --out DIR */
+ *                     --out DIR
+ *        gen_calendar --org-in FILE --unit NAME [--weeks M] [--seed S] [--start DATE] --out DIR */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -20,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "maatlat/util.h"
+#include "org_in.h"
 
 #define TEAM 8
 
@@ -96,6 +108,279 @@ attendees(maat_buf *b, char **email, const int *who, int n, int decliner)
 	}
 }
 
+/* --org-in: one VEVENT (a series when rrule is not NULL) of the people who[0..n) (org indexes;
+ * who[0] organises), starting day days after the start date at hh:mm for minutes. */
+static ev *
+org_event(const org_in_person *p, const char *uid, const char *summary, int y0, int m0, int d0,
+	  int day, int hh, int mm, int minutes, const char *rrule, const char *exdate,
+	  const int *who, int n, int decliner)
+{
+	maat_buf b = {0};
+	int y, m, d;
+	ev *e = new_ev();
+	add_days(y0, m0, d0, day, &y, &m, &d);
+	maat_buf_printf(&b,
+			"BEGIN:VEVENT\r\nUID:%s@voorbeeld\r\nDTSTAMP:20250101T000000Z\r\n"
+			"SUMMARY:%s\r\nDTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d%02d00\r\n"
+			"DURATION:PT%dM\r\n",
+			uid, summary, y, m, d, hh, mm, minutes);
+	if (rrule != NULL) {
+		maat_buf_printf(&b, "RRULE:%s\r\n", rrule);
+	}
+	if (exdate != NULL) {
+		maat_buf_printf(&b, "EXDATE;TZID=Europe/Amsterdam:%sT%02d%02d00\r\n", exdate, hh,
+				mm);
+	}
+	maat_buf_printf(&b, "ORGANIZER;CN=\"%s\":mailto:%s\r\n", p[who[0]].name, p[who[0]].email);
+	for (int i = 0; i < n; i++) {
+		maat_buf_printf(&b, "ATTENDEE;PARTSTAT=%s:mailto:%s\r\n",
+				who[i] == decliner ? "DECLINED" : "ACCEPTED", p[who[i]].email);
+	}
+	maat_buf_printf(&b, "END:VEVENT\r\n");
+	e->text = b.data;
+	e->who = maat_xcalloc((size_t)n, sizeof(int));
+	memcpy(e->who, who, (size_t)n * sizeof(int));
+	e->nwho = n;
+	return e;
+}
+
+/* Picks k distinct members of pool[0..n) not in who[0..have) into who[have..); returns the new
+ * count (fewer when the pool runs out). */
+static int
+pick_distinct(int *who, int have, int k, const int *pool, int n)
+{
+	for (int tries = 0; k > 0 && tries < 50 * (k + 1); tries++) {
+		int c = pool[pick(n)], dup = 0;
+		for (int j = 0; j < have; j++) {
+			dup |= who[j] == c;
+		}
+		if (!dup) {
+			who[have++] = c;
+			k--;
+		}
+	}
+	return have;
+}
+
+static int
+gen_from_org(const char *org_in, const char *unit, int weeks, int y0, int m0, int d0,
+	     const char *out)
+{
+	static const char *const groups[] = {"Omgevingsvisie", "Woningbouwversnelling",
+					     "Energietransitie"};
+	org_in_person *p = NULL;
+	size_t np = 0;
+	int *sel, nsel = 0, *pos, head = -1, *pool, npool, *mgrs, nmgr = 0, *staff, nstaff = 0;
+	int *heads, nheads = 0, top = -1, rc;
+	char uid[96], summary[160], rrule[64], exdate[16];
+
+	if ((rc = org_in_read(org_in, &p, &np)) != 0) {
+		return rc;
+	}
+	sel = maat_xcalloc(np + 1, sizeof(int));
+	pos = maat_xcalloc(np + 1, sizeof(int));
+	pool = maat_xcalloc(np + 1, sizeof(int));
+	mgrs = maat_xcalloc(np + 1, sizeof(int));
+	staff = maat_xcalloc(np + 1, sizeof(int));
+	heads = maat_xcalloc(np + 1, sizeof(int));
+	/* the unit, the top and the top's direct reports, in file order */
+	for (size_t i = 0; i < np; i++) {
+		bool in_unit = strcmp(p[i].unit, unit) == 0;
+		bool mt = p[i].layer == 1 || p[i].layer == 2;
+		pos[i] = -1;
+		if ((in_unit || mt) && p[i].email[0] != '\0') {
+			pos[i] = nsel;
+			sel[nsel++] = (int)i;
+			if (p[i].layer == 1 && top < 0) {
+				top = (int)i;
+			}
+			if (p[i].layer == 2) {
+				heads[nheads++] = (int)i;
+			}
+			if (in_unit && p[i].layer == 2) {
+				head = (int)i;
+			}
+		}
+	}
+	if (head < 0 || top < 0) {
+		fprintf(stderr, "gen_calendar: %s: no unit '%s' headed at layer 2 under a top\n",
+			org_in, unit);
+		return 65;
+	}
+	for (int k = 0; k < nsel; k++) {
+		int i = sel[k];
+		if (strcmp(p[i].unit, unit) == 0 && i != head) {
+			if (p[i].nreports > 0) {
+				mgrs[nmgr++] = i;
+			} else {
+				staff[nstaff++] = i;
+			}
+		}
+	}
+	if (nstaff < 4) {
+		fprintf(stderr, "gen_calendar: unit '%s' has too few staff\n", unit);
+		return 65;
+	}
+	/* every manager's team meeting and bilaterals */
+	for (int k = 0; k < nsel; k++) {
+		int m = sel[k], n = 1, wd = pick(5), hour = 9 + pick(7), *who;
+		int ex_y, ex_m, ex_d;
+		who = maat_xcalloc((size_t)nsel + 1, sizeof(int));
+		who[0] = m;
+		for (int j = 0; j < nsel; j++) {
+			if (p[sel[j]].parent == m) {
+				who[n++] = sel[j];
+			}
+		}
+		if (n == 1) {
+			free(who);
+			continue;
+		}
+		add_days(y0, m0, d0, 7 * (weeks > 5 ? 5 : weeks - 1) + wd, &ex_y, &ex_m, &ex_d);
+		snprintf(exdate, sizeof(exdate), "%04d%02d%02d", ex_y, ex_m, ex_d);
+		snprintf(uid, sizeof(uid), "team-%s", p[m].id);
+		snprintf(rrule, sizeof(rrule), "FREQ=WEEKLY;COUNT=%d", weeks);
+		if (m == top) {
+			snprintf(summary, sizeof(summary), "Directieoverleg");
+		} else {
+			snprintf(summary, sizeof(summary), "Teamoverleg %s", p[m].name);
+		}
+		org_event(p, uid, summary, y0, m0, d0, wd, hour, 0, m == top ? 120 : 60, rrule,
+			  n > 3 ? exdate : NULL, who, n, pick(2) ? who[1 + pick(n - 1)] : -1);
+		for (int j = 1; j < n; j++) {
+			int pair[2] = {m, who[j]};
+			snprintf(uid, sizeof(uid), "bila-%s-%s", p[m].id, p[who[j]].id);
+			snprintf(summary, sizeof(summary), "Bilateraal %s / %s", p[m].name,
+				 p[who[j]].name);
+			snprintf(rrule, sizeof(rrule), "FREQ=WEEKLY;INTERVAL=2;COUNT=%d",
+				 (weeks + 1) / 2);
+			org_event(p, uid, summary, y0, m0, d0, pick(10), 8 + pick(9), 30 * pick(2),
+				  30, rrule, NULL, pair, 2, -1);
+		}
+		free(who);
+	}
+	/* the unit every four weeks */
+	npool = 0;
+	pool[npool++] = head;
+	for (int j = 0; j < nmgr; j++) {
+		pool[npool++] = mgrs[j];
+	}
+	for (int j = 0; j < nstaff; j++) {
+		pool[npool++] = staff[j];
+	}
+	snprintf(uid, sizeof(uid), "afdeling-%s", p[head].id);
+	snprintf(summary, sizeof(summary), "Afdelingsoverleg %s", unit);
+	snprintf(rrule, sizeof(rrule), "FREQ=WEEKLY;INTERVAL=4;COUNT=%d", (weeks + 3) / 4);
+	org_event(p, uid, summary, y0, m0, d0, 3, 14, 0, 90, rrule, NULL, pool, npool,
+		  pool[1 + pick(npool - 1)]);
+	/* steering groups and their core teams */
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		int who[16], n = 0, core[8], nc = 0;
+		who[n++] = head;
+		if (g == 0) {
+			who[n++] = top;
+		}
+		n = pick_distinct(who, n, 2, heads, nheads);
+		if (nmgr > 0) {
+			n = pick_distinct(who, n, 1, mgrs, nmgr);
+		}
+		n = pick_distinct(who, n, 2, staff, nstaff);
+		snprintf(uid, sizeof(uid), "stuurgroep-%zu", g + 1);
+		snprintf(summary, sizeof(summary), "Stuurgroep %s", groups[g]);
+		snprintf(rrule, sizeof(rrule), "FREQ=WEEKLY;INTERVAL=%d;COUNT=%d", g == 0 ? 2 : 1,
+			 g == 0 ? (weeks + 1) / 2 : weeks);
+		org_event(p, uid, summary, y0, m0, d0, pick(5), 9 + pick(6), 0, 120, rrule, NULL,
+			  who, n, g == 2 ? who[1] : -1);
+		/* the core team: the unit's manager and staff of the steering group, two more */
+		for (int j = 1; j < n; j++) {
+			if (strcmp(p[who[j]].unit, unit) == 0) {
+				core[nc++] = who[j];
+			}
+		}
+		nc = pick_distinct(core, nc, 2, staff, nstaff);
+		snprintf(uid, sizeof(uid), "kernteam-%zu", g + 1);
+		snprintf(summary, sizeof(summary), "Kernteam %s", groups[g]);
+		snprintf(rrule, sizeof(rrule), "FREQ=WEEKLY;COUNT=%d", weeks);
+		org_event(p, uid, summary, y0, m0, d0, pick(5), 9 + pick(7), 30 * pick(2), 90,
+			  rrule, NULL, core, nc, -1);
+	}
+	/* ad-hoc meetings: two per manager, one per other person and week */
+	for (int w = 0; w < weeks; w++) {
+		for (int k = 0; k < nsel; k++) {
+			int i = sel[k], count = p[i].nreports > 0 ? 2 : 1;
+			for (int c = 0; c < count; c++) {
+				int who[4], n = 1, want = 2 + pick(3);
+				/* mostly the own team: same manager, own reports or own manager */
+				npool = 0;
+				for (int j = 0; j < nsel; j++) {
+					int q = sel[j];
+					if (q != i && (p[q].parent == p[i].parent ||
+						       p[q].parent == i || q == p[i].parent)) {
+						pool[npool++] = q;
+					}
+				}
+				who[0] = i;
+				while (n < want) {
+					int before = n;
+					if (npool > 0 && pick(4) != 0) {
+						n = pick_distinct(who, n, 1, pool, npool);
+					} else {
+						n = pick_distinct(who, n, 1, sel, nsel);
+					}
+					if (n == before) {
+						break;
+					}
+				}
+				snprintf(uid, sizeof(uid), "overleg-%d-%s-%d", w + 1, p[i].id, c);
+				org_event(p, uid, "Overleg", y0, m0, d0, 7 * w + pick(5),
+					  8 + pick(9), 30 * pick(2), 30 * (1 + pick(3)), NULL, NULL,
+					  who, n, n > 2 && pick(10) == 0 ? who[n - 1] : -1);
+			}
+		}
+	}
+	/* one export per person */
+	for (int k = 0; k < nsel; k++) {
+		int i = sel[k];
+		char *path = maat_xasprintf("%s/%s.ics", out, p[i].email);
+		FILE *f = fopen(path, "wb");
+		if (f == NULL) {
+			perror(path);
+			return 73;
+		}
+		fprintf(f,
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//maatlat//gen_calendar//EN\r\n"
+			"X-WR-CALNAME:%s\r\nX-WR-TIMEZONE:Europe/Amsterdam\r\n",
+			p[i].email);
+		for (size_t e = 0; e < nev; e++) {
+			for (int j = 0; j < evs[e].nwho; j++) {
+				if (evs[e].who[j] == i) {
+					fputs(evs[e].text, f);
+					break;
+				}
+			}
+		}
+		fputs("END:VCALENDAR\r\n", f);
+		if (fclose(f) != 0) {
+			perror(path);
+			return 74;
+		}
+		free(path);
+	}
+	for (size_t e = 0; e < nev; e++) {
+		free(evs[e].text);
+		free(evs[e].who);
+	}
+	free(evs);
+	free(sel);
+	free(pos);
+	free(pool);
+	free(mgrs);
+	free(staff);
+	free(heads);
+	org_in_free(p, np);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -107,12 +392,15 @@ main(int argc, char **argv)
 	    {"emails", required_argument, NULL, 'e'},
 	    {"domain", required_argument, NULL, 'd'},
 	    {"out", required_argument, NULL, 'o'},
+	    {"org-in", required_argument, NULL, 'O'},
+	    {"unit", required_argument, NULL, 'u'},
 	    {"adhoc", required_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	int people = 2000, weeks = 52, y0 = 2025, m0 = 1, d0 = 6, c;
 	double adhoc = 0.33;
-	const char *out = NULL, *emails = NULL, *domain = "example.org";
+	const char *out = NULL, *emails = NULL, *domain = "example.org", *org_in = NULL,
+		   *unit = NULL;
 	char **email;
 	size_t **mine, *nmine, *capmine;
 	maat_buf b = {0};
@@ -147,17 +435,37 @@ main(int argc, char **argv)
 		case 'a':
 			adhoc = atof(optarg);
 			break;
+		case 'O':
+			org_in = optarg;
+			break;
+		case 'u':
+			unit = optarg;
+			break;
 		default:
 			fprintf(stderr,
 				"usage: gen_calendar [--people N] [--weeks M] [--seed S] "
 				"[--start DATE] [--adhoc RATE] [--emails FILE] [--domain D] "
-				"--out DIR\n");
+				"--out DIR\n"
+				"       gen_calendar --org-in FILE --unit NAME [--weeks M] "
+				"[--seed S] [--start DATE] --out DIR\n");
 			return 64;
 		}
 	}
 	if (out == NULL || weeks < 1 || weeks > 520 || !(adhoc >= 0 && adhoc <= 50)) {
 		fprintf(stderr, "gen_calendar: --out DIR is required; weeks 1..520; adhoc 0..50\n");
 		return 64;
+	}
+	if (org_in != NULL || unit != NULL) {
+		if (org_in == NULL || unit == NULL) {
+			fprintf(stderr,
+				"gen_calendar: --org-in FILE and --unit NAME go together\n");
+			return 64;
+		}
+		if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+			perror(out);
+			return 73;
+		}
+		return gen_from_org(org_in, unit, weeks, y0, m0, d0, out);
 	}
 	if (emails != NULL) {
 		FILE *f = fopen(emails, "r");

@@ -1,11 +1,339 @@
+/* maatlat demo: the bundled example municipality imported into a fresh store, every report
+ * written, and the first figures for a director, a works council and a policy maker. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
+#include "config.h"
+#include "maatlat/graph.h"
 #include "maatlat/i18n.h"
+#include "maatlat/ics.h"
+#include "maatlat/org.h"
+#include "maatlat/org_import.h"
+#include "maatlat/summary.h"
+#include "maatlat/util.h"
+#include "maatlat/workbook.h"
+#ifdef MAAT_HAVE_HANDOVERS
+#include "maatlat/cases.h"
+#endif
+
+#define DEMO_OUT_DEFAULT "maatlat-demo"
+/* org.svg shows this department (the one whose calendars are in the example): 400 people side
+ * by side would be metres wide */
+#define DEMO_UNIT "Beleid en Strategie"
+
+static const char *const help =
+    N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
+       "eight weeks of calendars of one policy department, six months of permit cases) into a\n"
+       "fresh store DIR/maatlat.db, writes DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg,\n"
+       "and prints what a director, a works council and a policy maker would look at first.\n"
+       "\n"
+       "  --out DIR   where to write (default maatlat-demo); an old DIR/maatlat.db is replaced\n"
+       "\n"
+       "The examples are found in $MAATLAT_EXAMPLES, else in the source tree, else where\n"
+       "maatlat is installed.\n");
+
+/* The time shown as "generated": $SOURCE_DATE_EPOCH when set (reproducible files), else now. */
+static int64_t
+generated_at(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end = NULL;
+	long long v;
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v >= 0) {
+			return v;
+		}
+	}
+	return (int64_t)time(NULL);
+}
+
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The examples directory: $MAATLAT_EXAMPLES, the source tree's, the installed one. */
+static const char *
+examples_dir(void)
+{
+	const char *env = getenv("MAATLAT_EXAMPLES");
+	if (env != NULL && *env != '\0') {
+		return env;
+	}
+	if (is_dir(MAAT_EXAMPLES_DIR)) {
+		return MAAT_EXAMPLES_DIR;
+	}
+	return MAAT_INSTALLED_EXAMPLES_DIR;
+}
+
+static int
+select_ics(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".ics") == 0;
+}
+
+/* Removes path when it is there; false with err set when it cannot. */
+static bool
+remove_old(const char *path, maat_err *err)
+{
+	if (unlink(path) != 0 && errno != ENOENT) {
+		maat_err_set(err, MAAT_E_CANTCREAT, _("%s: cannot remove the old store: %s"), path,
+			     strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Creates dir (and checks it is a writable directory); false with err set (73) when not. */
+static bool
+make_out_dir(const char *dir, maat_err *err)
+{
+	char *probe;
+	int fd;
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		maat_err_set(err, MAAT_E_CANTCREAT, _("%s: cannot create the output directory: %s"),
+			     dir, strerror(errno));
+		return false;
+	}
+	if (!is_dir(dir)) {
+		maat_err_set(err, MAAT_E_CANTCREAT, _("%s: exists and is not a directory"), dir);
+		return false;
+	}
+	/* a probe file: access() says yes to root on read-only file systems and in /sys */
+	probe = maat_xasprintf("%s/.maatlat-demo-probe", dir);
+	if ((fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) {
+		maat_err_set(err, MAAT_E_CANTCREAT,
+			     _("%s: cannot write into the output directory: %s"), dir,
+			     strerror(errno));
+		free(probe);
+		return false;
+	}
+	close(fd);
+	unlink(probe);
+	free(probe);
+	return true;
+}
+
+/* Imports every example file into db; *ncal receives the calendars imported. */
+static int
+import_examples(maat_cli *cli, maat_db *db, const char *ex, int *ncal, maat_err *err)
+{
+	maat_org_import_opts oo = {0};
+	maat_cal_opts co = {0};
+	struct dirent **list = NULL;
+	char *path = NULL, *caldir = NULL;
+	int n = 0, rc;
+
+	path = maat_xasprintf("%s/org.csv", ex);
+	cli_info(cli, _("importing %s"), path);
+	if ((rc = maat_org_import_file(db, path, &oo, 0, NULL, err)) < 0) {
+		goto out;
+	}
+	free(path);
+	path = maat_xasprintf("%s/mandates.csv", ex);
+	cli_info(cli, _("importing %s"), path);
+	if ((rc = maat_mandates_import_file(db, path, 0, NULL, err)) < 0) {
+		goto out;
+	}
+	caldir = maat_xasprintf("%s/calendars", ex);
+	if ((n = scandir(caldir, &list, select_ics, alphasort)) < 0) {
+		rc = maat_err_set(err, MAAT_E_NOINPUT,
+				  _("%s: cannot read the example calendars: %s"), caldir,
+				  strerror(errno));
+		n = 0;
+		goto out;
+	}
+	cli_info(cli, _("importing %d calendars from %s"), n, caldir);
+	for (int i = 0; i < n; i++) {
+		free(path);
+		path = maat_xasprintf("%s/%s", caldir, list[i]->d_name);
+		if ((rc = maat_cal_import_file(db, path, &co, err)) < 0) {
+			goto out;
+		}
+	}
+	*ncal = n;
+#ifdef MAAT_HAVE_HANDOVERS
+	{
+		maat_cases_opts ko = {0};
+		free(path);
+		path = maat_xasprintf("%s/cases.csv", ex);
+		ko.path = path;
+		cli_info(cli, _("importing %s"), path);
+		if ((rc = maat_db_import_file(db, "cases", path, "format=auto tz=UTC", 0,
+					      maat_cases_import, &ko, NULL, err)) < 0) {
+			goto out;
+		}
+	}
+#endif
+	rc = 0;
+out:
+	for (int i = 0; i < n; i++) {
+		free(list[i]);
+	}
+	free(list);
+	free(caldir);
+	free(path);
+	return rc;
+}
+
+/* Writes the workbook and the two graphs into dir. */
+static int
+write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
+{
+	maat_report_options ro = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
+	maat_report_graph_options go = {.by_unit = true};
+	maat_org *org = NULL;
+	maat_workbook *wb = maat_workbook_new();
+	char *path = maat_xasprintf("%s/report.xlsx", dir), *summary = NULL;
+	int rc = maat_report_fill(db, &ro, wb, err);
+
+	if (rc == 0) {
+		rc = maat_workbook_write(wb, path, generated_at(), err);
+	}
+	maat_workbook_free(wb);
+	if (rc < 0) {
+		goto out;
+	}
+	free(path);
+	path = maat_xasprintf("%s/org.svg", dir);
+	/* the department's head (layer 2) as the root of the picture */
+	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
+		goto out;
+	}
+	for (size_t i = 0; org != NULL && i < org->n && go.root == NULL; i++) {
+		if (org->nodes[i].layer == 2 && org->nodes[i].unit != NULL &&
+		    strcmp(org->nodes[i].unit, DEMO_UNIT) == 0) {
+			go.root = org->nodes[i].id;
+		}
+	}
+	if ((rc = maat_report_org_graph(db, &go, path, &summary, err)) < 0) {
+		goto out;
+	}
+	go.by_unit = false;
+	cli_info(cli, "%s", summary);
+	free(summary);
+	summary = NULL;
+#ifdef MAAT_HAVE_HANDOVERS
+	free(path);
+	path = maat_xasprintf("%s/handovers.svg", dir);
+	if ((rc = maat_report_handover_graph(db, &go, path, &summary, err)) < 0) {
+		goto out;
+	}
+	cli_info(cli, "%s", summary);
+#endif
+	rc = 0;
+out:
+	maat_org_free(org);
+	free(summary);
+	free(path);
+	return rc;
+}
 
 int
 cmd_demo(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("demo", NULL);
+	static const struct option opts[] = {
+	    {"out", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *dir = DEMO_OUT_DEFAULT, *ex;
+	char *dbpath = NULL, *wal = NULL, *shm = NULL, *text = NULL;
+	maat_summary s = {0};
+	maat_err err = {0};
+	maat_db *db = NULL;
+	int status = 0, c, ncal = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			dir = optarg;
+			break;
+		case 'h':
+			return cli_help("demo", _(help));
+		default:
+			return cli_usage_error(cli, "demo", _("unknown option '%s'"),
+					       argv[optind - 1]);
+		}
 	}
-	return cli_not_yet(cli, "demo");
+	if (optind < argc) {
+		return cli_usage_error(cli, "demo", _("unexpected argument '%s'"), argv[optind]);
+	}
+	if (*dir == '\0') {
+		return cli_usage_error(cli, "demo", "%s", _("--out: an empty directory name"));
+	}
+	ex = examples_dir();
+	if (!is_dir(ex)) {
+		cli_error(cli,
+			  _("%s: the bundled examples are not there (set MAATLAT_EXAMPLES to the "
+			    "examples directory)"),
+			  ex);
+		return MAAT_E_NOINPUT;
+	}
+	if (!make_out_dir(dir, &err)) {
+		return cli_fail(cli, &err);
+	}
+	dbpath = maat_xasprintf("%s/maatlat.db", dir);
+	wal = maat_xasprintf("%s-wal", dbpath);
+	shm = maat_xasprintf("%s-shm", dbpath);
+	if (!remove_old(dbpath, &err) || !remove_old(wal, &err) || !remove_old(shm, &err)) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	if ((db = maat_db_open(dbpath, MAAT_DB_CREATE, &err)) == NULL) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	if (import_examples(cli, db, ex, &ncal, &err) < 0 ||
+	    write_reports(cli, db, dir, &err) < 0 || maat_summary_compute(db, &s, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	text = maat_summary_text(&s, dbpath);
+	printf(_("Gemeente Voorbeeld, an example municipality (generated data from %s)\n\n"), ex);
+	printf(_("Written to %s/:\n"), dir);
+	printf(_("  maatlat.db     the store: org chart, mandates, %d calendars%s\n"), ncal,
+#ifdef MAAT_HAVE_HANDOVERS
+	       _(", case log")
+#else
+	       ""
+#endif
+	);
+	printf("%s\n",
+	       _("  report.xlsx    the workbook: Summary with traffic lights, one sheet per "
+		 "table"));
+	printf(_("  org.svg        the org chart of %s, where the calendars come from\n"
+		 "                 (thin managers and managers of one coloured)\n"),
+	       DEMO_UNIT);
+#ifdef MAAT_HAVE_HANDOVERS
+	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
+#endif
+	printf("\n%s", text);
+	if (fflush(stdout) != 0) {
+		status = MAAT_E_IO;
+	}
+out:
+	free(text);
+	maat_summary_fini(&s);
+	maat_db_close(db);
+	maat_graph_shutdown();
+	maat_cal_cleanup();
+	free(dbpath);
+	free(wal);
+	free(shm);
+	return status;
 }

@@ -1,11 +1,132 @@
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "maatlat/handovers.h"
 #include "maatlat/i18n.h"
+#include "maatlat/json.h"
+
+/* Rows of the per-case and pair tables shown on the terminal; --json and the workbook give
+ * all of them. */
+#define SHOW_ROWS 20
+
+static int
+print_table(maat_table *t)
+{
+	int rc = maat_table_print(t, stdout);
+	fputc('\n', stdout);
+	maat_table_free(t);
+	return rc;
+}
 
 int
 cmd_handovers(maat_cli *cli, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		return cli_help("handovers", NULL);
+	static const struct option opts[] = {
+	    {"max-handovers", required_argument, NULL, 'm'},
+	    {"idle-days", required_argument, NULL, 'i'},
+	    {"approval-pattern", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	maat_handovers_opts o;
+	maat_handovers *h = NULL;
+	maat_err err = {0};
+	maat_db *db = NULL;
+	bool json = false;
+	int status = 0, c;
+
+	maat_handovers_opts_init(&o);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (!cli_parse_int(cli, "handovers", "--max-handovers", optarg,
+					   &o.max_handovers)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'i':
+			if (!cli_parse_double(cli, "handovers", "--idle-days", optarg,
+					      &o.idle_days)) {
+				return MAAT_E_USAGE;
+			}
+			break;
+		case 'a':
+			o.approval_pattern = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return cli_help(
+			    "handovers",
+			    _("Reads the imported case logs (and the org chart, when imported) "
+			      "and\n"
+			      "reports, as defined in METRICS.md section 3:\n"
+			      "  successions and handovers between resources (PM4Py's handover of\n"
+			      "  work, self-successions included), handovers per case, cases "
+			      "finished\n"
+			      "  by whoever picked them up, ping-pong (A->B->A), returns, idle\n"
+			      "  dossiers, throughput (median, p90, max in days), escalations up,\n"
+			      "  down or sideways the management line, and observed sign-offs.\n\n"
+			      "  --max-handovers N        a case is over the cap above N (default "
+			      "2)\n"
+			      "  --idle-days D            a gap over D days is idle (default 14)\n"
+			      "  --approval-pattern RE    sign-off activities, POSIX extended,\n"
+			      "                           case-insensitive (default\n"
+			      "                           "
+			      "paraaf|parafe|akkoord|goedkeur|fiat|approv|"
+			      "sign)\n"
+			      "  --json                   one JSON object on stdout\n"));
+		default:
+			return cli_usage_error(cli, "handovers", _("unknown option '%s'"),
+					       argv[optind - 1]);
+		}
 	}
-	return cli_not_yet(cli, "handovers");
+	if (optind < argc) {
+		return cli_usage_error(cli, "handovers", _("unexpected argument '%s'"),
+				       argv[optind]);
+	}
+	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+		return status;
+	}
+	o.keep_cases = !json;
+	o.top_cases = SHOW_ROWS;
+	if (maat_handovers_compute(db, &o, &h, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	if (json) {
+		if (maat_handovers_json_write(h, stdout) < 0) {
+			status = MAAT_E_IO;
+		}
+		goto out;
+	}
+	if (h->cases == 0) {
+		printf("%s\n", _("No case log imported yet (maatlat import cases FILE)."));
+		goto out;
+	}
+	if (print_table(maat_handovers_summary_table(h)) < 0 ||
+	    print_table(maat_handovers_pair_table(h, SHOW_ROWS)) < 0 ||
+	    print_table(maat_handovers_case_table(h, SHOW_ROWS)) < 0 ||
+	    print_table(maat_handovers_activity_table(h)) < 0 ||
+	    print_table(maat_handovers_unit_table(h)) < 0) {
+		status = MAAT_E_IO;
+		goto out;
+	}
+	if (h->npairs > SHOW_ROWS || h->cases > SHOW_ROWS) {
+		printf(_("Pairs and cases: the first %d shown (cases with most handovers first); "
+			 "--json or the workbook give all.\n"),
+		       SHOW_ROWS);
+	}
+	if (!h->have_org) {
+		printf("%s\n", _("No org chart imported: handover directions are unknown."));
+	}
+out:
+	maat_handovers_free(h);
+	maat_db_close(db);
+	return status;
 }

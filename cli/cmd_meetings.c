@@ -9,6 +9,7 @@
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
 #include "maatlat/org.h"
+#include "maatlat/summary.h"
 #include "maatlat/table.h"
 
 static const char *const help =
@@ -30,24 +31,6 @@ static const char *const help =
        "  --min-group N              units with fewer people are not shown (default 5)\n"
        "  --top N                    recurring series listed (default 20)\n"
        "  --json                     one JSON object on stdout\n");
-
-/* The org chart as the meetings analysis asks for it (maat_meetings_person_fn). */
-static bool
-org_person(void *ctx, const char *key, const char **person, double *fte, const char **unit)
-{
-	const maat_org *org = ctx;
-	ssize_t i = maat_org_find(org, key);
-	const maat_org_node *n;
-	if (i < 0 || org->nodes[i].aggregate) {
-		return false;
-	}
-	n = &org->nodes[i];
-	/* one name per person however the calendars spell it: the e-mail, else the id */
-	*person = n->email != NULL && *n->email ? n->email : n->id;
-	*fte = n->fte;
-	*unit = n->unit != NULL && *n->unit ? n->unit : NULL;
-	return true;
-}
 
 static int
 print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org *org)
@@ -202,13 +185,17 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	if (maat_org_load(db, NULL, &org, &err) < 0) {
-		status = cli_fail(cli, &err);
-		goto out;
-	}
-	if (org != NULL) {
-		o.person = org_person;
-		o.person_ctx = org;
+	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one:
+	 * matched by id, e-mail or name, the same lookup the report uses */
+	if (maat_db_has_kind(db, "org")) {
+		if (maat_org_load(db, NULL, &org, &err) < 0) {
+			status = cli_fail(cli, &err);
+			goto out;
+		}
+		if (org != NULL) {
+			o.person = maat_summary_org_person;
+			o.person_ctx = org;
+		}
 	}
 	if ((m = maat_meetings_compute(db, &o, &err)) == NULL) {
 		status = cli_fail(cli, &err);

@@ -591,6 +591,9 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 	maat_buf opts = {0};
 	int rc;
 	maat_buf_printf(&opts, "as_of=%s", o->as_of ? o->as_of : "");
+	if (o->pseudo != NULL) {
+		maat_buf_printf(&opts, " pseudonymised");
+	}
 	if (o->normalise_ids) {
 		maat_buf_printf(&opts, " normalise-ids");
 	}

@@ -709,6 +709,7 @@ add_suppressed(maat_workbook *wb, const char *name, maat_table *t, const char *c
  * this file after a merge). Without one, its sheets are a note on Summary. */
 #include "maatlat/graph.h"
 #include "maatlat/org.h"
+#include "maatlat/summary.h"
 #ifdef MAAT_HAVE_LAYERS
 #define HAVE_LAYERS 1
 #include "maatlat/layers.h"
@@ -814,6 +815,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 {
 #ifdef HAVE_MEETINGS
 	maat_meetings_opts mo;
+	maat_org *org = NULL;
 	maat_meetings *m;
 	const maat_meetings_summary *ms;
 	maat_table *pw, *weekly;
@@ -829,7 +831,17 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 #ifdef HAVE_MEETINGS
 	maat_meetings_opts_init(&mo);
 	mo.min_group = opt->min_group;
-	if ((m = maat_meetings_compute(db, &mo, err)) == NULL) {
+	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one */
+	if (maat_db_has_kind(db, "org") && maat_org_load(db, NULL, &org, err) < 0) {
+		return -1;
+	}
+	if (org != NULL) {
+		mo.person = maat_summary_org_person;
+		mo.person_ctx = org;
+	}
+	m = maat_meetings_compute(db, &mo, err);
+	if (m == NULL) {
+		maat_org_free(org);
 		return -1;
 	}
 	ms = maat_meetings_get_summary(m);
@@ -857,6 +869,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
 	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
 	maat_meetings_free(m);
+	maat_org_free(org);
 #else
 	/* HOOK(cal): meetings.h not in this build */
 	maat_workbook_add_note(wb, _("Calendars were imported, but this build does not analyse "

@@ -237,7 +237,8 @@ maat_db_open(const char *path, unsigned flags, maat_err *err)
 {
 	maat_db *db = maat_xcalloc(1, sizeof(*db));
 	bool is_memory = strcmp(path, ":memory:") == 0;
-	int oflags = SQLITE_OPEN_READWRITE;
+	/* one connection per process, used from one thread: no mutex on every call */
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	struct stat sb;
 
 	if (!is_memory && stat(path, &sb) != 0) {

@@ -1,0 +1,1258 @@
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maatlat/handovers.h"
+#include "maatlat/i18n.h"
+#include "maatlat/json.h"
+#include "maatlat/org.h"
+#include "maatlat/signoff.h"
+#include "maatlat/util.h"
+
+/* A list of distinct names with a hash from name to index: merges the same resource or
+ * activity of different sources (each source has its own dictionary ids). */
+struct names {
+	/* the names, owned */
+	char **v;
+	size_t n, cap;
+	/* open addressing: slot -> index + 1 (0 = empty) */
+	size_t *slots;
+	size_t nslots;
+};
+
+static uint64_t
+fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static size_t
+names_add(struct names *d, const char *s)
+{
+	size_t j;
+	if ((d->n + 1) * 2 > d->nslots) {
+		free(d->slots);
+		d->nslots = d->nslots ? d->nslots * 2 : 64;
+		d->slots = maat_xcalloc(d->nslots, sizeof(*d->slots));
+		for (size_t i = 0; i < d->n; i++) {
+			j = fnv(d->v[i]) & (d->nslots - 1);
+			while (d->slots[j] != 0) {
+				j = (j + 1) & (d->nslots - 1);
+			}
+			d->slots[j] = i + 1;
+		}
+	}
+	j = fnv(s) & (d->nslots - 1);
+	while (d->slots[j] != 0) {
+		if (strcmp(d->v[d->slots[j] - 1], s) == 0) {
+			return d->slots[j] - 1;
+		}
+		j = (j + 1) & (d->nslots - 1);
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->v = maat_xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	d->v[d->n] = maat_xstrdup(s);
+	d->slots[j] = d->n + 1;
+	return d->n++;
+}
+
+static void
+names_fini(struct names *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i]);
+	}
+	free(d->v);
+	free(d->slots);
+}
+
+/* One resource pair of the succession matrix. */
+struct pair {
+	/* canonical resource indices; from == UINT32_MAX marks an empty slot */
+	uint32_t from, to;
+	int64_t count, cases;
+	/* the last case (counter) that counted towards cases */
+	int64_t last_case;
+};
+
+struct pairs {
+	struct pair *v;
+	size_t cap, n;
+};
+
+/* A full 64-bit mix of the pair (splitmix64's finaliser): linear probing needs well-spread
+ * low bits, and the pairs of one resource would otherwise cluster. */
+static size_t
+pair_hash(uint32_t from, uint32_t to)
+{
+	uint64_t z = ((uint64_t)from << 32) | to;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return (size_t)(z ^ (z >> 31));
+}
+
+static struct pair *
+pair_get(struct pairs *p, uint32_t from, uint32_t to)
+{
+	size_t j;
+	if ((p->n + 1) * 2 > p->cap) {
+		struct pair *old = p->v;
+		size_t oldcap = p->cap;
+		p->cap = p->cap ? p->cap * 2 : 256;
+		p->v = maat_xcalloc(p->cap, sizeof(*p->v));
+		for (size_t i = 0; i < p->cap; i++) {
+			p->v[i].from = UINT32_MAX;
+		}
+		for (size_t i = 0; i < oldcap; i++) {
+			if (old[i].from != UINT32_MAX) {
+				j = pair_hash(old[i].from, old[i].to) & (p->cap - 1);
+				while (p->v[j].from != UINT32_MAX) {
+					j = (j + 1) & (p->cap - 1);
+				}
+				p->v[j] = old[i];
+			}
+		}
+		free(old);
+	}
+	j = pair_hash(from, to) & (p->cap - 1);
+	while (p->v[j].from != UINT32_MAX) {
+		if (p->v[j].from == from && p->v[j].to == to) {
+			return &p->v[j];
+		}
+		j = (j + 1) & (p->cap - 1);
+	}
+	p->v[j] = (struct pair){from, to, 0, 0, -1};
+	p->n++;
+	return &p->v[j];
+}
+
+/* Per canonical resource. */
+struct res {
+	/* case counter of the last segment / sign-off of this resource (returns, approvers) */
+	int64_t seg_stamp, appr_stamp;
+	/* resource-bearing events */
+	int64_t events;
+	/* the org chart node, its layer (0 = unknown) and unit index (into units) */
+	ssize_t node;
+	int32_t layer;
+	size_t unit;
+	/* the org chart gives the resource a unit (else unit is "(unknown)") */
+	bool unit_known;
+};
+
+/* Per canonical activity. */
+struct act {
+	int64_t events, without_resource, handovers_in, signoffs;
+	bool is_signoff;
+};
+
+/* The state of the case being read. */
+struct cur {
+	int64_t counter;
+	int64_t events, without_res, first_t, last_t, max_gap;
+	int64_t segments, pingpong, returns, signoffs, approvers;
+	/* resource of the previous resource-bearing event; owners of the last two segments;
+	 * first owner (all canonical indices, -1 = none) */
+	int64_t prev_res, s1, s2, first_owner;
+	/* approvers' layers, "3,2,?" */
+	maat_buf layers;
+};
+
+struct run {
+	const maat_handovers_opts *o;
+	maat_handovers *h;
+	const maat_org *org;
+	/* canonical index per case_names.id, -1 when unused */
+	int64_t *canon;
+	int64_t maxid;
+	struct names resources, activities, case_types, units;
+	struct res *res;
+	struct act *act;
+	struct pairs pairs;
+	/* throughput of each case in milliseconds */
+	int64_t *thr;
+	size_t nthr, capthr;
+	struct cur c;
+	/* statement over cases, stepped alongside the events */
+	sqlite3_stmt *cases_st;
+	/* the mandates (with an org chart), and per canonical case type the mandate whose
+	 * decision type it is (-1: none, the chain runs to the top) */
+	maat_mandate *mandates;
+	size_t nmandates;
+	int *type_mandate;
+};
+
+void
+maat_handovers_opts_init(maat_handovers_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_handovers = 2;
+	o->idle_days = 14;
+	o->approval_pattern = NULL;
+}
+
+double
+maat_percentile_linear(const double *x, size_t n, double p)
+{
+	double h, lo;
+	size_t i;
+	if (n == 0) {
+		return NAN;
+	}
+	h = (double)(n - 1) * p;
+	lo = floor(h);
+	i = (size_t)lo;
+	if (i + 1 >= n) {
+		return x[n - 1];
+	}
+	return x[i] + (h - lo) * (x[i + 1] - x[i]);
+}
+
+static int
+load_names(maat_db *db, struct run *r, maat_err *err)
+{
+	sqlite3_stmt *st = maat_db_stmt(db, "SELECT coalesce(max(id), 0) FROM case_names", err);
+	int rc;
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+		return st == NULL ? -MAAT_E_INTERNAL
+				  : maat_db_fail(db, err, _("reading case names"));
+	}
+	r->maxid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	r->canon = maat_xmalloc((size_t)(r->maxid + 1) * sizeof(*r->canon));
+	for (int64_t i = 0; i <= r->maxid; i++) {
+		r->canon[i] = -1;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT id, kind, name FROM case_names WHERE kind IN ('resource', "
+			  "'activity', 'case_type') ORDER BY id",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)sqlite3_column_text(st, 2);
+		struct names *d = strcmp(kind, "resource") == 0   ? &r->resources
+				  : strcmp(kind, "activity") == 0 ? &r->activities
+								  : &r->case_types;
+		r->canon[id] = (int64_t)names_add(d, name ? name : "");
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading case names"));
+	}
+	return 0;
+}
+
+static int
+prepare(struct run *r, maat_err *err)
+{
+	regex_t re;
+	int rc;
+	const char *pattern = r->h->approval_pattern;
+	char buf[128];
+
+	if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
+		regerror(rc, &re, buf, sizeof(buf));
+		regfree(&re);
+		return maat_err_set(err, MAAT_E_USAGE, _("--approval-pattern: %s: '%s'"), buf,
+				    pattern);
+	}
+	r->act = maat_xcalloc(r->activities.n + 1, sizeof(*r->act));
+	for (size_t i = 0; i < r->activities.n; i++) {
+		r->act[i].is_signoff = regexec(&re, r->activities.v[i], 0, NULL, 0) == 0;
+	}
+	regfree(&re);
+	r->res = maat_xcalloc(r->resources.n + 1, sizeof(*r->res));
+	for (size_t i = 0; i < r->resources.n; i++) {
+		struct res *x = &r->res[i];
+		const char *unit = NULL;
+		x->seg_stamp = x->appr_stamp = -1;
+		x->node = r->org != NULL ? maat_org_find(r->org, r->resources.v[i]) : -1;
+		if (x->node >= 0) {
+			x->layer = r->org->nodes[x->node].layer;
+			unit = r->org->nodes[x->node].unit;
+		}
+		x->unit = names_add(&r->units, unit != NULL && *unit ? unit : _("(unknown)"));
+		x->unit_known = unit != NULL && *unit;
+	}
+	return 0;
+}
+
+static void
+start_case(struct run *r)
+{
+	struct cur *c = &r->c;
+	int64_t counter = c->counter + 1;
+	maat_buf layers = c->layers;
+	memset(c, 0, sizeof(*c));
+	c->counter = counter;
+	c->prev_res = c->s1 = c->s2 = c->first_owner = -1;
+	maat_buf_reset(&layers);
+	c->layers = layers;
+}
+
+/* The formal sign-off chain of resource res for a decision under mandate mi (METRICS.md §1,
+ * the rules of maat_signoff_compute): layer(p) - layer(holder), the holder being the first node
+ * from p upwards that matches the mandate, else p's root. -1 when p is not in the chart. */
+static int32_t
+formal_chain(const struct run *r, int64_t res, int mi)
+{
+	const maat_mandate *m;
+	ssize_t p = r->res[res].node;
+	int32_t lp;
+
+	if (p < 0 || (lp = r->org->nodes[p].layer) <= 0) {
+		return -1;
+	}
+	if (mi < 0) {
+		return lp - 1;
+	}
+	m = &r->mandates[mi];
+	if (m->kind == MAAT_HOLDER_LAYER) {
+		return lp > m->layer ? lp - m->layer : 0;
+	}
+	for (size_t steps = 0; p >= 0 && steps <= r->org->n; steps++) {
+		const maat_org_node *n = &r->org->nodes[p];
+		const char *v = m->kind == MAAT_HOLDER_TITLE ? n->title : n->id;
+		if (v != NULL && m->value != NULL && maat_strcasecmp0(v, m->value) == 0) {
+			return n->layer > 0 ? lp - n->layer : -1;
+		}
+		p = n->parent;
+	}
+	return lp - 1;
+}
+
+static int
+end_case(struct run *r, maat_db *db, maat_err *err)
+{
+	struct cur *c = &r->c;
+	maat_handovers *h = r->h;
+	int64_t handovers = c->segments > 0 ? c->segments - 1 : 0;
+	bool picker = c->segments > 0 && c->first_owner == c->s1;
+	bool over = handovers > h->max_handovers;
+	bool idle = (double)c->max_gap > h->idle_days * 86400000.0;
+	int32_t chain = -1;
+	int mi = -1;
+	int rc;
+
+	/* the case row: its type picks the mandate (read only when needed: it costs a step) */
+	if (r->cases_st != NULL && (rc = sqlite3_step(r->cases_st)) != SQLITE_ROW) {
+		return rc == SQLITE_DONE
+			   ? maat_err_set(err, MAAT_E_DATA, "%s",
+					  _("the store's case events refer to unknown cases"))
+			   : maat_db_fail(db, err, _("reading cases"));
+	}
+	if (r->type_mandate != NULL && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
+		int64_t tid = sqlite3_column_int64(r->cases_st, 2);
+		if (tid > 0 && tid <= r->maxid && r->canon[tid] >= 0) {
+			mi = r->type_mandate[r->canon[tid]];
+		}
+	}
+	h->cases++;
+	h->cases_without_resource += c->segments == 0;
+	h->cases_without_handover += handovers == 0;
+	h->cases_finished_by_picker += picker;
+	h->pingpong_cases += c->pingpong > 0;
+	h->pingpong += c->pingpong;
+	h->returns += c->returns;
+	h->cases_over_max += over;
+	h->idle_cases += idle;
+	h->signoff_cases += c->signoffs > 0;
+	if (c->first_owner >= 0 && (chain = formal_chain(r, c->first_owner, mi)) >= 0) {
+		if (c->signoffs > 0) {
+			h->signoff_cases_over_chain += c->approvers > chain;
+			h->signoff_cases_under_chain += c->approvers < chain;
+		}
+	}
+	if (r->nthr == r->capthr) {
+		r->capthr = r->capthr ? r->capthr * 2 : 1024;
+		r->thr = maat_xreallocarray(r->thr, r->capthr, sizeof(*r->thr));
+	}
+	r->thr[r->nthr++] = c->last_t - c->first_t;
+	if (r->o->keep_cases) {
+		maat_handover_case *row;
+		size_t top = r->o->top_cases;
+		if (top > 0 && h->ncase_rows == top) {
+			/* full: replace the kept case with fewest handovers (the latest of equals),
+			 * if this one has more */
+			size_t min = 0;
+			for (size_t i = 1; i < top; i++) {
+				const maat_handover_case *a = &h->case_rows[i],
+							 *b = &h->case_rows[min];
+				if (a->handovers < b->handovers ||
+				    (a->handovers == b->handovers && a->seq > b->seq)) {
+					min = i;
+				}
+			}
+			if (h->case_rows[min].handovers >= handovers) {
+				return 0;
+			}
+			row = &h->case_rows[min];
+			free(row->case_key);
+			free(row->case_type);
+			free(row->approver_layers);
+		} else {
+			if (h->ncase_rows % 1024 == 0) {
+				h->case_rows = maat_xreallocarray(
+				    h->case_rows, h->ncase_rows + 1024, sizeof(*h->case_rows));
+			}
+			row = &h->case_rows[h->ncase_rows++];
+		}
+		*row = (maat_handover_case){
+		    .seq = h->cases - 1,
+		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 0)),
+		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
+		    .events = c->events,
+		    .events_without_resource = c->without_res,
+		    .handovers = handovers,
+		    .pingpong = c->pingpong,
+		    .returns = c->returns,
+		    .has_owner = c->segments > 0,
+		    .finished_by_picker = picker,
+		    .throughput_days = (double)(c->last_t - c->first_t) / 86400000.0,
+		    .longest_idle_days = (double)c->max_gap / 86400000.0,
+		    .over_max = over,
+		    .idle = idle,
+		    .signoffs = c->signoffs,
+		    .approvers = c->approvers,
+		    .approver_layers =
+			r->org != NULL && c->layers.len > 0 ? maat_xstrdup(c->layers.data) : NULL,
+		    .formal_chain = chain,
+		};
+	}
+	return 0;
+}
+
+/* One event of the current case, in (time, file order) order. */
+static void
+event(struct run *r, int64_t t, int64_t act, int64_t res)
+{
+	struct cur *c = &r->c;
+	maat_handovers *h = r->h;
+	struct act *a = &r->act[act];
+
+	if (c->events == 0) {
+		c->first_t = t;
+	} else if (t - c->last_t > c->max_gap) {
+		c->max_gap = t - c->last_t;
+	}
+	c->last_t = t;
+	c->events++;
+	h->events++;
+	a->events++;
+	if (a->is_signoff) {
+		a->signoffs++;
+		c->signoffs++;
+		h->signoffs++;
+		if (res >= 0 && r->res[res].appr_stamp != c->counter) {
+			r->res[res].appr_stamp = c->counter;
+			c->approvers++;
+			if (r->org != NULL) {
+				if (c->layers.len > 0) {
+					maat_buf_append(&c->layers, ",", 1);
+				}
+				if (r->res[res].layer > 0) {
+					maat_buf_printf(&c->layers, "%d", (int)r->res[res].layer);
+				} else {
+					maat_buf_append(&c->layers, "?", 1);
+				}
+			}
+		}
+	}
+	if (res < 0) {
+		c->without_res++;
+		h->events_without_resource++;
+		a->without_resource++;
+		return;
+	}
+	r->res[res].events++;
+	if (c->prev_res >= 0) {
+		struct pair *p = pair_get(&r->pairs, (uint32_t)c->prev_res, (uint32_t)res);
+		p->count++;
+		if (p->last_case != c->counter) {
+			p->last_case = c->counter;
+			p->cases++;
+		}
+		h->successions++;
+		if (c->prev_res == res) {
+			h->self_successions++;
+		} else {
+			h->handovers++;
+			a->handovers_in++;
+		}
+	}
+	if (res != c->s1) {
+		/* a new owner segment */
+		c->segments++;
+		if (r->res[res].seg_stamp == c->counter) {
+			c->returns++;
+		} else {
+			r->res[res].seg_stamp = c->counter;
+		}
+		if (res == c->s2) {
+			c->pingpong++;
+		}
+		c->s2 = c->s1;
+		c->s1 = res;
+		if (c->first_owner < 0) {
+			c->first_owner = res;
+		}
+	}
+	c->prev_res = res;
+}
+
+static const char *
+direction(const struct run *r, uint32_t from, uint32_t to)
+{
+	ssize_t a = r->res[from].node, b = r->res[to].node;
+	if (from == to) {
+		return "self";
+	}
+	if (a < 0 || b < 0) {
+		return "unknown";
+	}
+	if (a == b) {
+		/* two spellings of one person (id and e-mail, say): no move on the line */
+		return "same";
+	}
+	if (maat_org_is_ancestor(r->org, (size_t)b, (size_t)a)) {
+		return "up";
+	}
+	if (maat_org_is_ancestor(r->org, (size_t)a, (size_t)b)) {
+		return "down";
+	}
+	return "sideways";
+}
+
+/* qsort, but never handed the NULL base of an empty array */
+static void
+sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1) {
+		qsort(base, n, size, cmp);
+	}
+}
+
+/* Pairs are sorted by integers: count, then the names' ranks in strcmp order. */
+struct sort_pair {
+	int64_t count;
+	uint32_t rank_from, rank_to;
+	/* index in the result's pairs */
+	size_t i;
+};
+
+static int
+cmp_sort_pair(const void *pa, const void *pb)
+{
+	const struct sort_pair *a = pa, *b = pb;
+	if (a->count != b->count) {
+		return a->count > b->count ? -1 : 1;
+	}
+	if (a->rank_from != b->rank_from) {
+		return a->rank_from < b->rank_from ? -1 : 1;
+	}
+	return a->rank_to < b->rank_to ? -1 : a->rank_to > b->rank_to;
+}
+
+static const char *const *rank_names;
+
+static int
+cmp_name_index(const void *pa, const void *pb)
+{
+	return strcmp(rank_names[*(const size_t *)pa], rank_names[*(const size_t *)pb]);
+}
+
+/* Sorts the result's pairs by count descending, then from, then to (strcmp order). */
+static void
+sort_pairs(maat_handovers *h, char *const *names, size_t nnames)
+{
+	size_t *byname = maat_xcalloc(nnames + 1, sizeof(*byname));
+	uint32_t *rank = maat_xcalloc(nnames + 1, sizeof(*rank));
+	struct sort_pair *sp = maat_xcalloc(h->npairs + 1, sizeof(*sp));
+	maat_handover_pair *sorted = maat_xcalloc(h->npairs + 1, sizeof(*sorted));
+
+	for (size_t i = 0; i < nnames; i++) {
+		byname[i] = i;
+	}
+	rank_names = (const char *const *)names;
+	sort_n(byname, nnames, sizeof(*byname), cmp_name_index);
+	rank_names = NULL;
+	for (size_t i = 0; i < nnames; i++) {
+		rank[byname[i]] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < h->npairs; i++) {
+		sp[i] = (struct sort_pair){h->pairs[i].count, rank[h->pairs[i].from_id],
+					   rank[h->pairs[i].to_id], i};
+	}
+	sort_n(sp, h->npairs, sizeof(*sp), cmp_sort_pair);
+	for (size_t i = 0; i < h->npairs; i++) {
+		sorted[i] = h->pairs[sp[i].i];
+	}
+	free(h->pairs);
+	h->pairs = sorted;
+	free(sp);
+	free(rank);
+	free(byname);
+}
+
+static int
+cmp_i64(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static int
+cmp_group(const void *pa, const void *pb)
+{
+	return strcmp(((const maat_handover_group *)pa)->name,
+		      ((const maat_handover_group *)pb)->name);
+}
+
+static void
+finish(struct run *r)
+{
+	maat_handovers *h = r->h;
+	double *days;
+
+	/* pairs, with their direction; escalations and unit flows follow from them */
+	h->pairs = maat_xcalloc(r->pairs.n + 1, sizeof(*h->pairs));
+	h->units = maat_xcalloc(r->units.n + 1, sizeof(*h->units));
+	h->nunits = r->units.n;
+	for (size_t u = 0; u < r->units.n; u++) {
+		h->units[u].name = maat_xstrdup(r->units.v[u]);
+	}
+	for (size_t i = 0; i < r->resources.n; i++) {
+		h->units[r->res[i].unit].events += r->res[i].events;
+	}
+	for (size_t i = 0; i < r->pairs.cap; i++) {
+		const struct pair *p = &r->pairs.v[i];
+		maat_handover_pair *q;
+		maat_handover_group *uf, *ut;
+		if (p->from == UINT32_MAX) {
+			continue;
+		}
+		q = &h->pairs[h->npairs++];
+		q->from = r->resources.v[p->from];
+		q->to = r->resources.v[p->to];
+		q->from_id = p->from;
+		q->to_id = p->to;
+		q->count = p->count;
+		q->cases = p->cases;
+		q->direction = direction(r, p->from, p->to);
+		/* PM4Py's relative value: over the sum over cases of (events - 1) */
+		q->relative =
+		    h->events > h->cases ? (double)p->count / (double)(h->events - h->cases) : NAN;
+		if (p->from == p->to) {
+			continue;
+		}
+		uf = &h->units[r->res[p->from].unit];
+		ut = &h->units[r->res[p->to].unit];
+		uf->handovers_out += p->count;
+		ut->handovers_in += p->count;
+		/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
+		if (uf == ut && r->res[p->from].unit_known) {
+			uf->handovers_within += p->count;
+		}
+		if (strcmp(q->direction, "up") == 0) {
+			h->up += p->count;
+			uf->up += p->count;
+		} else if (strcmp(q->direction, "down") == 0) {
+			h->down += p->count;
+			uf->down += p->count;
+		} else if (strcmp(q->direction, "same") == 0) {
+			h->same_person += p->count;
+			uf->same_person += p->count;
+		} else if (strcmp(q->direction, "sideways") == 0) {
+			h->sideways += p->count;
+			uf->sideways += p->count;
+		} else {
+			h->unknown += p->count;
+			uf->unknown += p->count;
+		}
+	}
+	/* the hash is the largest allocation: gone before the sort needs its own */
+	free(r->pairs.v);
+	r->pairs = (struct pairs){0};
+	sort_pairs(h, r->resources.v, r->resources.n);
+	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
+	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
+	for (size_t i = 0; i < r->activities.n; i++) {
+		if (r->act[i].events == 0) {
+			continue;
+		}
+		maat_handover_group *g = &h->activities[h->nactivities++];
+		g->name = maat_xstrdup(r->activities.v[i]);
+		g->events = r->act[i].events;
+		g->events_without_resource = r->act[i].without_resource;
+		g->handovers_in = r->act[i].handovers_in;
+		g->is_signoff = r->act[i].is_signoff;
+		g->signoffs = r->act[i].signoffs;
+	}
+	sort_n(h->activities, h->nactivities, sizeof(*h->activities), cmp_group);
+	/* throughput percentiles, numpy's default (linear) method */
+	sort_n(r->thr, r->nthr, sizeof(*r->thr), cmp_i64);
+	days = maat_xcalloc(r->nthr + 1, sizeof(*days));
+	for (size_t i = 0; i < r->nthr; i++) {
+		days[i] = (double)r->thr[i] / 86400000.0;
+	}
+	h->throughput_median = maat_percentile_linear(days, r->nthr, 0.5);
+	h->throughput_p90 = maat_percentile_linear(days, r->nthr, 0.9);
+	h->throughput_max = r->nthr > 0 ? days[r->nthr - 1] : NAN;
+	free(days);
+	/* the pairs point into the resource names: hand them over */
+	h->resources = r->resources.v;
+	h->nresources = r->resources.n;
+	r->resources.v = NULL;
+	r->resources.n = 0;
+}
+
+int
+maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handovers **out,
+		       maat_err *err)
+{
+	maat_org *org = NULL;
+	int rc;
+
+	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
+		return rc;
+	}
+	rc = maat_handovers_compute_with_org(db, opts, org, out, err);
+	maat_org_free(org);
+	return rc;
+}
+
+int
+maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, const maat_org *org,
+				maat_handovers **out, maat_err *err)
+{
+	maat_handovers_opts defaults;
+	struct run r = {0};
+	sqlite3_stmt *st;
+	int64_t cur_case = -1;
+	int rc;
+
+	if (opts == NULL) {
+		maat_handovers_opts_init(&defaults);
+		opts = &defaults;
+	}
+	r.o = opts;
+	r.h = maat_xcalloc(1, sizeof(*r.h));
+	r.h->max_handovers = opts->max_handovers;
+	r.h->idle_days = opts->idle_days;
+	r.h->approval_pattern = maat_xstrdup(
+	    opts->approval_pattern ? opts->approval_pattern : MAAT_APPROVAL_PATTERN_DEFAULT);
+	r.h->throughput_median = r.h->throughput_p90 = r.h->throughput_max = NAN;
+	r.org = org;
+	r.h->have_org = r.org != NULL;
+	if ((rc = load_names(db, &r, err)) < 0 || (rc = prepare(&r, err)) < 0) {
+		goto out;
+	}
+	/* the cases, in the events' order: keys for the per-case rows, types for the mandates */
+	if (opts->keep_cases || org != NULL) {
+		r.cases_st = maat_db_stmt(
+		    db,
+		    opts->keep_cases
+			? "SELECT c.case_key, t.name, c.case_type FROM cases c LEFT JOIN "
+			  "case_names t ON t.id = c.case_type ORDER BY c.source_id, c.case_no"
+			: "SELECT NULL, NULL, case_type FROM cases ORDER BY source_id, case_no",
+		    err);
+		if (r.cases_st == NULL) {
+			rc = -MAAT_E_INTERNAL;
+			goto out;
+		}
+	}
+	if (org != NULL) {
+		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
+			goto out;
+		}
+		r.type_mandate = maat_xcalloc(r.case_types.n + 1, sizeof(*r.type_mandate));
+		for (size_t i = 0; i < r.case_types.n; i++) {
+			r.type_mandate[i] = -1;
+			for (size_t k = 0; k < r.nmandates; k++) {
+				if (maat_strcasecmp0(r.mandates[k].decision_type,
+						     r.case_types.v[i]) == 0) {
+					r.type_mandate[i] = (int)k;
+				}
+			}
+		}
+	}
+	/* The primary key order: no sort, no temporary index. */
+	/* Three integers per row, packed in SQL: every sqlite3_column_*() call takes a mutex, and
+	 * those calls were a third of the time. Case: source_id * 2^40 + case_no; time in ms;
+	 * activity * 2^31 + resource (name ids start at 1, so 0 is "no resource"). The bounds are
+	 * checked first so that the packing cannot overflow or collide. */
+	if (r.maxid >= ((int64_t)1 << 31)) {
+		rc = maat_err_set(err, MAAT_E_DATA, "%s",
+				  _("too many distinct names in the case logs"));
+		goto out;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT (SELECT coalesce(max(source_id), 0) FROM cases), "
+			  "(SELECT coalesce(max(case_no), 0) FROM cases)",
+			  err);
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+		rc = st == NULL ? -MAAT_E_INTERNAL : maat_db_fail(db, err, _("reading cases"));
+		goto out;
+	}
+	if (sqlite3_column_int64(st, 0) >= ((int64_t)1 << 22) ||
+	    sqlite3_column_int64(st, 1) >= ((int64_t)1 << 40)) {
+		sqlite3_reset(st);
+		rc = maat_err_set(err, MAAT_E_DATA, "%s",
+				  _("too many case logs or cases in the store"));
+		goto out;
+	}
+	sqlite3_reset(st);
+	st = maat_db_stmt(db,
+			  "SELECT source_id * 1099511627776 + case_no, ts * 1000 + ms, "
+			  "activity * 2147483648 + coalesce(resource, 0) FROM case_events "
+			  "ORDER BY source_id, case_no, ts, ms, seq",
+			  err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t key = sqlite3_column_int64(st, 0);
+		int64_t t = sqlite3_column_int64(st, 1);
+		int64_t ar = sqlite3_column_int64(st, 2);
+		int64_t aid = ar >> 31;
+		int64_t rid = ar & (((int64_t)1 << 31) - 1);
+		int64_t act, res;
+		if (aid < 1 || aid > r.maxid || r.canon[aid] < 0 ||
+		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0))) {
+			rc = maat_err_set(err, MAAT_E_DATA, "%s",
+					  _("the store's case events refer to unknown names"));
+			goto out;
+		}
+		act = r.canon[aid];
+		res = rid > 0 ? r.canon[rid] : -1;
+		if (key != cur_case) {
+			if (cur_case >= 0 && (rc = end_case(&r, db, err)) < 0) {
+				goto out;
+			}
+			cur_case = key;
+			start_case(&r);
+		}
+		event(&r, t, act, res);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading case events"));
+		goto out;
+	}
+	sqlite3_reset(st);
+	if (cur_case >= 0 && (rc = end_case(&r, db, err)) < 0) {
+		goto out;
+	}
+	finish(&r);
+	*out = r.h;
+	r.h = NULL;
+	rc = 0;
+out:
+	if (r.cases_st != NULL) {
+		sqlite3_reset(r.cases_st);
+	}
+	maat_handovers_free(r.h);
+	free(r.canon);
+	maat_mandates_free(r.mandates, r.nmandates);
+	free(r.type_mandate);
+	names_fini(&r.resources);
+	names_fini(&r.activities);
+	names_fini(&r.case_types);
+	names_fini(&r.units);
+	free(r.res);
+	free(r.act);
+	free(r.pairs.v);
+	free(r.thr);
+	maat_buf_fini(&r.c.layers);
+	return rc;
+}
+
+void
+maat_handovers_free(maat_handovers *h)
+{
+	if (h == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < h->nresources; i++) {
+		free(h->resources[i]);
+	}
+	free(h->resources);
+	for (size_t i = 0; i < h->nactivities; i++) {
+		free(h->activities[i].name);
+	}
+	for (size_t i = 0; i < h->nunits; i++) {
+		free(h->units[i].name);
+	}
+	for (size_t i = 0; i < h->ncase_rows; i++) {
+		free(h->case_rows[i].case_key);
+		free(h->case_rows[i].case_type);
+		free(h->case_rows[i].approver_layers);
+	}
+	free(h->pairs);
+	free(h->activities);
+	free(h->units);
+	free(h->case_rows);
+	free(h->approval_pattern);
+	free(h);
+}
+
+/* A summary row: the label and the value (key: the JSON key, for reference in the code). */
+static void
+kv_text(maat_table *t, const char *key, const char *label, const char *v)
+{
+	maat_table_add_row(t);
+	maat_table_set_text(t, 0, label);
+	maat_table_set_text(t, 1, v);
+	(void)key;
+}
+
+static void
+kv_int(maat_table *t, const char *key, const char *label, int64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	kv_text(t, key, label, buf);
+}
+
+static void
+kv_real(maat_table *t, const char *key, const char *label, double v, int decimals)
+{
+	char buf[64];
+	if (isfinite(v)) {
+		snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	}
+	kv_text(t, key, label, isfinite(v) ? buf : NULL);
+}
+
+maat_table *
+maat_handovers_summary_table(const maat_handovers *h)
+{
+	maat_table *t = maat_table_new(_("Handovers of work"));
+	double mean = h->cases > 0 ? (double)h->handovers / (double)h->cases : NAN;
+	maat_table_add_column(t, "figure", _("figure"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "value", _("value"), MAAT_COL_TEXT, 0);
+	kv_int(t, "cases", _("cases"), h->cases);
+	kv_int(t, "events", _("events"), h->events);
+	kv_int(t, "events_without_resource", _("events without a resource (skipped)"),
+	       h->events_without_resource);
+	kv_int(t, "successions", _("successions (incl. self)"), h->successions);
+	kv_int(t, "self_successions", _("self-successions"), h->self_successions);
+	kv_int(t, "handovers", _("handovers"), h->handovers);
+	kv_real(t, "handovers_mean", _("handovers per case (mean)"), mean, 2);
+	kv_int(t, "cases_without_handover", _("cases without a handover"),
+	       h->cases_without_handover);
+	kv_int(t, "cases_finished_by_picker", _("cases finished by whoever picked them up"),
+	       h->cases_finished_by_picker);
+	kv_int(t, "pingpong_cases", _("ping-pong cases (A->B->A)"), h->pingpong_cases);
+	kv_int(t, "pingpong", _("ping-pong occurrences"), h->pingpong);
+	kv_int(t, "returns", _("returns to an earlier owner"), h->returns);
+	kv_int(t, "max_handovers", _("cap: max handovers (setting)"), h->max_handovers);
+	kv_int(t, "cases_over_max", _("cases over the cap"), h->cases_over_max);
+	kv_real(t, "idle_days", _("idle after days (setting)"), h->idle_days, 1);
+	kv_int(t, "idle_cases", _("idle dossiers"), h->idle_cases);
+	kv_real(t, "throughput_median", _("throughput days, median"), h->throughput_median, 1);
+	kv_real(t, "throughput_p90", _("throughput days, p90"), h->throughput_p90, 1);
+	kv_real(t, "throughput_max", _("throughput days, max"), h->throughput_max, 1);
+	kv_int(t, "escalations_up", _("handovers up the line"), h->up);
+	kv_int(t, "escalations_down", _("handovers down the line"), h->down);
+	kv_int(t, "escalations_sideways", _("handovers sideways"), h->sideways);
+	kv_int(t, "escalations_unknown", _("handovers, direction unknown"), h->unknown);
+	kv_int(t, "escalations_same_person", _("handovers between two spellings of one person"),
+	       h->same_person);
+	kv_text(t, "approval_pattern", _("sign-off pattern (setting)"), h->approval_pattern);
+	kv_int(t, "signoffs", _("sign-offs observed"), h->signoffs);
+	kv_int(t, "signoff_cases", _("cases with a sign-off"), h->signoff_cases);
+	kv_int(t, "signoff_cases_over_chain", _("cases with more approvers than the formal chain"),
+	       h->signoff_cases_over_chain);
+	kv_int(t, "signoff_cases_under_chain",
+	       _("cases with fewer approvers than the formal chain"), h->signoff_cases_under_chain);
+	return t;
+}
+
+static int
+cmp_case_rows(const void *pa, const void *pb)
+{
+	const maat_handover_case *a = *(maat_handover_case *const *)pa;
+	const maat_handover_case *b = *(maat_handover_case *const *)pb;
+	if (a->handovers != b->handovers) {
+		return a->handovers > b->handovers ? -1 : 1;
+	}
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+maat_table *
+maat_handovers_case_table(const maat_handovers *h, size_t limit)
+{
+	maat_table *t = maat_table_new(_("Per case"));
+	const maat_handover_case **order = maat_xcalloc(h->ncase_rows + 1, sizeof(*order));
+	size_t n = h->ncase_rows;
+
+	maat_table_add_column(t, "case", _("case"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "case_type", _("case type"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "events", _("events"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "pingpong", _("ping-pong"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "returns", _("returns"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "finished_by_picker", _("finished by picker"), MAAT_COL_BOOL, 0);
+	maat_table_add_column(t, "throughput_days", _("throughput days"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "longest_idle_days", _("longest idle days"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "over_max", _("over cap"), MAAT_COL_BOOL, 0);
+	maat_table_add_column(t, "signoffs", _("sign-offs"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "approvers", _("approvers"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "approver_layers", _("approver layers"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "formal_chain", _("formal chain"), MAAT_COL_INT, 0);
+	for (size_t i = 0; i < n; i++) {
+		order[i] = &h->case_rows[i];
+	}
+	if (limit > 0) {
+		sort_n(order, n, sizeof(*order), cmp_case_rows);
+		n = limit < n ? limit : n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const maat_handover_case *c = order[i];
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, c->case_key);
+		maat_table_set_text(t, 1, c->case_type);
+		maat_table_set_int(t, 2, c->events);
+		maat_table_set_int(t, 3, c->handovers);
+		maat_table_set_int(t, 4, c->pingpong);
+		maat_table_set_int(t, 5, c->returns);
+		if (c->has_owner) {
+			maat_table_set_int(t, 6, c->finished_by_picker);
+		}
+		maat_table_set_real(t, 7, c->throughput_days);
+		maat_table_set_real(t, 8, c->longest_idle_days);
+		maat_table_set_int(t, 9, c->over_max);
+		maat_table_set_int(t, 10, c->signoffs);
+		maat_table_set_int(t, 11, c->approvers);
+		maat_table_set_text(t, 12, c->approver_layers);
+		if (c->formal_chain >= 0) {
+			maat_table_set_int(t, 13, c->formal_chain);
+		}
+	}
+	free(order);
+	return t;
+}
+
+maat_table *
+maat_handovers_pair_table(const maat_handovers *h, size_t limit)
+{
+	maat_table *t = maat_table_new(_("Handover pairs (successions, self included)"));
+	size_t n = limit > 0 && limit < h->npairs ? limit : h->npairs;
+	maat_table_add_column(t, "from", _("from"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to", _("to"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "count", _("count"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "cases", _("cases"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "relative", _("share (PM4Py)"), MAAT_COL_SHARE, 1);
+	maat_table_add_column(t, "direction", _("direction"), MAAT_COL_TEXT, 0);
+	for (size_t i = 0; i < n; i++) {
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, h->pairs[i].from);
+		maat_table_set_text(t, 1, h->pairs[i].to);
+		maat_table_set_int(t, 2, h->pairs[i].count);
+		maat_table_set_int(t, 3, h->pairs[i].cases);
+		maat_table_set_real(t, 4, h->pairs[i].relative);
+		maat_table_set_text(t, 5, h->pairs[i].direction);
+	}
+	return t;
+}
+
+maat_table *
+maat_handovers_activity_table(const maat_handovers *h)
+{
+	maat_table *t = maat_table_new(_("Per activity"));
+	maat_table_add_column(t, "activity", _("activity"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "events", _("events"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "events_without_resource", _("without resource"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "handovers_in", _("handed over to do it"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "signoff", _("sign-off"), MAAT_COL_BOOL, 0);
+	for (size_t i = 0; i < h->nactivities; i++) {
+		const maat_handover_group *g = &h->activities[i];
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, g->name);
+		maat_table_set_int(t, 1, g->events);
+		maat_table_set_int(t, 2, g->events_without_resource);
+		maat_table_set_int(t, 3, g->handovers_in);
+		maat_table_set_int(t, 4, g->is_signoff);
+	}
+	return t;
+}
+
+maat_table *
+maat_handovers_unit_table(const maat_handovers *h)
+{
+	maat_table *t = maat_table_new(_("Per unit"));
+	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "events", _("events"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "handovers_out", _("passed on"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "handovers_in", _("received"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "handovers_within", _("within unit"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "up", _("up"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "down", _("down"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "sideways", _("sideways"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "unknown", _("unknown"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "same_person", _("same person"), MAAT_COL_INT, 0);
+	for (size_t i = 0; i < h->nunits; i++) {
+		const maat_handover_group *g = &h->units[i];
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, g->name);
+		maat_table_set_int(t, 1, g->events);
+		maat_table_set_int(t, 2, g->handovers_out);
+		maat_table_set_int(t, 3, g->handovers_in);
+		maat_table_set_int(t, 4, g->handovers_within);
+		maat_table_set_int(t, 5, g->up);
+		maat_table_set_int(t, 6, g->down);
+		maat_table_set_int(t, 7, g->sideways);
+		maat_table_set_int(t, 8, g->unknown);
+		maat_table_set_int(t, 9, g->same_person);
+	}
+	return t;
+}
+
+static json_t *
+build_json(const maat_handovers *h, bool with_pairs)
+{
+	json_t *o = json_object(), *thr = json_object(), *esc = json_object(), *so = json_object();
+	json_t *pairs = json_array();
+	maat_table *t;
+
+	json_object_set_new(o, "cases", json_integer(h->cases));
+	json_object_set_new(o, "events", json_integer(h->events));
+	json_object_set_new(o, "events_without_resource", json_integer(h->events_without_resource));
+	json_object_set_new(o, "cases_without_resource", json_integer(h->cases_without_resource));
+	json_object_set_new(o, "successions", json_integer(h->successions));
+	json_object_set_new(o, "self_successions", json_integer(h->self_successions));
+	json_object_set_new(o, "handovers", json_integer(h->handovers));
+	json_object_set_new(
+	    o, "handovers_mean",
+	    maat_json_real(h->cases > 0 ? (double)h->handovers / (double)h->cases : NAN));
+	json_object_set_new(o, "cases_without_handover", json_integer(h->cases_without_handover));
+	json_object_set_new(o, "cases_finished_by_picker",
+			    json_integer(h->cases_finished_by_picker));
+	json_object_set_new(o, "pingpong_cases", json_integer(h->pingpong_cases));
+	json_object_set_new(o, "pingpong", json_integer(h->pingpong));
+	json_object_set_new(o, "returns", json_integer(h->returns));
+	json_object_set_new(o, "max_handovers", json_integer(h->max_handovers));
+	json_object_set_new(o, "cases_over_max", json_integer(h->cases_over_max));
+	json_object_set_new(o, "idle_days", json_real(h->idle_days));
+	json_object_set_new(o, "idle_cases", json_integer(h->idle_cases));
+	json_object_set_new(thr, "median", maat_json_real(h->throughput_median));
+	json_object_set_new(thr, "p90", maat_json_real(h->throughput_p90));
+	json_object_set_new(thr, "max", maat_json_real(h->throughput_max));
+	json_object_set_new(o, "throughput_days", thr);
+	json_object_set_new(esc, "up", json_integer(h->up));
+	json_object_set_new(esc, "down", json_integer(h->down));
+	json_object_set_new(esc, "sideways", json_integer(h->sideways));
+	json_object_set_new(esc, "unknown", json_integer(h->unknown));
+	json_object_set_new(esc, "same_person", json_integer(h->same_person));
+	json_object_set_new(o, "escalations", esc);
+	json_object_set_new(o, "org_chart", json_boolean(h->have_org));
+	json_object_set_new(so, "approval_pattern", json_string(h->approval_pattern));
+	json_object_set_new(so, "signoffs", json_integer(h->signoffs));
+	json_object_set_new(so, "cases", json_integer(h->signoff_cases));
+	json_object_set_new(so, "cases_over_chain", json_integer(h->signoff_cases_over_chain));
+	json_object_set_new(so, "cases_under_chain", json_integer(h->signoff_cases_under_chain));
+	json_object_set_new(o, "signoffs", so);
+	t = maat_handovers_activity_table(h);
+	json_object_set_new(o, "activities", maat_table_to_json(t));
+	maat_table_free(t);
+	t = maat_handovers_unit_table(h);
+	json_object_set_new(o, "units", maat_table_to_json(t));
+	maat_table_free(t);
+	/* last, so that the streaming writer can append it */
+	if (with_pairs) {
+		for (size_t i = 0; i < h->npairs; i++) {
+			json_t *p = json_object();
+			json_object_set_new(p, "from", json_string(h->pairs[i].from));
+			json_object_set_new(p, "to", json_string(h->pairs[i].to));
+			json_object_set_new(p, "count", json_integer(h->pairs[i].count));
+			json_object_set_new(p, "cases", json_integer(h->pairs[i].cases));
+			json_object_set_new(p, "relative", maat_json_real(h->pairs[i].relative));
+			json_object_set_new(p, "direction", json_string(h->pairs[i].direction));
+			json_array_append_new(pairs, p);
+		}
+		json_object_set_new(o, "pairs", pairs);
+	} else {
+		json_decref(pairs);
+	}
+	return o;
+}
+
+json_t *
+maat_handovers_json(const maat_handovers *h)
+{
+	return build_json(h, true);
+}
+
+/* The text of one JSON value as maat_json_print() writes it; takes v; caller frees. */
+static char *
+json_text(json_t *v)
+{
+	char *out = v != NULL ? json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) : NULL;
+	json_decref(v);
+	return out != NULL ? out : maat_xstrdup("null");
+}
+
+/* A JSON string literal of s; returns a new string, caller frees. */
+static char *
+json_quote(const char *s)
+{
+	return json_text(json_string(s));
+}
+
+int
+maat_handovers_json_write(const maat_handovers *h, FILE *out)
+{
+	json_t *o = build_json(h, false);
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	char **quoted = maat_xcalloc(h->nresources + 1, sizeof(*quoted));
+	char *end, *rel;
+
+	json_decref(o);
+	if (text == NULL || (end = strrchr(text, '\n')) == NULL) {
+		free(text);
+		free(quoted);
+		return -1;
+	}
+	/* the object without its closing "\n}", then the pairs as maat_json_print() lays them out
+	 */
+	fwrite(text, 1, (size_t)(end - text), out);
+	fputs(",\n  \"pairs\": [", out);
+	for (size_t i = 0; i < h->npairs; i++) {
+		const maat_handover_pair *p = &h->pairs[i];
+		if (quoted[p->from_id] == NULL) {
+			quoted[p->from_id] = json_quote(p->from);
+		}
+		if (quoted[p->to_id] == NULL) {
+			quoted[p->to_id] = json_quote(p->to);
+		}
+		rel = json_text(maat_json_real(p->relative));
+		fprintf(
+		    out,
+		    "%s\n    {\n      \"from\": %s,\n      \"to\": %s,\n      \"count\": %lld,\n"
+		    "      \"cases\": %lld,\n      \"relative\": %s,\n      \"direction\": "
+		    "\"%s\"\n    }",
+		    i > 0 ? "," : "", quoted[p->from_id], quoted[p->to_id], (long long)p->count,
+		    (long long)p->cases, rel, p->direction);
+		free(rel);
+	}
+	fputs(h->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
+	for (size_t i = 0; i < h->nresources; i++) {
+		free(quoted[i]);
+	}
+	free(quoted);
+	free(text);
+	return ferror(out) ? -1 : 0;
+}

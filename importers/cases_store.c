@@ -1,0 +1,486 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "maatlat/cases.h"
+#include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
+#include "maatlat/util.h"
+
+/* Dictionary kinds, in the order of the CHECK list of case_names. */
+enum kind { K_RESOURCE, K_ACTIVITY, K_LIFECYCLE, K_ROLE, K_GROUP, K_CASE_TYPE, K_N };
+static const char *const kind_names[K_N] = {"resource", "activity", "lifecycle",
+					    "role",     "group",    "case_type"};
+
+/* The in-memory side of case_names: a bounded open-addressing hash. Past MAX_CACHED names the
+ * store's UNIQUE index answers instead, so memory stays bounded whatever the file holds. */
+#define MAX_CACHED (1u << 18)
+
+/* Events go in BATCH rows per INSERT statement: one VDBE run per batch instead of per event
+ * roughly halves the cost of the store side (bench/bench_cases.sh). */
+#define BATCH 64
+/* source_id, case_no, ts, ms, seq, activity, resource, lifecycle, role, grp; 0 = NULL for the
+ * last four (dictionary ids start at 1) */
+#define NCOL 10
+
+struct name_entry {
+	/* owned copy of the text; NULL = empty slot */
+	char *name;
+	/* enum kind */
+	int kind;
+	/* case_names.id */
+	int64_t id;
+};
+
+struct maat_cases_sink {
+	/* the import (borrowed) */
+	maat_import *imp;
+	/* --pseudonymise: resources are stored as keyed hashes (borrowed; NULL = as read) */
+	const maat_pseudo *pseudo;
+	/* the hash of names */
+	struct name_entry *names;
+	/* slots in names (a power of two) and slots used */
+	size_t cap, used;
+	/* the case of the previous event (owned), and its case_no: logs are mostly grouped */
+	char *last_case;
+	int64_t last_case_no;
+	/* the next case_no to hand out; cases created by this sink */
+	int64_t next_case_no;
+	int64_t new_cases;
+	/* events stored; the file order of the next one */
+	int64_t events;
+	/* events without a resource */
+	int64_t without_resource;
+	/* events waiting for the next multi-row INSERT (BATCH of them), NCOL values each */
+	int64_t batch[BATCH][NCOL];
+	int nbatch;
+	/* the SQL text of a full batch (owned), so maat_db_stmt() prepares it once */
+	char *full_sql;
+};
+
+static uint64_t
+hash(const char *s, int kind)
+{
+	/* FNV-1a */
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+maat_cases_sink *
+maat_cases_sink_new(maat_import *imp, maat_err *err)
+{
+	maat_cases_sink *s = maat_xcalloc(1, sizeof(*s));
+	sqlite3_stmt *st;
+
+	s->imp = imp;
+	s->cap = 1024;
+	s->names = maat_xcalloc(s->cap, sizeof(*s->names));
+	/* case numbers continue after earlier events of the same source (none, normally) */
+	st = maat_db_stmt(imp->db,
+			  "SELECT coalesce(max(case_no), 0) FROM cases WHERE source_id = ?1", err);
+	if (st == NULL) {
+		maat_cases_sink_free(s);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, imp->source_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		maat_db_fail(imp->db, err, _("reading cases"));
+		maat_cases_sink_free(s);
+		return NULL;
+	}
+	s->next_case_no = sqlite3_column_int64(st, 0) + 1;
+	sqlite3_reset(st);
+	return s;
+}
+
+void
+maat_cases_sink_free(maat_cases_sink *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < s->cap; i++) {
+		free(s->names[i].name);
+	}
+	free(s->names);
+	free(s->last_case);
+	free(s->full_sql);
+	free(s);
+}
+
+int64_t
+maat_cases_sink_events(const maat_cases_sink *s)
+{
+	return s->events;
+}
+
+int64_t
+maat_cases_sink_without_resource(const maat_cases_sink *s)
+{
+	return s->without_resource;
+}
+
+static void
+grow(maat_cases_sink *s)
+{
+	struct name_entry *old = s->names;
+	size_t oldcap = s->cap;
+
+	s->cap *= 2;
+	s->names = maat_xcalloc(s->cap, sizeof(*s->names));
+	for (size_t i = 0; i < oldcap; i++) {
+		if (old[i].name != NULL) {
+			size_t j = hash(old[i].name, old[i].kind) & (s->cap - 1);
+			while (s->names[j].name != NULL) {
+				j = (j + 1) & (s->cap - 1);
+			}
+			s->names[j] = old[i];
+		}
+	}
+	free(old);
+}
+
+/* The id of name in the source's dictionary, inserted when new. */
+static int
+name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	size_t j = hash(name, kind) & (s->cap - 1);
+	char *pseudonym = NULL;
+	const char *stored;
+	sqlite3_stmt *st;
+	int rc;
+
+	while (s->names[j].name != NULL) {
+		if (s->names[j].kind == kind && strcmp(s->names[j].name, name) == 0) {
+			*id = s->names[j].id;
+			return 0;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	/* not cached (new, or past MAX_CACHED): the store's index knows. Only here is a
+	 * resource hashed: once per distinct name, not once per event. */
+	if (kind == K_RESOURCE && s->pseudo != NULL) {
+		pseudonym = maat_pseudo_apply(s->pseudo, name);
+	}
+	stored = pseudonym != NULL ? pseudonym : name;
+	st = maat_db_stmt(
+	    db,
+	    "SELECT id FROM case_names WHERE source_id = ?1 AND kind = ?2 AND name = ?3 "
+	    "LIMIT 1",
+	    err);
+	if (st == NULL) {
+		free(pseudonym);
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, stored, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	} else if (rc != SQLITE_DONE) {
+		free(pseudonym);
+		return maat_db_fail(db, err, _("reading a name"));
+	} else {
+		sqlite3_reset(st);
+		st = maat_db_stmt(
+		    db, "INSERT INTO case_names(source_id, kind, name) VALUES (?1, ?2, ?3)", err);
+		if (st == NULL) {
+			free(pseudonym);
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_int64(st, 1, s->imp->source_id);
+		sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, stored, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			free(pseudonym);
+			return maat_db_fail(db, err, _("storing a name"));
+		}
+		*id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	}
+	free(pseudonym);
+	if (s->used < MAX_CACHED) {
+		if ((s->used + 1) * 2 > s->cap) {
+			grow(s);
+			j = hash(name, kind) & (s->cap - 1);
+			while (s->names[j].name != NULL) {
+				j = (j + 1) & (s->cap - 1);
+			}
+		}
+		s->names[j] = (struct name_entry){maat_xstrdup(name), kind, *id};
+		s->used++;
+	}
+	return 0;
+}
+
+/* The case_no of case key, inserting the case when new. */
+static int
+case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (s->last_case != NULL && strcmp(s->last_case, ev->case_id) == 0) {
+		*out = s->last_case_no;
+		return 0;
+	}
+	st = maat_db_stmt(db, "SELECT case_no FROM cases WHERE source_id = ?1 AND case_key = ?2",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_text(st, 2, ev->case_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	} else if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading cases"));
+	} else {
+		sqlite3_reset(st);
+		st = maat_db_stmt(
+		    db, "INSERT INTO cases(source_id, case_no, case_key) VALUES (?1, ?2, ?3)", err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		sqlite3_bind_int64(st, 1, s->imp->source_id);
+		sqlite3_bind_int64(st, 2, s->next_case_no);
+		sqlite3_bind_text(st, 3, ev->case_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a case"));
+		}
+		*out = s->next_case_no++;
+		s->new_cases++;
+	}
+	free(s->last_case);
+	s->last_case = maat_xstrdup(ev->case_id);
+	s->last_case_no = *out;
+	return 0;
+}
+
+/* Case type: the first one a case names is kept (XES case attributes repeat per event). */
+static int
+set_case_type(maat_cases_sink *s, int64_t cno, const char *type, maat_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if ((rc = name_id(s, K_CASE_TYPE, type, &id, err)) < 0) {
+		return rc;
+	}
+	st = maat_db_stmt(s->imp->db,
+			  "UPDATE cases SET case_type = ?3 WHERE source_id = ?1 AND case_no = ?2 "
+			  "AND case_type IS NULL",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_int64(st, 2, cno);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(s->imp->db, err, _("storing a case"));
+	}
+	return 0;
+}
+
+static bool
+present(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/* The INSERT for n rows: "INSERT INTO case_events(...) VALUES (?,...),(?,...)...". */
+static char *
+insert_sql(int n)
+{
+	maat_buf b = {0};
+	maat_buf_printf(&b, "INSERT INTO case_events(source_id, case_no, ts, ms, seq, activity, "
+			    "resource, lifecycle, role, grp) VALUES ");
+	for (int i = 0; i < n; i++) {
+		maat_buf_printf(&b, "%s(?,?,?,?,?,?,?,?,?,?)", i ? "," : "");
+	}
+	return b.data;
+}
+
+/* Writes the batched events. */
+static int
+flush(maat_cases_sink *s, maat_err *err)
+{
+	sqlite3_stmt *st;
+	char *sql = NULL;
+	int n = s->nbatch;
+
+	if (n == 0) {
+		return 0;
+	}
+	if (n == BATCH) {
+		if (s->full_sql == NULL) {
+			s->full_sql = insert_sql(BATCH);
+		}
+		st = maat_db_stmt(s->imp->db, s->full_sql, err);
+	} else {
+		sql = insert_sql(n);
+		st = maat_db_stmt(s->imp->db, sql, err);
+		free(sql);
+	}
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	for (int r = 0; r < n; r++) {
+		for (int c = 0; c < NCOL; c++) {
+			int64_t v = s->batch[r][c];
+			if (c < 6 || v != 0) {
+				sqlite3_bind_int64(st, r * NCOL + c + 1, v);
+			}
+		}
+	}
+	s->nbatch = 0;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(s->imp->db, err, _("storing an event"));
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+maat_cases_sink_finish(maat_cases_sink *s, maat_err *err)
+{
+	return flush(s, err);
+}
+
+int
+maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err)
+{
+	maat_cases_sink *s = ctx;
+	const char *opt[4] = {ev->resource, ev->lifecycle, ev->role, ev->group};
+	static const int optkind[4] = {K_RESOURCE, K_LIFECYCLE, K_ROLE, K_GROUP};
+	int64_t cno = 0, act = 0, ids[4];
+	bool new_case;
+	int rc;
+
+	new_case = s->last_case == NULL || strcmp(s->last_case, ev->case_id) != 0;
+	if ((rc = case_no(s, ev, &cno, err)) < 0 ||
+	    (rc = name_id(s, K_ACTIVITY, ev->activity, &act, err)) < 0) {
+		return rc;
+	}
+	if (new_case && present(ev->case_type) &&
+	    (rc = set_case_type(s, cno, ev->case_type, err)) < 0) {
+		return rc;
+	}
+	for (int i = 0; i < 4; i++) {
+		ids[i] = 0;
+		if (present(opt[i]) && (rc = name_id(s, optkind[i], opt[i], &ids[i], err)) < 0) {
+			return rc;
+		}
+	}
+	{
+		int64_t *row = s->batch[s->nbatch];
+		row[0] = s->imp->source_id;
+		row[1] = cno;
+		row[2] = ev->ts;
+		row[3] = ev->ms;
+		row[4] = s->events;
+		row[5] = act;
+		for (int i = 0; i < 4; i++) {
+			row[6 + i] = ids[i];
+		}
+	}
+	if (++s->nbatch == BATCH && (rc = flush(s, err)) < 0) {
+		return rc;
+	}
+	s->events++;
+	if (!present(ev->resource)) {
+		s->without_resource++;
+	}
+	return 0;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* XES when the name says so, else when the first non-blank byte is '<' (after a BOM) or the
+ * data is gzip-compressed. Rewinds f. */
+static bool
+looks_like_xes(FILE *f, const char *path)
+{
+	unsigned char b[64];
+	size_t n, i = 0;
+
+	if (ends_with(path, ".xes") || ends_with(path, ".xes.gz")) {
+		return true;
+	}
+	if (ends_with(path, ".csv") || ends_with(path, ".txt") || ends_with(path, ".tsv")) {
+		return false;
+	}
+	n = fread(b, 1, sizeof(b), f);
+	rewind(f);
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+		return true;
+	}
+	if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+		i = 3;
+	}
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+		i++;
+	}
+	return i < n && b[i] == '<';
+}
+
+int
+maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
+{
+	maat_cases_opts o = *(const maat_cases_opts *)ctx;
+	maat_cases_sink *s;
+	int64_t n;
+	bool xes;
+	int rc = 0;
+
+	o.path = imp->path;
+	if (o.format == NULL || strcmp(o.format, "auto") == 0) {
+		xes = looks_like_xes(f, imp->path);
+	} else {
+		xes = strcmp(o.format, "xes") == 0;
+	}
+	if ((s = maat_cases_sink_new(imp, err)) == NULL) {
+		return err != NULL && err->code ? -err->code : -MAAT_E_INTERNAL;
+	}
+	s->pseudo = o.pseudo;
+	n = xes ? maat_xes_read(f, &o, maat_cases_sink_add, s, err)
+		: maat_cases_csv_read(f, &o, maat_cases_sink_add, s, err);
+	if (n < 0) {
+		rc = (int)n;
+		goto out;
+	}
+	if ((rc = maat_cases_sink_finish(s, err)) < 0) {
+		goto out;
+	}
+	imp->rows_read = s->events;
+	if (o.counts != NULL) {
+		o.counts->cases = s->new_cases;
+		o.counts->events = s->events;
+		o.counts->without_resource = s->without_resource;
+	}
+	if (s->without_resource > 0) {
+		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
+				 "%lld of %lld events name no resource; they are kept and "
+				 "skipped for handover figures",
+				 (long long)s->without_resource, (long long)s->events);
+	}
+out:
+	maat_cases_sink_free(s);
+	return rc;
+}

@@ -1,0 +1,397 @@
+/* The demo's summary: the first figures per reader, from the same analyses the commands run. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maatlat/i18n.h"
+#include "maatlat/meetings.h"
+#include "maatlat/org.h"
+#include "maatlat/summary.h"
+#include "maatlat/table.h"
+#include "maatlat/util.h"
+#include "maatlat/workbook.h"
+#ifdef MAAT_HAVE_LAYERS
+#define HAVE_LAYERS 1
+#include "maatlat/layers.h"
+#endif
+#if defined(MAAT_HAVE_SIGNOFF) && defined(HAVE_LAYERS)
+#define HAVE_SIGNOFF 1
+#include "maatlat/signoff.h"
+#endif
+#ifdef MAAT_HAVE_HANDOVERS
+#define HAVE_HANDOVERS 1
+#include "maatlat/handovers.h"
+#endif
+
+bool
+maat_summary_org_person(void *ctx, const char *key, const char **person, double *fte,
+			const char **unit)
+{
+	const maat_org *org = ctx;
+	const maat_org_node *v;
+	ssize_t i = maat_org_find(org, key);
+	if (i < 0) {
+		return false;
+	}
+	v = &org->nodes[i];
+	*person = v->email != NULL && *v->email ? v->email : v->id;
+	*fte = v->fte;
+	*unit = v->unit;
+	return true;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* distinct units of the person nodes */
+static size_t
+count_units(const maat_org *org)
+{
+	const char **u = maat_xcalloc(org->n ? org->n : 1, sizeof(*u));
+	size_t n = 0, distinct = 0;
+	for (size_t i = 0; i < org->n; i++) {
+		if (!org->nodes[i].aggregate && org->nodes[i].unit != NULL && *org->nodes[i].unit) {
+			u[n++] = org->nodes[i].unit;
+		}
+	}
+	qsort(u, n, sizeof(*u), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		distinct += i == 0 || strcmp(u[i - 1], u[i]) != 0;
+	}
+	free(u);
+	return distinct;
+}
+
+#ifdef HAVE_LAYERS
+static int
+org_figures(maat_db *db, const maat_org *org, maat_summary *s, maat_err *err)
+{
+	maat_layers *l = maat_layers_compute(org, MAAT_LAYERS_MIN_SPAN_DEFAULT);
+	const maat_layers_figures *f = maat_layers_figures_get(l);
+	int rc = 0;
+
+	s->have_org = true;
+	s->people = f->people;
+	s->units = count_units(org);
+	s->layers = f->layers;
+	s->managers = f->managers;
+	s->span_mean = f->span_mean;
+	s->min_span = f->min_span;
+	s->thin_managers = f->thin_managers;
+	s->managers_span_1 = f->managers_span_1;
+	s->pass_through_managers = f->pass_through_managers;
+	s->external_share = f->external_share;
+	s->removed_managers = f->delayering.removed_managers;
+	s->layers_after = f->delayering.layers_after;
+	s->distance_mean_before = f->delayering.distance_mean_before;
+	s->distance_mean_after = f->delayering.distance_mean_after;
+	maat_layers_free(l);
+#ifdef HAVE_SIGNOFF
+	{
+		maat_mandate *m = NULL;
+		size_t nm = 0;
+		maat_signoff *so;
+		if ((rc = maat_mandates_load(db, &m, &nm, err)) < 0) {
+			return rc;
+		}
+		so = maat_signoff_compute(org, m, nm, NULL, MAAT_SIGNOFF_CAP_DEFAULT);
+		s->chain_to_top_mean = maat_signoff_top_mean(so);
+		s->chain_to_top_max = maat_signoff_top_max(so);
+		if (nm > 0) {
+			s->ntypes = maat_signoff_ntypes(so);
+			s->types = maat_xcalloc(s->ntypes ? s->ntypes : 1, sizeof(*s->types));
+			for (size_t i = 0; i < s->ntypes; i++) {
+				const maat_signoff_type *t = maat_signoff_type_get(so, i);
+				s->types[i].decision_type = maat_xstrdup(t->decision_type);
+				s->types[i].holder = maat_xstrdup(t->holder);
+				s->types[i].chain_mean = t->chain_mean;
+				s->types[i].chain_max = t->chain_max;
+			}
+		}
+		maat_signoff_free(so);
+		maat_mandates_free(m, nm);
+	}
+#else
+	(void)db;
+	(void)err;
+#endif
+	return rc;
+}
+#endif
+
+static int
+calendar_figures(maat_db *db, maat_org *org, maat_summary *s, maat_err *err)
+{
+	maat_meetings_opts o;
+	maat_meetings *m;
+	const maat_meetings_summary *ms;
+	maat_table *t;
+	size_t ci, cs, cn, ch, ca;
+
+	maat_meetings_opts_init(&o);
+	if (org != NULL) {
+		o.person = maat_summary_org_person;
+		o.person_ctx = org;
+	}
+	o.top_series = 0;
+	if ((m = maat_meetings_compute(db, &o, err)) == NULL) {
+		return -1;
+	}
+	ms = maat_meetings_get_summary(m);
+	s->have_calendar = true;
+	s->cap_hours = o.cap_hours;
+	snprintf(s->from, sizeof(s->from), "%s", ms->from_date);
+	snprintf(s->to, sizeof(s->to), "%s", ms->to_date);
+	s->persons = ms->persons;
+	s->person_weeks = ms->person_weeks;
+	s->over_cap_person_weeks = ms->over_cap_person_weeks;
+	s->people_over_cap = ms->people_over_cap;
+	s->min_group = o.min_group;
+	t = maat_meetings_series_table(m);
+	cs = maat_report_col(t, "summary");
+	cn = maat_report_col(t, "instances");
+	ch = maat_report_col(t, "person_hours");
+	ca = maat_report_col(t, "mean_attendees");
+	ci = maat_report_col(t, "uid");
+	/* the table comes sorted by person-hours; the first big enough to name no one */
+	for (size_t r = 0; r < maat_table_nrows(t); r++) {
+		const maat_cell *a = maat_table_cell(t, r, ca);
+		const maat_cell *name = maat_table_cell(t, r, cs);
+		if (a->null || a->d < (double)o.min_group) {
+			continue;
+		}
+		s->series = maat_xstrdup(name->null ? maat_table_cell(t, r, ci)->s : name->s);
+		s->series_person_hours = maat_table_cell(t, r, ch)->d;
+		s->series_instances = maat_table_cell(t, r, cn)->i;
+		s->series_mean_attendees = a->d;
+		break;
+	}
+	maat_table_free(t);
+	maat_meetings_free(m);
+	return 0;
+}
+
+#ifdef HAVE_HANDOVERS
+static int
+case_figures(maat_db *db, const maat_org *org, maat_summary *s, maat_err *err)
+{
+	maat_handovers_opts o;
+	maat_handovers *h = NULL;
+	int rc;
+	maat_handovers_opts_init(&o);
+	if ((rc = maat_handovers_compute_with_org(db, &o, org, &h, err)) < 0) {
+		return rc;
+	}
+	s->have_cases = true;
+	s->cases = h->cases;
+	s->handovers = h->handovers;
+	s->cases_over_max = h->cases_over_max;
+	s->max_handovers = h->max_handovers;
+	s->pingpong_cases = h->pingpong_cases;
+	s->cases_finished_by_picker = h->cases_finished_by_picker;
+	s->up = h->up;
+	s->down = h->down;
+	s->sideways = h->sideways;
+	s->unknown = h->unknown;
+	s->idle_cases = h->idle_cases;
+	s->idle_days = h->idle_days;
+	s->signoffs = h->signoffs;
+	s->signoff_cases = h->signoff_cases;
+	maat_handovers_free(h);
+	return 0;
+}
+#endif
+
+int
+maat_summary_compute(maat_db *db, maat_summary *s, maat_err *err)
+{
+	maat_org *org = NULL;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->span_mean = s->external_share = s->distance_mean_before = s->distance_mean_after = NAN;
+	s->chain_to_top_mean = s->cap_hours = s->idle_days = NAN;
+	if (maat_db_has_kind(db, "org")) {
+		if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
+			goto out;
+		}
+#ifdef HAVE_LAYERS
+		if (org != NULL && (rc = org_figures(db, org, s, err)) < 0) {
+			goto out;
+		}
+#endif
+	}
+	if (maat_db_has_kind(db, "calendar") && (rc = calendar_figures(db, org, s, err)) < 0) {
+		goto out;
+	}
+#ifdef HAVE_HANDOVERS
+	if (maat_db_has_kind(db, "cases") && (rc = case_figures(db, org, s, err)) < 0) {
+		goto out;
+	}
+#endif
+	rc = 0;
+out:
+	maat_org_free(org);
+	if (rc < 0) {
+		maat_summary_fini(s);
+	}
+	return rc;
+}
+
+void
+maat_summary_fini(maat_summary *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < s->ntypes; i++) {
+		free(s->types[i].decision_type);
+		free(s->types[i].holder);
+	}
+	free(s->types);
+	free(s->series);
+	memset(s, 0, sizeof(*s));
+}
+
+/* db as a shell word: quoted when it holds anything but [A-Za-z0-9._/+-] */
+static char *
+shell_word(const char *s)
+{
+	maat_buf b = {0};
+	bool plain = *s != '\0';
+	for (const char *p = s; *p && plain; p++) {
+		plain =
+		    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-",
+			   *p) != NULL;
+	}
+	if (plain) {
+		return maat_xstrdup(s);
+	}
+	maat_buf_append(&b, "'", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'') {
+			maat_buf_append(&b, "'\\''", 4);
+		} else {
+			maat_buf_append(&b, p, 1);
+		}
+	}
+	maat_buf_append(&b, "'", 1);
+	return b.data;
+}
+
+static double
+share(size_t part, size_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : NAN;
+}
+
+char *
+maat_summary_text(const maat_summary *s, const char *db)
+{
+	maat_buf b = {0};
+	char *w = shell_word(db);
+
+	if (s->have_org) {
+		maat_buf_printf(&b, _("For the director: the org chart, %zu people in %zu units\n"),
+				s->people, s->units);
+		maat_buf_printf(&b, _("  %d management layers from the top to the front line\n"),
+				s->layers);
+		maat_buf_printf(&b, _("  %zu managers with %.1f direct reports on average\n"),
+				s->managers, s->span_mean);
+		maat_buf_printf(&b,
+				_("  %zu thin managers (fewer than %d direct reports), %zu of them "
+				  "manage one person\n"),
+				s->thin_managers, s->min_span, s->managers_span_1);
+		maat_buf_printf(
+		    &b,
+		    _("  %zu pass-through managers: managers of one whose one report is "
+		      "a manager too\n"),
+		    s->pass_through_managers);
+		maat_buf_printf(
+		    &b,
+		    _("  Delayering: without the %zu thin manager roles, %d layers instead "
+		      "of %d;\n    mean distance to the top %.2f layers instead of %.2f\n"),
+		    s->removed_managers, s->layers_after, s->layers, s->distance_mean_after,
+		    s->distance_mean_before);
+		maat_buf_printf(
+		    &b,
+		    _("  Sign-off: a decision passes %.2f managers on its way to the top "
+		      "on average, at most %d\n"),
+		    s->chain_to_top_mean, s->chain_to_top_max);
+		if (s->ntypes > 0) {
+			maat_buf_printf(&b, "%s\n",
+					_("    up to the mandate holder, per decision type:"));
+		}
+		for (size_t i = 0; i < s->ntypes; i++) {
+			maat_buf_printf(&b,
+					_("    %-22s %-24s %.2f managers on average, at most %d\n"),
+					s->types[i].decision_type, s->types[i].holder,
+					s->types[i].chain_mean, s->types[i].chain_max);
+		}
+		if (!isnan(s->external_share)) {
+			maat_buf_printf(&b, _("  Hired-in staff (inhuur): %.1f%% of the FTE\n"),
+					100.0 * s->external_share);
+		}
+		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s layers\n"), w);
+		maat_buf_printf(&b, _("              maatlat --db %s signoff\n\n"), w);
+	}
+	if (s->have_calendar) {
+		maat_buf_printf(&b, _("For the works council: calendars of %zu people, %s .. %s\n"),
+				s->persons, s->from, s->to);
+		maat_buf_printf(
+		    &b,
+		    _("  cap: %.4g hours of meetings per full-time week (x FTE from the "
+		      "org chart)\n"),
+		    s->cap_hours);
+		maat_buf_printf(&b, _("  %zu of %zu people over the cap in at least one week\n"),
+				s->people_over_cap, s->persons);
+		maat_buf_printf(&b, _("  %zu of %zu person-weeks over the cap (%.1f%%)\n"),
+				s->over_cap_person_weeks, s->person_weeks,
+				share(s->over_cap_person_weeks, s->person_weeks));
+		if (s->series != NULL) {
+			maat_buf_printf(&b,
+					_("  Biggest recurring meeting: \"%s\",\n    %.1f "
+					  "person-hours in %lld meetings of %.1f people on "
+					  "average\n"),
+					s->series, s->series_person_hours,
+					(long long)s->series_instances, s->series_mean_attendees);
+		}
+		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s meetings\n\n"), w);
+	}
+	if (s->have_cases) {
+		maat_buf_printf(&b, _("For the policy maker: %lld cases in the case log\n"),
+				(long long)s->cases);
+		maat_buf_printf(&b,
+				_("  %.2f handovers per case on average; %lld cases passed on more "
+				  "than %d times\n"),
+				s->cases ? (double)s->handovers / (double)s->cases : NAN,
+				(long long)s->cases_over_max, s->max_handovers);
+		maat_buf_printf(&b, _("  %lld ping-pong cases (A -> B -> A)\n"),
+				(long long)s->pingpong_cases);
+		maat_buf_printf(
+		    &b, _("  %lld of %lld cases (%.1f%%) finished by whoever picked them up\n"),
+		    (long long)s->cases_finished_by_picker, (long long)s->cases,
+		    share((size_t)s->cases_finished_by_picker, (size_t)s->cases));
+		maat_buf_printf(&b,
+				_("  Escalations: %lld handovers up the line, %lld down, %lld "
+				  "sideways\n"),
+				(long long)s->up, (long long)s->down, (long long)s->sideways);
+		if (s->unknown > 0) {
+			maat_buf_printf(
+			    &b, _("    and %lld between people the org chart does not know\n"),
+			    (long long)s->unknown);
+		}
+		maat_buf_printf(&b,
+				_("  %lld idle dossiers (more than %.4g days between two steps)\n"),
+				(long long)s->idle_cases, s->idle_days);
+		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s handovers\n\n"), w);
+	}
+	if (b.data == NULL) {
+		maat_buf_printf(&b, "%s\n", _("Nothing imported."));
+	}
+	free(w);
+	return b.data;
+}
