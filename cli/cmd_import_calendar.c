@@ -30,6 +30,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	    {"to", required_argument, NULL, 't'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"instance-limit", required_argument, NULL, 'l'},
+	    {"replace", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -59,6 +60,9 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 				return MAAT_E_USAGE;
 			}
 			o.instance_limit = limit;
+			break;
+		case 'r':
+			o.replace = true;
 			break;
 		case 'h':
 			return cli_help("import", _(help));
@@ -91,6 +95,8 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
 		return status;
 	}
+	/* the same meetings in every attendee's export: look them up and expand them once */
+	o.cache = maat_cal_cache_new();
 	for (int i = optind; i < argc; i++) {
 		int rc;
 		maat_err_clear(&err);
@@ -105,6 +111,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 			cli_info(cli, _("%s: imported"), argv[i]);
 		}
 	}
+	maat_cal_cache_free(o.cache);
 	maat_db_close(db);
 	maat_cal_cleanup();
 	return status;
