@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
 #include "maatlat/ics.h"
 #include "maatlat/util.h"
 
@@ -2491,6 +2492,11 @@ typedef struct store_sink {
 	maat_cal_cache *cache;
 	/* scratch key */
 	maat_buf key;
+	/* --pseudonymise (borrowed; NULL = participants as read) */
+	const maat_pseudo *pseudo;
+	/* the pseudonyms of the current list, in canonical order (owned) */
+	char **pseud;
+	size_t cappseud;
 } store_sink;
 
 /* The cache key kind + bytes in s->key. */
@@ -2524,9 +2530,13 @@ store_uid(store_sink *s, const maat_cal_instance *in, maat_err *err)
 	int64_t v;
 
 	if (s->uid == NULL || strcmp(s->uid, in->uid) != 0) {
+		/* UIDs often carry the organiser's address: pseudonymised with the rest */
+		char *hashed = s->pseudo != NULL ? maat_pseudo_apply(s->pseudo, in->uid) : NULL;
+		const char *uid = hashed != NULL ? hashed : in->uid;
+		int rc = 1;
 		free(s->uid);
 		s->uid = maat_xstrdup(in->uid);
-		make_key(s, 'U', in->uid, strlen(in->uid));
+		make_key(s, 'U', uid, strlen(uid));
 		if (cached(s, &v)) {
 			s->uid_id = v >> 1;
 			s->uid_titled = (v & 1) != 0;
@@ -2535,19 +2545,25 @@ store_uid(store_sink *s, const maat_cal_instance *in, maat_err *err)
 			st = maat_db_stmt(db, "INSERT INTO cal_uids(uid, summary) VALUES (?1, ?2)",
 					  err);
 			if (st == NULL) {
-				return -MAAT_E_INTERNAL;
+				rc = -MAAT_E_INTERNAL;
+			} else {
+				sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
+				if (in->summary != NULL) {
+					sqlite3_bind_text(st, 2, in->summary, -1, SQLITE_STATIC);
+				}
+				if (sqlite3_step(st) != SQLITE_DONE) {
+					rc = maat_db_fail(db, err, _("storing a calendar series"));
+				} else {
+					s->uid_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+					s->uid_titled = in->summary != NULL;
+					remember(s, s->uid_id * 2 + s->uid_titled);
+					rc = 0;
+				}
 			}
-			sqlite3_bind_text(st, 1, in->uid, -1, SQLITE_STATIC);
-			if (in->summary != NULL) {
-				sqlite3_bind_text(st, 2, in->summary, -1, SQLITE_STATIC);
-			}
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				return maat_db_fail(db, err, _("storing a calendar series"));
-			}
-			s->uid_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
-			s->uid_titled = in->summary != NULL;
-			remember(s, s->uid_id * 2 + s->uid_titled);
-			return 0;
+		}
+		free(hashed);
+		if (rc <= 0) {
+			return rc;
 		}
 	}
 	if (s->uid_titled || in->summary == NULL) {
@@ -2609,10 +2625,23 @@ store_parts(store_sink *s, const maat_cal_instance *in, maat_err *err)
 		sort_parts = NULL;
 	}
 	maat_buf_reset(&s->canon);
+	if (s->pseudo != NULL && n > s->cappseud) {
+		s->pseud = maat_xreallocarray(s->pseud, n, sizeof(*s->pseud));
+		memset(s->pseud + s->cappseud, 0, (n - s->cappseud) * sizeof(*s->pseud));
+		s->cappseud = n;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const maat_cal_part *p = &in->parts[s->order[i]];
 		char ps = (char)('0' + p->partstat);
-		maat_buf_append(&s->canon, p->key, strlen(p->key) + 1);
+		const char *key = p->key;
+		if (s->pseudo != NULL) {
+			/* the digest too is over pseudonyms: a hash of plain addresses could be
+			 * confirmed by anyone who guesses the list */
+			free(s->pseud[i]);
+			s->pseud[i] = maat_pseudo_apply(s->pseudo, p->key);
+			key = s->pseud[i];
+		}
+		maat_buf_append(&s->canon, key, strlen(key) + 1);
 		maat_buf_append(&s->canon, &ps, 1);
 	}
 	crypto_generichash(digest, sizeof(digest), (const unsigned char *)s->canon.data,
@@ -2645,7 +2674,8 @@ store_parts(store_sink *s, const maat_cal_instance *in, maat_err *err)
 		}
 		sqlite3_bind_int64(st, 1, s->set_id);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, p->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, s->pseudo != NULL ? s->pseud[i] : p->key, -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_int(st, 4, p->partstat);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			return maat_db_fail(db, err, _("storing a participant"));
@@ -2768,7 +2798,7 @@ static int
 import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 {
 	const import_args *a = vargs;
-	store_sink s = {.imp = imp, .cache = a->cache};
+	store_sink s = {.imp = imp, .cache = a->cache, .pseudo = a->opts->pseudo};
 	maat_cal_sink sink = {.instance = store_instance, .message = store_message, .ctx = &s};
 	maat_cal_stats stats = {0};
 	int rc;
@@ -2786,13 +2816,17 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	}
 	if (rc == 0) {
 		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
-				 "%s: %lld meeting instances stored", imp->path,
+				 _("%s: %lld meeting instances stored"), imp->path,
 				 (long long)s.instances);
 	}
 	imp->rows_read = stats.read;
 	imp->rows_rejected = stats.rejected;
 	free(s.uid);
 	free(s.order);
+	for (size_t i = 0; i < s.cappseud; i++) {
+		free(s.pseud[i]);
+	}
+	free(s.pseud);
 	maat_buf_fini(&s.canon);
 	maat_buf_fini(&s.key);
 	return rc;
@@ -2804,8 +2838,9 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	import_args a = {.opts = opts, .cache = opts->cache};
 	char options[256];
 	int rc;
-	snprintf(options, sizeof(options), "tz=%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
-		 opts->owner ? " owner=" : "", opts->owner ? opts->owner : "");
+	snprintf(options, sizeof(options), "tz=%s%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
+		 opts->owner ? " owner=" : "", opts->owner && !opts->pseudo ? opts->owner : "",
+		 opts->pseudo ? " pseudonymised" : "");
 	/* Every copy looks its content up in the shared tables, at random places: with SQLite's
 	 * default 2 MB page cache the lookups go to the file once the store outgrows it. 64 MB
 	 * (allocated only as pages are used) holds a year of a 2,000-person organisation. */

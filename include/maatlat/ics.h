@@ -76,6 +76,8 @@ typedef struct maat_cal_opts {
 	maat_cal_cache *cache;
 	/* read every VEVENT with libical's parser, never the fast path (tests compare both) */
 	bool libical_only;
+	/* --pseudonymise: participants stored as keyed hashes; borrowed, NULL = as read */
+	const struct maat_pseudo *pseudo;
 } maat_cal_opts;
 
 /* One participant of an instance. */
