@@ -13,7 +13,8 @@
 const struct maat_command maat_commands[] = {
     {"demo", cmd_demo, N_("[--out DIR]"),
      N_("import the bundled example organisation and write every report")},
-    {"forget", cmd_forget, N_("ID"), N_("erase one person from the store")},
+    {"forget", cmd_forget, N_("[--pseudonymise [--key-file FILE]] ID"),
+     N_("erase one person from the store")},
     {"handovers", cmd_handovers,
      N_("[--max-handovers N] [--idle-days D] [--approval-pattern REGEX] [--json]"),
      N_("handovers, ping-pong, escalations and idle dossiers in case logs")},
@@ -26,7 +27,8 @@ const struct maat_command maat_commands[] = {
 	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--min-group N] "
 	"[--top N] [--json]"),
      N_("meeting hours per person and ISO week against the meeting cap")},
-    {"person", cmd_person, N_("ID"), N_("everything stored about one person")},
+    {"person", cmd_person, N_("[--json] [--pseudonymise [--key-file FILE]] ID"),
+     N_("everything stored about one person")},
     {"report", cmd_report,
      N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
 	"[--root ID] [--by-resource] [--top N]"),

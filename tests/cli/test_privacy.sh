@@ -78,6 +78,14 @@ for needle in Jantje Anna E42 E44 jantje bram gemeente.example; do
 done
 run --db p.db sources --json
 expect_out_has "pseudonymised" "sources records that the imports were pseudonymised"
+# subject access on a pseudonymised store: give the ID and the key, maatlat hashes it
+run --db p.db person --pseudonymise E42
+expect_status 0 "person --pseudonymise E42 exits 0"
+expect_out_has "Beleidsmedewerker" "and finds E42's org row by its pseudonym"
+run --db p.db forget --pseudonymise E42
+expect_status 0 "forget --pseudonymise E42 exits 0"
+run --db p.db person --pseudonymise E42
+expect_out_has "Nothing stored" "afterwards nothing is stored under E42's pseudonym"
 unset MAATLAT_KEY
 run --db q.db import cases --pseudonymise "$D/cases.csv"
 expect_status 64 "--pseudonymise without a key is a usage error"
