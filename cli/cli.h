@@ -83,6 +83,16 @@ int cmd_import_org(maat_cli *cli, int argc, char **argv);
  * it. Returns 0, or -1 when writing failed. */
 int cli_print_table(maat_table *t);
 
+/* Prints what an import logged for source_id on stderr: warnings always (at most 20 unless
+ * -v, then a count and the command that lists them all, `maatlat COMMAND`), info lines with
+ * -v only. Messages that already start with the file name are printed as they are. */
+void cli_print_source_messages(const maat_cli *cli, maat_db *db, int64_t source_id,
+			       const char *path, const char *command);
+
+/* Prints "FILE: N rows read, M rejected" for source_id on stdout (unless -q). */
+void cli_print_source_summary(const maat_cli *cli, maat_db *db, int64_t source_id, const char *path,
+			      const char *what);
+
 /* True when argv[1..] holds --help or -h before any "--". */
 bool cli_wants_help(int argc, char **argv);
 
