@@ -8,6 +8,7 @@
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/table.h"
+#include "maatlat/util.h"
 
 /* Sorted by name: cli_find_command() relies on it (bsearch). */
 const struct maat_command maat_commands[] = {
@@ -292,4 +293,17 @@ cli_print_source_summary(const maat_cli *cli, maat_db *db, int64_t source_id, co
 		       (long long)sqlite3_column_int64(st, 1));
 	}
 	sqlite3_reset(st);
+}
+
+char *
+cli_person_key(const maat_cli *cli, bool want, const char *key_file, const char *id, int *status)
+{
+	maat_pseudo *pseudo = cli_pseudo_open(cli, want, key_file, status);
+	char *key;
+	if (pseudo == NULL && *status) {
+		return NULL;
+	}
+	key = pseudo ? maat_pseudo_apply(pseudo, id) : maat_xstrdup(id);
+	maat_pseudo_free(pseudo);
+	return key;
 }

@@ -102,6 +102,12 @@ bool cli_wants_help(int argc, char **argv);
 struct maat_pseudo *cli_pseudo_open(const maat_cli *cli, bool want, const char *key_file,
 				    int *status);
 
+/* The key under which a person is stored: id itself, or its pseudonym when want (a
+ * pseudonymised store holds the hash; the same key as at import). A new string, caller frees;
+ * NULL with the error printed and *status set when the key cannot be had. */
+char *cli_person_key(const maat_cli *cli, bool want, const char *key_file, const char *id,
+		     int *status);
+
 /* For commands that later work fills in: says so and returns 1. */
 int cli_not_yet(const maat_cli *cli, const char *what);
 

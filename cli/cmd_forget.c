@@ -21,7 +21,6 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 	};
 	const char *key_file = NULL;
 	bool want_pseudo = false;
-	maat_pseudo *pseudo = NULL;
 	char *id = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
@@ -60,12 +59,9 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc) {
 		return cli_usage_error(cli, "forget", _("give exactly one ID"));
 	}
-	/* a pseudonymised store holds the hash: look for that (same key as at import) */
-	if ((pseudo = cli_pseudo_open(cli, want_pseudo, key_file, &status)) == NULL && status) {
+	if ((id = cli_person_key(cli, want_pseudo, key_file, argv[optind], &status)) == NULL) {
 		return status;
 	}
-	id = pseudo ? maat_pseudo_apply(pseudo, argv[optind]) : maat_xstrdup(argv[optind]);
-	maat_pseudo_free(pseudo);
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		free(id);
 		return status;

@@ -214,7 +214,7 @@ expect_status 64 "import calendar without a file: 64"
 # checked only for a clean import.
 peer() { # FILE FROM TO
 	rm -f peer.db
-	"$MAATLAT" --db peer.db import calendar --owner me@example.org --from "$2" --to "$3" "$C/$1" 2>peer.err
+	"$MAATLAT" --db peer.db import calendar --owner me@example.org --from "$2" --to "$3" "$C/$1" >/dev/null 2>peer.err
 	"$MAATLAT" --db peer.db meetings --from "$2" --to "$3" --min-participants 1 \
 		--max-meeting-hours 0 --json >"$T/.out"
 	rows >got.tsv
