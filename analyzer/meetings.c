@@ -77,23 +77,25 @@ strtab_fini(strtab *t)
 
 /* ---- data ---- */
 
-/* One stored copy of an instance. */
+/* One distinct stored instance (shared by the exports that hold a copy). */
 typedef struct copy {
 	int64_t id;
 	size_t uid;
 	int64_t start, end;
 	int seq;
 	int flags;
+	/* cal_partsets id */
+	int64_t set;
+	/* the earliest source holding it, and how many sources do */
 	int64_t source;
+	int64_t copies;
 } copy;
 
-/* A participant row of a chosen instance. */
-typedef struct prow {
-	/* index into chosen[] */
-	size_t inst;
-	/* person index */
-	size_t person;
-} prow;
+/* A participant list: its attending people, distinct, as a range of setpeople[]. */
+typedef struct pset {
+	int64_t id;
+	size_t off, n;
+} pset;
 
 /* One piece of a meeting interval inside one week. */
 typedef struct piece {
@@ -179,6 +181,9 @@ cmp_copy(const void *a, const void *b)
 	if (x->seq != y->seq) {
 		return x->seq > y->seq ? -1 : 1;
 	}
+	if (x->source != y->source) {
+		return x->source < y->source ? -1 : 1;
+	}
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -190,13 +195,17 @@ cmp_id(const void *a, const void *b)
 }
 
 static int
-cmp_prow(const void *a, const void *b)
+cmp_size(const void *a, const void *b)
 {
-	const prow *x = a, *y = b;
-	if (x->inst != y->inst) {
-		return x->inst < y->inst ? -1 : 1;
-	}
-	return x->person < y->person ? -1 : x->person > y->person;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_pset(const void *a, const void *b)
+{
+	const pset *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static int
@@ -368,14 +377,79 @@ person_index(maat_meetings *m, const char *key)
 	return idx;
 }
 
+/* Participant lists: per cal_partsets id the distinct people who attend (the org chart may
+ * map two keys to one person, who then attends once). Sorted by id; *people receives the
+ * person indexes. */
+static int
+load_sets(maat_meetings *m, maat_db *db, pset **out, size_t *nout, size_t **people, maat_err *err)
+{
+	sqlite3_stmt *st;
+	pset *v = NULL;
+	size_t n = 0, cap = 0, np = 0, capp = 0;
+	size_t *pp = NULL;
+	int step;
+
+	st = maat_db_stmt(db,
+			  "SELECT set_id, person, partstat FROM cal_partset_members"
+			  " ORDER BY set_id, pos",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (n == 0 || v[n - 1].id != id) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				v = maat_xreallocarray(v, cap, sizeof(*v));
+			}
+			v[n].id = id;
+			v[n].off = np;
+			v[n].n = 0;
+			n++;
+		}
+		if (!attends(&m->o, sqlite3_column_int(st, 2))) {
+			continue;
+		}
+		if (np == capp) {
+			capp = capp ? capp * 2 : 4096;
+			pp = maat_xreallocarray(pp, capp, sizeof(*pp));
+		}
+		pp[np++] = person_index(m, (const char *)sqlite3_column_text(st, 1));
+		v[n - 1].n++;
+	}
+	if (step != SQLITE_DONE) {
+		free(v);
+		free(pp);
+		return maat_db_fail(db, err, _("reading participants"));
+	}
+	/* distinct people per list (sorted by person index) */
+	for (size_t i = 0; i < n; i++) {
+		size_t *p = pp + v[i].off, k = 0;
+		if (v[i].n > 1) {
+			qsort(p, v[i].n, sizeof(*p), cmp_size);
+		}
+		for (size_t j = 0; j < v[i].n; j++) {
+			if (j == 0 || p[j] != p[k - 1]) {
+				p[k++] = p[j];
+			}
+		}
+		v[i].n = k;
+	}
+	*out = v;
+	*nout = n;
+	*people = pp;
+	return 0;
+}
+
 static int
 compute(maat_meetings *m, maat_db *db, maat_err *err)
 {
 	sqlite3_stmt *st;
 	copy *all = NULL, *chosen = NULL;
 	size_t nall = 0, capall = 0, nch = 0;
-	prow *pr = NULL;
-	size_t npr = 0, cappr = 0;
+	pset *sets = NULL;
+	size_t nsets = 0, *setpeople = NULL;
 	piece *pc = NULL;
 	size_t npc = 0, cappc = 0;
 	int rc = 0, step;
@@ -383,12 +457,12 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 	size_t nlarge = 0, nlong = 0;
 	double hlarge = 0, hlong = 0;
 
-	st =
-	    maat_db_stmt(db,
-			 "SELECT i.id, s.uid, s.summary, i.start, i.end, i.sequence, i.flags,"
-			 " i.source_id FROM cal_instances i JOIN cal_series s ON s.id = i.series_id"
-			 " WHERE i.start < ?2 AND i.end > ?1",
-			 err);
+	st = maat_db_stmt(
+	    db,
+	    "SELECT i.id, u.uid, u.summary, i.start, i.end, i.sequence, i.flags, i.partset_id"
+	    " FROM cal_instances i JOIN cal_uids u ON u.id = i.uid_id"
+	    " WHERE i.start < ?2 AND i.end > ?1 ORDER BY i.id",
+	    err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
@@ -416,8 +490,28 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		all[nall].end = sqlite3_column_int64(st, 4);
 		all[nall].seq = sqlite3_column_int(st, 5);
 		all[nall].flags = sqlite3_column_int(st, 6);
-		all[nall].source = sqlite3_column_int64(st, 7);
+		all[nall].set = sqlite3_column_int64(st, 7);
+		all[nall].source = INT64_MAX;
+		all[nall].copies = 0;
 		nall++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading calendar instances"));
+		goto out;
+	}
+	/* per instance: the exports holding a copy (the earliest wins ties) */
+	if ((st = maat_db_stmt(db, "SELECT instance_id, source_id FROM cal_refs", err)) == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		copy key = {.id = sqlite3_column_int64(st, 0)};
+		int64_t src = sqlite3_column_int64(st, 1);
+		copy *c = nall ? bsearch(&key, all, nall, sizeof(*all), cmp_id) : NULL;
+		if (c != NULL) {
+			c->copies++;
+			c->source = src < c->source ? src : c->source;
+		}
 	}
 	if (step != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading calendar instances"));
@@ -430,66 +524,35 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 	chosen = maat_xcalloc(nall + 1, sizeof(*chosen));
 	for (size_t i = 0; i < nall; i++) {
 		if (i > 0 && all[i].uid == all[i - 1].uid && all[i].start == all[i - 1].start) {
-			m->sum.duplicates++;
+			m->sum.duplicates += (size_t)all[i].copies;
 			continue;
 		}
+		m->sum.duplicates += (size_t)(all[i].copies > 0 ? all[i].copies - 1 : 0);
 		chosen[nch++] = all[i];
 	}
+	free(all);
+	all = NULL;
 	if (nch > 1) {
 		qsort(chosen, nch, sizeof(*chosen), cmp_id);
 	}
-
-	st = maat_db_stmt(db,
-			  "SELECT a.instance_id, a.person, a.partstat FROM cal_attendees a"
-			  " JOIN cal_instances i ON i.id = a.instance_id"
-			  " WHERE i.start < ?2 AND i.end > ?1",
-			  err);
-	if (st == NULL) {
-		rc = -MAAT_E_INTERNAL;
+	if ((rc = load_sets(m, db, &sets, &nsets, &setpeople, err)) < 0) {
 		goto out;
-	}
-	sqlite3_bind_int64(st, 1, m->sum.from);
-	sqlite3_bind_int64(st, 2, m->sum.to);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		copy key = {.id = sqlite3_column_int64(st, 0)};
-		copy *c = bsearch(&key, chosen, nch, sizeof(*chosen), cmp_id);
-		if (c == NULL || !attends(&m->o, sqlite3_column_int(st, 2))) {
-			continue;
-		}
-		if (npr == cappr) {
-			cappr = cappr ? cappr * 2 : 1024;
-			pr = maat_xreallocarray(pr, cappr, sizeof(*pr));
-		}
-		pr[npr].inst = (size_t)(c - chosen);
-		pr[npr].person = person_index(m, (const char *)sqlite3_column_text(st, 1));
-		npr++;
-	}
-	if (step != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("reading participants"));
-		goto out;
-	}
-	if (npr > 1) {
-		qsort(pr, npr, sizeof(*pr), cmp_prow);
 	}
 
 	m->ser = maat_xcalloc(m->uids.n + 1, sizeof(*m->ser));
-	for (size_t i = 0; i < npr;) {
-		size_t j = i, n = 0;
-		const copy *c = &chosen[pr[i].inst];
+	for (size_t i = 0; i < nch; i++) {
+		const copy *c = &chosen[i];
+		pset key = {.id = c->set};
+		const pset *ps = nsets ? bsearch(&key, sets, nsets, sizeof(*sets), cmp_pset) : NULL;
 		int64_t s = c->start < m->sum.from ? m->sum.from : c->start;
 		int64_t e = c->end > m->sum.to ? m->sum.to : c->end;
+		size_t n = ps ? ps->n : 0;
 		double h;
-		/* a person listed twice (two keys, one org chart entry) attends once */
-		while (j < npr && pr[j].inst == pr[i].inst) {
-			if (j == i || pr[j].person != pr[j - 1].person) {
-				n++;
-			}
-			j++;
-		}
-		if ((c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY)) ||
+		/* without an attending participant an instance is nobody's meeting */
+		if (n == 0 ||
+		    (c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY)) ||
 		    c->end <= c->start || (maxlen > 0 && c->end - c->start > maxlen) ||
 		    (int64_t)n < (int64_t)m->o.min_participants || e <= s) {
-			i = j;
 			continue;
 		}
 		h = (double)(e - s) / 3600.0;
@@ -507,11 +570,8 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		m->ser[c->uid].instances++;
 		m->ser[c->uid].person_hours += h * (double)n;
 		m->ser[c->uid].attendees += n;
-		for (size_t k = i; k < j; k++) {
+		for (size_t k = 0; k < n; k++) {
 			int64_t a = s;
-			if (k > i && pr[k].person == pr[k - 1].person) {
-				continue;
-			}
 			/* split at the week boundaries of the organisation's zone */
 			while (a < e) {
 				size_t w = week_of(m, a);
@@ -520,7 +580,7 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 					cappc = cappc ? cappc * 2 : 4096;
 					pc = maat_xreallocarray(pc, cappc, sizeof(*pc));
 				}
-				pc[npc].person = pr[k].person;
+				pc[npc].person = setpeople[ps->off + k];
 				pc[npc].week = w;
 				pc[npc].s = a;
 				pc[npc].e = b;
@@ -528,7 +588,6 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 				a = b;
 			}
 		}
-		i = j;
 	}
 	m->sum.large_share = m->sum.meetings ? (double)nlarge / (double)m->sum.meetings : NAN;
 	m->sum.long_share = m->sum.meetings ? (double)nlong / (double)m->sum.meetings : NAN;
@@ -565,7 +624,8 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 out:
 	free(all);
 	free(chosen);
-	free(pr);
+	free(sets);
+	free(setpeople);
 	free(pc);
 	return rc;
 }

@@ -864,24 +864,25 @@ maat_org_free(maat_org *org)
 	free(org);
 }
 
+/* Untranslated (they are JSON values too); marked so the catalogue has them for display. */
 const char *
 maat_org_anomaly_name(int kind)
 {
 	switch (kind) {
 	case MAAT_ORG_A_SELF_LOOP:
-		return "self-loop";
+		return N_("self-loop");
 	case MAAT_ORG_A_ORPHAN:
-		return "orphan";
+		return N_("orphan");
 	case MAAT_ORG_A_JOB_SHARE:
-		return "job share";
+		return N_("job share");
 	case MAAT_ORG_A_CONFLICT:
-		return "conflict";
+		return N_("conflict");
 	case MAAT_ORG_A_CYCLE:
-		return "cycle";
+		return N_("cycle");
 	case MAAT_ORG_A_BELOW_CYCLE:
-		return "below a cycle";
+		return N_("below a cycle");
 	case MAAT_ORG_A_LEADING_ZEROS:
-		return "leading zeros";
+		return N_("leading zeros");
 	default:
 		return "?";
 	}

@@ -10,7 +10,17 @@
 #
 # usage: bench/bench_cases.sh [BUILD_DIR] [EVENTS] [--no-xes]     (default: build 1000000)
 #        RUNS=3 by default; the machine is noisy, so only ratios within one run mean anything.
+#   --tsv (anywhere): the report goes to stderr; stdout gets a header and one tab-separated row
+#          per comparison (workload size maatlat_s maatlat_kb reference reference_s reference_kb
+#          check), the lines bench/run reads.
+#   BENCH_KEEP=1 in the environment keeps the generated data (under $TMPDIR).
 set -eu
+tsv=
+for a in "$@"; do
+	shift
+	if [ "$a" = --tsv ]; then tsv=1; else set -- "$@" "$a"; fi
+done
+[ -z "$tsv" ] || exec 3>&1 1>&2
 BUILD=${1:-build}
 N=${2:-1000000}
 XES=${3:-}
@@ -20,7 +30,7 @@ PY=/usr/bin/python3
 M="$BUILD/maatlat"
 GEN="$BUILD/bench/gen_cases"
 W=$(mktemp -d "${TMPDIR:-/tmp}/bench_cases.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 
 # time_run NAME CMD...: runs once, keeps the minimum seconds and the largest RSS of NAME
 time_run() {
@@ -70,7 +80,7 @@ for i in $(seq "$RUNS"); do
 done
 pa=$(sort -n "$W/pandas_analysis" | head -n 1)
 
-"$PY" - "$W/out.analysis" "$W/out.pandas" <<'PYEOF'
+same=$("$PY" - "$W/out.analysis" "$W/out.pandas" <<'PYEOF'
 import json, sys
 m = json.load(open(sys.argv[1])); p = json.load(open(sys.argv[2]))
 bad = []
@@ -87,6 +97,8 @@ for k, v in p.items():
         bad.append(k)
 print("figures: maatlat and pandas agree" if not bad else "figures DIFFER: " + ", ".join(bad))
 PYEOF
+)
+echo "$same"
 
 echo "minimum of $RUNS interleaved runs (wall s; peak RSS MB):"
 printf '  import CSV   maatlat %6.2f s %5s MB | sqlite3 .import %6.2f s %4s MB -> %s x sqlite3 (target <= 2) | wc -l %.2f s\n' \
@@ -99,3 +111,19 @@ printf '  analysis     maatlat %6.2f s %5s MB | pandas analysis part %6.2f s -> 
 	"$(best analysis)" "$(rss analysis)" "$pa" "$(ratio "$pa" "$(best analysis)")"
 printf '  end to end   maatlat %6.2f s %5s MB | pandas %6.2f s %5s MB -> %s x faster (target > 1)\n' \
 	"$(best e2e)" "$(rss e2e)" "$(best pandas)" "$(rss pandas)" "$(ratio "$(best pandas)" "$(best e2e)")"
+if [ -n "$tsv" ]; then
+	kb() { cut -d' ' -f2 "$W/best.$1"; }
+	row() { # WORKLOAD MAATLAT REFERENCE-LABEL REFERENCE-SECONDS REFERENCE-KB CHECK
+		printf '%s\t%s events\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$events" "$(best "$2")" "$(kb "$2")" "$3" "$4" "$5" "$6" >&3
+	}
+	imported=$(head -n 1 "$W/out.import" | sed 's/.*: //' | tr '\t' ' ')
+	printf 'workload\tsize\tmaatlat_s\tmaatlat_kb\treference\treference_s\treference_kb\tcheck\n' >&3
+	row "case import" import "sqlite3 .import" "$(best sqlite)" "$(kb sqlite)" "$imported"
+	row "case import" import "wc -l" "$(best wc)" "$(kb wc)" "$imported"
+	if [ -n "$xes_opt" ]; then
+		row "case import (XES)" import_xes "sqlite3 .import (of the CSV)" "$(best sqlite)" "$(kb sqlite)" \
+			"$(head -n 1 "$W/out.import_xes" | sed 's/.*: //' | tr '\t' ' ')"
+	fi
+	row "case analysis" analysis "pandas (analysis part)" "$pa" - "$same"
+	row "case end to end" e2e "pandas (read + analysis)" "$(best pandas)" "$(kb pandas)" "$same"
+fi

@@ -4,8 +4,18 @@
 # (bench/org_networkx.py). Runs are interleaved (A B A B), the minimum of RUNS counts; peak RSS
 # from /usr/bin/time. Not a test: it prints ratios. Keep it short on a 2-core machine.
 #
-# usage: bench/bench_org.sh [BUILD_DIR] [SIZES] [RUNS]    e.g. bench/bench_org.sh build "100000 1000000" 3
+# usage: bench/bench_org.sh [--tsv] [BUILD_DIR] [SIZES] [RUNS]    e.g. bench/bench_org.sh build "100000 1000000" 3
+#   --tsv: the report goes to stderr; stdout gets a header and one tab-separated row per
+#          comparison (workload size maatlat_s maatlat_kb reference reference_s reference_kb
+#          check), the lines bench/run reads.
+#   BENCH_KEEP=1 in the environment keeps the generated data (under $TMPDIR).
 set -eu
+tsv=
+for a in "$@"; do
+	shift
+	if [ "$a" = --tsv ]; then tsv=1; else set -- "$@" "$a"; fi
+done
+[ -z "$tsv" ] || exec 3>&1 1>&2
 BUILD=${1:-build}
 SIZES=${2:-"100000 1000000"}
 RUNS=${3:-3}
@@ -14,7 +24,7 @@ MAATLAT=$(cd "$BUILD" && pwd)/maatlat
 GEN=$(cd "$BUILD" && pwd)/bench/gen_org
 PY=/usr/bin/python3
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 
 # t LABEL CMD...: runs CMD, appends "LABEL wall-seconds kilobytes cpu-seconds" to $W/times
 t() {
@@ -27,10 +37,12 @@ best() {
 	awk -v l="$1" '$1 == l { c = $4 + $5; if (min == "" || $2 < min) min = $2; if ($3 > rss) rss = $3; if (cmin == "" || c < cmin) cmin = c } END { printf "%s %d %s\n", min, rss, cmin }' "$W/times"
 }
 
+[ -z "$tsv" ] || printf 'workload\tsize\tmaatlat_s\tmaatlat_kb\treference\treference_s\treference_kb\tcheck\n' >&3
 echo "maatlat $("$MAATLAT" --version | head -1 | cut -d' ' -f2), sqlite3 $(sqlite3 --version | cut -d' ' -f1), networkx $($PY -c 'import networkx; print(networkx.__version__)')"
 for n in $SIZES; do
 	: >"$W/times"
 	"$GEN" --size "$n" --seed 1 --out "$W/org.csv"
+	[ -z "${BENCH_KEEP:-}" ] || cp "$W/org.csv" "$W/org-$n.csv"
 	bytes=$(wc -c <"$W/org.csv")
 	for r in $(seq "$RUNS"); do
 		rm -f "$W/m.db" "$W/m.db-wal" "$W/m.db-shm" "$W/s.db"
@@ -60,6 +72,12 @@ PYEOF
 	awk -v a="$lay" -v b="$nx" -v c="$nxa" -v ra="$lay_rss" -v rb="$nx_rss" -v ca="$lay_cpu" -v cb="$nx_cpu" 'BEGIN {
 		printf "  layers:   maatlat %6.2f s (%d MB)   networkx %6.2f s (%d MB; analysis part %.2f s)\n", a, ra / 1024, b, rb / 1024, c
 		printf "            networkx / maatlat %.1fx wall, %.1fx CPU (target >= 20x); networkx analysis part / maatlat %.1fx\n", b / a, (ca > 0 ? cb / ca : 0), c / a }'
+	if [ -n "$tsv" ]; then
+		imp_check=$(head -n 1 "$W/out.import" | sed 's/.*: //' | tr '\t' ' ')
+		printf 'org import\t%s people\t%s\t%s\tsqlite3 .import\t%s\t%s\t%s\n' "$n" "$imp" "$imp_rss" "$sql" "$sql_rss" "$imp_check" >&3
+		printf 'org layers\t%s people\t%s\t%s\tnetworkx (whole script)\t%s\t%s\t%s\n' "$n" "$lay" "$lay_rss" "$nx" "$nx_rss" "$same" >&3
+		printf 'org layers\t%s people\t%s\t%s\tnetworkx (analysis part)\t%s\t-\t%s\n' "$n" "$lay" "$lay_rss" "$nxa" "$same" >&3
+	fi
 done
 if [ -s "$W/err" ]; then
 	echo

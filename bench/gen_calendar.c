@@ -2,7 +2,11 @@
  * (every meeting appears in each participant's file). Teams of 8 with a weekly team meeting
  * (a moved instance every 10th week, an EXDATE every 13th, a decliner), a biweekly 30-minute
  * bilateral with the team lead, a monthly 90-minute all-hands of ten teams (large meetings),
- * and ad-hoc meetings of 2-4 people at random hours (double bookings).
+ * and ad-hoc meetings of 2-4 people at random hours (double bookings), --adhoc per person
+ * per week.
+ *
+ * The default density (--adhoc 0.33) matches the reference workload of PERFORMANCE.md: 2,000
+ * people x 52 weeks give about 72 MB of .ics (--adhoc 2 gave 312 MB, the first version).
  *
  * With --org-in FILE --unit NAME it builds the calendars of one department around a real org
  * chart instead (the bundled example municipality): the people of the unit, the top and the
@@ -15,7 +19,8 @@
  * decline one time in ten), two per manager and one per other person per week.
  *
  * usage: gen_calendar [--people N] [--weeks M] [--seed S] [--start YYYY-MM-DD (a Monday)]
- *                     [--emails FILE (one address per line)] [--domain D] --out DIR
+ *                     [--adhoc RATE] [--emails FILE (one address per line)] [--domain D]
+ *                     --out DIR
  *        gen_calendar --org-in FILE --unit NAME [--weeks M] [--seed S] [--start DATE] --out DIR */
 #include <errno.h>
 #include <getopt.h>
@@ -380,13 +385,20 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"people", required_argument, NULL, 'p'}, {"weeks", required_argument, NULL, 'w'},
-	    {"seed", required_argument, NULL, 's'},   {"start", required_argument, NULL, 'S'},
-	    {"emails", required_argument, NULL, 'e'}, {"domain", required_argument, NULL, 'd'},
-	    {"out", required_argument, NULL, 'o'},    {"org-in", required_argument, NULL, 'O'},
-	    {"unit", required_argument, NULL, 'u'},   {NULL, 0, NULL, 0},
+	    {"people", required_argument, NULL, 'p'},
+	    {"weeks", required_argument, NULL, 'w'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"emails", required_argument, NULL, 'e'},
+	    {"domain", required_argument, NULL, 'd'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"org-in", required_argument, NULL, 'O'},
+	    {"unit", required_argument, NULL, 'u'},
+	    {"adhoc", required_argument, NULL, 'a'},
+	    {NULL, 0, NULL, 0},
 	};
 	int people = 2000, weeks = 52, y0 = 2025, m0 = 1, d0 = 6, c;
+	double adhoc = 0.33;
 	const char *out = NULL, *emails = NULL, *domain = "example.org", *org_in = NULL,
 		   *unit = NULL;
 	char **email;
@@ -420,6 +432,9 @@ main(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'a':
+			adhoc = atof(optarg);
+			break;
 		case 'O':
 			org_in = optarg;
 			break;
@@ -427,15 +442,17 @@ main(int argc, char **argv)
 			unit = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: gen_calendar [--people N] [--weeks M] [--seed S] "
-					"[--start DATE] [--emails FILE] [--domain D] --out DIR\n"
-					"       gen_calendar --org-in FILE --unit NAME [--weeks M] "
-					"[--seed S] [--start DATE] --out DIR\n");
+			fprintf(stderr,
+				"usage: gen_calendar [--people N] [--weeks M] [--seed S] "
+				"[--start DATE] [--adhoc RATE] [--emails FILE] [--domain D] "
+				"--out DIR\n"
+				"       gen_calendar --org-in FILE --unit NAME [--weeks M] "
+				"[--seed S] [--start DATE] --out DIR\n");
 			return 64;
 		}
 	}
-	if (out == NULL || weeks < 1 || weeks > 520) {
-		fprintf(stderr, "gen_calendar: --out DIR is required; weeks 1..520\n");
+	if (out == NULL || weeks < 1 || weeks > 520 || !(adhoc >= 0 && adhoc <= 50)) {
+		fprintf(stderr, "gen_calendar: --out DIR is required; weeks 1..520; adhoc 0..50\n");
 		return 64;
 	}
 	if (org_in != NULL || unit != NULL) {
@@ -572,10 +589,15 @@ main(int argc, char **argv)
 		maat_buf_printf(&b, "END:VEVENT\r\n");
 		e->text = maat_xstrdup(b.data);
 	}
-	/* ad-hoc meetings: two per person per week, 2-4 people, 30-90 minutes */
+	/* ad-hoc meetings: --adhoc per person per week (the integer part always, the fraction as
+	 * a chance), 2-4 people, 30-90 minutes */
 	for (int w = 0; w < weeks; w++) {
 		for (int p = 0; p < people; p++) {
-			for (int k = 0; k < 2; k++) {
+			int count = (int)adhoc;
+			if ((double)(next_rand() >> 11) * 0x1.0p-53 < adhoc - (double)count) {
+				count++;
+			}
+			for (int k = 0; k < count; k++) {
 				int n = 2 + pick(3), who[4], y, m, d, h = 8 + pick(9),
 				    mi = pick(2) * 30;
 				int len = 30 * (1 + pick(3));

@@ -8,12 +8,14 @@
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/table.h"
+#include "maatlat/util.h"
 
 /* Sorted by name: cli_find_command() relies on it (bsearch). */
 const struct maat_command maat_commands[] = {
     {"demo", cmd_demo, N_("[--out DIR]"),
      N_("import the bundled example organisation and write every report")},
-    {"forget", cmd_forget, N_("ID"), N_("erase one person from the store")},
+    {"forget", cmd_forget, N_("[--pseudonymise [--key-file FILE]] ID"),
+     N_("erase one person from the store")},
     {"handovers", cmd_handovers,
      N_("[--max-handovers N] [--idle-days D] [--approval-pattern REGEX] [--json]"),
      N_("handovers, ping-pong, escalations and idle dossiers in case logs")},
@@ -26,7 +28,8 @@ const struct maat_command maat_commands[] = {
 	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--min-group N] "
 	"[--top N] [--json]"),
      N_("meeting hours per person and ISO week against the meeting cap")},
-    {"person", cmd_person, N_("ID"), N_("everything stored about one person")},
+    {"person", cmd_person, N_("[--json] [--pseudonymise [--key-file FILE]] ID"),
+     N_("everything stored about one person")},
     {"report", cmd_report,
      N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
 	"[--root ID] [--by-resource] [--top N]"),
@@ -228,4 +231,79 @@ cli_print_table(maat_table *t)
 	}
 	maat_table_free(t);
 	return rc;
+}
+
+void
+cli_print_source_messages(const maat_cli *cli, maat_db *db, int64_t source_id, const char *path,
+			  const char *command)
+{
+	sqlite3_stmt *st = maat_db_stmt(db,
+					"SELECT line, message, severity FROM source_messages"
+					" WHERE source_id = ?1 ORDER BY rowid",
+					NULL);
+	size_t plen = strlen(path);
+	int shown = 0, total = 0;
+	if (st == NULL || cli->verbosity < 0) {
+		return;
+	}
+	sqlite3_bind_int64(st, 1, source_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(st, 1);
+		bool info = strcmp((const char *)sqlite3_column_text(st, 2), "info") == 0;
+		if (info && cli->verbosity < 1) {
+			continue;
+		}
+		total++;
+		if (shown >= 20 && cli->verbosity < 1) {
+			continue;
+		}
+		shown++;
+		if (strncmp(msg, path, plen) == 0) {
+			cli_warn(cli, "%s", msg);
+		} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+			cli_warn(cli, _("%s: warning: %s"), path, msg);
+		} else {
+			cli_warn(cli, _("%s:%lld: warning: %s"), path,
+				 (long long)sqlite3_column_int64(st, 0), msg);
+		}
+	}
+	sqlite3_reset(st);
+	if (total > shown) {
+		cli_warn(
+		    cli,
+		    _("%s: ... and %d more (maatlat -v %s, or maatlat sources, lists them all)"),
+		    path, total - shown, command);
+	}
+}
+
+void
+cli_print_source_summary(const maat_cli *cli, maat_db *db, int64_t source_id, const char *path,
+			 const char *what)
+{
+	sqlite3_stmt *st =
+	    maat_db_stmt(db, "SELECT rows_read, rows_rejected FROM sources WHERE id = ?1", NULL);
+	if (st == NULL || cli->verbosity < 0) {
+		return;
+	}
+	sqlite3_bind_int64(st, 1, source_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		/* TRANSLATORS: "FILE: 12 events read, 0 skipped" */
+		printf(_("%s: %lld %s read, %lld skipped\n"), path,
+		       (long long)sqlite3_column_int64(st, 0), what,
+		       (long long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+}
+
+char *
+cli_person_key(const maat_cli *cli, bool want, const char *key_file, const char *id, int *status)
+{
+	maat_pseudo *pseudo = cli_pseudo_open(cli, want, key_file, status);
+	char *key;
+	if (pseudo == NULL && *status) {
+		return NULL;
+	}
+	key = pseudo ? maat_pseudo_apply(pseudo, id) : maat_xstrdup(id);
+	maat_pseudo_free(pseudo);
+	return key;
 }

@@ -83,6 +83,16 @@ int cmd_import_org(maat_cli *cli, int argc, char **argv);
  * it. Returns 0, or -1 when writing failed. */
 int cli_print_table(maat_table *t);
 
+/* Prints what an import logged for source_id on stderr: warnings always (at most 20 unless
+ * -v, then a count and the command that lists them all, `maatlat COMMAND`), info lines with
+ * -v only. Messages that already start with the file name are printed as they are. */
+void cli_print_source_messages(const maat_cli *cli, maat_db *db, int64_t source_id,
+			       const char *path, const char *command);
+
+/* Prints "FILE: N rows read, M rejected" for source_id on stdout (unless -q). */
+void cli_print_source_summary(const maat_cli *cli, maat_db *db, int64_t source_id, const char *path,
+			      const char *what);
+
 /* True when argv[1..] holds --help or -h before any "--". */
 bool cli_wants_help(int argc, char **argv);
 
@@ -91,6 +101,12 @@ bool cli_wants_help(int argc, char **argv);
  * missing or unreadable. Caller frees with maat_pseudo_free. */
 struct maat_pseudo *cli_pseudo_open(const maat_cli *cli, bool want, const char *key_file,
 				    int *status);
+
+/* The key under which a person is stored: id itself, or its pseudonym when want (a
+ * pseudonymised store holds the hash; the same key as at import). A new string, caller frees;
+ * NULL with the error printed and *status set when the key cannot be had. */
+char *cli_person_key(const maat_cli *cli, bool want, const char *key_file, const char *id,
+		     int *status);
 
 /* For commands that later work fills in: says so and returns 1. */
 int cli_not_yet(const maat_cli *cli, const char *what);

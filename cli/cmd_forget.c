@@ -2,16 +2,26 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include <stdlib.h>
+
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
+#include "maatlat/util.h"
 #include "maatlat/person.h"
 
 int
 cmd_forget(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+	    {"pseudonymise", no_argument, NULL, 'P'},
+	    {"pseudonymize", no_argument, NULL, 'P'},
+	    {"key-file", required_argument, NULL, 'K'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *key_file = NULL;
+	bool want_pseudo = false;
+	char *id = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	size_t changed = 0;
@@ -20,6 +30,13 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'P':
+			want_pseudo = true;
+			break;
+		case 'K':
+			key_file = optarg;
+			want_pseudo = true;
+			break;
 		case 'h':
 			return cli_help(
 			    "forget",
@@ -42,17 +59,21 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc) {
 		return cli_usage_error(cli, "forget", _("give exactly one ID"));
 	}
-	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+	if ((id = cli_person_key(cli, want_pseudo, key_file, argv[optind], &status)) == NULL) {
 		return status;
 	}
-	if (maat_person_forget(db, argv[optind], &changed, &err) < 0) {
+	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+		free(id);
+		return status;
+	}
+	if (maat_person_forget(db, id, &changed, &err) < 0) {
 		status = cli_fail(cli, &err);
 	} else if (changed == 0) {
-		cli_warn(cli, _("nothing stored about '%s'"), argv[optind]);
+		cli_warn(cli, _("nothing stored about '%s'"), id);
 	} else {
-		printf(_("Forgot '%s': %zu values replaced; store vacuumed.\n"), argv[optind],
-		       changed);
+		printf(_("Forgot '%s': %zu values replaced; store vacuumed.\n"), id, changed);
 	}
 	maat_db_close(db);
+	free(id);
 	return status;
 }

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
 #include "maatlat/ics.h"
 
 static const char *const help =
@@ -19,7 +20,25 @@ static const char *const help =
        "  --tz ZONE            the organisation's zone, for floating times, unknown zones and\n"
        "                       Outlook CSV (default Europe/Amsterdam)\n"
        "  --instance-limit N   instances per series at most (default 100000)\n"
-       "  --replace            replace an earlier import of the same file\n");
+       "  --replace            replace an earlier import of the same file\n"
+       "  --pseudonymise       store participants as keyed hashes (key from --key-file\n"
+       "                       FILE or $MAATLAT_KEY, never stored; use the same key as\n"
+       "                       for the org chart so FTE and units still apply)\n");
+
+/* The source the import just recorded (maat_cal_import_file does not hand it back). */
+static int64_t
+last_source(maat_db *db)
+{
+	sqlite3_stmt *st = maat_db_stmt(db, "SELECT max(id) FROM sources", NULL);
+	int64_t id = 0;
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	return id;
+}
 
 int
 cmd_import_calendar(maat_cli *cli, int argc, char **argv)
@@ -30,11 +49,17 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	    {"to", required_argument, NULL, 't'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"instance-limit", required_argument, NULL, 'l'},
+	    {"replace", no_argument, NULL, 'r'},
+	    {"pseudonymise", no_argument, NULL, 'P'},
+	    {"pseudonymize", no_argument, NULL, 'P'},
+	    {"key-file", required_argument, NULL, 'K'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	maat_cal_opts o = {0};
-	const char *from = NULL, *to = NULL;
+	const char *from = NULL, *to = NULL, *key_file = NULL;
+	bool want_pseudo = false;
+	maat_pseudo *pseudo = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	int status = 0, c, limit;
@@ -59,6 +84,16 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 				return MAAT_E_USAGE;
 			}
 			o.instance_limit = limit;
+			break;
+		case 'r':
+			o.replace = true;
+			break;
+		case 'P':
+			want_pseudo = true;
+			break;
+		case 'K':
+			key_file = optarg;
+			want_pseudo = true;
 			break;
 		case 'h':
 			return cli_help("import", _(help));
@@ -88,9 +123,16 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	if (o.has_from && o.has_to && o.to <= o.from) {
 		return cli_usage_error(cli, "import", _("--to is before --from"));
 	}
-	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
+	if ((pseudo = cli_pseudo_open(cli, want_pseudo, key_file, &status)) == NULL && status) {
 		return status;
 	}
+	o.pseudo = pseudo;
+	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
+		maat_pseudo_free(pseudo);
+		return status;
+	}
+	/* the same meetings in every attendee's export: look them up and expand them once */
+	o.cache = maat_cal_cache_new();
 	for (int i = optind; i < argc; i++) {
 		int rc;
 		maat_err_clear(&err);
@@ -102,9 +144,13 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 		if (rc == 1) {
 			cli_warn(cli, "%s", err.msg);
 		} else {
-			cli_info(cli, _("%s: imported"), argv[i]);
+			int64_t id = last_source(db);
+			cli_print_source_summary(cli, db, id, argv[i], _("events"));
+			cli_print_source_messages(cli, db, id, argv[i], "sources");
 		}
 	}
+	maat_cal_cache_free(o.cache);
+	maat_pseudo_free(pseudo);
 	maat_db_close(db);
 	maat_cal_cleanup();
 	return status;

@@ -9,41 +9,6 @@
 #include "maatlat/org_import.h"
 #include "maatlat/util.h"
 
-/* Prints the messages logged for a source on stderr (at most 20 unless -v). */
-static void
-print_messages(const maat_cli *cli, maat_db *db, int64_t source_id, const char *path)
-{
-	sqlite3_stmt *st = maat_db_stmt(db,
-					"SELECT line, message FROM source_messages"
-					" WHERE source_id = ?1 ORDER BY rowid",
-					NULL);
-	int shown = 0, total = 0;
-	if (st == NULL || cli->verbosity < 0) {
-		return;
-	}
-	sqlite3_bind_int64(st, 1, source_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		total++;
-		if (shown >= 20 && cli->verbosity < 1) {
-			continue;
-		}
-		shown++;
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-			cli_warn(cli, _("%s: warning: %s"), path,
-				 (const char *)sqlite3_column_text(st, 1));
-		} else {
-			cli_warn(cli, _("%s:%lld: warning: %s"), path,
-				 (long long)sqlite3_column_int64(st, 0),
-				 (const char *)sqlite3_column_text(st, 1));
-		}
-	}
-	sqlite3_reset(st);
-	if (total > shown) {
-		cli_warn(cli, _("%s: ... and %d more (maatlat layers lists them all)"), path,
-			 total - shown);
-	}
-}
-
 static void
 print_summary(maat_db *db, int64_t source_id, const char *path)
 {
@@ -206,7 +171,7 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			continue;
 		}
 		print_summary(db, source_id, argv[i]);
-		print_messages(cli, db, source_id, argv[i]);
+		cli_print_source_messages(cli, db, source_id, argv[i], "layers");
 	}
 out:
 	free(map);

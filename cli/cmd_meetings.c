@@ -16,7 +16,9 @@ static const char *const help =
     N_("Meeting hours per person and ISO week (union of the meetings a person attends; booked =\n"
        "plain sum) against the cap (cap x FTE). A meeting is not cancelled, not transparent, not\n"
        "all-day, longer than 0 and at most --max-meeting-hours, with at least --min-participants\n"
-       "attending participants. The same meeting in several exports counts once.\n"
+       "attending participants. The same meeting in several exports counts once. With an org\n"
+       "chart imported (the latest snapshot), participants are matched to it by e-mail or name:\n"
+       "their FTE scales the cap and their unit groups the figures.\n"
        "\n"
        "  --cap HOURS                cap per full-time week (default 12)\n"
        "  --from DATE --to DATE      window, inclusive dates in the zone of --tz\n"
@@ -31,7 +33,7 @@ static const char *const help =
        "  --json                     one JSON object on stdout\n");
 
 static int
-print_tables(const maat_meetings *m, const maat_meetings_opts *o)
+print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org *org)
 {
 	maat_table *(*const fns[])(const maat_meetings *) = {
 	    maat_meetings_summary_table, maat_meetings_person_weeks_table,
@@ -50,9 +52,16 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o)
 	} else {
 		printf("%s", _("no length limit"));
 	}
-	printf(_("%s%s, units of at least %d people\n\n"),
+	printf(_("%s%s, units of at least %d people\n"),
 	       o->exclude_tentative ? _(", tentative excluded") : "",
 	       o->exclude_no_reply ? _(", no reply excluded") : "", o->min_group);
+	if (org == NULL) {
+		printf("%s\n\n", _("No org chart imported: every FTE 1.0, units unknown."));
+	} else if (org->as_of != NULL && *org->as_of) {
+		printf(_("FTE and units from the org chart as of %s.\n\n"), org->as_of);
+	} else {
+		printf("%s\n\n", _("FTE and units from the org chart."));
+	}
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == 0; i++) {
 		maat_table *t = fns[i](m);
 		if (maat_table_nrows(t) > 0) {
@@ -176,7 +185,8 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one */
+	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one:
+	 * matched by id, e-mail or name, the same lookup the report uses */
 	if (maat_db_has_kind(db, "org")) {
 		if (maat_org_load(db, NULL, &org, &err) < 0) {
 			status = cli_fail(cli, &err);
@@ -199,7 +209,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		json_decref(root);
 	} else if (maat_meetings_get_summary(m)->person_weeks == 0) {
 		printf("%s\n", _("No meetings in the window."));
-	} else if (print_tables(m, &o) < 0) {
+	} else if (print_tables(m, &o, org) < 0) {
 		status = MAAT_E_IO;
 	}
 out:

@@ -2,7 +2,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include <stdlib.h>
+
 #include "maatlat/i18n.h"
+#include "maatlat/pseudonym.h"
+#include "maatlat/util.h"
 #include "maatlat/json.h"
 #include "maatlat/person.h"
 
@@ -31,10 +35,13 @@ int
 cmd_person(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},         {"pseudonymise", no_argument, NULL, 'P'},
+	    {"pseudonymize", no_argument, NULL, 'P'}, {"key-file", required_argument, NULL, 'K'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
+	const char *key_file = NULL;
+	bool want_pseudo = false;
+	char *id = NULL;
 	maat_err err = {0};
 	maat_person *p = NULL;
 	maat_db *db = NULL;
@@ -46,6 +53,13 @@ cmd_person(maat_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'P':
+			want_pseudo = true;
+			break;
+		case 'K':
+			key_file = optarg;
+			want_pseudo = true;
 			break;
 		case 'h':
 			return cli_help(
@@ -62,22 +76,26 @@ cmd_person(maat_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc) {
 		return cli_usage_error(cli, "person", _("give exactly one ID"));
 	}
-	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+	if ((id = cli_person_key(cli, want_pseudo, key_file, argv[optind], &status)) == NULL) {
 		return status;
 	}
-	if ((p = maat_person_find(db, argv[optind], &err)) == NULL) {
+	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
+		free(id);
+		return status;
+	}
+	if ((p = maat_person_find(db, id, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
 	}
 	if (json) {
-		status = print_json(p, argv[optind]) < 0 ? MAAT_E_IO : 0;
+		status = print_json(p, id) < 0 ? MAAT_E_IO : 0;
 		goto out;
 	}
 	if (p->nrows == 0) {
-		printf(_("Nothing stored about '%s'.\n"), argv[optind]);
+		printf(_("Nothing stored about '%s'.\n"), id);
 		goto out;
 	}
-	printf(_("Stored about '%s' (matched on: "), argv[optind]);
+	printf(_("Stored about '%s' (matched on: "), id);
 	for (size_t k = 0; k < p->nkeys; k++) {
 		printf("%s%s", k ? ", " : "", p->keys[k]);
 	}
@@ -92,5 +110,6 @@ cmd_person(maat_cli *cli, int argc, char **argv)
 out:
 	maat_person_free(p);
 	maat_db_close(db);
+	free(id);
 	return status;
 }

@@ -5,57 +5,7 @@
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
 #include "maatlat/table.h"
-
-static maat_table *
-sources_table(maat_db *db, bool full_hash, maat_err *err)
-{
-	sqlite3_stmt *st = maat_db_stmt(
-	    db,
-	    "SELECT s.id, s.kind, s.path, s.sha256, s.rows_read, s.rows_rejected, s.imported_at,"
-	    " s.options, (SELECT count(*) FROM source_messages m WHERE m.source_id = s.id)"
-	    " FROM sources s ORDER BY s.id",
-	    err);
-	maat_table *t;
-	int rc;
-
-	if (st == NULL) {
-		return NULL;
-	}
-	t = maat_table_new(NULL);
-	maat_table_add_column(t, "id", _("id"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "kind", _("kind"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "file", _("file"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "sha256", _("sha256"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "rows_read", _("rows read"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "rows_rejected", _("rejected"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "imported_at", _("imported (UTC)"), MAAT_COL_DATETIME, 0);
-	maat_table_add_column(t, "options", _("options"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "messages", _("messages"), MAAT_COL_INT, 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *sha = (const char *)sqlite3_column_text(st, 3);
-		char shortsha[13];
-		maat_table_add_row(t);
-		maat_table_set_int(t, 0, sqlite3_column_int64(st, 0));
-		maat_table_set_text(t, 1, (const char *)sqlite3_column_text(st, 1));
-		maat_table_set_text(t, 2, (const char *)sqlite3_column_text(st, 2));
-		if (!full_hash) {
-			snprintf(shortsha, sizeof(shortsha), "%s", sha);
-			sha = shortsha;
-		}
-		maat_table_set_text(t, 3, sha);
-		maat_table_set_int(t, 4, sqlite3_column_int64(st, 4));
-		maat_table_set_int(t, 5, sqlite3_column_int64(st, 5));
-		maat_table_set_int(t, 6, sqlite3_column_int64(st, 6));
-		maat_table_set_text(t, 7, (const char *)sqlite3_column_text(st, 7));
-		maat_table_set_int(t, 8, sqlite3_column_int64(st, 8));
-	}
-	if (rc != SQLITE_DONE) {
-		maat_db_fail(db, err, _("reading sources"));
-		maat_table_free(t);
-		return NULL;
-	}
-	return t;
-}
+#include "maatlat/workbook.h"
 
 int
 cmd_sources(maat_cli *cli, int argc, char **argv)
@@ -93,9 +43,19 @@ cmd_sources(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	if ((t = sources_table(db, json, &err)) == NULL) {
+	if ((t = maat_report_sources_table(db, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
+	}
+	for (size_t r = 0; !json && r < maat_table_nrows(t); r++) {
+		/* 12 hex digits identify a file for people; --json keeps all 64 */
+		const maat_cell *sha = maat_table_cell(t, r, 3);
+		if (!sha->null && strlen(sha->s) > 12) {
+			char shortsha[13];
+			memcpy(shortsha, sha->s, 12);
+			shortsha[12] = '\0';
+			maat_table_set_text_at(t, r, 3, shortsha);
+		}
 	}
 	if (json) {
 		json_t *root = json_object();

@@ -119,6 +119,15 @@ maat_table_set_real(maat_table *t, size_t col, double v)
 }
 
 void
+maat_table_set_text_at(maat_table *t, size_t row, size_t col, const char *s)
+{
+	maat_cell *cell = &t->cells[row * t->ncols + col];
+	free(cell->s);
+	cell->s = maat_xstrdup(s);
+	cell->null = s == NULL;
+}
+
+void
 maat_table_set_null(maat_table *t, size_t col)
 {
 	last(t, col)->null = true;

@@ -42,6 +42,18 @@ enum maat_partstat {
 	MAAT_PART_DECLINED = 3,
 };
 
+/* What the imports of one process share: the store's series keys, participant lists and
+ * instances already looked up, and RRULE expansions, so the same meeting in every attendee's
+ * export is looked up and expanded once. Tied to one store; emptied when another connection
+ * changed it, after --replace and after a failed import. */
+typedef struct maat_cal_cache maat_cal_cache;
+
+/* A new, empty cache; free with maat_cal_cache_free. */
+maat_cal_cache *maat_cal_cache_new(void);
+
+/* NULL-safe. */
+void maat_cal_cache_free(maat_cal_cache *cache);
+
 /* Options of one import. */
 typedef struct maat_cal_opts {
 	/* the calendar owner's e-mail for events without participants (--owner); NULL = an e-mail
@@ -58,6 +70,14 @@ typedef struct maat_cal_opts {
 	const char *tz;
 	/* the per-series instance limit; 0 = MAAT_CAL_INSTANCE_LIMIT */
 	int64_t instance_limit;
+	/* replace an earlier import of the same path or content (maat_cal_import_file) */
+	bool replace;
+	/* shared lookups (maat_cal_cache_new), borrowed; NULL = none */
+	maat_cal_cache *cache;
+	/* read every VEVENT with libical's parser, never the fast path (tests compare both) */
+	bool libical_only;
+	/* --pseudonymise: participants stored as keyed hashes; borrowed, NULL = as read */
+	const struct maat_pseudo *pseudo;
 } maat_cal_opts;
 
 /* One participant of an instance. */
@@ -84,6 +104,9 @@ typedef struct maat_cal_instance {
 	/* participants (ROOM/RESOURCE and NON-PARTICIPANT removed; owner when there were none) */
 	const maat_cal_part *parts;
 	size_t nparts;
+	/* the same non-NULL value for consecutive instances of one read that share the same
+	 * participant list (a sink may then reuse what it made of it); NULL = not known */
+	const void *parts_id;
 	/* the line of the component (or CSV row) it comes from */
 	int64_t line;
 } maat_cal_instance;
@@ -106,6 +129,8 @@ typedef struct maat_cal_stats {
 	int64_t read;
 	/* of those, skipped with a message */
 	int64_t rejected;
+	/* of those, read by our own parser (plain VEVENTs) rather than libical's */
+	int64_t fast;
 } maat_cal_stats;
 
 /* Reads an iCalendar stream (several VCALENDARs, or bare VEVENTs, in one file) and delivers

@@ -57,6 +57,8 @@ void maat_table_set_text(maat_table *t, size_t col, const char *s);
 void maat_table_set_int(maat_table *t, size_t col, int64_t v);
 void maat_table_set_real(maat_table *t, size_t col, double v);
 void maat_table_set_null(maat_table *t, size_t col);
+/* Replaces the text of any cell (row < nrows); s is copied, NULL makes the cell null. */
+void maat_table_set_text_at(maat_table *t, size_t row, size_t col, const char *s);
 
 /* Accessors, for renderers. Borrowed. */
 const char *maat_table_title(const maat_table *t);

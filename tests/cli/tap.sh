@@ -17,8 +17,9 @@ not_ok() {
 }
 
 # run CMD...: runs maatlat with the args, capturing stdout, stderr and the exit status
+# $MAATLAT_WRAPPER (e.g. "valgrind --error-exitcode=99 -q") runs maatlat under a checker.
 run() {
-	"$MAATLAT" "$@" >"$T/.out" 2>"$T/.err" </dev/null
+	${MAATLAT_WRAPPER:-} "$MAATLAT" "$@" >"$T/.out" 2>"$T/.err" </dev/null
 	status=$?
 }
 
@@ -38,6 +39,11 @@ expect_out_empty() {
 }
 expect_err_empty() {
 	if [ ! -s "$T/.err" ]; then ok "$1"; else not_ok "$1" "stderr not empty: $(head -c 300 "$T/.err")"; fi
+}
+# expect_err_only_maatlat DESC: every stderr line is maatlat's own ("maatlat: ..."), so no
+# library (libical, libxlsxwriter) printed its own complaints
+expect_err_only_maatlat() {
+	if grep -qv '^maatlat: ' "$T/.err"; then not_ok "$1" "foreign stderr: $(grep -v '^maatlat: ' "$T/.err" | head -3)"; else ok "$1"; fi
 }
 # expect_eq GOT WANT DESC
 expect_eq() {

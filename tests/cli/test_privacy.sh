@@ -59,10 +59,17 @@ run --db p.db import org --pseudonymise "$D/org.csv"
 expect_status 0 "org imports with --pseudonymise"
 run --db p.db import cases --pseudonymise "$D/cases.csv"
 expect_status 0 "cases import with --pseudonymise"
+run --db p.db import calendar --pseudonymise "$D/calendar.ics"
+expect_status 0 "calendar import with --pseudonymise"
+# the 1-hour meeting of Jantje (0.8 FTE, unit Beleid) and Bram: matched to the pseudonymised
+# chart, Jantje's cap is 12 x 0.8 = 9.6 h
+run --db p.db meetings --json --min-group 1
+got=$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted((r["cap"], r["hours"]) for r in d["rows"]))' <"$T/.out")
+expect_eq "$got" "[(9.6, 1.0), (12.0, 1.0)]" "pseudonymised calendar still finds FTE in the pseudonymised chart"
 run --db p.db handovers --json
 got=$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["handovers"], d["escalations"]["up"], d["escalations"]["unknown"])' <"$T/.out")
 expect_eq "$got" "2 2 0" "pseudonymised: 2 handovers, both up the line, none unknown (the join works)"
-for needle in Jantje Anna E42 E44 gemeente.example; do
+for needle in Jantje Anna E42 E44 jantje bram gemeente.example; do
 	if grep -qa "$needle" p.db p.db-wal 2>/dev/null; then
 		not_ok "pseudonymised store holds no '$needle'"
 	else
@@ -71,6 +78,14 @@ for needle in Jantje Anna E42 E44 gemeente.example; do
 done
 run --db p.db sources --json
 expect_out_has "pseudonymised" "sources records that the imports were pseudonymised"
+# subject access on a pseudonymised store: give the ID and the key, maatlat hashes it
+run --db p.db person --pseudonymise E42
+expect_status 0 "person --pseudonymise E42 exits 0"
+expect_out_has "Beleidsmedewerker" "and finds E42's org row by its pseudonym"
+run --db p.db forget --pseudonymise E42
+expect_status 0 "forget --pseudonymise E42 exits 0"
+run --db p.db person --pseudonymise E42
+expect_out_has "Nothing stored" "afterwards nothing is stored under E42's pseudonym"
 unset MAATLAT_KEY
 run --db q.db import cases --pseudonymise "$D/cases.csv"
 expect_status 64 "--pseudonymise without a key is a usage error"
