@@ -233,6 +233,9 @@ struct maat_org_builder {
 	size_t nanom, capanom;
 	/* counts so far */
 	maat_org_counts counts;
+	/* some id or manager id starts with '0' and is longer than one character: only then
+	 * can two spellings differ in leading zeros */
+	bool zero_led;
 };
 
 static void
@@ -289,7 +292,7 @@ char *
 maat_org_normalise_id(const char *id)
 {
 	const char *p = id;
-	if (id == NULL || !all_digits(id) || id[0] != '0' || id[1] == '\0') {
+	if (id == NULL || id[0] != '0' || id[1] == '\0' || !all_digits(id)) {
 		return NULL;
 	}
 	while (p[0] == '0' && p[1] != '\0') {
@@ -378,6 +381,10 @@ maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 	nd->parent = -1;
 	fill_node(b, nd, r, maat_org_is_top_marker(r->manager) ? NULL : r->manager);
 	b->hash[b->n++] = (uint32_t)hash_str(nd->id);
+	if ((nd->id[0] == '0' && nd->id[1] != '\0') ||
+	    (nd->manager_id != NULL && nd->manager_id[0] == '0' && nd->manager_id[1] != '\0')) {
+		b->zero_led = true;
+	}
 }
 
 /* Merges rows with the same id, in row order (METRICS.md §1): the same manager is a job share
@@ -393,19 +400,23 @@ merge_rows(maat_org_builder *b)
 	idtable_init(&b->ids, n);
 	m = b->ids.cap - 1;
 	for (size_t i = 0; i < n; i++) {
-		maat_org_node row = b->nodes[i];
+		maat_org_node row;
 		maat_org_node *nd;
 		idslot *slot;
 		if (i + AHEAD < n) {
 			__builtin_prefetch(&b->ids.slot[b->hash[i + AHEAD] & m], 1);
 		}
-		slot = id_slot_h(b->nodes, &b->ids, row.id, b->hash[i]);
+		slot = id_slot_h(b->nodes, &b->ids, b->nodes[i].id, b->hash[i]);
 		if (slot->idx1 == 0) {
-			b->nodes[k] = row;
+			/* a new id: the row stays (a node is large; copy it only when it moves) */
+			if (k != i) {
+				b->nodes[k] = b->nodes[i];
+			}
 			slot->idx1 = (uint32_t)++k;
 			b->ids.used++;
 			continue;
 		}
+		row = b->nodes[i];
 		nd = &b->nodes[slot->idx1 - 1];
 		if (!(nd->flags & F_DUPLICATE)) {
 			nd->flags |= F_DUPLICATE;
@@ -467,6 +478,10 @@ find_leading_zeros(maat_org_builder *b)
 	size_t nz = 0, capz = 0, cap = 0;
 	size_t *slot = NULL;
 
+	if (!b->zero_led) {
+		/* no spelling with a leading zero: nothing to find (and no pass over the nodes) */
+		return;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		for (int k = 0; k < 2; k++) {
 			const char *s = k == 0 ? b->nodes[i].id : b->nodes[i].manager_id;
@@ -631,8 +646,11 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 	org->n = b->n;
 	b->nodes = NULL;
 
-	/* parents; exports list a manager's reports together, so the previous row's answer is
-	 * tried first */
+	/* parents, and the number of children of each (child_off[p + 1]); exports list a
+	 * manager's reports together, so the previous row's answer is tried first */
+	org->child_off = maat_xcalloc(org->n + 1, sizeof(size_t));
+	/* the parents again, compact: the pass that fills child[] need not read the nodes */
+	ssize_t *par = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(ssize_t));
 	const char *prev_mgr = NULL;
 	size_t prev_k = NONE;
 	for (size_t i = 0; i < org->n; i++) {
@@ -674,19 +692,18 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 					    nd->source_id, nd->line);
 			} else {
 				nd->parent = (ssize_t)k;
+				org->child_off[k + 1]++;
 			}
 		}
+		par[i] = nd->parent;
 	}
 	idtable_fini(&b->ids);
 
-	/* children, as offsets into one array */
-	org->child_off = maat_xcalloc(org->n + 1, sizeof(size_t));
+	/* children, as offsets into one array; in the same pass every node without a parent
+	 * starts the breadth-first walk at layer 1 */
 	org->child = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
-	for (size_t i = 0; i < org->n; i++) {
-		if (org->nodes[i].parent >= 0) {
-			org->child_off[org->nodes[i].parent + 1]++;
-		}
-	}
+	org->order = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
+	org->norder = 0;
 	for (size_t i = 0; i < org->n; i++) {
 		org->child_off[i + 1] += org->child_off[i];
 	}
@@ -694,23 +711,19 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 		size_t *fill = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
 		memcpy(fill, org->child_off, org->n * sizeof(size_t));
 		for (size_t i = 0; i < org->n; i++) {
-			ssize_t p = org->nodes[i].parent;
+			ssize_t p = par[i];
 			if (p >= 0) {
 				org->child[fill[p]++] = i;
+			} else {
+				org->nodes[i].layer = 1;
+				org->order[org->norder++] = i;
 			}
 		}
 		free(fill);
+		free(par);
 	}
 
 	/* layers, breadth first from every node at layer 1 */
-	org->order = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
-	org->norder = 0;
-	for (size_t i = 0; i < org->n; i++) {
-		if (org->nodes[i].parent < 0) {
-			org->nodes[i].layer = 1;
-			org->order[org->norder++] = i;
-		}
-	}
 	for (head = 0; head < org->norder; head++) {
 		size_t p = org->order[head];
 		for (size_t k = org->child_off[p]; k < org->child_off[p + 1]; k++) {
