@@ -998,18 +998,20 @@ snapshot_sources(maat_db *db, const char *snap, int64_t **out, size_t *n, maat_e
 	return 0;
 }
 
-/* Adds the rows of one source, in file order (a rowid range: no index, no sort). */
+/* Adds the rows of one source, in file order (a rowid range: no index, no sort). Without text
+ * only the columns the figures need are read: every column fetched costs about 5% of a load. */
 static int
 add_source_rows(maat_db *db, const int64_t *range, bool text, maat_org_builder *b, maat_err *err)
 {
+	/* fte, employment (-1 for NULL: MAAT_EMP_UNKNOWN) and aggregate come first, so both
+	 * statements share the column numbers of the figures */
 	sqlite3_stmt *st =
 	    maat_db_stmt(db,
-			 text ? "SELECT line, id, manager, name, title, unit, email, grade,"
-				" role, fte, employment, aggregate FROM org_rows"
+			 text ? "SELECT line, id, manager, fte, ifnull(employment, -1), aggregate,"
+				" name, title, unit, email, grade, role FROM org_rows"
 				" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"
-			      : "SELECT line, id, manager, NULL, NULL, NULL, NULL, NULL,"
-				" NULL, fte, employment, aggregate FROM org_rows"
-				" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+			      : "SELECT line, id, manager, fte, ifnull(employment, -1), aggregate"
+				" FROM org_rows WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
 			 err);
 	int rc;
 	if (st == NULL) {
@@ -1023,18 +1025,18 @@ add_source_rows(maat_db *db, const int64_t *range, bool text, maat_org_builder *
 		    .line = sqlite3_column_int64(st, 0),
 		    .id = col_text(st, 1),
 		    .manager = col_text(st, 2),
-		    .name = col_text(st, 3),
-		    .title = col_text(st, 4),
-		    .unit = col_text(st, 5),
-		    .email = col_text(st, 6),
-		    .grade = col_text(st, 7),
-		    .role = col_text(st, 8),
-		    .fte = sqlite3_column_double(st, 9),
-		    .employment = sqlite3_column_type(st, 10) == SQLITE_NULL
-				      ? MAAT_EMP_UNKNOWN
-				      : sqlite3_column_int(st, 10),
-		    .aggregate = sqlite3_column_int(st, 11) != 0,
+		    .fte = sqlite3_column_double(st, 3),
+		    .employment = sqlite3_column_int(st, 4),
+		    .aggregate = sqlite3_column_int(st, 5) != 0,
 		};
+		if (text) {
+			r.name = col_text(st, 6);
+			r.title = col_text(st, 7);
+			r.unit = col_text(st, 8);
+			r.email = col_text(st, 9);
+			r.grade = col_text(st, 10);
+			r.role = col_text(st, 11);
+		}
 		maat_org_builder_add(b, &r);
 	}
 	sqlite3_reset(st);
