@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
@@ -28,28 +27,6 @@ is_one(double span)
 	return fabs(span - 1.0) < 1e-9;
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* An uninitialised per-node array, on huge pages where the kernel gives them on request
- * (madvise): at a million nodes the arrays here are tens of megabytes, thousands of page
- * faults in 4 KB pages. Free with free(). */
-static void *
-alloc_huge(size_t count, size_t size)
-{
-	void *p = NULL;
-	size_t bytes;
-	if (count > SIZE_MAX / size) {
-		abort();
-	}
-	bytes = count * size;
-	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
-		return maat_xreallocarray(NULL, count, size);
-	}
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
-}
 
 /* weight of a node as a report: a person counts 1, an aggregate row its FTE */
 static double
@@ -136,7 +113,7 @@ delayer(maat_layers *l, bool has_aggregates)
 {
 	const maat_org *org = l->org;
 	maat_layers_figures *f = &l->fig;
-	size_t *up = alloc_huge(org->n ? org->n : 1, sizeof(size_t));
+	size_t *up = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
 	double *span_after = NULL;
 	double dist_after = 0, span_sum = 0;
 	int k = f->min_span;
@@ -166,7 +143,7 @@ delayer(maat_layers *l, bool has_aggregates)
 		dist_after += l->layer_after[i] - 1;
 	}
 	free(up);
-	span_after = alloc_huge(org->n ? org->n : 1, sizeof(double));
+	span_after = maat_xalloc_huge(org->n ? org->n : 1, sizeof(double));
 	for (size_t i = 0; i < org->n; i++) {
 		span_after[i] = 0;
 	}
@@ -208,13 +185,13 @@ maat_layers_compute(const maat_org *org, int min_span)
 
 	l->org = org;
 	/* removed[], parent_after[] and layer_after[] are written for every node below */
-	l->span = alloc_huge(n, sizeof(double));
+	l->span = maat_xalloc_huge(n, sizeof(double));
 	for (size_t i = 0; i < n; i++) {
 		l->span[i] = 0;
 	}
-	l->removed = alloc_huge(n, 1);
-	l->parent_after = alloc_huge(n, sizeof(ssize_t));
-	l->layer_after = alloc_huge(n, sizeof(int32_t));
+	l->removed = maat_xalloc_huge(n, 1);
+	l->parent_after = maat_xalloc_huge(n, sizeof(ssize_t));
+	l->layer_after = maat_xalloc_huge(n, sizeof(int32_t));
 	f->min_span = min_span;
 
 	/* the one pass over the nodes (they are large: every pass costs a read of all of them);

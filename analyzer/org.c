@@ -5,14 +5,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "maatlat/i18n.h"
 #include "maatlat/org.h"
 #include "maatlat/util.h"
 
 #define NONE SIZE_MAX
-#define HUGE_PAGE ((size_t)2 << 20)
 
 /* builder-internal node flag: the id occurred on more than one row */
 #define F_DUPLICATE (1u << 16)
@@ -157,20 +155,9 @@ idtable_init(idtable *t, size_t expect)
 		cap *= 2;
 	}
 	bytes = cap * sizeof(idslot);
-	if (bytes >= HUGE_PAGE) {
-		/* one random probe per id: huge pages spare a TLB miss on most of them */
-		void *p = NULL;
-		if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
-			p = maat_xmalloc(bytes);
-		}
-#ifdef MADV_HUGEPAGE
-		(void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-		memset(p, 0, bytes);
-		t->slot = p;
-	} else {
-		t->slot = maat_xcalloc(cap, sizeof(idslot));
-	}
+	/* one random probe per id: huge pages spare a TLB miss on most of them */
+	t->slot = maat_xalloc_huge(cap, sizeof(idslot));
+	memset(t->slot, 0, bytes);
 	t->cap = cap;
 	t->used = 0;
 }
@@ -307,33 +294,13 @@ maat_org_builder_new(void)
 	return maat_xcalloc(1, sizeof(maat_org_builder));
 }
 
-/* A large array on huge pages where the kernel gives them on request (madvise): a million nodes
- * are 120 MB, 30,000 page faults in 4 KB pages. Free with free(); realloc() works on it. */
-static void *
-alloc_huge(size_t count, size_t size)
-{
-	void *p = NULL;
-	size_t bytes;
-	if (count > SIZE_MAX / size) {
-		abort();
-	}
-	bytes = count * size;
-	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
-		return maat_xreallocarray(NULL, count, size);
-	}
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
 void
 maat_org_builder_reserve(maat_org_builder *b, size_t rows)
 {
 	if (rows > b->cap) {
 		b->cap = rows;
 		b->nodes = b->nodes == NULL
-			       ? alloc_huge(b->cap, sizeof(*b->nodes))
+			       ? maat_xalloc_huge(b->cap, sizeof(*b->nodes))
 			       : maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
 		b->hash = maat_xreallocarray(b->hash, b->cap, sizeof(*b->hash));
 	}
@@ -670,10 +637,10 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 
 	/* parents, and the number of children of each (child_off[p + 1]); exports list a
 	 * manager's reports together, so the previous row's answer is tried first */
-	org->child_off = alloc_huge(org->n + 1, sizeof(size_t));
+	org->child_off = maat_xalloc_huge(org->n + 1, sizeof(size_t));
 	memset(org->child_off, 0, (org->n + 1) * sizeof(size_t));
 	/* the parents again, compact: the pass that fills child[] need not read the nodes */
-	ssize_t *par = alloc_huge(org->n ? org->n : 1, sizeof(ssize_t));
+	ssize_t *par = maat_xalloc_huge(org->n ? org->n : 1, sizeof(ssize_t));
 	const char *prev_mgr = NULL;
 	size_t prev_k = NONE;
 	for (size_t i = 0; i < org->n; i++) {
@@ -724,14 +691,14 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 
 	/* children, as offsets into one array; in the same pass every node without a parent
 	 * starts the breadth-first walk at layer 1 */
-	org->child = alloc_huge(org->n ? org->n : 1, sizeof(size_t));
-	org->order = alloc_huge(org->n ? org->n : 1, sizeof(size_t));
+	org->child = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
+	org->order = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
 	org->norder = 0;
 	for (size_t i = 0; i < org->n; i++) {
 		org->child_off[i + 1] += org->child_off[i];
 	}
 	{
-		size_t *fill = alloc_huge(org->n ? org->n : 1, sizeof(size_t));
+		size_t *fill = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
 		memcpy(fill, org->child_off, org->n * sizeof(size_t));
 		for (size_t i = 0; i < org->n; i++) {
 			ssize_t p = par[i];
