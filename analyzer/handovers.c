@@ -137,9 +137,9 @@ struct pair {
 #define BATCH_MIN ((size_t)1 << 16)
 
 struct pairs {
-	/* the pairs, sorted by key */
-	struct pair *v;
-	size_t n;
+	/* the pairs, sorted by key, and the buffer the next merge writes (both of cap) */
+	struct pair *v, *spare;
+	size_t n, cap;
 	/* the batch and the scratch for its sort */
 	struct kv *batch, *tmp;
 	size_t nbatch, capbatch;
@@ -159,7 +159,14 @@ pairs_flush(struct pairs *p)
 		return;
 	}
 	b = radix_sort(p->batch, p->tmp, p->nbatch, p->keybits);
-	out = maat_xcalloc(p->n + p->nbatch + 1, sizeof(*out));
+	if (p->n + p->nbatch > p->cap) {
+		/* reused from merge to merge: fresh zeroed pages each time cost page faults */
+		p->cap = (p->n + p->nbatch) * 2;
+		p->v = maat_xreallocarray(p->v, p->cap, sizeof(*p->v));
+		free(p->spare);
+		p->spare = maat_xreallocarray(NULL, p->cap, sizeof(*p->spare));
+	}
+	out = p->spare;
 	while (i < p->nbatch || j < p->n) {
 		if (i < p->nbatch && (j == p->n || b[i].key < p->v[j].key)) {
 			out[n++] = (struct pair){b[i].key, 0, 0, -1};
@@ -178,7 +185,7 @@ pairs_flush(struct pairs *p)
 			}
 		}
 	}
-	free(p->v);
+	p->spare = p->v;
 	p->v = out;
 	p->n = n;
 	p->nbatch = 0;
@@ -209,6 +216,7 @@ static void
 pairs_fini(struct pairs *p)
 {
 	free(p->v);
+	free(p->spare);
 	free(p->batch);
 	free(p->tmp);
 	memset(p, 0, sizeof(*p));
