@@ -1351,13 +1351,30 @@ json_quote(const char *s)
 	return json_text(json_string(s));
 }
 
+/* The decimal text of v at the end of buf (32 bytes); returns where it starts in buf. */
+static const char *
+int_text(char *buf, int64_t v)
+{
+	char *s = buf + 31;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*s = '\0';
+	do {
+		*--s = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0) {
+		*--s = '-';
+	}
+	return s;
+}
+
 int
 maat_handovers_json_write(const maat_handovers *h, FILE *out)
 {
 	json_t *o = build_json(h, false);
 	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	char **quoted = maat_xcalloc(h->nresources + 1, sizeof(*quoted));
-	char *end, *rel = NULL;
+	char *end, *rel = NULL, num[32];
 	double rel_of = 0;
 
 	json_decref(o);
@@ -1385,13 +1402,20 @@ maat_handovers_json_write(const maat_handovers *h, FILE *out)
 			rel = json_text(maat_json_real(p->relative));
 			rel_of = p->relative;
 		}
-		fprintf(
-		    out,
-		    "%s\n    {\n      \"from\": %s,\n      \"to\": %s,\n      \"count\": %lld,\n"
-		    "      \"cases\": %lld,\n      \"relative\": %s,\n      \"direction\": "
-		    "\"%s\"\n    }",
-		    i > 0 ? "," : "", quoted[p->from_id], quoted[p->to_id], (long long)p->count,
-		    (long long)p->cases, rel, p->direction);
+		/* fputs of the pieces: fprintf's parsing of the format was most of the writing */
+		fputs(i > 0 ? ",\n    {\n      \"from\": " : "\n    {\n      \"from\": ", out);
+		fputs(quoted[p->from_id], out);
+		fputs(",\n      \"to\": ", out);
+		fputs(quoted[p->to_id], out);
+		fputs(",\n      \"count\": ", out);
+		fputs(int_text(num, p->count), out);
+		fputs(",\n      \"cases\": ", out);
+		fputs(int_text(num, p->cases), out);
+		fputs(",\n      \"relative\": ", out);
+		fputs(rel, out);
+		fputs(",\n      \"direction\": \"", out);
+		fputs(p->direction, out);
+		fputs("\"\n    }", out);
 	}
 	free(rel);
 	fputs(h->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
