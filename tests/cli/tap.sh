@@ -17,8 +17,9 @@ not_ok() {
 }
 
 # run CMD...: runs maatlat with the args, capturing stdout, stderr and the exit status
+# $MAATLAT_WRAPPER (e.g. "valgrind --error-exitcode=99 -q") runs maatlat under a checker.
 run() {
-	"$MAATLAT" "$@" >"$T/.out" 2>"$T/.err" </dev/null
+	${MAATLAT_WRAPPER:-} "$MAATLAT" "$@" >"$T/.out" 2>"$T/.err" </dev/null
 	status=$?
 }
 
