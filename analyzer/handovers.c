@@ -74,64 +74,162 @@ names_fini(struct names *d)
 	free(d->slots);
 }
 
+/* A record for the radix sorts: a key and what travels with it. */
+struct kv {
+	uint64_t key;
+	uint64_t val;
+};
+
+/* The number of bits needed to write max (0 for 0). */
+static unsigned
+bits_for(uint64_t max)
+{
+	unsigned b = 0;
+	for (; max != 0; max >>= 1) {
+		b++;
+	}
+	return b;
+}
+
+/* Sorts n records by key, stably (LSD radix, 11 bits a pass over the low `bits` bits; the
+ * higher bits of every key must be 0). tmp has room for n records. Returns the buffer that
+ * holds the sorted records: a or tmp. */
+static struct kv *
+radix_sort(struct kv *a, struct kv *tmp, size_t n, unsigned bits)
+{
+	size_t pos[2048];
+	for (unsigned shift = 0; shift < bits; shift += 11) {
+		struct kv *t;
+		size_t sum = 0;
+		memset(pos, 0, sizeof(pos));
+		for (size_t i = 0; i < n; i++) {
+			pos[(a[i].key >> shift) & 2047]++;
+		}
+		for (size_t d = 0; d < 2048; d++) {
+			size_t c = pos[d];
+			pos[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			tmp[pos[(a[i].key >> shift) & 2047]++] = a[i];
+		}
+		t = a;
+		a = tmp;
+		tmp = t;
+	}
+	return a;
+}
+
 /* One resource pair of the succession matrix. */
 struct pair {
-	/* canonical resource indices; from == UINT32_MAX marks an empty slot */
-	uint32_t from, to;
+	/* from * nresources + to (canonical resource indices) */
+	uint64_t key;
 	int64_t count, cases;
 	/* the last case (counter) that counted towards cases */
 	int64_t last_case;
 };
 
+/* The succession matrix. A hash probed once per event missed the cache on nearly every
+ * event (a quarter of a million pairs at 2M events), so successions are collected in a batch
+ * of (pair key, case) in scan order, radix-sorted by key (stably, so the cases of one pair
+ * stay in scan order) and merged into the pairs, which are kept sorted by key. Memory grows
+ * with the pairs (the batch is as large as the pairs, at least BATCH_MIN), not the events. */
+#define BATCH_MIN ((size_t)1 << 16)
+
 struct pairs {
-	struct pair *v;
-	size_t cap, n;
+	/* the pairs, sorted by key, and the buffer the next merge writes (both of cap) */
+	struct pair *v, *spare;
+	size_t n, cap;
+	/* the batch and the scratch for its sort */
+	struct kv *batch, *tmp;
+	size_t nbatch, capbatch;
+	/* canonical resources, and the bits of the largest key */
+	uint64_t nres;
+	unsigned keybits;
 };
 
-/* A full 64-bit mix of the pair (splitmix64's finaliser): linear probing needs well-spread
- * low bits, and the pairs of one resource would otherwise cluster. */
-static size_t
-pair_hash(uint32_t from, uint32_t to)
+static void
+pairs_flush(struct pairs *p)
 {
-	uint64_t z = ((uint64_t)from << 32) | to;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return (size_t)(z ^ (z >> 31));
-}
+	struct kv *b;
+	struct pair *out;
+	size_t i = 0, j = 0, n = 0;
 
-static struct pair *
-pair_get(struct pairs *p, uint32_t from, uint32_t to)
-{
-	size_t j;
-	if ((p->n + 1) * 2 > p->cap) {
-		struct pair *old = p->v;
-		size_t oldcap = p->cap;
-		p->cap = p->cap ? p->cap * 2 : 256;
-		p->v = maat_xcalloc(p->cap, sizeof(*p->v));
-		for (size_t i = 0; i < p->cap; i++) {
-			p->v[i].from = UINT32_MAX;
-		}
-		for (size_t i = 0; i < oldcap; i++) {
-			if (old[i].from != UINT32_MAX) {
-				j = pair_hash(old[i].from, old[i].to) & (p->cap - 1);
-				while (p->v[j].from != UINT32_MAX) {
-					j = (j + 1) & (p->cap - 1);
-				}
-				p->v[j] = old[i];
+	if (p->nbatch == 0) {
+		return;
+	}
+	b = radix_sort(p->batch, p->tmp, p->nbatch, p->keybits);
+	if (p->n + p->nbatch > p->cap) {
+		/* reused from merge to merge: fresh zeroed pages each time cost page faults */
+		p->cap = (p->n + p->nbatch) * 2;
+		p->v = maat_xreallocarray(p->v, p->cap, sizeof(*p->v));
+		free(p->spare);
+		p->spare = maat_xreallocarray(NULL, p->cap, sizeof(*p->spare));
+	}
+	out = p->spare;
+	while (i < p->nbatch || j < p->n) {
+		if (i < p->nbatch && (j == p->n || b[i].key < p->v[j].key)) {
+			out[n++] = (struct pair){b[i].key, 0, 0, -1};
+		} else {
+			out[n++] = p->v[j++];
+			if (i == p->nbatch || b[i].key != out[n - 1].key) {
+				continue;
 			}
 		}
-		free(old);
-	}
-	j = pair_hash(from, to) & (p->cap - 1);
-	while (p->v[j].from != UINT32_MAX) {
-		if (p->v[j].from == from && p->v[j].to == to) {
-			return &p->v[j];
+		/* the batch's successions of this pair, in scan order */
+		for (struct pair *q = &out[n - 1]; i < p->nbatch && b[i].key == q->key; i++) {
+			q->count++;
+			if ((int64_t)b[i].val != q->last_case) {
+				q->last_case = (int64_t)b[i].val;
+				q->cases++;
+			}
 		}
-		j = (j + 1) & (p->cap - 1);
 	}
-	p->v[j] = (struct pair){from, to, 0, 0, -1};
-	p->n++;
-	return &p->v[j];
+	p->spare = p->v;
+	p->v = out;
+	p->n = n;
+	p->nbatch = 0;
+	/* a batch at least as large as the pairs keeps the merges linear in the events */
+	if (p->capbatch < p->n) {
+		while (p->capbatch < p->n) {
+			p->capbatch *= 2;
+		}
+		free(p->batch);
+		free(p->tmp);
+		p->batch = maat_xcalloc(p->capbatch, sizeof(*p->batch));
+		p->tmp = maat_xcalloc(p->capbatch, sizeof(*p->tmp));
+	}
+}
+
+static void
+pairs_init(struct pairs *p, size_t nres)
+{
+	memset(p, 0, sizeof(*p));
+	p->nres = nres;
+	p->keybits = nres > 0 ? bits_for((uint64_t)nres * nres - 1) : 0;
+	p->capbatch = BATCH_MIN;
+	p->batch = maat_xcalloc(p->capbatch, sizeof(*p->batch));
+	p->tmp = maat_xcalloc(p->capbatch, sizeof(*p->tmp));
+}
+
+static void
+pairs_fini(struct pairs *p)
+{
+	free(p->v);
+	free(p->spare);
+	free(p->batch);
+	free(p->tmp);
+	memset(p, 0, sizeof(*p));
+}
+
+/* One succession from -> to in case (counter) kase. */
+static inline void
+pairs_add(struct pairs *p, uint32_t from, uint32_t to, int64_t kase)
+{
+	if (p->nbatch == p->capbatch) {
+		pairs_flush(p);
+	}
+	p->batch[p->nbatch++] = (struct kv){(uint64_t)from * p->nres + to, (uint64_t)kase};
 }
 
 /* Per canonical resource. */
@@ -274,6 +372,7 @@ prepare(struct run *r, maat_err *err)
 	}
 	regfree(&re);
 	r->res = maat_xcalloc(r->resources.n + 1, sizeof(*r->res));
+	pairs_init(&r->pairs, r->resources.n);
 	for (size_t i = 0; i < r->resources.n; i++) {
 		struct res *x = &r->res[i];
 		const char *unit = NULL;
@@ -478,12 +577,7 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 	}
 	r->res[res].events++;
 	if (c->prev_res >= 0) {
-		struct pair *p = pair_get(&r->pairs, (uint32_t)c->prev_res, (uint32_t)res);
-		p->count++;
-		if (p->last_case != c->counter) {
-			p->last_case = c->counter;
-			p->cases++;
-		}
+		pairs_add(&r->pairs, (uint32_t)c->prev_res, (uint32_t)res, c->counter);
 		h->successions++;
 		if (c->prev_res == res) {
 			h->self_successions++;
@@ -581,6 +675,8 @@ sort_pairs(maat_handovers *h, char *const *names, size_t nnames)
 	uint32_t *rank = maat_xcalloc(nnames + 1, sizeof(*rank));
 	struct sort_pair *sp = maat_xcalloc(h->npairs + 1, sizeof(*sp));
 	maat_handover_pair *sorted = maat_xcalloc(h->npairs + 1, sizeof(*sorted));
+	int64_t maxcount = 0;
+	unsigned rb, cb;
 
 	for (size_t i = 0; i < nnames; i++) {
 		byname[i] = i;
@@ -595,9 +691,33 @@ sort_pairs(maat_handovers *h, char *const *names, size_t nnames)
 		sp[i] = (struct sort_pair){h->pairs[i].count, rank[h->pairs[i].from_id],
 					   rank[h->pairs[i].to_id], i};
 	}
-	sort_n(sp, h->npairs, sizeof(*sp), cmp_sort_pair);
+	/* count descending, then the ranks, as one integer when it fits: a radix sort instead of
+	 * qsort's comparisons */
 	for (size_t i = 0; i < h->npairs; i++) {
-		sorted[i] = h->pairs[sp[i].i];
+		maxcount = h->pairs[i].count > maxcount ? h->pairs[i].count : maxcount;
+	}
+	rb = bits_for(nnames);
+	cb = bits_for((uint64_t)maxcount);
+	if (cb + 2 * rb <= 64) {
+		struct kv *kv = maat_xcalloc(h->npairs + 1, sizeof(*kv));
+		struct kv *tmp = maat_xcalloc(h->npairs + 1, sizeof(*tmp));
+		struct kv *s;
+		for (size_t i = 0; i < h->npairs; i++) {
+			uint64_t k = (uint64_t)(maxcount - h->pairs[i].count);
+			k = rb > 0 ? (((k << rb) | sp[i].rank_from) << rb) | sp[i].rank_to : k;
+			kv[i] = (struct kv){k, i};
+		}
+		s = radix_sort(kv, tmp, h->npairs, cb + 2 * rb);
+		for (size_t i = 0; i < h->npairs; i++) {
+			sorted[i] = h->pairs[s[i].val];
+		}
+		free(kv);
+		free(tmp);
+	} else {
+		sort_n(sp, h->npairs, sizeof(*sp), cmp_sort_pair);
+		for (size_t i = 0; i < h->npairs; i++) {
+			sorted[i] = h->pairs[sp[i].i];
+		}
 	}
 	free(h->pairs);
 	h->pairs = sorted;
@@ -606,11 +726,31 @@ sort_pairs(maat_handovers *h, char *const *names, size_t nnames)
 	free(byname);
 }
 
-static int
-cmp_i64(const void *pa, const void *pb)
+/* Sorts n integers ascending (a radix sort of their distances from the smallest). */
+static void
+sort_i64(int64_t *v, size_t n)
 {
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-	return a < b ? -1 : a > b;
+	struct kv *kv, *tmp, *s;
+	int64_t min, max;
+	if (n < 2) {
+		return;
+	}
+	min = max = v[0];
+	for (size_t i = 1; i < n; i++) {
+		min = v[i] < min ? v[i] : min;
+		max = v[i] > max ? v[i] : max;
+	}
+	kv = maat_xcalloc(n, sizeof(*kv));
+	tmp = maat_xcalloc(n, sizeof(*tmp));
+	for (size_t i = 0; i < n; i++) {
+		kv[i] = (struct kv){(uint64_t)v[i] - (uint64_t)min, 0};
+	}
+	s = radix_sort(kv, tmp, n, bits_for((uint64_t)max - (uint64_t)min));
+	for (size_t i = 0; i < n; i++) {
+		v[i] = (int64_t)(s[i].key + (uint64_t)min);
+	}
+	free(kv);
+	free(tmp);
 }
 
 static int
@@ -627,6 +767,7 @@ finish(struct run *r)
 	double *days;
 
 	/* pairs, with their direction; escalations and unit flows follow from them */
+	pairs_flush(&r->pairs);
 	h->pairs = maat_xcalloc(r->pairs.n + 1, sizeof(*h->pairs));
 	h->units = maat_xcalloc(r->units.n + 1, sizeof(*h->units));
 	h->nunits = r->units.n;
@@ -636,33 +777,32 @@ finish(struct run *r)
 	for (size_t i = 0; i < r->resources.n; i++) {
 		h->units[r->res[i].unit].events += r->res[i].events;
 	}
-	for (size_t i = 0; i < r->pairs.cap; i++) {
+	for (size_t i = 0; i < r->pairs.n; i++) {
 		const struct pair *p = &r->pairs.v[i];
+		uint32_t from = (uint32_t)(p->key / r->pairs.nres),
+			 to = (uint32_t)(p->key % r->pairs.nres);
 		maat_handover_pair *q;
 		maat_handover_group *uf, *ut;
-		if (p->from == UINT32_MAX) {
-			continue;
-		}
 		q = &h->pairs[h->npairs++];
-		q->from = r->resources.v[p->from];
-		q->to = r->resources.v[p->to];
-		q->from_id = p->from;
-		q->to_id = p->to;
+		q->from = r->resources.v[from];
+		q->to = r->resources.v[to];
+		q->from_id = from;
+		q->to_id = to;
 		q->count = p->count;
 		q->cases = p->cases;
-		q->direction = direction(r, p->from, p->to);
+		q->direction = direction(r, from, to);
 		/* PM4Py's relative value: over the sum over cases of (events - 1) */
 		q->relative =
 		    h->events > h->cases ? (double)p->count / (double)(h->events - h->cases) : NAN;
-		if (p->from == p->to) {
+		if (from == to) {
 			continue;
 		}
-		uf = &h->units[r->res[p->from].unit];
-		ut = &h->units[r->res[p->to].unit];
+		uf = &h->units[r->res[from].unit];
+		ut = &h->units[r->res[to].unit];
 		uf->handovers_out += p->count;
 		ut->handovers_in += p->count;
 		/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
-		if (uf == ut && r->res[p->from].unit_known) {
+		if (uf == ut && r->res[from].unit_known) {
 			uf->handovers_within += p->count;
 		}
 		if (strcmp(q->direction, "up") == 0) {
@@ -682,9 +822,8 @@ finish(struct run *r)
 			uf->unknown += p->count;
 		}
 	}
-	/* the hash is the largest allocation: gone before the sort needs its own */
-	free(r->pairs.v);
-	r->pairs = (struct pairs){0};
+	/* the pairs are the largest allocation: gone before the sort needs its own */
+	pairs_fini(&r->pairs);
 	sort_pairs(h, r->resources.v, r->resources.n);
 	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
 	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
@@ -702,7 +841,7 @@ finish(struct run *r)
 	}
 	sort_n(h->activities, h->nactivities, sizeof(*h->activities), cmp_group);
 	/* throughput percentiles, numpy's default (linear) method */
-	sort_n(r->thr, r->nthr, sizeof(*r->thr), cmp_i64);
+	sort_i64(r->thr, r->nthr);
 	days = maat_xcalloc(r->nthr + 1, sizeof(*days));
 	for (size_t i = 0; i < r->nthr; i++) {
 		days[i] = (double)r->thr[i] / 86400000.0;
@@ -873,7 +1012,7 @@ out:
 	names_fini(&r.units);
 	free(r.res);
 	free(r.act);
-	free(r.pairs.v);
+	pairs_fini(&r.pairs);
 	free(r.thr);
 	maat_buf_fini(&r.c.layers);
 	return rc;
@@ -1212,13 +1351,31 @@ json_quote(const char *s)
 	return json_text(json_string(s));
 }
 
+/* The decimal text of v at the end of buf (32 bytes); returns where it starts in buf. */
+static const char *
+int_text(char *buf, int64_t v)
+{
+	char *s = buf + 31;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*s = '\0';
+	do {
+		*--s = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0) {
+		*--s = '-';
+	}
+	return s;
+}
+
 int
 maat_handovers_json_write(const maat_handovers *h, FILE *out)
 {
 	json_t *o = build_json(h, false);
 	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	char **quoted = maat_xcalloc(h->nresources + 1, sizeof(*quoted));
-	char *end, *rel;
+	char *end, *rel = NULL, num[32];
+	double rel_of = 0;
 
 	json_decref(o);
 	if (text == NULL || (end = strrchr(text, '\n')) == NULL) {
@@ -1238,16 +1395,29 @@ maat_handovers_json_write(const maat_handovers *h, FILE *out)
 		if (quoted[p->to_id] == NULL) {
 			quoted[p->to_id] = json_quote(p->to);
 		}
-		rel = json_text(maat_json_real(p->relative));
-		fprintf(
-		    out,
-		    "%s\n    {\n      \"from\": %s,\n      \"to\": %s,\n      \"count\": %lld,\n"
-		    "      \"cases\": %lld,\n      \"relative\": %s,\n      \"direction\": "
-		    "\"%s\"\n    }",
-		    i > 0 ? "," : "", quoted[p->from_id], quoted[p->to_id], (long long)p->count,
-		    (long long)p->cases, rel, p->direction);
-		free(rel);
+		/* the relative value follows from the count, and the pairs come by count: one
+		 * formatting per distinct value */
+		if (rel == NULL || memcmp(&rel_of, &p->relative, sizeof(rel_of)) != 0) {
+			free(rel);
+			rel = json_text(maat_json_real(p->relative));
+			rel_of = p->relative;
+		}
+		/* fputs of the pieces: fprintf's parsing of the format was most of the writing */
+		fputs(i > 0 ? ",\n    {\n      \"from\": " : "\n    {\n      \"from\": ", out);
+		fputs(quoted[p->from_id], out);
+		fputs(",\n      \"to\": ", out);
+		fputs(quoted[p->to_id], out);
+		fputs(",\n      \"count\": ", out);
+		fputs(int_text(num, p->count), out);
+		fputs(",\n      \"cases\": ", out);
+		fputs(int_text(num, p->cases), out);
+		fputs(",\n      \"relative\": ", out);
+		fputs(rel, out);
+		fputs(",\n      \"direction\": \"", out);
+		fputs(p->direction, out);
+		fputs("\"\n    }", out);
 	}
+	free(rel);
 	fputs(h->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
 	for (size_t i = 0; i < h->nresources; i++) {
 		free(quoted[i]);

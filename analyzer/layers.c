@@ -1,6 +1,7 @@
 /* Layers, spans and delayering (METRICS.md §1). One pass over the nodes for spans, one pass in
  * breadth-first order for the delayering; no recursion. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,6 @@ is_one(double span)
 	return fabs(span - 1.0) < 1e-9;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* weight of a node as a report: a person counts 1, an aggregate row its FTE */
 static double
@@ -58,30 +53,83 @@ is_pass_through(const maat_layers *l, size_t i)
 	return !org->nodes[c].aggregate && l->span[c] > 0;
 }
 
+/* The span median of the managers: the middle value (mean of the two middle values for an even
+ * count) found by selection, not by sorting. v is reordered. */
+static double
+select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+	/* three-way partition around a middle pivot: spans repeat a lot (small integers) */
+	while (hi - lo > 1) {
+		double piv = v[lo + (hi - lo) / 2];
+		size_t lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			if (v[i] < piv) {
+				double t = v[lt];
+				v[lt++] = v[i];
+				v[i++] = t;
+			} else if (v[i] > piv) {
+				double t = v[--gt];
+				v[gt] = v[i];
+				v[i] = t;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt) {
+			hi = lt;
+		} else if (k >= gt) {
+			lo = gt;
+		} else {
+			return piv;
+		}
+	}
+	return v[k];
+}
+
+static double
+median(double *v, size_t n)
+{
+	double hi = select_kth(v, n, n / 2), lo;
+	if (n % 2) {
+		return hi;
+	}
+	/* select_kth left everything below index n / 2 no larger than hi: the lower middle
+	 * value is the largest of them */
+	lo = v[0];
+	for (size_t i = 1; i < n / 2; i++) {
+		if (v[i] > lo) {
+			lo = v[i];
+		}
+	}
+	return (lo + hi) / 2;
+}
+
+/* The delayering simulation. On entry parent_after[] holds the parents and layer_after[] the
+ * layers before (filled by maat_layers_compute's pass over the nodes); the sums of integers
+ * below are exact in any order. */
 static void
-delayer(maat_layers *l)
+delayer(maat_layers *l, bool has_aggregates)
 {
 	const maat_org *org = l->org;
 	maat_layers_figures *f = &l->fig;
-	size_t *up = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
-	double *span_after = maat_xcalloc(org->n ? org->n : 1, sizeof(double));
-	double dist_before = 0, dist_after = 0, span_sum = 0;
+	size_t *up = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
+	double *span_after = NULL;
+	double dist_after = 0, span_sum = 0;
 	int k = f->min_span;
 
 	f->delayering.min_span = k;
 	/* T: managers with a layer, not at layer 1 (roots, self-loops and orphans have no
 	 * ancestor to hand their reports to), span < k */
 	for (size_t i = 0; i < org->n; i++) {
-		const maat_org_node *nd = &org->nodes[i];
-		l->removed[i] = nd->layer > 1 && l->span[i] > 0 && l->span[i] < k;
+		l->removed[i] = l->layer_after[i] > 1 && l->span[i] > 0 && l->span[i] < k;
 		f->delayering.removed_managers += l->removed[i];
-		l->parent_after[i] = nd->parent;
-		l->layer_after[i] = 0;
 	}
-	/* parents come before children in order[], so up[] of a parent is known */
+	/* parents come before children in order[], so up[] of a parent is known, and so is
+	 * layer_after[] of every ancestor (nodes outside order[] keep layer 0) */
 	for (size_t j = 0; j < org->norder; j++) {
 		size_t i = org->order[j];
-		ssize_t p = org->nodes[i].parent;
+		ssize_t p = l->parent_after[i];
 		up[i] = l->removed[i] ? up[p] : i;
 		if (p >= 0) {
 			l->parent_after[i] = (ssize_t)up[p];
@@ -92,12 +140,25 @@ delayer(maat_layers *l)
 		if (l->layer_after[i] > f->delayering.layers_after) {
 			f->delayering.layers_after = l->layer_after[i];
 		}
-		dist_before += org->nodes[i].layer - 1;
 		dist_after += l->layer_after[i] - 1;
 	}
+	free(up);
+	span_after = maat_xalloc_huge(org->n ? org->n : 1, sizeof(double));
 	for (size_t i = 0; i < org->n; i++) {
-		if (l->parent_after[i] >= 0) {
-			span_after[l->parent_after[i]] += weight(&org->nodes[i]);
+		span_after[i] = 0;
+	}
+	if (has_aggregates) {
+		for (size_t i = 0; i < org->n; i++) {
+			if (l->parent_after[i] >= 0) {
+				span_after[l->parent_after[i]] += weight(&org->nodes[i]);
+			}
+		}
+	} else {
+		/* every report weighs 1: the nodes need not be read again */
+		for (size_t i = 0; i < org->n; i++) {
+			if (l->parent_after[i] >= 0) {
+				span_after[l->parent_after[i]] += 1.0;
+			}
 		}
 	}
 	for (size_t i = 0; i < org->n; i++) {
@@ -108,9 +169,7 @@ delayer(maat_layers *l)
 	}
 	f->delayering.span_mean_after =
 	    f->delayering.managers_after ? span_sum / (double)f->delayering.managers_after : NAN;
-	f->delayering.distance_mean_before = org->norder ? dist_before / (double)org->norder : NAN;
 	f->delayering.distance_mean_after = org->norder ? dist_after / (double)org->norder : NAN;
-	free(up);
 	free(span_after);
 }
 
@@ -119,20 +178,29 @@ maat_layers_compute(const maat_org *org, int min_span)
 {
 	maat_layers *l = maat_xcalloc(1, sizeof(*l));
 	maat_layers_figures *f = &l->fig;
-	size_t n = org->n ? org->n : 1;
-	double span_sum = 0, fte_all = 0, fte_ext = 0;
+	size_t n = org->n ? org->n : 1, caphist = 0;
+	double span_sum = 0, fte_all = 0, fte_ext = 0, dist_before = 0;
 	double *spans = NULL;
 	bool has_employment = false;
 
 	l->org = org;
-	l->span = maat_xcalloc(n, sizeof(double));
-	l->removed = maat_xcalloc(n, 1);
-	l->parent_after = maat_xreallocarray(NULL, n, sizeof(ssize_t));
-	l->layer_after = maat_xcalloc(n, sizeof(int32_t));
+	/* removed[], parent_after[] and layer_after[] are written for every node below */
+	l->span = maat_xalloc_huge(n, sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		l->span[i] = 0;
+	}
+	l->removed = maat_xalloc_huge(n, 1);
+	l->parent_after = maat_xalloc_huge(n, sizeof(ssize_t));
+	l->layer_after = maat_xalloc_huge(n, sizeof(int32_t));
 	f->min_span = min_span;
 
+	/* the one pass over the nodes (they are large: every pass costs a read of all of them);
+	 * the parents and layers go into the compact arrays delayer() starts from */
 	for (size_t i = 0; i < org->n; i++) {
 		const maat_org_node *nd = &org->nodes[i];
+		int32_t layer = nd->layer;
+		l->parent_after[i] = nd->parent;
+		l->layer_after[i] = layer;
 		if (nd->parent >= 0) {
 			l->span[nd->parent] += weight(nd);
 		}
@@ -142,8 +210,25 @@ maat_layers_compute(const maat_org *org, int min_span)
 		} else {
 			f->people++;
 		}
-		if (nd->layer > f->layers) {
-			f->layers = nd->layer;
+		if (layer > 0) {
+			if ((size_t)layer >= caphist) {
+				size_t old = caphist;
+				caphist = caphist ? caphist : 32;
+				while (caphist <= (size_t)layer) {
+					caphist *= 2;
+				}
+				f->layer_histogram =
+				    maat_xreallocarray(f->layer_histogram, caphist, sizeof(size_t));
+				memset(f->layer_histogram + old, 0,
+				       (caphist - old) * sizeof(size_t));
+			}
+			f->layer_histogram[layer]++;
+			if (layer > f->layers) {
+				f->layers = layer;
+			}
+			dist_before += layer - 1;
+		} else {
+			f->nodes_without_layer++;
 		}
 		fte_all += nd->fte;
 		if (nd->employment != MAAT_EMP_UNKNOWN) {
@@ -153,16 +238,11 @@ maat_layers_compute(const maat_org *org, int min_span)
 			}
 		}
 	}
-	f->layer_histogram = maat_xcalloc((size_t)f->layers + 1, sizeof(size_t));
+	if (f->layer_histogram == NULL) {
+		f->layer_histogram = maat_xcalloc(1, sizeof(size_t));
+	}
 	for (size_t i = 0; i < org->n; i++) {
-		if (org->nodes[i].layer > 0) {
-			f->layer_histogram[org->nodes[i].layer]++;
-		} else {
-			f->nodes_without_layer++;
-		}
-		if (l->span[i] > 0) {
-			f->managers++;
-		}
+		f->managers += l->span[i] > 0;
 	}
 	spans = maat_xreallocarray(NULL, f->managers ? f->managers : 1, sizeof(double));
 	f->managers = 0;
@@ -182,11 +262,8 @@ maat_layers_compute(const maat_org *org, int min_span)
 		f->pass_through_managers += is_pass_through(l, i);
 	}
 	if (f->managers > 0) {
-		qsort(spans, f->managers, sizeof(double), cmp_double);
 		f->span_mean = span_sum / (double)f->managers;
-		f->span_median = f->managers % 2
-				     ? spans[f->managers / 2]
-				     : (spans[f->managers / 2 - 1] + spans[f->managers / 2]) / 2;
+		f->span_median = median(spans, f->managers);
 		f->staff_per_manager =
 		    ((double)f->people - (double)f->managers) / (double)f->managers;
 	} else {
@@ -203,7 +280,8 @@ maat_layers_compute(const maat_org *org, int min_span)
 	f->conflicts = org->counts.conflicts;
 	f->job_shares = org->counts.job_shares;
 	f->leading_zero_ids = org->counts.leading_zero_ids;
-	delayer(l);
+	f->delayering.distance_mean_before = org->norder ? dist_before / (double)org->norder : NAN;
+	delayer(l, f->aggregate_rows > 0);
 	return l;
 }
 

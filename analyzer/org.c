@@ -5,14 +5,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "maatlat/i18n.h"
 #include "maatlat/org.h"
 #include "maatlat/util.h"
 
 #define NONE SIZE_MAX
-#define HUGE_PAGE ((size_t)2 << 20)
 
 /* builder-internal node flag: the id occurred on more than one row */
 #define F_DUPLICATE (1u << 16)
@@ -157,20 +155,9 @@ idtable_init(idtable *t, size_t expect)
 		cap *= 2;
 	}
 	bytes = cap * sizeof(idslot);
-	if (bytes >= HUGE_PAGE) {
-		/* one random probe per id: huge pages spare a TLB miss on most of them */
-		void *p = NULL;
-		if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
-			p = maat_xmalloc(bytes);
-		}
-#ifdef MADV_HUGEPAGE
-		(void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-		memset(p, 0, bytes);
-		t->slot = p;
-	} else {
-		t->slot = maat_xcalloc(cap, sizeof(idslot));
-	}
+	/* one random probe per id: huge pages spare a TLB miss on most of them */
+	t->slot = maat_xalloc_huge(cap, sizeof(idslot));
+	memset(t->slot, 0, bytes);
 	t->cap = cap;
 	t->used = 0;
 }
@@ -233,6 +220,9 @@ struct maat_org_builder {
 	size_t nanom, capanom;
 	/* counts so far */
 	maat_org_counts counts;
+	/* some id or manager id starts with '0' and is longer than one character: only then
+	 * can two spellings differ in leading zeros */
+	bool zero_led;
 };
 
 static void
@@ -289,7 +279,7 @@ char *
 maat_org_normalise_id(const char *id)
 {
 	const char *p = id;
-	if (id == NULL || !all_digits(id) || id[0] != '0' || id[1] == '\0') {
+	if (id == NULL || id[0] != '0' || id[1] == '\0' || !all_digits(id)) {
 		return NULL;
 	}
 	while (p[0] == '0' && p[1] != '\0') {
@@ -309,7 +299,9 @@ maat_org_builder_reserve(maat_org_builder *b, size_t rows)
 {
 	if (rows > b->cap) {
 		b->cap = rows;
-		b->nodes = maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
+		b->nodes = b->nodes == NULL
+			       ? maat_xalloc_huge(b->cap, sizeof(*b->nodes))
+			       : maat_xreallocarray(b->nodes, b->cap, sizeof(*b->nodes));
 		b->hash = maat_xreallocarray(b->hash, b->cap, sizeof(*b->hash));
 	}
 }
@@ -378,6 +370,10 @@ maat_org_builder_add(maat_org_builder *b, const maat_org_row *r)
 	nd->parent = -1;
 	fill_node(b, nd, r, maat_org_is_top_marker(r->manager) ? NULL : r->manager);
 	b->hash[b->n++] = (uint32_t)hash_str(nd->id);
+	if ((nd->id[0] == '0' && nd->id[1] != '\0') ||
+	    (nd->manager_id != NULL && nd->manager_id[0] == '0' && nd->manager_id[1] != '\0')) {
+		b->zero_led = true;
+	}
 }
 
 /* Merges rows with the same id, in row order (METRICS.md §1): the same manager is a job share
@@ -393,19 +389,23 @@ merge_rows(maat_org_builder *b)
 	idtable_init(&b->ids, n);
 	m = b->ids.cap - 1;
 	for (size_t i = 0; i < n; i++) {
-		maat_org_node row = b->nodes[i];
+		maat_org_node row;
 		maat_org_node *nd;
 		idslot *slot;
 		if (i + AHEAD < n) {
 			__builtin_prefetch(&b->ids.slot[b->hash[i + AHEAD] & m], 1);
 		}
-		slot = id_slot_h(b->nodes, &b->ids, row.id, b->hash[i]);
+		slot = id_slot_h(b->nodes, &b->ids, b->nodes[i].id, b->hash[i]);
 		if (slot->idx1 == 0) {
-			b->nodes[k] = row;
+			/* a new id: the row stays (a node is large; copy it only when it moves) */
+			if (k != i) {
+				b->nodes[k] = b->nodes[i];
+			}
 			slot->idx1 = (uint32_t)++k;
 			b->ids.used++;
 			continue;
 		}
+		row = b->nodes[i];
 		nd = &b->nodes[slot->idx1 - 1];
 		if (!(nd->flags & F_DUPLICATE)) {
 			nd->flags |= F_DUPLICATE;
@@ -467,6 +467,10 @@ find_leading_zeros(maat_org_builder *b)
 	size_t nz = 0, capz = 0, cap = 0;
 	size_t *slot = NULL;
 
+	if (!b->zero_led) {
+		/* no spelling with a leading zero: nothing to find (and no pass over the nodes) */
+		return;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		for (int k = 0; k < 2; k++) {
 			const char *s = k == 0 ? b->nodes[i].id : b->nodes[i].manager_id;
@@ -631,8 +635,12 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 	org->n = b->n;
 	b->nodes = NULL;
 
-	/* parents; exports list a manager's reports together, so the previous row's answer is
-	 * tried first */
+	/* parents, and the number of children of each (child_off[p + 1]); exports list a
+	 * manager's reports together, so the previous row's answer is tried first */
+	org->child_off = maat_xalloc_huge(org->n + 1, sizeof(size_t));
+	memset(org->child_off, 0, (org->n + 1) * sizeof(size_t));
+	/* the parents again, compact: the pass that fills child[] need not read the nodes */
+	ssize_t *par = maat_xalloc_huge(org->n ? org->n : 1, sizeof(ssize_t));
 	const char *prev_mgr = NULL;
 	size_t prev_k = NONE;
 	for (size_t i = 0; i < org->n; i++) {
@@ -674,43 +682,38 @@ maat_org_builder_finish(maat_org_builder *b, const char *as_of)
 					    nd->source_id, nd->line);
 			} else {
 				nd->parent = (ssize_t)k;
+				org->child_off[k + 1]++;
 			}
 		}
+		par[i] = nd->parent;
 	}
 	idtable_fini(&b->ids);
 
-	/* children, as offsets into one array */
-	org->child_off = maat_xcalloc(org->n + 1, sizeof(size_t));
-	org->child = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
-	for (size_t i = 0; i < org->n; i++) {
-		if (org->nodes[i].parent >= 0) {
-			org->child_off[org->nodes[i].parent + 1]++;
-		}
-	}
+	/* children, as offsets into one array; in the same pass every node without a parent
+	 * starts the breadth-first walk at layer 1 */
+	org->child = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
+	org->order = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
+	org->norder = 0;
 	for (size_t i = 0; i < org->n; i++) {
 		org->child_off[i + 1] += org->child_off[i];
 	}
 	{
-		size_t *fill = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
+		size_t *fill = maat_xalloc_huge(org->n ? org->n : 1, sizeof(size_t));
 		memcpy(fill, org->child_off, org->n * sizeof(size_t));
 		for (size_t i = 0; i < org->n; i++) {
-			ssize_t p = org->nodes[i].parent;
+			ssize_t p = par[i];
 			if (p >= 0) {
 				org->child[fill[p]++] = i;
+			} else {
+				org->nodes[i].layer = 1;
+				org->order[org->norder++] = i;
 			}
 		}
 		free(fill);
+		free(par);
 	}
 
 	/* layers, breadth first from every node at layer 1 */
-	org->order = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
-	org->norder = 0;
-	for (size_t i = 0; i < org->n; i++) {
-		if (org->nodes[i].parent < 0) {
-			org->nodes[i].layer = 1;
-			org->order[org->norder++] = i;
-		}
-	}
 	for (head = 0; head < org->norder; head++) {
 		size_t p = org->order[head];
 		for (size_t k = org->child_off[p]; k < org->child_off[p + 1]; k++) {
@@ -962,18 +965,20 @@ snapshot_sources(maat_db *db, const char *snap, int64_t **out, size_t *n, maat_e
 	return 0;
 }
 
-/* Adds the rows of one source, in file order (a rowid range: no index, no sort). */
+/* Adds the rows of one source, in file order (a rowid range: no index, no sort). Without text
+ * only the columns the figures need are read: every column fetched costs about 5% of a load. */
 static int
 add_source_rows(maat_db *db, const int64_t *range, bool text, maat_org_builder *b, maat_err *err)
 {
+	/* fte, employment (-1 for NULL: MAAT_EMP_UNKNOWN) and aggregate come first, so both
+	 * statements share the column numbers of the figures */
 	sqlite3_stmt *st =
 	    maat_db_stmt(db,
-			 text ? "SELECT line, id, manager, name, title, unit, email, grade,"
-				" role, fte, employment, aggregate FROM org_rows"
+			 text ? "SELECT line, id, manager, fte, ifnull(employment, -1), aggregate,"
+				" name, title, unit, email, grade, role FROM org_rows"
 				" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"
-			      : "SELECT line, id, manager, NULL, NULL, NULL, NULL, NULL,"
-				" NULL, fte, employment, aggregate FROM org_rows"
-				" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+			      : "SELECT line, id, manager, fte, ifnull(employment, -1), aggregate"
+				" FROM org_rows WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
 			 err);
 	int rc;
 	if (st == NULL) {
@@ -987,18 +992,18 @@ add_source_rows(maat_db *db, const int64_t *range, bool text, maat_org_builder *
 		    .line = sqlite3_column_int64(st, 0),
 		    .id = col_text(st, 1),
 		    .manager = col_text(st, 2),
-		    .name = col_text(st, 3),
-		    .title = col_text(st, 4),
-		    .unit = col_text(st, 5),
-		    .email = col_text(st, 6),
-		    .grade = col_text(st, 7),
-		    .role = col_text(st, 8),
-		    .fte = sqlite3_column_double(st, 9),
-		    .employment = sqlite3_column_type(st, 10) == SQLITE_NULL
-				      ? MAAT_EMP_UNKNOWN
-				      : sqlite3_column_int(st, 10),
-		    .aggregate = sqlite3_column_int(st, 11) != 0,
+		    .fte = sqlite3_column_double(st, 3),
+		    .employment = sqlite3_column_int(st, 4),
+		    .aggregate = sqlite3_column_int(st, 5) != 0,
 		};
+		if (text) {
+			r.name = col_text(st, 6);
+			r.title = col_text(st, 7);
+			r.unit = col_text(st, 8);
+			r.email = col_text(st, 9);
+			r.grade = col_text(st, 10);
+			r.role = col_text(st, 11);
+		}
 		maat_org_builder_add(b, &r);
 	}
 	sqlite3_reset(st);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sodium.h>
 
@@ -55,6 +56,25 @@ maat_xreallocarray(void *p, size_t nmemb, size_t size)
 		oom();
 	}
 	return maat_xrealloc(p, nmemb * size);
+}
+
+void *
+maat_xalloc_huge(size_t count, size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p = NULL;
+	size_t bytes;
+	if (size != 0 && count > SIZE_MAX / size) {
+		oom();
+	}
+	bytes = count * size;
+	if (bytes < huge || posix_memalign(&p, huge, bytes) != 0) {
+		return maat_xreallocarray(NULL, count, size);
+	}
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
 }
 
 char *

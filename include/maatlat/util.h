@@ -15,6 +15,11 @@ void *maat_xcalloc(size_t nmemb, size_t size);
 void *maat_xrealloc(void *p, size_t n);
 /* reallocarray: aborts on overflow or failure. */
 void *maat_xreallocarray(void *p, size_t nmemb, size_t size);
+/* An uninitialised array of count * size bytes, on huge pages where the kernel gives them on
+ * request (madvise) once it is at least 2 MB: per-node arrays of a million-node org chart
+ * otherwise cost thousands of page faults and TLB misses. Aborts on overflow or OOM; free
+ * with free(). */
+void *maat_xalloc_huge(size_t count, size_t size);
 /* Returns a new copy of s (NULL stays NULL); caller frees. */
 char *maat_xstrdup(const char *s);
 /* Returns a new copy of the first n bytes of s, NUL-terminated; caller frees. */

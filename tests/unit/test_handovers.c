@@ -522,6 +522,49 @@ test_handovers_many_pairs(void **state)
 }
 
 static void
+test_handovers_pairs_across_batches(void **state)
+{
+	/* case x alternates a, b, a, b, ... over 70,000 events: 69,999 successions, more than
+	 * the succession batch holds (65,536), so the pairs are merged across batches. a -> b at
+	 * the even positions 0, 2, ..., 69,998: 35,000 times; b -> a at the odd positions 1, ...,
+	 * 69,997: 34,999 times. Case y: b, a adds one b -> a (35,000, in 2 cases); case z: a, a
+	 * one self-succession a -> a. a -> b spans both batches but is one case: cases 1.
+	 * Handovers 69,999 + 1 = 70,000; successions 70,001; self 1. Equal counts of 35,000 sort
+	 * by from: a -> b, b -> a, then a -> a. */
+	size_t n = 70004;
+	struct ev *evs = maat_xcalloc(n, sizeof(*evs));
+	for (size_t i = 0; i < 70000; i++) {
+		evs[i] = (struct ev){"x", "w", (int64_t)i, i % 2 == 0 ? "a" : "b"};
+	}
+	evs[70000] = (struct ev){"y", "w", 0, "b"};
+	evs[70001] = (struct ev){"y", "w", 1, "a"};
+	evs[70002] = (struct ev){"z", "w", 0, "a"};
+	evs[70003] = (struct ev){"z", "w", 1, "a"};
+	maat_db *db = store(evs, n);
+	maat_handovers *h = compute(db, NULL, NULL);
+	assert_int_equal(h->successions, 70001);
+	assert_int_equal(h->self_successions, 1);
+	assert_int_equal(h->handovers, 70000);
+	assert_int_equal(h->npairs, 3);
+	assert_string_equal(h->pairs[0].from, "a");
+	assert_string_equal(h->pairs[0].to, "b");
+	assert_int_equal(h->pairs[0].count, 35000);
+	assert_int_equal(h->pairs[0].cases, 1);
+	assert_string_equal(h->pairs[1].from, "b");
+	assert_string_equal(h->pairs[1].to, "a");
+	assert_int_equal(h->pairs[1].count, 35000);
+	assert_int_equal(h->pairs[1].cases, 2);
+	assert_string_equal(h->pairs[2].from, "a");
+	assert_string_equal(h->pairs[2].to, "a");
+	assert_int_equal(h->pairs[2].count, 1);
+	assert_int_equal(h->pairs[2].cases, 1);
+	maat_handovers_free(h);
+	maat_db_close(db);
+	free(evs);
+	(void)state;
+}
+
+static void
 test_handovers_after_forget(void **state)
 {
 	/* "piet" and "Piet" are two resource names of one source; forgetting piet turns both
@@ -615,6 +658,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_top_cases),
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	    cmocka_unit_test(test_handovers_many_pairs),
+	    cmocka_unit_test(test_handovers_pairs_across_batches),
 	    cmocka_unit_test(test_handovers_after_forget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
