@@ -27,7 +27,6 @@ is_one(double span)
 	return fabs(span - 1.0) < 1e-9;
 }
 
-
 /* weight of a node as a report: a person counts 1, an aggregate row its FTE */
 static double
 weight(const maat_org_node *nd)
@@ -415,11 +414,7 @@ row_real(maat_table *t, const char *label, double v)
 {
 	maat_table_add_row(t);
 	maat_table_set_text(t, 0, label);
-	if (isnan(v)) {
-		maat_table_set_null(t, 1);
-	} else {
-		maat_table_set_real(t, 1, v);
-	}
+	maat_table_set_real(t, 1, v); /* NaN -> null */
 }
 
 maat_table *
@@ -633,16 +628,9 @@ row_before_after(maat_table *t, const char *label, double before, double after)
 {
 	maat_table_add_row(t);
 	maat_table_set_text(t, 0, label);
-	if (isnan(before)) {
-		maat_table_set_null(t, 1);
-	} else {
-		maat_table_set_real(t, 1, before);
-	}
-	if (isnan(after)) {
-		maat_table_set_null(t, 2);
-	} else {
-		maat_table_set_real(t, 2, after);
-	}
+	/* a NaN (no figure) becomes a null cell in maat_table_set_real */
+	maat_table_set_real(t, 1, before);
+	maat_table_set_real(t, 2, after);
 }
 
 maat_table *

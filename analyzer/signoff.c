@@ -527,11 +527,7 @@ maat_signoff_types_table(const maat_signoff *s)
 		maat_table_set_text(t, 0, f->decision_type);
 		maat_table_set_text(t, 1, f->holder);
 		maat_table_set_int(t, 2, (int64_t)f->people);
-		if (isnan(f->chain_mean)) {
-			maat_table_set_null(t, 3);
-		} else {
-			maat_table_set_real(t, 3, f->chain_mean);
-		}
+		maat_table_set_real(t, 3, f->chain_mean); /* NaN -> null */
 		maat_table_set_int(t, 4, f->chain_max);
 		maat_table_set_int(t, 5, (int64_t)f->over_cap);
 		maat_table_set_int(t, 6, (int64_t)f->without_holder);

@@ -51,8 +51,8 @@ maat_db_fail(maat_db *db, maat_err *err, const char *what)
 	}
 	if (prim == SQLITE_FULL || ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC ||
 	    ext == SQLITE_IOERR_TRUNCATE) {
-		return maat_err_set(err, code, _("%s: %s (sqlite error %d): is the disk full?"), what,
-				    sqlite3_errmsg(db->sq), ext);
+		return maat_err_set(err, code, _("%s: %s (sqlite error %d): is the disk full?"),
+				    what, sqlite3_errmsg(db->sq), ext);
 	}
 	return maat_err_set(err, code, "%s: %s (sqlite error %d)", what, sqlite3_errmsg(db->sq),
 			    ext);
