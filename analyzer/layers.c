@@ -482,17 +482,36 @@ set_layer(maat_table *t, size_t col, int32_t layer)
 	}
 }
 
+/* The first five columns of every table that lists nodes (people, managers, removed roles):
+ * one place, so their keys and headers cannot drift apart. */
+static void
+add_node_columns(maat_table *t)
+{
+	maat_table_add_column(t, "id", _("id"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "name", _("name"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "title", _("title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "layer", _("layer"), MAAT_COL_INT, 0);
+}
+
+/* Fills columns 0-4 of the last row from nd. */
+static void
+set_node_cells(maat_table *t, const maat_org_node *nd)
+{
+	maat_table_set_text(t, 0, nd->id);
+	maat_table_set_text(t, 1, nd->name);
+	maat_table_set_text(t, 2, nd->title);
+	maat_table_set_text(t, 3, nd->unit);
+	set_layer(t, 4, nd->layer);
+}
+
 maat_table *
 maat_layers_people_table(const maat_layers *l)
 {
 	const maat_org *org = l->org;
 	maat_table *t = maat_table_new(_("People and posts"));
 	maat_buf b = {0};
-	maat_table_add_column(t, "id", _("id"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "name", _("name"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "title", _("title"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "layer", _("layer"), MAAT_COL_INT, 0);
+	add_node_columns(t);
 	maat_table_add_column(t, "manager", _("manager"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "span", _("span"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "fte", _("FTE"), MAAT_COL_REAL, 2);
@@ -500,11 +519,7 @@ maat_layers_people_table(const maat_layers *l)
 	for (size_t i = 0; i < org->n; i++) {
 		const maat_org_node *nd = &org->nodes[i];
 		maat_table_add_row(t);
-		maat_table_set_text(t, 0, nd->id);
-		maat_table_set_text(t, 1, nd->name);
-		maat_table_set_text(t, 2, nd->title);
-		maat_table_set_text(t, 3, nd->unit);
-		set_layer(t, 4, nd->layer);
+		set_node_cells(t, nd);
 		maat_table_set_text(t, 5, nd->manager_id);
 		maat_table_set_real(t, 6, l->span[i]);
 		maat_table_set_real(t, 7, nd->fte);
@@ -521,11 +536,7 @@ maat_layers_managers_table(const maat_layers *l)
 	const maat_org *org = l->org;
 	maat_table *t =
 	    maat_table_new(_("Thin managers, managers of one and pass-through managers"));
-	maat_table_add_column(t, "id", _("id"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "name", _("name"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "title", _("title"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "layer", _("layer"), MAAT_COL_INT, 0);
+	add_node_columns(t);
 	maat_table_add_column(t, "span", _("span"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "thin", _("thin"), MAAT_COL_BOOL, 0);
 	maat_table_add_column(t, "of_one", _("of one"), MAAT_COL_BOOL, 0);
@@ -538,11 +549,7 @@ maat_layers_managers_table(const maat_layers *l)
 			continue;
 		}
 		maat_table_add_row(t);
-		maat_table_set_text(t, 0, nd->id);
-		maat_table_set_text(t, 1, nd->name);
-		maat_table_set_text(t, 2, nd->title);
-		maat_table_set_text(t, 3, nd->unit);
-		set_layer(t, 4, nd->layer);
+		set_node_cells(t, nd);
 		maat_table_set_real(t, 5, s);
 		maat_table_set_int(t, 6, thin);
 		maat_table_set_int(t, 7, is_one(s));
@@ -659,11 +666,7 @@ maat_layers_removed_table(const maat_layers *l)
 {
 	const maat_org *org = l->org;
 	maat_table *t = maat_table_new(_("Manager roles removed by delayering"));
-	maat_table_add_column(t, "id", _("id"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "name", _("name"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "title", _("title"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "layer", _("layer"), MAAT_COL_INT, 0);
+	add_node_columns(t);
 	maat_table_add_column(t, "span", _("span"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "moves_to", _("reports move to"), MAAT_COL_TEXT, 0);
 	for (size_t i = 0; i < org->n; i++) {
@@ -672,11 +675,7 @@ maat_layers_removed_table(const maat_layers *l)
 			continue;
 		}
 		maat_table_add_row(t);
-		maat_table_set_text(t, 0, nd->id);
-		maat_table_set_text(t, 1, nd->name);
-		maat_table_set_text(t, 2, nd->title);
-		maat_table_set_text(t, 3, nd->unit);
-		set_layer(t, 4, nd->layer);
+		set_node_cells(t, nd);
 		maat_table_set_real(t, 5, l->span[i]);
 		maat_table_set_text(t, 6, org->nodes[l->parent_after[i]].id);
 	}
