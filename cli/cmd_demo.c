@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "maatlat/graph.h"
+#include "maatlat/html.h"
 #include "maatlat/i18n.h"
 #include "maatlat/ics.h"
 #include "maatlat/org.h"
@@ -33,8 +34,9 @@
 static const char *const help =
     N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
        "eight weeks of calendars of one policy department, six months of permit cases) into a\n"
-       "fresh store DIR/maatlat.db, writes DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg,\n"
-       "and prints what a director, a works council and a policy maker would look at first.\n"
+       "fresh store DIR/maatlat.db, writes DIR/report.html, DIR/report.xlsx, DIR/org.svg and\n"
+       "DIR/handovers.svg, and prints what a director, a works council and a policy maker\n"
+       "would look at first.\n"
        "\n"
        "  --out DIR   where to write (default maatlat-demo); an old DIR/maatlat.db is replaced\n"
        "\n"
@@ -235,6 +237,15 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	cli_info(cli, "%s", summary);
 #endif
+	free(path);
+	path = maat_xasprintf("%s/report.html", dir);
+	{
+		/* the whole organisation: individual contributors fold into their manager's box */
+		maat_html_options ho = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
+		if ((rc = maat_html_write(db, &ho, path, generated_at(), err)) < 0) {
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	maat_org_free(org);
@@ -314,6 +325,8 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	       ""
 #endif
 	);
+	printf("%s\n", _("  report.html    the report to read first: findings per reader, "
+			 "charts, org chart"));
 	printf("%s\n",
 	       _("  report.xlsx    the workbook: Summary with traffic lights, one sheet per "
 		 "table"));

@@ -617,6 +617,40 @@ out:
 	return rc;
 }
 
+int
+maat_graph_svg(Agraph_t *g, char **svg, maat_err *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	agusererrf old;
+	int rc = 0;
+
+	*svg = NULL;
+	if (gvc == NULL) {
+		gvc = gvContext();
+	}
+	gv_message[0] = '\0';
+	old = agseterrf(keep_message);
+	if (gvLayout(gvc, g, "dot") != 0) {
+		rc = maat_err_set(err, MAAT_E_INTERNAL, _("laying out the graph: %s"), gv_message);
+	} else {
+		unsigned int n = 0;
+		if (gvRenderData(gvc, g, "svg", &data, &n) != 0 || data == NULL) {
+			rc = maat_err_set(err, MAAT_E_INTERNAL, _("drawing %s: %s"), "SVG",
+					  gv_message);
+		} else {
+			len = n;
+			*svg = maat_xmalloc(len + 1);
+			memcpy(*svg, data, len);
+			(*svg)[len] = '\0';
+		}
+		gvFreeRenderData(data);
+		gvFreeLayout(gvc, g);
+	}
+	agseterrf(old);
+	return rc;
+}
+
 void
 maat_graph_free(Agraph_t *g)
 {

@@ -114,6 +114,10 @@ const char *maat_graph_format(const char *path);
  * Graphviz fails (its message kept, never printed). */
 int maat_graph_render(Agraph_t *g, const char *path, maat_err *err);
 
+/* Lays g out with dot and renders it as SVG into memory: *svg receives a new NUL-terminated
+ * string (caller frees). Returns 0, or MAAT_E_INTERNAL with err set when Graphviz fails. */
+int maat_graph_svg(Agraph_t *g, char **svg, maat_err *err);
+
 /* The DOT text of g as agwrite() writes it. Caller frees. */
 char *maat_graph_dot(Agraph_t *g);
 
