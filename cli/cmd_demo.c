@@ -27,9 +27,6 @@
 #endif
 
 #define DEMO_OUT_DEFAULT "maatlat-demo"
-/* org.svg shows this department (the one whose calendars are in the example): 400 people side
- * by side would be metres wide */
-#define DEMO_UNIT "Beleid en Strategie"
 
 static const char *const help =
     N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
@@ -198,7 +195,6 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 {
 	maat_report_options ro = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
 	maat_report_graph_options go = {.by_unit = true};
-	maat_org *org = NULL;
 	maat_workbook *wb = maat_workbook_new();
 	char *path = maat_xasprintf("%s/report.xlsx", dir), *summary = NULL;
 	int rc = maat_report_fill(db, &ro, wb, err);
@@ -212,16 +208,8 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	free(path);
 	path = maat_xasprintf("%s/org.svg", dir);
-	/* the department's head (layer 2) as the root of the picture */
-	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
-		goto out;
-	}
-	for (size_t i = 0; org != NULL && i < org->n && go.root == NULL; i++) {
-		if (org->nodes[i].layer == 2 && org->nodes[i].unit != NULL &&
-		    strcmp(org->nodes[i].unit, DEMO_UNIT) == 0) {
-			go.root = org->nodes[i].id;
-		}
-	}
+	/* the whole organisation, one cluster per unit: staff fold into their manager's box, so
+	 * 400 people fit in a picture a few thousand pixels wide */
 	if ((rc = maat_report_org_graph(db, &go, path, &summary, err)) < 0) {
 		goto out;
 	}
@@ -248,7 +236,6 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	rc = 0;
 out:
-	maat_org_free(org);
 	free(summary);
 	free(path);
 	return rc;
@@ -330,9 +317,8 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	printf("%s\n",
 	       _("  report.xlsx    the workbook: Summary with traffic lights, one sheet per "
 		 "table"));
-	printf(_("  org.svg        the org chart of %s, where the calendars come from\n"
-		 "                 (thin managers and managers of one coloured)\n"),
-	       DEMO_UNIT);
+	printf("%s\n", _("  org.svg        the org chart: every manager, staff listed in their "
+			 "box,\n                 thin and pass-through managers marked"));
 #ifdef MAAT_HAVE_HANDOVERS
 	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif

@@ -787,10 +787,12 @@ write_graphs(FILE *f, const char *org_svg, const char *org_summary, const char *
 		fputs("<section id=\"org-chart\" class=\"part\">\n<h2>", f);
 		esc(f, _("Org chart"));
 		fputs("</h2>\n<p>", f);
-		esc(f, _("Each manager's box lists the staff who report to them directly (or their "
-			 "number and FTE when many). Orange: thin managers (fewer direct reports "
-			 "than the minimum span); red: managers of one; a double border: "
-			 "pass-through managers."));
+		esc(f,
+		    _("Every manager has a box, which lists the staff who report to them "
+		      "directly and manage no one (or their number and FTE when many). Yellow: "
+		      "thin managers (fewer direct reports than the minimum span); pink: "
+		      "managers of one; a double border: pass-through managers (a manager of one "
+		      "whose one report manages too)."));
 		fputs("</p>\n", f);
 		inline_svg(f, org_svg, "orgsvg", _("Org chart"), org_summary ? org_summary : "");
 		fputs("</section>\n", f);

@@ -1070,9 +1070,11 @@ org_graph(maat_db *db, const maat_report_graph_options *o, const char *path, cha
 		nodes[i].title = v->title;
 		nodes[i].unit = v->unit;
 		nodes[i].span = span;
+		nodes[i].fte = v->fte;
 		nodes[i].flags = (span == 1 ? MAAT_TREE_MANAGER_OF_ONE : 0) |
 				 (span > 0 && span < min_span ? MAAT_TREE_THIN : 0) |
-				 (v->aggregate ? MAAT_TREE_AGGREGATE : 0);
+				 (v->aggregate ? MAAT_TREE_AGGREGATE : 0) |
+				 (maat_layers_pass_through(l, i) ? MAAT_TREE_PASS_THROUGH : 0);
 	}
 	go.by_unit = o->by_unit;
 	go.min_span = min_span;
@@ -1082,10 +1084,18 @@ org_graph(maat_db *db, const maat_report_graph_options *o, const char *path, cha
 	}
 	rc = svg != NULL ? maat_graph_svg(g, svg, err) : maat_graph_render(g, path, err);
 	if (rc == 0 && summary != NULL) {
-		*summary = maat_xasprintf(
-		    _("%s: %zu boxes, layers 1-%d of %d shown, %zu people in %zu collapsed boxes"),
-		    path != NULL ? path : "SVG", st.boxes, st.depth_shown, st.depth,
-		    st.collapsed_nodes, st.collapsed_boxes);
+		if (st.collapsed_boxes == 0) {
+			*summary = maat_xasprintf(
+			    _("%s: %zu boxes for the managers and the top, %zu staff listed in "
+			      "their manager's box, %d layers"),
+			    path != NULL ? path : "SVG", st.boxes, st.folded, st.depth);
+		} else {
+			*summary = maat_xasprintf(
+			    _("%s: %zu boxes down to layer %d of %d, %zu staff listed in their "
+			      "manager's box, %zu people below in %zu \"+N\" boxes"),
+			    path != NULL ? path : "SVG", st.boxes, st.depth_shown, st.depth,
+			    st.folded, st.collapsed_nodes, st.collapsed_boxes);
+		}
 	}
 out:
 	maat_graph_free(g);
