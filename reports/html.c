@@ -521,9 +521,9 @@ write_heatmap(FILE *f, const maat_table *t, double cap_hours, int min_group)
 		static const double shares[] = {NAN, 0, 0.1, 0.25, 0.5, 1};
 		const char *names[] = {_("fewer people than the minimum group: not shown"),
 				       _("nobody over their cap"),
-				       _("up to 10% over their cap"),
-				       _("up to 25%"),
-				       _("up to 50%"),
+				       _("a tenth or less over their cap"),
+				       _("up to a quarter"),
+				       _("up to half"),
 				       _("more than half over their cap")};
 		for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]); i++) {
 			const char *bg, *fg;
@@ -690,8 +690,7 @@ write_findings(FILE *f, const maat_workbook *wb, const maat_finding *fs, size_t 
 			if (x->status != MAAT_FINDING_FACT) {
 				fputs("<span class=\"status\">", f);
 				esc(f, x->status == MAAT_FINDING_OVER
-					   ? _("Over the cap or short of "
-					       "the target:")
+					   ? _("Needs attention:")
 					   : _("Within the cap or target:"));
 				fputs("</span> ", f);
 			}
