@@ -36,6 +36,7 @@
 #include "maatlat/i18n.h"
 #include "maatlat/ics.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 
 typedef struct conv {
 	const char *path;
@@ -393,11 +394,11 @@ put_rrule(conv *c, json_t *rec, const char *start_tz, maat_err *err)
 		const char *end = jstr(range, "endDate");
 		const char *rtz = jstr(range, "recurrenceTimeZone");
 		const char *tz = rtz != NULL && *rtz ? rtz : start_tz;
-		const char *iana = tz != NULL ? maat_cal_windows_zone(tz) : NULL;
+		const char *iana = tz != NULL ? maat_zone_windows(tz) : NULL;
 		maat_err e2 = {0};
 		int64_t until;
 		gtime t;
-		if (iana == NULL && tz != NULL && maat_cal_zone_valid(tz)) {
+		if (iana == NULL && tz != NULL && maat_zone_valid(tz)) {
 			iana = tz;
 		}
 		if (parse_gtime(end, &t)) {
@@ -405,8 +406,8 @@ put_rrule(conv *c, json_t *rec, const char *start_tz, maat_err *err)
 			snprintf(day, sizeof(day), "%04d-%02d-%02d", t.y, t.mo, t.d);
 			/* the whole end date counts: UNTIL is its last second in the series' zone
 			 */
-			if (maat_cal_date_to_utc(day, iana != NULL ? iana : "UTC", 1, &until,
-						 &e2) == 0) {
+			if (maat_zone_date_to_utc(day, iana != NULL ? iana : "UTC", 1, &until,
+						  &e2) == 0) {
 				time_t u = (time_t)until - 1;
 				struct tm g;
 				gmtime_r(&u, &g);
