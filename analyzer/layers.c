@@ -412,7 +412,7 @@ row_int(maat_table *t, const char *label, size_t v)
 {
 	maat_table_add_row(t);
 	maat_table_set_text(t, 0, label);
-	maat_table_set_real(t, 1, (double)v);
+	maat_table_set_count(t, 1, (double)v);
 }
 
 static void
@@ -658,12 +658,18 @@ maat_layers_delayering_table(const maat_layers *l)
 	maat_table_add_column(t, "before", _("before"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "after", _("after"), MAAT_COL_REAL, 2);
 	row_before_after(t, _("layers"), f->layers, f->delayering.layers_after);
+	maat_table_set_count(t, 1, f->layers);
+	maat_table_set_count(t, 2, f->delayering.layers_after);
 	row_before_after(t, _("managers"), (double)f->managers,
 			 (double)f->delayering.managers_after);
+	maat_table_set_count(t, 1, (double)f->managers);
+	maat_table_set_count(t, 2, (double)f->delayering.managers_after);
 	row_before_after(t, _("span mean"), f->span_mean, f->delayering.span_mean_after);
 	row_before_after(t, _("mean distance to the top"), f->delayering.distance_mean_before,
 			 f->delayering.distance_mean_after);
 	row_before_after(t, _("manager roles removed"), 0, (double)f->delayering.removed_managers);
+	maat_table_set_count(t, 1, 0);
+	maat_table_set_count(t, 2, (double)f->delayering.removed_managers);
 	return t;
 }
 

@@ -302,7 +302,11 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 		status = cli_fail(cli, &err);
 		goto out;
 	}
-	text = maat_summary_text(&s, dbpath);
+	/* the commands printed run as printed: the path the user typed (./build/maatlat), or
+	 * "maatlat" when it was found on $PATH */
+	text = maat_summary_text(
+	    &s, cli->prog != NULL && strchr(cli->prog, '/') != NULL ? cli->prog : "maatlat",
+	    dbpath);
 	printf(_("Gemeente Voorbeeld, an example municipality (generated data from %s)\n\n"), ex);
 	printf(_("Written to %s/:\n"), dir);
 	printf(_("  maatlat.db     the store: org chart, mandates, %d calendars%s\n"), ncal,
@@ -323,6 +327,7 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif
 	printf("\n%s", text);
+	printf(_("Read first: %s/report.html (any browser, no network needed).\n"), dir);
 	if (fflush(stdout) != 0) {
 		status = MAAT_E_IO;
 	}
