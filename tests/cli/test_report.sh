@@ -80,10 +80,11 @@ if abs(head["Mean span of control"] - j["span_mean"]) > 1e-9:
     bad.append("span_mean")
 if abs(head["Manager share"] - j["manager_share"]) > 1e-9:
     bad.append("manager_share")
-# the traffic light's cached ratio: min span / mean span
-ratio = [r[4].value for r in cached["Summary"].iter_rows(min_row=5) if r[0].value == "Mean span of control"][0]
-if abs(ratio - j["min_span"] / j["span_mean"]) > 1e-9:
-    bad.append("ratio %r" % ratio)
+# the light in words: mean span (1 decimal) against the minimum span, a target
+words = [r[4].value for r in s.iter_rows(min_row=5) if r[0].value == "Mean span of control"][0]
+want = ("%.1f \u2265 %d: ok" if j["span_mean"] >= j["min_span"] else "%.1f < %d: short of the target") % (j["span_mean"], j["min_span"])
+if words != want:
+    bad.append("against the limit %r, wanted %r" % (words, want))
 pyr = {str(r[0].value): r[1].value for r in wb["Layer pyramid"].iter_rows(min_row=2)}
 if pyr != j["layer_histogram"]:
     bad.append("pyramid %r != %r" % (pyr, j["layer_histogram"]))
