@@ -681,15 +681,25 @@ maat_layers_removed_table(const maat_layers *l)
 	add_node_columns(t);
 	maat_table_add_column(t, "span", _("span"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "moves_to", _("reports move to"), MAAT_COL_TEXT, 0);
+	/* a bare id reads as a number: the name and title of that manager beside it */
+	maat_table_add_column(t, "moves_to_name", _("reports move to: name, title"), MAAT_COL_TEXT,
+			      0);
 	for (size_t i = 0; i < org->n; i++) {
-		const maat_org_node *nd = &org->nodes[i];
+		const maat_org_node *nd = &org->nodes[i], *to;
+		char *who;
 		if (!l->removed[i]) {
 			continue;
 		}
+		to = &org->nodes[l->parent_after[i]];
 		maat_table_add_row(t);
 		set_node_cells(t, nd);
 		maat_table_set_real(t, 5, l->span[i]);
-		maat_table_set_text(t, 6, org->nodes[l->parent_after[i]].id);
+		maat_table_set_text(t, 6, to->id);
+		who = to->title != NULL && *to->title
+			  ? maat_xasprintf("%s, %s", to->name ? to->name : to->id, to->title)
+			  : maat_xstrdup(to->name ? to->name : to->id);
+		maat_table_set_text(t, 7, who);
+		free(who);
 	}
 	return t;
 }

@@ -597,7 +597,7 @@ case_findings(const maat_summary *s, flist *l)
 		       "back to A).",
 		       s->pingpong_cases),
 		    (long long)s->pingpong_cases);
-	evidence(l, _("Handover pairs"));
+	evidence(l, _("Handovers between people"));
 	add_finding(l, P, "handovers.cases_without_handover", (double)s->cases_without_handover,
 		    MAAT_FINDING_FACT,
 		    P_("%lld of %lld case stayed with whoever picked it up: it was never handed "
@@ -627,7 +627,7 @@ case_findings(const maat_summary *s, flist *l)
 		       s->up),
 		    (long long)s->up, (long long)s->down, (long long)s->sideways,
 		    (long long)s->unknown);
-	evidence(l, _("Handover pairs"));
+	evidence(l, _("Handovers between people"));
 	add_finding(l, P, "handovers.idle_cases", (double)s->idle_cases,
 		    s->idle_cases > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
 		    P_("%lld case lay idle for more than %s days between two steps.",

@@ -1076,6 +1076,78 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	return 0;
 }
 
+#ifdef HAVE_HANDOVERS
+/* "Name, title" of a resource the org chart knows (by id, e-mail or name), else NULL. */
+static char *
+person_label(const maat_org *org, const char *key, const char **unit)
+{
+	ssize_t i = org != NULL ? maat_org_find(org, key) : -1;
+	const maat_org_node *v;
+	*unit = NULL;
+	if (i < 0) {
+		return NULL;
+	}
+	v = &org->nodes[i];
+	*unit = v->unit;
+	if (v->name != NULL && *v->name && v->title != NULL && *v->title) {
+		return maat_xasprintf("%s, %s", v->name, v->title);
+	}
+	return maat_xstrdup(v->name != NULL && *v->name ? v->name : v->id);
+}
+
+static const char *
+direction_words(const char *d)
+{
+	return strcmp(d, "up") == 0         ? _("up the line")
+	       : strcmp(d, "down") == 0     ? _("down the line")
+	       : strcmp(d, "sideways") == 0 ? _("sideways")
+					    : _("not in the org chart");
+}
+
+/* Handovers between two different people, most first, with the names, titles and units the
+ * org chart gives them (a policy maker reads "Jan Bos, Teamleider (Vergunningen)", not a
+ * resource id); self-successions and two spellings of one person are left out (the Handover
+ * pairs sheet has them). */
+static maat_table *
+handover_people_table(const maat_handovers *h, const maat_org *org)
+{
+	maat_table *t = maat_table_new(_("Handovers between different people, most first"));
+	maat_table_add_column(t, "from", _("from"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "from_name", _("from: name, title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "from_unit", _("from: unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to", _("to"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to_name", _("to: name, title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to_unit", _("to: unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "cases", _("cases"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "direction", _("direction"), MAAT_COL_TEXT, 0);
+	for (size_t i = 0; i < h->npairs; i++) {
+		const maat_handover_pair *p = &h->pairs[i];
+		const char *fu, *tu;
+		char *fl, *tl;
+		if (strcmp(p->direction, "self") == 0 || strcmp(p->direction, "same") == 0 ||
+		    strcmp(p->from, p->to) == 0) {
+			continue;
+		}
+		fl = person_label(org, p->from, &fu);
+		tl = person_label(org, p->to, &tu);
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, p->from);
+		maat_table_set_text(t, 1, fl);
+		maat_table_set_text(t, 2, fu);
+		maat_table_set_text(t, 3, p->to);
+		maat_table_set_text(t, 4, tl);
+		maat_table_set_text(t, 5, tu);
+		maat_table_set_int(t, 6, p->count);
+		maat_table_set_int(t, 7, p->cases);
+		maat_table_set_text(t, 8, direction_words(p->direction));
+		free(fl);
+		free(tl);
+	}
+	return t;
+}
+#endif
+
 static int
 add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
 {
@@ -1120,6 +1192,16 @@ add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_e
 	maat_workbook_add_chart(wb, s, MAAT_CHART_COLUMN, _("Cases by number of handovers"), 0, 1,
 				MAAT_CHART_NO_SERIES);
 	maat_workbook_add_sheet(wb, _("Cases"), cases);
+	{
+		maat_org *org = NULL;
+		if (maat_db_has_kind(db, "org") && (rc = maat_org_load(db, NULL, &org, err)) < 0) {
+			maat_handovers_free(h);
+			return rc;
+		}
+		maat_workbook_add_sheet(wb, _("Handovers between people"),
+					handover_people_table(h, org));
+		maat_org_free(org);
+	}
 	maat_workbook_add_sheet(wb, _("Handover pairs"), maat_handovers_pair_table(h, 0));
 	maat_handovers_free(h);
 #else
