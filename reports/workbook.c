@@ -319,7 +319,7 @@ write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err
 	if (wb->nheadlines > 0) {
 		maat_xlsx_write_text(
 		    ws, r++, 0,
-		    _("Colours: green = within the cap or target; yellow = within 10% "
+		    _("Colours: green = within the cap or target; yellow = within a tenth "
 		      "of it; red = over the cap or short of the target; no colour = a "
 		      "fact without a cap or target."),
 		    NULL);
