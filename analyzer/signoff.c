@@ -578,6 +578,8 @@ maat_signoff_over_cap_table(const maat_signoff *s)
 	maat_table_add_column(t, "decision_type", _("decision type"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "chain", _("chain"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "holder", _("signed by"), MAAT_COL_TEXT, 0);
+	/* a bare id ("signed by 2") reads as a count: the holder's name and title beside it */
+	maat_table_add_column(t, "holder_name", _("signed by: name, title"), MAAT_COL_TEXT, 0);
 	for (size_t k = 0; k < s->ntypes; k++) {
 		const type_data *td = &s->types[k];
 		for (size_t i = 0; i < org->n; i++) {
@@ -593,7 +595,14 @@ maat_signoff_over_cap_table(const maat_signoff *s)
 			maat_table_set_int(t, 4, nd->layer);
 			maat_table_set_text(t, 5, td->fig.decision_type);
 			maat_table_set_int(t, 6, td->chain[i]);
-			maat_table_set_text(t, 7, org->nodes[td->holder[i]].id);
+			const maat_org_node *h = &org->nodes[td->holder[i]];
+			char *who;
+			maat_table_set_text(t, 7, h->id);
+			who = h->title != NULL && *h->title
+				  ? maat_xasprintf("%s, %s", h->name ? h->name : h->id, h->title)
+				  : maat_xstrdup(h->name ? h->name : h->id);
+			maat_table_set_text(t, 8, who);
+			free(who);
 		}
 	}
 	return t;
