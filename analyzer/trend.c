@@ -617,16 +617,11 @@ maat_trend_free(maat_trend *t)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-static double
-delta(double a, double b)
-{
-	return a - b;
-}
-
 maat_table *
 maat_trend_snapshot_table(const maat_trend *t)
 {
 	maat_table *x = maat_table_new(_("Trend per org snapshot"));
+	size_t c;
 	maat_table_add_column(x, "as_of", _("snapshot"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(x, "people", _("people"), MAAT_COL_INT, 0);
 	maat_table_add_column(x, "fte", _("FTE"), MAAT_COL_REAL, 1);
@@ -643,51 +638,54 @@ maat_trend_snapshot_table(const maat_trend *t)
 		free(key);
 		free(head);
 	}
+	maat_table_add_column(x, "change_people", _("change: people"), MAAT_COL_INT, 0);
+	maat_table_add_column(x, "change_fte", _("change: FTE"), MAAT_COL_REAL, 1);
+	maat_table_add_column(x, "change_layers", _("change: layers"), MAAT_COL_INT, 0);
+	maat_table_add_column(x, "change_managers", _("change: managers"), MAAT_COL_INT, 0);
+	maat_table_add_column(x, "change_external_share", _("change: external share"),
+			      MAAT_COL_SHARE, 1);
+	maat_table_add_column(x, "change_fte_management", _("change: FTE management"),
+			      MAAT_COL_REAL, 1);
+	maat_table_add_column(x, "change_fte_policy", _("change: FTE policy"), MAAT_COL_REAL, 1);
+	maat_table_add_column(x, "change_fte_execution", _("change: FTE execution"), MAAT_COL_REAL,
+			      1);
 	maat_table_add_column(x, "flagged", _("cut on public service"), MAAT_COL_BOOL, 0);
 	maat_table_add_column(x, "flag_units", _("units behind the flag"), MAAT_COL_TEXT, 0);
-	for (size_t pass = 0; pass < 2; pass++) {
-		/* the snapshots, then their changes (one row "change to DATE" each) */
-		for (size_t i = pass; i < t->nsnapshots; i++) {
-			const maat_trend_snapshot *s = &t->snapshots[i], *p = s - 1;
-			size_t c = 0;
-			maat_table_add_row(x);
-			if (pass == 0) {
-				maat_table_set_text(x, c++, *s->as_of ? s->as_of : _("(undated)"));
-				maat_table_set_int(x, c++, (int64_t)s->people);
-				maat_table_set_real(x, c++, s->fte);
-				maat_table_set_int(x, c++, s->layers);
-				maat_table_set_int(x, c++, (int64_t)s->managers);
-				maat_table_set_real(x, c++, s->manager_share);
-				maat_table_set_real(x, c++, s->span_mean);
-				maat_table_set_int(x, c++, (int64_t)s->thin_managers);
-				maat_table_set_real(x, c++, s->external_share);
-				for (int r = 0; r < MAAT_ROLE_N; r++) {
-					maat_table_set_real(x, c++, s->role_fte[r]);
-				}
-				maat_table_set_int(x, c++, s->flagged);
-				maat_table_set_text(x, c++, s->flag_units);
-			} else {
-				char *label = maat_xasprintf(_("change to %s"), s->as_of);
-				maat_table_set_text(x, c++, label);
-				free(label);
-				maat_table_set_int(x, c++, (int64_t)s->people - (int64_t)p->people);
-				maat_table_set_real(x, c++, delta(s->fte, p->fte));
-				maat_table_set_int(x, c++, s->layers - p->layers);
-				maat_table_set_int(x, c++,
-						   (int64_t)s->managers - (int64_t)p->managers);
-				maat_table_set_real(x, c++,
-						    delta(s->manager_share, p->manager_share));
-				maat_table_set_real(x, c++, delta(s->span_mean, p->span_mean));
-				maat_table_set_int(
-				    x, c++, (int64_t)s->thin_managers - (int64_t)p->thin_managers);
-				maat_table_set_real(x, c++,
-						    delta(s->external_share, p->external_share));
-				for (int r = 0; r < MAAT_ROLE_N; r++) {
-					maat_table_set_real(x, c++,
-							    delta(s->role_fte[r], p->role_fte[r]));
-				}
-			}
+	for (size_t i = 0; i < t->nsnapshots; i++) {
+		const maat_trend_snapshot *s = &t->snapshots[i], *p = i > 0 ? s - 1 : NULL;
+		c = 0;
+		maat_table_add_row(x);
+		maat_table_set_text(x, c++, *s->as_of ? s->as_of : _("(undated)"));
+		maat_table_set_int(x, c++, (int64_t)s->people);
+		maat_table_set_real(x, c++, s->fte);
+		maat_table_set_int(x, c++, s->layers);
+		maat_table_set_int(x, c++, (int64_t)s->managers);
+		maat_table_set_real(x, c++, s->manager_share);
+		maat_table_set_real(x, c++, s->span_mean);
+		maat_table_set_int(x, c++, (int64_t)s->thin_managers);
+		maat_table_set_real(x, c++, s->external_share);
+		for (int r = 0; r < MAAT_ROLE_N; r++) {
+			maat_table_set_real(x, c++, s->role_fte[r]);
 		}
+		if (p != NULL) {
+			maat_table_set_int(x, c, (int64_t)s->people - (int64_t)p->people);
+			maat_table_set_real(x, c + 1, s->fte - p->fte);
+			maat_table_set_int(x, c + 2, s->layers - p->layers);
+			maat_table_set_int(x, c + 3, (int64_t)s->managers - (int64_t)p->managers);
+			maat_table_set_real(x, c + 4, s->external_share - p->external_share);
+			maat_table_set_real(x, c + 5,
+					    s->role_fte[MAAT_ROLE_MANAGEMENT] -
+						p->role_fte[MAAT_ROLE_MANAGEMENT]);
+			maat_table_set_real(x, c + 6,
+					    s->role_fte[MAAT_ROLE_POLICY] -
+						p->role_fte[MAAT_ROLE_POLICY]);
+			maat_table_set_real(x, c + 7,
+					    s->role_fte[MAAT_ROLE_EXECUTION] -
+						p->role_fte[MAAT_ROLE_EXECUTION]);
+		}
+		c += 8;
+		maat_table_set_int(x, c++, s->flagged);
+		maat_table_set_text(x, c++, s->flag_units);
 	}
 	return x;
 }

@@ -17,6 +17,14 @@ part of that day's own length. Unit: of the first owner (first event with a reso
 up by id, e-mail or name in the org snapshot in force at the start's local date (the latest
 on or before it, else the earliest). Percentiles: numpy's linear method, written out.
 Prints the JSON object with the keys of `terms --json` that the test compares.
+
+With --case-months it prints instead the `case_months` of `trend --json` (METRICS.md section 6):
+per local month of the case's start, cases, handovers per case (owner segments - 1),
+ping-pong share (cases with an A->B->A: with --pingpong work, in the work segments of
+METRICS.md section 3: owner segments without those that hold only sign-off events, neighbours
+of one owner merged; with --pingpong owner, in the owner segments, as PM4Py-style tools and
+`handovers` on main in December 2026 count), median throughput (last - first event, days) and
+the share of closed cases over their term.
 """
 import argparse
 import csv
@@ -145,6 +153,9 @@ def main():
     ap.add_argument("--terms")
     ap.add_argument("--holidays")
     ap.add_argument("--org", action="append", default=[])
+    ap.add_argument("--case-months", action="store_true")
+    ap.add_argument("--pingpong", choices=("owner", "work"), default="work")
+    ap.add_argument("--approval-pattern", default="paraaf|parafe|akkoord|goedkeur|fiat|approv|sign")
     ap.add_argument("cases")
     a = ap.parse_args()
     tz = ZoneInfo(a.tz)
@@ -214,7 +225,30 @@ def main():
             row = snap[1].get(owner.lower())
             if row and (row.get("unit") or "").strip():
                 unit = row["unit"].strip()
-        out.append(dict(case=cid, type=c["type"], term=rule["term"],
+        # handovers, ping-pong and throughput (METRICS.md section 3)
+        appr = re.compile(a.approval_pattern, re.I)
+        segs = []
+        for e in ev:
+            if not e[3]:
+                continue
+            r = e[3].lower()
+            if segs and segs[-1][0] == r:
+                segs[-1][1] = segs[-1][1] and bool(appr.search(e[2]))
+            else:
+                segs.append([r, bool(appr.search(e[2]))])
+        work = []
+        for r, only_signoff in segs:
+            if only_signoff:
+                continue
+            if work and work[-1] == r:
+                continue
+            work.append(r)
+        if a.pingpong == "owner":
+            work = [r for r, _ in segs]
+        pingpong = any(work[j] == work[j + 2] for j in range(len(work) - 2))
+        thr = (ev[-1][0] - ev[0][0]).total_seconds() / 86400.0
+        out.append(dict(case=cid, type=c["type"], term=rule["term"], handovers=max(len(segs) - 1, 0),
+                        pingpong=pingpong, thr=thr,
                         kind="working" if rule["working"] else "calendar", lead=lead,
                         susp=susp, open=is_open, over=lead > rule["term"],
                         month=local_date(start, tz).strftime("%Y-%m"),
@@ -240,6 +274,21 @@ def main():
             res.append(g)
         return res
 
+    if a.case_months:
+        months = []
+        for m in sorted({x["month"] for x in out}):
+            cs = [x for x in out if x["month"] == m]
+            closed = [x for x in cs if not x["open"]]
+            months.append(dict(
+                month=m, cases=len(cs),
+                handovers_per_case=sum(x["handovers"] for x in cs) / len(cs),
+                pingpong_share=sum(1 for x in cs if x["pingpong"]) / len(cs),
+                throughput_median_days=pct([x["thr"] for x in cs], 0.5),
+                share_over_term=(sum(1 for x in closed if x["over"]) / len(closed)
+                                 if closed else None)))
+        json.dump(dict(case_months=months), sys.stdout, indent=1)
+        print()
+        return
     for x in out:
         x["type_name"] = x["type"] or "(none)"
     tot = group(out)
