@@ -36,8 +36,9 @@
 #define DEMO_NOW "2025-01-01"
 
 static const char *const help =
-    N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
-       "eight weeks of calendars of one policy department, six months of permit cases) into a\n"
+    N_("Imports the bundled example municipality (Gemeente Voorbeeld: two org snapshots,\n"
+       "mandates, eight weeks of calendars of one policy department, six months of permit\n"
+       "cases and their decision terms) into a\n"
        "fresh store DIR/maatlat.db, writes DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg,\n"
        "and prints what a director, a works council and a policy maker would look at first.\n"
        "\n"
