@@ -11,8 +11,8 @@
 #include "maatlat/json.h"
 #include "maatlat/org.h"
 #include "maatlat/terms.h"
-#include "maatlat/timestamp.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 
 #define DAY_MS 86400000.0
 
@@ -60,7 +60,7 @@ struct snap {
 
 struct run {
 	maat_terms *t;
-	const maat_tz *tz;
+	icaltimezone *tz;
 	/* case_names by id (NULL when unused); owned */
 	char **names;
 	int64_t maxid;
@@ -187,23 +187,51 @@ acc_add(struct acc *a, const maat_term_case *c)
 	}
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 /* The local day number (days since 1970-01-01) of an instant. */
 static int64_t
-local_day(const maat_tz *tz, int64_t ms)
+local_day(icaltimezone *tz, int64_t ms)
 {
-	struct tm tm;
 	int64_t s = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-	maat_tz_from_utc(tz, s, &tm);
-	return maat_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)s, 0, tz);
+	return days_from_civil(t.year, t.month, t.day);
 }
 
 /* The instant (ms) at which local day n begins. */
 static int64_t
-day_start(const maat_tz *tz, int64_t n)
+day_start(icaltimezone *tz, int64_t n)
 {
-	int y, m, d;
-	maat_civil_from_days(n, &y, &m, &d);
-	return maat_tz_to_utc(tz, y, m, d, 0, 0, 0) * 1000;
+	struct icaltimetype t = icaltime_null_time();
+	civil_from_days(n, &t.year, &t.month, &t.day);
+	t.zone = tz;
+	return (int64_t)icaltime_as_timet_with_zone(t, tz) * 1000;
 }
 
 static bool
@@ -233,8 +261,8 @@ is_working_day(int64_t n, const int64_t *h, size_t nh)
 }
 
 double
-maat_terms_days_between(int64_t a, int64_t b, bool working, const struct maat_tz *tz,
-			const int64_t *h, size_t nh)
+maat_terms_days_between(int64_t a, int64_t b, bool working, icaltimezone *tz, const int64_t *h,
+			size_t nh)
 {
 	double days = 0;
 	int64_t da, db;
@@ -366,11 +394,10 @@ load_terms(maat_db *db, struct run *r, maat_err *err)
 	sqlite3_bind_int64(st, 1, src);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int y, m, d;
-		if (maat_date_parse((const char *)sqlite3_column_text(st, 0), &y, &m, &d, NULL) ==
-		    0) {
+		if (sscanf((const char *)sqlite3_column_text(st, 0), "%d-%d-%d", &y, &m, &d) == 3) {
 			r->holidays =
 			    maat_xreallocarray(r->holidays, r->nholidays + 1, sizeof(*r->holidays));
-			r->holidays[r->nholidays++] = maat_days_from_civil(y, m, d);
+			r->holidays[r->nholidays++] = days_from_civil(y, m, d);
 		}
 	}
 	sqlite3_reset(st);
@@ -450,7 +477,7 @@ unit_of(struct run *r, int64_t res, int64_t day)
 	if (r->nsnaps == 0 || res < 1 || res > r->maxid || r->names[res] == NULL) {
 		return NULL;
 	}
-	maat_civil_from_days(day, &y, &m, &d);
+	civil_from_days(day, &y, &m, &d);
 	snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m, d);
 	for (size_t i = 0; i < r->nsnaps; i++) {
 		if (strcmp(r->snaps[i].as_of, date) <= 0) {
@@ -597,7 +624,7 @@ end_case(struct run *r, const char *key, const char *type, const maat_terms_opts
 	}
 	{
 		int64_t day = local_day(r->tz, start);
-		maat_civil_from_days(day, &y, &m, &d);
+		civil_from_days(day, &y, &m, &d);
 		snprintf(c.month, sizeof(c.month), "%04u-%02u", (unsigned)y % 10000u,
 			 (unsigned)m % 100u);
 		unit = unit_of(r, owner, day);
@@ -686,7 +713,7 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	static const char *const none[P_N] = {NULL, NULL, NULL, NULL};
 	maat_terms_opts defaults;
 	struct run r = {0};
-	maat_tz *tz = NULL;
+	const char *tzname;
 	sqlite3_stmt *st, *cs = NULL;
 	int64_t cur_src = -1, cur_no = -1;
 	char *key = NULL, *type = NULL;
@@ -696,14 +723,14 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 		maat_terms_opts_init(&defaults);
 		opts = &defaults;
 	}
-	if ((tz = maat_tz_new(opts->tz != NULL ? opts->tz : "Europe/Amsterdam", err)) == NULL) {
-		return -MAAT_E_USAGE;
+	tzname = opts->tz != NULL ? opts->tz : "Europe/Amsterdam";
+	if (!maat_zone_valid(tzname) || (r.tz = maat_zone_builtin(tzname)) == NULL) {
+		return maat_err_set(err, MAAT_E_USAGE, _("--tz: unknown time zone '%s'"), tzname);
 	}
-	r.tz = tz;
 	r.t = maat_xcalloc(1, sizeof(*r.t));
 	r.t->default_term_days = MAAT_TERMS_DEFAULT_DAYS;
 	r.t->warn_days = opts->warn_days;
-	r.t->tz = maat_xstrdup(maat_tz_name(tz));
+	r.t->tz = maat_xstrdup(tzname);
 	r.t->case_type_attr =
 	    maat_xstrdup(opts->case_type_attr ? opts->case_type_attr : MAAT_TERMS_CASE_TYPE_ATTRS);
 	r.t->share_over_term = r.t->lead_median = r.t->lead_p90 = r.t->lead_max =
@@ -832,7 +859,6 @@ out:
 	free(r.holidays);
 	free(r.leads);
 	free(r.evs);
-	maat_tz_free(tz);
 	return rc;
 }
 

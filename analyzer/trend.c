@@ -11,9 +11,9 @@
 #include "maatlat/meetings.h"
 #include "maatlat/org.h"
 #include "maatlat/terms.h"
-#include "maatlat/timestamp.h"
 #include "maatlat/trend.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 
 const char *const maat_role_names[MAAT_ROLE_N] = {"management", "policy", "execution", "support",
 						  "unknown"};
@@ -462,16 +462,22 @@ org_person(void *ctx, const char *key, const char **person, double *fte, const c
 static bool
 week_month(const char *w, char out[8])
 {
-	int y, wk, yy, mm, dd;
-	int64_t jan4, monday;
+	int y, wk;
+	unsigned yy, mm;
+	struct icaltimetype t = icaltime_null_date();
 	if (w == NULL || sscanf(w, "%d-W%d", &y, &wk) != 2 || wk < 1 || wk > 53) {
 		return false;
 	}
-	jan4 = maat_days_from_civil(y, 1, 4);
-	/* the Monday of week 1 is the Monday on or before 4 January ((n + 3) mod 7: Monday 0) */
-	monday = jan4 - ((jan4 + 3) % 7 + 7) % 7;
-	maat_civil_from_days(monday + (int64_t)(wk - 1) * 7 + 3, &yy, &mm, &dd);
-	snprintf(out, 8, "%04u-%02u", (unsigned)yy % 10000u, (unsigned)mm % 100u);
+	/* 4 January is in week 1; its week's Thursday, then wk - 1 weeks on (libical's day of
+	 * week: 1 = Sunday, so Monday .. Sunday = 2 .. 1) */
+	t.year = y;
+	t.month = 1;
+	t.day = 4;
+	t.day += 3 - ((icaltime_day_of_week(t) + 5) % 7) + (wk - 1) * 7;
+	t = icaltime_normalize(t);
+	yy = (unsigned)t.year;
+	mm = (unsigned)t.month;
+	snprintf(out, 8, "%04u-%02u", yy % 10000u, mm % 100u);
 	return true;
 }
 

@@ -19,6 +19,7 @@
 #include "maatlat/org_import.h"
 #include "maatlat/summary.h"
 #include "maatlat/terms.h"
+#include "maatlat/terms_import.h"
 #include "maatlat/trend.h"
 #include "maatlat/util.h"
 #include "maatlat/zone.h"

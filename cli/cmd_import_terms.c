@@ -2,7 +2,7 @@
 
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
-#include "maatlat/terms.h"
+#include "maatlat/terms_import.h"
 
 int
 cmd_import_terms(maat_cli *cli, int argc, char **argv)

@@ -8,7 +8,7 @@
 
 #include "maatlat/csv.h"
 #include "maatlat/i18n.h"
-#include "maatlat/terms.h"
+#include "maatlat/terms_import.h"
 #include "maatlat/timestamp.h"
 #include "maatlat/util.h"
 

@@ -14,6 +14,7 @@
 #include "maatlat/db.h"
 #include "maatlat/err.h"
 #include "maatlat/table.h"
+#include "maatlat/zone.h"
 
 /* The Awb's reasonable term (art. 4:13): 8 weeks, for every case without a terms row. */
 #define MAAT_TERMS_DEFAULT_DAYS 56
@@ -21,23 +22,6 @@
 #define MAAT_TERMS_WARN_DAYS_DEFAULT 7
 /* The case attributes read as the case type by default (import cases). */
 #define MAAT_TERMS_CASE_TYPE_ATTRS "zaaktype, case:type"
-
-/* How a terms file is read. Zero-initialised = defaults. */
-typedef struct maat_terms_import_opts {
-	/* a holidays file (one yyyy-mm-dd per line) stored with the terms; NULL = none */
-	const char *holidays;
-	/* the CSV encoding for iconv (NULL = UTF-8) */
-	const char *encoding;
-} maat_terms_import_opts;
-
-/* Imports a terms file (CSV: case_type, term_days, day_kind, start, end, suspend, resume; see
- * CLI.md) and the optional holidays file in one transaction. term_days takes whole days, or
- * weeks written "8w", "8 weeks" or "8 weken". Patterns are POSIX extended regular
- * expressions, matched case-insensitively anywhere in the activity. Returns 0, 1 when the same
- * file was imported before (skipped, err holds the note), negative with err "FILE:LINE: ..."
- * (MAAT_E_DATA; MAAT_E_NOINPUT for a missing file). *source_id (optional) gets the source. */
-int maat_terms_import_file(maat_db *db, const char *path, const maat_terms_import_opts *o,
-			   unsigned flags, int64_t *source_id, maat_err *err);
 
 /* Settings of the analysis; every one is printed with the report. */
 typedef struct maat_terms_opts {
@@ -143,9 +127,8 @@ void maat_terms_free(maat_terms *t);
 /* The time between two instants (ms) in days: calendar days (86,400 s each), or working days
  * (the part of [a, b) that falls on days that are neither Saturday, Sunday nor one of the
  * sorted holidays (days since 1970-01-01), each local day of tz counting 1 however long it is).
- * 0 when b <= a. */
-struct maat_tz;
-double maat_terms_days_between(int64_t a_ms, int64_t b_ms, bool working, const struct maat_tz *tz,
+ * 0 when b <= a. tz: a zone of maat_zone_builtin(). */
+double maat_terms_days_between(int64_t a_ms, int64_t b_ms, bool working, icaltimezone *tz,
 			       const int64_t *holidays, size_t nholidays);
 
 /* Tables for people (text, xlsx); each returns a new table, caller frees. */

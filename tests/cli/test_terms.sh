@@ -128,6 +128,10 @@ done
 $PY -c 'import json,sys; j=json.load(open(sys.argv[1])); j["by_case_type"][0]["p90_days"]+=0.01; json.dump(j,open(sys.argv[1],"w"))' got.json
 if [ "$($PY "$AGREE" ref.json got.json)" != ok ]; then ok "json_agree.py sees a p90 off by 0.01"; else not_ok "json_agree.py sees a p90 off by 0.01"; fi
 
+run --db "$DB" terms --tz Mars/Olympus_Mons
+expect_status 64 "an unknown --tz is a usage error (64)"
+expect_err_has "Mars/Olympus_Mons" "and names the zone"
+
 # --case-type: the attribute the log was imported with
 run --db "$DB" terms --case-type zaaktype --json
 expect_status 0 "--case-type zaaktype: the default attribute"
