@@ -728,7 +728,7 @@ maat_trend_flag_table(const maat_trend *t)
 }
 
 maat_table *
-maat_trend_mix_table(const maat_trend *t)
+maat_trend_mix_table(const maat_trend *t, int min_group)
 {
 	maat_table *x = maat_table_new(_("Role mix (share of FTE)"));
 	maat_table_add_column(x, "as_of", _("snapshot"), MAAT_COL_TEXT, 0);
@@ -741,6 +741,7 @@ maat_trend_mix_table(const maat_trend *t)
 				      1);
 	}
 	maat_table_add_column(x, "external_share", _("external"), MAAT_COL_SHARE, 1);
+	maat_table_add_column(x, "note", _("note"), MAAT_COL_TEXT, 0);
 	for (size_t i = 0; i < t->nmix; i++) {
 		const maat_trend_mix *m = &t->mix[i];
 		maat_table_add_row(x);
@@ -748,6 +749,15 @@ maat_trend_mix_table(const maat_trend *t)
 		maat_table_set_text(x, 1, _(m->by));
 		maat_table_set_text(x, 2, m->group);
 		maat_table_set_int(x, 3, (int64_t)m->people);
+		/* METRICS.md §4: no shares of a group under min_group people (they would tell one
+		 * person's role or employment) */
+		if (min_group > 0 && m->people < (size_t)min_group) {
+			char *note =
+			    maat_xasprintf(_("fewer than %d people: not shown"), min_group);
+			maat_table_set_text(x, 6 + MAAT_ROLE_N, note);
+			free(note);
+			continue;
+		}
 		maat_table_set_real(x, 4, m->fte);
 		for (int r = 0; r < MAAT_ROLE_N; r++) {
 			maat_table_set_real(x, 5 + (size_t)r, m->share[r]);
@@ -933,7 +943,7 @@ maat_trend_json(const maat_trend *t)
 	x = maat_trend_flag_table(t);
 	json_object_set_new(o, "flag_rows", maat_table_to_json(x));
 	maat_table_free(x);
-	x = maat_trend_mix_table(t);
+	x = maat_trend_mix_table(t, MAAT_TREND_MIN_GROUP);
 	json_object_set_new(o, "role_mix", maat_table_to_json(x));
 	maat_table_free(x);
 	return o;

@@ -75,7 +75,7 @@ cmd_trend(maat_cli *cli, int argc, char **argv)
 	}
 	if ((t->nsnapshots > 0 && cli_print_table(maat_trend_snapshot_table(t)) < 0) ||
 	    (t->nflag_rows > 0 && cli_print_table(maat_trend_flag_table(t)) < 0) ||
-	    (t->nmix > 0 && cli_print_table(maat_trend_mix_table(t)) < 0) ||
+	    (t->nmix > 0 && cli_print_table(maat_trend_mix_table(t, MAAT_TREND_MIN_GROUP)) < 0) ||
 	    (t->ncase_months > 0 && cli_print_table(maat_trend_case_month_table(t)) < 0) ||
 	    (t->nmeeting_months > 0 && cli_print_table(maat_trend_meeting_month_table(t)) < 0)) {
 		status = MAAT_E_IO;

@@ -1281,7 +1281,7 @@ add_terms(maat_db *db, maat_workbook *wb, maat_err *err)
 
 /* Trends and the role mix (METRICS.md §6), with line charts over the periods. */
 static int
-add_trend(maat_db *db, maat_workbook *wb, maat_err *err)
+add_trend(maat_db *db, int min_group, maat_workbook *wb, maat_err *err)
 {
 	maat_trend *t = NULL;
 	size_t s;
@@ -1298,7 +1298,7 @@ add_trend(maat_db *db, maat_workbook *wb, maat_err *err)
 		maat_workbook_add_sheet(wb, _("Public-service flag"), maat_trend_flag_table(t));
 	}
 	if (t->nmix > 0) {
-		maat_workbook_add_sheet(wb, _("Role mix"), maat_trend_mix_table(t));
+		maat_workbook_add_sheet(wb, _("Role mix"), maat_trend_mix_table(t, min_group));
 	}
 	if (t->ncase_months > 0) {
 		s = maat_workbook_add_sheet(wb, _("Trend cases"), maat_trend_case_month_table(t));
@@ -1372,7 +1372,7 @@ maat_report_fill(maat_db *db, const maat_report_options *opt, maat_workbook *wb,
 	maat_workbook_add_setting(wb, _("Minimum group size"), value);
 	if (add_org(db, &o, wb, err) < 0 || add_calendar(db, &o, wb, err) < 0 ||
 	    add_cases(db, &o, wb, err) < 0 || add_terms(db, wb, err) < 0 ||
-	    add_trend(db, wb, err) < 0) {
+	    add_trend(db, o.min_group, wb, err) < 0) {
 		goto out;
 	}
 	maat_workbook_add_sheet(wb, _("Sources"), sources);

@@ -14,6 +14,9 @@
 #include "maatlat/err.h"
 #include "maatlat/table.h"
 
+/* The role mix shows no shares of a unit or layer with fewer people (METRICS.md §4). */
+#define MAAT_TREND_MIN_GROUP 5
+
 /* Roles, in the order of every role array. */
 enum {
 	MAAT_ROLE_MANAGEMENT,
@@ -112,16 +115,17 @@ int maat_trend_compute(maat_db *db, maat_trend **out, maat_err *err);
 void maat_trend_free(maat_trend *t);
 
 /* Tables (new; caller frees): per snapshot with the change since the previous one; the rows
- * behind the flags; the role mix per unit and layer; per month of case start; per month of
- * meetings. */
+ * behind the flags; the role mix per unit and layer (groups under min_group people keep only
+ * their count, METRICS.md §4; 0 = show all); per month of case start; per month of meetings. */
 maat_table *maat_trend_snapshot_table(const maat_trend *t);
 maat_table *maat_trend_flag_table(const maat_trend *t);
-maat_table *maat_trend_mix_table(const maat_trend *t);
+maat_table *maat_trend_mix_table(const maat_trend *t, int min_group);
 maat_table *maat_trend_case_month_table(const maat_trend *t);
 maat_table *maat_trend_meeting_month_table(const maat_trend *t);
 
 /* The JSON object of CLI.md (`trend --json`), each row with a "change" object (null for the
- * first), plus flag_rows and role_mix. Caller decrefs. */
+ * first), plus flag_rows and role_mix (groups under MAAT_TREND_MIN_GROUP people without
+ * shares). Caller decrefs. */
 json_t *maat_trend_json(const maat_trend *t);
 
 #endif

@@ -340,8 +340,8 @@ EOF
 expect_eq "$got" "ok" "trend: snapshots (org_reference.py, FTE per role, external share), the flag and its rows, meeting months (pw.tsv) = trend --json = summary"
 
 # the HTML report has the terms and trend sections
-if grep -q 'id="trend"' "demo out/report.html" && grep -q 'id="trend-managers"' "demo out/report.html"; then ok "report.html has the trend section and its chart"; else not_ok "report.html has the trend section and its chart"; fi
-if [ $CASES = no ] || grep -q 'id="terms-month"' "demo out/report.html"; then ok "report.html has the decision terms chart"; else not_ok "report.html has the decision terms chart"; fi
+if grep -q 'id="trend"' "demo out/report.html" && grep -q 'id="trend-managers-t"' "demo out/report.html"; then ok "report.html has the trend section and its chart"; else not_ok "report.html has the trend section and its chart"; fi
+if [ $CASES = no ] || grep -q 'id="terms-month-t"' "demo out/report.html"; then ok "report.html has the decision terms chart"; else not_ok "report.html has the decision terms chart"; fi
 
 # --- examples/generate.sh rebuilds the committed files byte for byte ------------------------
 BUILD=$(dirname "$MAATLAT")

@@ -166,6 +166,10 @@ expect_eq "$(near "$(jget case_months.0.pingpong_share)" 0.333333333333)" "yes" 
 expect_eq "$(near "$(jget case_months.0.throughput_median_days)" 14.166666666667)" "yes" "January: median throughput 14.1667 days"
 expect_eq "$(near "$(jget case_months.0.share_over_term)" 0.666666666667)" "yes" "January: 2 of 3 over the term"
 expect_eq "$(jget case_months.1.change.cases)" "-2" "March: 1 case, 2 fewer than January"
+# the role mix hides the shares of a unit or layer under 5 people (METRICS.md section 4): here
+# every group is that small, so only the counts are shown
+got=$($PY -c 'import json,sys; j=json.load(open(sys.argv[1])); print(all(r["management"] is None and r["external_share"] is None and r["note"] for r in j["role_mix"]), len(j["role_mix"]))' "$T/.out")
+expect_eq "$got" "True 10" "role mix: 10 groups (2 snapshots x 3 units + 2 layers), none with shares (all under 5 people)"
 run --db "$DB" trend
 expect_status 0 "trend (text)"
 expect_out_has "Rows behind the public-service flag" "the text output shows the rows behind the flag"
