@@ -97,6 +97,35 @@ EOF2
 )
 	expect_eq "$got" "layers match" "Summary and Layer pyramid = layers --json (people, layers, managers, spans, histogram)"
 
+	# --- the HTML report of an org chart alone (no calendars, no case logs) ---
+	run --db s.db report --html "rapport 1.html"
+	expect_status 0 "report --html writes the page"
+	expect_out_empty "and prints nothing on stdout"
+	expect_err_has "wrote rapport 1.html" "but says on stderr what it wrote"
+	if [ -s "rapport 1.html" ] && [ ! -e "rapport 1.html.tmp" ]; then ok "the page is there, no .tmp"; else not_ok "the page is there, no .tmp"; fi
+	# self-contained: no script, no external reference (src/href to http, //, or a file)
+	got=$($PY - "rapport 1.html" <<'EOF'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+if "<script" in h.lower():
+    bad.append("script")
+for m in re.finditer(r'(?:src|href)\s*=\s*"([^"]*)"', h):
+    if not m.group(1).startswith("#"):
+        bad.append(m.group(1))
+for sid in ["director", "charts", "org-chart", "settings", "sources", "definitions"]:
+    if 'id="%s"' % sid not in h:
+        bad.append("no #" + sid)
+for sid in ["works-council", "policy-maker", "handover-graph"]:
+    if 'id="%s"' % sid in h:
+        bad.append("#%s without its data" % sid)
+print("; ".join(bad) if bad else "self-contained")
+EOF
+)
+	expect_eq "$got" "self-contained" "report.html: no script, no outside reference; only the org chart's sections"
+	run --db s.db report --html /nonexistent-dir/r.html
+	expect_status 73 "report --html into a missing directory: cannot create (73)"
+
 	run --db s.db report --graph "org graph.svg"
 	expect_status 0 "report --graph writes an SVG"
 	if grep -q "<svg" "org graph.svg"; then ok "the org chart is an SVG"; else not_ok "the org chart is an SVG"; fi
