@@ -351,7 +351,7 @@ table_chart(FILE *f, const maat_table *t, const char *id, const char *title, con
 /* Cases per band of days of a Cases column (throughput, longest idle gap). */
 static void
 days_chart(FILE *f, const maat_table *cases, const char *key, const char *id, const char *title,
-	   const char *desc, const char *x_label, double mark)
+	   const char *desc, const char *x_label)
 {
 	static const double edges[] = {7, 14, 30, 60, 90, 180};
 	enum { NB = sizeof(edges) / sizeof(edges[0]) + 1 };
@@ -381,7 +381,6 @@ days_chart(FILE *f, const maat_table *cases, const char *key, const char *id, co
 	}
 	c = (chart){id,     title, desc, x_label, _("cases"), (const char **)labels,
 		    values, NB,    0,    false,   NAN,        NULL};
-	(void)mark;
 	fputs("<figure>\n", f);
 	write_chart(f, &c);
 	fputs("<figcaption>", f);
@@ -840,11 +839,9 @@ write_charts(FILE *f, const maat_workbook *wb, const maat_summary *s, int min_gr
 		esc(f, _("Throughput and idle time"));
 		fputs("</h3>\n", f);
 		days_chart(f, t, "throughput_days", "throughput", _("Throughput"),
-			   _("Cases by the days from their first to their last step."), _("days"),
-			   NAN);
+			   _("Cases by the days from their first to their last step."), _("days"));
 		days_chart(f, t, "longest_idle_days", "idle", _("Longest idle time"),
-			   _("Cases by their longest wait between two steps, in days."), _("days"),
-			   s->idle_days);
+			   _("Cases by their longest wait between two steps, in days."), _("days"));
 	}
 	write_terms_trend(f, wb);
 	fputs("</section>\n", f);
