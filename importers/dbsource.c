@@ -38,8 +38,9 @@ struct maat_dbsource {
 bool
 maat_dbsource_is_uri(const char *arg)
 {
-	return arg != NULL && (strncmp(arg, "postgresql://", 13) == 0 ||
-			       strncmp(arg, "postgres://", 11) == 0 || strncmp(arg, "sqlite:", 7) == 0);
+	return arg != NULL &&
+	       (strncmp(arg, "postgresql://", 13) == 0 || strncmp(arg, "postgres://", 11) == 0 ||
+		strncmp(arg, "sqlite:", 7) == 0);
 }
 
 /* One CSV field: quoted when it holds a separator, quote or line end. */
@@ -208,6 +209,12 @@ pg_label(const char *uri)
 	return label;
 }
 
+char *
+maat_dbsource_redact(const char *uri)
+{
+	return strncmp(uri, "sqlite:", 7) == 0 ? maat_xstrdup(uri) : pg_label(uri);
+}
+
 maat_dbsource *
 maat_dbsource_open(const char *uri, const char *query, maat_err *err)
 {
@@ -226,7 +233,7 @@ maat_dbsource_open(const char *uri, const char *query, maat_err *err)
 	snprintf(s->options, sizeof(s->options), "query_sha256=%s", hex);
 	if (strncmp(uri, "sqlite:", 7) == 0) {
 		const char *path = uri + 7;
-		s->label = maat_xasprintf("sqlite:%s", path);
+		s->label = maat_dbsource_redact(uri);
 		if (sqlite3_open_v2(path, &s->sq, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 			maat_err_set(err, MAAT_E_NOINPUT, _("%s: cannot open: %s"), s->label,
 				     s->sq ? sqlite3_errmsg(s->sq) : "out of memory");
@@ -246,7 +253,7 @@ maat_dbsource_open(const char *uri, const char *query, maat_err *err)
 			goto fail;
 		}
 	} else {
-		s->label = pg_label(uri);
+		s->label = maat_dbsource_redact(uri);
 		s->pg = PQconnectdb(uri);
 		if (PQstatus(s->pg) != CONNECTION_OK) {
 			pg_error(s, MAAT_E_NOINPUT, _("cannot connect"));
@@ -320,4 +327,29 @@ maat_dbsource_close(maat_dbsource *s)
 	maat_buf_fini(&s->line);
 	free(s->label);
 	free(s);
+}
+
+int
+maat_dbsource_import(maat_db *db, const char *kind, const char *uri, const char *query,
+		     const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+		     int64_t *source_id, maat_err *err)
+{
+	maat_dbsource *src = maat_dbsource_open(uri, query, err);
+	char *opts;
+	int rc;
+	if (src == NULL) {
+		return -err->code;
+	}
+	opts = maat_xasprintf("%s%s%s", options != NULL ? options : "",
+			      options != NULL && *options ? " " : "", src->options);
+	rc = maat_db_import_stream(db, kind, src->label, src->f, opts, flags, fn, ctx, source_id,
+				   err);
+	if (rc < 0 && src->err.code != 0) {
+		/* the importer saw a read error; the database said why */
+		*err = src->err;
+		rc = -src->err.code;
+	}
+	free(opts);
+	maat_dbsource_close(src);
+	return rc;
 }

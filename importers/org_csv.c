@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "maatlat/csv.h"
+#include "maatlat/dbsource.h"
 #include "maatlat/i18n.h"
 #include "maatlat/org.h"
 #include "maatlat/org_import.h"
@@ -607,8 +608,11 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 	for (size_t i = 0; i < o->nmap; i++) {
 		maat_buf_printf(&opts, " map=%s", o->map[i]);
 	}
-	rc = maat_db_import_file(db, "org", path, opts.data, flags, org_callback, (void *)o,
-				 source_id, err);
+	rc = maat_dbsource_is_uri(path)
+		 ? maat_dbsource_import(db, "org", path, o->query, opts.data, flags, org_callback,
+					(void *)o, source_id, err)
+		 : maat_db_import_file(db, "org", path, opts.data, flags, org_callback, (void *)o,
+				       source_id, err);
 	maat_buf_fini(&opts);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "maatlat/db.h"
 #include "maatlat/err.h"
 
 typedef struct maat_dbsource maat_dbsource;
@@ -15,6 +16,10 @@ typedef struct maat_dbsource maat_dbsource;
 /* True when arg names a database rather than a file: "postgresql://...", "postgres://..."
  * or "sqlite:PATH". */
 bool maat_dbsource_is_uri(const char *arg);
+
+/* The name a source at uri is shown and recorded under (see maat_dbsource_label), without
+ * user name or password. Returns a new string; caller frees. */
+char *maat_dbsource_redact(const char *uri);
 
 /* Connects and starts query. Returns a new source (maat_dbsource_close()) or NULL with err set:
  * MAAT_E_NOINPUT when the database cannot be reached or opened, MAAT_E_DATA when the query is
@@ -38,5 +43,13 @@ const maat_err *maat_dbsource_error(const maat_dbsource *src);
 
 /* Closes the stream and the connection. NULL-safe. */
 void maat_dbsource_close(maat_dbsource *src);
+
+/* Imports the rows of query at uri as one source of kind (maat_db_import_stream: one
+ * transaction, the store unchanged on failure); fn reads them as CSV. options are recorded
+ * with the query's sha256 added. Same returns as maat_db_import_file(); a failure while rows
+ * stream in reports the database's reason. */
+int maat_dbsource_import(maat_db *db, const char *kind, const char *uri, const char *query,
+			 const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			 int64_t *source_id, maat_err *err);
 
 #endif
