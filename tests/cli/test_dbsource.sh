@@ -18,7 +18,9 @@ PGURI="postgresql://maat:s3cr3t-pw@/maat?host=$PG_SOCK"
 # The demo's permit cases and org chart, loaded into PostgreSQL with psql's \copy.
 pg_sql "CREATE TABLE zaken (case_id text, activity text, ts timestamptz, resource text, zaaktype text)"
 pg_sql "\\copy zaken FROM '$EX/cases.csv' WITH (FORMAT csv, HEADER true)"
-pg_sql "CREATE TABLE medewerkers (id text, manager text, name text, title text, unit text, fte numeric, grade text, employment text, email text)"
+# the org chart's columns as its header names them (fte numeric, the rest text)
+orgcols=$(head -1 "$EX/org.csv" | tr -d '\r' | awk -F, '{for (i = 1; i <= NF; i++) printf "%s%s %s", (i > 1 ? ", " : ""), $i, ($i == "fte" ? "numeric" : "text")}')
+pg_sql "CREATE TABLE medewerkers ($orgcols)"
 pg_sql "\\copy medewerkers FROM '$EX/org.csv' WITH (FORMAT csv, HEADER true)"
 
 # --- cases: the same figures as the CSV ------------------------------------------------------
