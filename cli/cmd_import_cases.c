@@ -158,15 +158,17 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 					     maat_cases_import, &o, NULL, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), argv[i],
-		       (long long)counts.cases, (long long)counts.events,
-		       (long long)counts.without_resource);
+		printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"),
+		       cli_input_label(cli, argv[i]), (long long)counts.cases,
+		       (long long)counts.events, (long long)counts.without_resource);
+		cli_import_replaced(cli, db, argv[i]);
 	}
 out:
 	maat_pseudo_free(pseudo);

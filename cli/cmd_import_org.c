@@ -161,17 +161,20 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		maat_err err = {0};
 		int64_t source_id = 0;
+		const char *label = cli_input_label(cli, argv[i]);
 		int rc = maat_org_import_file(db, argv[i], &o, flags, &source_id, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		print_summary(db, source_id, argv[i]);
-		cli_print_source_messages(cli, db, source_id, argv[i], "layers");
+		print_summary(db, source_id, label);
+		cli_import_replaced(cli, db, argv[i]);
+		cli_print_source_messages(cli, db, source_id, label, "layers");
 	}
 out:
 	free(map);
