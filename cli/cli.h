@@ -18,6 +18,8 @@ typedef struct maat_cli {
 	bool color;
 	/* progress may be shown: stderr is a tty and not -q */
 	bool progress;
+	/* the store was named with --db (not the default or $MAATLAT_DB) */
+	bool db_given;
 	/* --wait: seconds to wait for another process's lock on the store; 0 = the default */
 	int wait_s;
 	/* --name of an import from standard input ("-"); NULL when not given */

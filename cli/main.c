@@ -111,6 +111,7 @@ main(int argc, char **argv)
 							 "name, or ':memory:')"));
 			}
 			cli.db_path = optarg;
+			cli.db_given = true;
 			break;
 		case 'w':
 			if (!cli_parse_int(&cli, NULL, "--wait", optarg, &cli.wait_s)) {

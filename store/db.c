@@ -850,6 +850,15 @@ checkpoint_truncate(maat_db *db, maat_err *err)
 }
 
 int
+maat_db_checkpoint(maat_db *db, maat_err *err)
+{
+	if (!db->wal || db->readonly) {
+		return 0;
+	}
+	return checkpoint_truncate(db, err);
+}
+
+int
 maat_db_scrub(maat_db *db, maat_err *err)
 {
 	char *wal = NULL;

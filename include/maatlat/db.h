@@ -72,6 +72,10 @@ const char *maat_db_replaced(const maat_db *db);
  * zero bytes. Fails (MAAT_E_IO) rather than leave a WAL behind; call outside a transaction. */
 int maat_db_scrub(maat_db *db, maat_err *err);
 
+/* Waits for other processes reading older snapshots (as maat_db_scrub()) and checkpoints the
+ * WAL into the file, truncating it; a no-op without WAL. MAAT_E_IO when readers stay. */
+int maat_db_checkpoint(maat_db *db, maat_err *err);
+
 /* The source named by which: its number, its path as recorded, or a path that resolves to
  * the same file. MAAT_E_NOINPUT when none matches, MAAT_E_USAGE when several do. */
 int maat_db_source_find(maat_db *db, const char *which, int64_t *id, maat_err *err);
