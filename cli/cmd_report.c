@@ -306,7 +306,10 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	/* a hang-up that nohup ignores stays ignored */
+	if (signal(SIGHUP, SIG_IGN) != SIG_IGN) {
+		signal(SIGHUP, on_signal);
+	}
 	{
 		sqlite3_stmt *st = maat_db_stmt(db, "SELECT count(*) FROM sources", NULL);
 		if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&

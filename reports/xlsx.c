@@ -768,7 +768,9 @@ quiet_close(lxw_workbook *wb, int *sys)
 	}
 	errno = 0;
 	e = workbook_close(wb);
-	*sys = e != LXW_NO_ERROR ? errno : 0;
+	/* libxlsxwriter 1.1.4 does not check its writes into the temporary sheet files: a full
+	 * disk there leaves errno set and a workbook with cut sheets that "closes" fine */
+	*sys = errno;
 	fflush(stderr);
 	if (saved >= 0) {
 		dup2(saved, STDERR_FILENO);
@@ -791,7 +793,7 @@ maat_xlsx_close(maat_xlsx *x, maat_err *err)
 	}
 	e = quiet_close(x->wb, &sys);
 	x->wb = NULL;
-	if (e != LXW_NO_ERROR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)) {
+	if (sys == ENOSPC || sys == EFBIG || sys == EDQUOT) {
 		rc = maat_err_set(err, MAAT_E_IO,
 				  _("writing %s: the disk is full (or the file too large for it): "
 				    "%s; nothing was written"),
@@ -800,8 +802,7 @@ maat_xlsx_close(maat_xlsx *x, maat_err *err)
 	} else if (e != LXW_NO_ERROR) {
 		rc = maat_err_set(err,
 				  e == LXW_ERROR_CREATING_XLSX_FILE ? MAAT_E_CANTCREAT : MAAT_E_IO,
-				  _("writing %s: %s%s%s"), x->path, lxw_strerror(e),
-				  sys != 0 ? ": " : "", sys != 0 ? strerror(sys) : "");
+				  _("writing %s: %s"), x->path, lxw_strerror(e));
 		unlink(x->tmp);
 	} else if (sync_file(x->tmp) != 0) {
 		sys = errno;
@@ -810,6 +811,9 @@ maat_xlsx_close(maat_xlsx *x, maat_err *err)
 				      ? _("writing %s: the disk is full: %s; nothing was written")
 				      : _("writing %s: %s"),
 				  x->path, strerror(sys));
+		unlink(x->tmp);
+	} else if (maat_xlsx_check_file(x->tmp, x->path, err) < 0) {
+		rc = -err->code;
 		unlink(x->tmp);
 	} else if (rename(x->tmp, x->path) != 0) {
 		rc = maat_err_set(err, MAAT_E_CANTCREAT, _("cannot create %s: %s"), x->path,

@@ -77,6 +77,19 @@ maat_db_fail(maat_db *db, maat_err *err, const char *what)
 				      "store %s; waited %d s (--wait SECONDS waits longer)"),
 				    what, db->path ? db->path : "", db->wait_ms / 1000);
 	}
+	if (prim == SQLITE_READONLY && db->path != NULL) {
+		char *shm = maat_xasprintf("%s-shm", db->path);
+		bool shm_ro = access(shm, F_OK) == 0 && access(shm, W_OK) != 0;
+		free(shm);
+		if (shm_ro) {
+			return maat_err_set(
+			    err, code,
+			    _("%s: %s-shm beside the store is read-only (left by "
+			      "another user?); make it writable, or remove it while no "
+			      "maatlat runs"),
+			    what, db->path);
+		}
+	}
 	if (prim == SQLITE_READONLY) {
 		return maat_err_set(err, code,
 				    _("%s: the store %s cannot be written here (a read-only file, "
