@@ -96,7 +96,8 @@ select_ics(const struct dirent *d)
 }
 
 /* The files a demo writes into its folder; the store last, so a reader sees a whole demo. */
-static const char *const demo_files[] = {"report.xlsx", "org.svg", "handovers.svg", "maatlat.db"};
+static const char *const demo_files[] = {"report.html", "report.xlsx", "org.svg", "handovers.svg",
+					 "maatlat.db"};
 
 /* True when path is a store the demo wrote (every source is one of the bundled examples) or
  * an empty file: only then may a demo replace it. */
@@ -490,7 +491,7 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	}
 	maat_db_close(db);
 	db = NULL;
-	if (!move_into(tmpdir, dir, &err)) {
+	if (!move_into(tmpdir, dir, &err) || (db = maat_db_open(dbpath, 0, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
 	}

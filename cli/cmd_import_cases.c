@@ -182,8 +182,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		}
 		{
 			/* a database is shown without user name or password */
-			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
-								    : maat_xstrdup(cli_input_label(cli, argv[i]));
+			char *shown = maat_dbsource_is_uri(argv[i])
+					  ? maat_dbsource_redact(argv[i])
+					  : maat_xstrdup(cli_input_label(cli, argv[i]));
 			printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), shown,
 			       (long long)counts.cases, (long long)counts.events,
 			       (long long)counts.without_resource);

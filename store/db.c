@@ -784,6 +784,20 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 	}
 	imp.source_id = sqlite3_last_insert_rowid(db->sq);
 	if ((rc = fn(&imp, maat_input_stream(in), ctx, err)) < 0) {
+		maat_err again = {0};
+		/* A file imported before may be refused by a check against what the store holds
+		 * (another chart of the same date): its content, hashed to the end, says it is
+		 * the same file again, which is no error. */
+		if (maat_input_error(in) == NULL && maat_input_finish(in, sha, &again) == 0 &&
+		    find_same(db, kind, sha,
+			      (flags & MAAT_IMPORT_SAME_OPTIONS) ? (options ? options : "") : NULL,
+			      imp.source_id, &again) == 1 &&
+		    !(flags & MAAT_IMPORT_REPLACE)) {
+			rc = 1;
+			maat_err_set(err, MAAT_OK,
+				     _("%s: already imported (same sha256); nothing to do"), name);
+			goto out;
+		}
 		/* the input's own failure (the device bound, a read error) says more */
 		if (maat_input_error(in) != NULL) {
 			rc = maat_err_set(err, maat_input_error(in)->code, "%s",

@@ -57,7 +57,7 @@ sums=$(cd d && sha256sum maatlat.db report.xlsx org.svg)
 # a run of the demo replaces the demo
 run demo --out d
 expect_status 0 "the demo may replace its own earlier demo"
-expect_eq "$(ls -A d | sort | tr '\n' ' ')" "handovers.svg maatlat.db org.svg report.xlsx " \
+expect_eq "$(ls -A d | sort | tr "\n" " ")" "handovers.svg maatlat.db org.svg report.html report.xlsx " \
 	"the folder holds the demo's four files, no temporary folder"
 sums=$(cd d && sha256sum maatlat.db report.xlsx org.svg)
 mkdir ex
@@ -88,7 +88,7 @@ expect_eq "$(count in.db "SELECT path || ' ' || sha256 FROM sources")" \
 "$MAATLAT" --db in.db import org - --name hr-2026.csv <c.csv >"$T/.out" 2>"$T/.err"
 status=$?
 expect_err_has "already imported" "the same bytes on stdin again are recognised by their sha256"
-cat a.csv | "$MAATLAT" --db in.db import org /dev/stdin >"$T/.out" 2>"$T/.err"
+cat a.csv | "$MAATLAT" --db in2.db import org /dev/stdin >"$T/.out" 2>"$T/.err"
 status=$?
 expect_status 0 "/dev/stdin from a pipe is not 'empty'"
 expect_out_has "/dev/stdin: 2 rows read" "and its 2 rows are read"
@@ -111,17 +111,22 @@ expect_status 66 "a folder as input: input missing (66)"
 expect_err_has "folder: is a folder" "and it says 'is a folder'"
 
 # --- item 3: --replace knows a file by its real path ---------------------------------------
-run --db r.db import org a.csv
-run --db r.db import org --replace "$T/a.csv"
+# a case log of 3 events (C1: a by R1, b by R2; C2: a by R1)
+printf 'case:concept:name,concept:name,time:timestamp,org:resource\nC1,a,2026-01-05 09:00,R1\nC1,b,2026-01-05 10:00,R2\nC2,a,2026-01-06 09:00,R1\n' >log.csv
+run --db r.db import cases log.csv
+# the file changes (a fourth event), then is imported again by its absolute path
+printf 'C2,b,2026-01-06 11:00,R2\n' >>log.csv
+run --db r.db import cases --replace "$T/log.csv"
 expect_status 0 "--replace by the absolute path"
-expect_err_has "replaced a.csv (source 1" "says which source it replaced"
-# one version of a.csv: 2 rows, not 2 + 2
-expect_eq "$(count r.db "SELECT count(*) FROM org_rows")" "2" "the store holds one version: 2 rows, not 4"
+expect_err_has "replaced log.csv (source 1" "says which source it replaced"
+# one version of log.csv: 4 events, not 3 + 4
+expect_eq "$(count r.db "SELECT count(*) FROM case_events")" "4" "the store holds one version: 4 events, not 7"
 expect_eq "$(count r.db "SELECT count(*) FROM sources")" "1" "and one source"
-ln -s a.csv link.csv
-run --db r.db import org --replace link.csv
+ln -s log.csv link.csv
+printf 'C3,a,2026-01-07 09:00,R1\n' >>log.csv
+run --db r.db import cases --replace link.csv
 expect_status 0 "--replace through a symbolic link"
-expect_eq "$(count r.db "SELECT count(*) FROM org_rows")" "2" "still one version (2 rows)"
+expect_eq "$(count r.db "SELECT count(*) FROM case_events")" "5" "still one version (5 events)"
 
 # --- item 7: a truncated store is damaged, not another program's -----------------------------
 "$MAATLAT" --db big.db import org "$(dirname "$TAP_LIB")/../../examples/org.csv" >/dev/null 2>&1
@@ -218,7 +223,7 @@ expect_err_has "stopped at bad.csv: not imported: c.csv" "names the file that wa
 expect_err_has "the 1 file before bad.csv is imported" "and the one that was"
 expect_eq "$(count m.db "SELECT group_concat(path) FROM sources")" "a.csv" "only a.csv is in the store"
 
-run --db m.db import org c.csv
+run --db m.db import org c.csv --as-of 2026-02-01
 run --db m.db sources --remove c.csv
 expect_status 0 "sources --remove by path"
 expect_out_has "Removed source 2 (org c.csv)" "says what it removed"
@@ -234,7 +239,8 @@ expect_status 66 "an unknown source: 66"
 # --- issue 11 item 4: sources --messages ----------------------------------------------------
 # a job share: id B twice under A (2 warnings: lines 3 and 4)
 printf 'id,manager,name\nA,,Anna\nB,A,Bram\nB,A,Bea\n' >share.csv
-run --db msg.db import org a.csv share.csv
+run --db msg.db import org share.csv
+run --db msg.db import org c.csv --as-of 2026-02-01
 run --db msg.db sources --messages
 expect_status 0 "sources --messages"
 expect_out_has "share.csv" "lists the messages with their file"
@@ -243,7 +249,8 @@ run --db msg.db sources --messages share.csv --json
 expect_status 0 "sources --messages SOURCE --json"
 expect_eq "$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sorted({m["file"] for m in d["messages"]}), len(d["messages"]) > 0)' "$T/.out")" \
 	"['share.csv'] True" "only that source's messages"
-run --db msg.db sources --messages 1
-expect_out_has "No messages." "a source without messages says so"
+run --db msg.db sources --messages 2
+expect_out_has "snapshot 2026-02-01" "--messages 2 shows source 2's lines"
+if grep -qF "job share" "$T/.out"; then not_ok "and not source 1's"; else ok "and not source 1's"; fi
 
 done_testing
