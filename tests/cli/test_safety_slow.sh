@@ -35,9 +35,9 @@ bad=0
 i=0
 while [ "$i" -lt 12 ]; do
 	rm -f new.db new.db-wal new.db-shm
-	"$MAATLAT" --db new.db import org a.csv >/dev/null 2>e1 &
+	"$MAATLAT" --db new.db import org a.csv --as-of 2026-01-01 >/dev/null 2>e1 &
 	p1=$!
-	"$MAATLAT" --db new.db import org "$EX/org.csv" >/dev/null 2>e2 &
+	"$MAATLAT" --db new.db import org "$EX/org.csv" --as-of 2026-02-01 >/dev/null 2>e2 &
 	p2=$!
 	wait "$p1"
 	s1=$?
@@ -53,9 +53,9 @@ done
 expect_eq "$bad" "0" "12 times two first imports into one new store: both succeed, 2 sources"
 
 # --- item 4: a second writer waits, saying so -------------------------------------------------
-"$MAATLAT" --db w.db import org a.csv >/dev/null 2>&1
+"$MAATLAT" --db w.db import org a.csv --as-of 2026-01-01 >/dev/null 2>&1
 hold w.db write 3
-run --db w.db import org "$EX/org.csv"
+run --db w.db import org "$EX/org.csv" --as-of 2026-02-01
 wait "$holder"
 expect_status 0 "an import while another process writes waits and then succeeds"
 expect_err_has "waiting for another maatlat" "saying it waits for another maatlat on that store"
@@ -63,7 +63,7 @@ expect_eq "$(sqlite3 w.db "SELECT count(*) FROM sources")" "2" "both imports are
 
 hold w.db write 5
 printf 'id,manager,name\nC,,Cor\n' >c.csv
-run --wait 1 --db w.db import org c.csv
+run --wait 1 --db w.db import org c.csv --as-of 2026-03-01
 wait "$holder"
 expect_status 74 "with --wait 1 it gives up after a second: I/O error (74)"
 expect_err_has "is still using the store" "says another program still uses the store"
@@ -86,17 +86,17 @@ hits=$(cat f.db f.db-wal 2>/dev/null | grep -c -a -e 'Zebulon' -e 'Quartermain' 
 expect_eq "$hits" "0" "no byte of the name or e-mail is left in the store or its WAL"
 
 printf 'id,manager,name,email,unit\nP1,,Anna Boss,anna@example.org,Top\nP4,P1,Yolanda Xylofoon,yx@example.org,Top\n' >more.csv
-"$MAATLAT" --db f.db import org more.csv >/dev/null 2>&1
-hold f.db read 6
-run --wait 1 --db f.db forget P4
+"$MAATLAT" --db f2.db import org more.csv >/dev/null 2>&1
+hold f2.db read 6
+run --wait 1 --db f2.db forget P4
 expect_status 74 "forget with a reader that stays past --wait fails (74)"
 expect_err_has "still read the store" "says readers keep the old bytes"
 expect_err_has "again" "and how to finish"
 if grep -qF "Forgot" "$T/.out"; then not_ok "it does not claim success"; else ok "it does not claim success"; fi
 wait "$holder"
-run --db f.db forget P4
+run --db f2.db forget P4
 expect_status 0 "run again once the reader is gone, forget finishes"
-hits=$(cat f.db f.db-wal 2>/dev/null | grep -c -a -e 'Yolanda' -e 'Xylofoon' -e 'yx@example.org')
+hits=$(cat f2.db f2.db-wal 2>/dev/null | grep -c -a -e 'Yolanda' -e 'Xylofoon' -e 'yx@example.org')
 expect_eq "$hits" "0" "and then no byte of that person is left"
 
 done_testing
