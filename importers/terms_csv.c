@@ -329,6 +329,13 @@ out:
 }
 
 int
+maat_terms_import_stream(maat_import *imp, FILE *f, const maat_terms_import_opts *o, maat_err *err)
+{
+	struct ctx x = {.o = o};
+	return import_terms(imp, f, &x, err);
+}
+
+int
 maat_terms_import_file(maat_db *db, const char *path, const maat_terms_import_opts *o,
 		       unsigned flags, int64_t *source_id, maat_err *err)
 {
