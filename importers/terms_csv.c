@@ -70,7 +70,7 @@ parse_term(const char *s)
 			return -1;
 		}
 	}
-	if (v < 1 || v * mul > 3650) {
+	if (v < 1 || v > 3650 || v * mul > 3650) {
 		return -1;
 	}
 	return (int)(v * mul);
