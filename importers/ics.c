@@ -17,6 +17,7 @@
 
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
+#include "maatlat/graph_json.h"
 #include "maatlat/ics.h"
 #include "maatlat/zone.h"
 #include "maatlat/util.h"
@@ -2569,7 +2570,9 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	if ((rc = cache_check(a->cache, imp->db, a->opts->replace, err)) < 0) {
 		return rc;
 	}
-	if (looks_like_ics(f)) {
+	if (maat_looks_like_json(f)) {
+		rc = maat_graph_read(f, imp->path, a->opts, &sink, &stats, err);
+	} else if (looks_like_ics(f)) {
 		rc = maat_ics_read(f, imp->path, a->opts, &sink, &stats, err);
 	} else {
 		rc = maat_outlook_read(f, imp->path, a->opts, &sink, &stats, err);
