@@ -229,12 +229,12 @@ maat_layers_compute(const maat_org *org, int min_span)
 		} else {
 			f->nodes_without_layer++;
 		}
-		fte_all += nd->fte;
+		/* METRICS.md §1: unknown employment is never taken as internal: only FTE whose
+		 * employment is stated counts (a mixed job share split by row) */
+		fte_all += nd->fte_stated;
+		fte_ext += nd->fte_external;
 		if (nd->employment != MAAT_EMP_UNKNOWN) {
 			has_employment = true;
-			if (nd->employment == MAAT_EMP_EXTERNAL) {
-				fte_ext += nd->fte;
-			}
 		}
 	}
 	if (f->layer_histogram == NULL) {
