@@ -245,6 +245,9 @@ space_at(const char *s, size_t n)
 	if (isspace((unsigned char)*s)) {
 		return 1;
 	}
+	if ((unsigned char)*s < 0xc2) {
+		return 0; /* ASCII or a continuation byte: the common case, no table scan */
+	}
 	for (size_t i = 0; uspaces[i] != NULL; i++) {
 		size_t k = strlen(uspaces[i]);
 		if (n >= k && memcmp(s, uspaces[i], k) == 0) {
@@ -260,6 +263,9 @@ space_before(const char *s, size_t n)
 {
 	if (isspace((unsigned char)s[n - 1])) {
 		return 1;
+	}
+	if ((unsigned char)s[n - 1] < 0x80) {
+		return 0; /* ends in ASCII */
 	}
 	for (size_t i = 0; uspaces[i] != NULL; i++) {
 		size_t k = strlen(uspaces[i]);

@@ -54,6 +54,7 @@ expect_status 0 "the employment file imports"
 expect_err_has "org_employment.csv:4: warning: employment 'stagiair' (2 rows) is neither internal nor external" "the unknown value is listed with its count"
 run --db e.db layers --json
 near "$(jv external_share)" 0.5 "employment: external share 1.5 / 3 (unknown never internal)"
+expect_eq "$(jv employment_unknown)" 3 "employment: 3 people unknown (Cor, Eva, Fien)"
 run --db e2.db import org "$D/org_employment_swapped.csv"
 run --db e2.db layers --json
 near "$(jv external_share)" 0.5 "the job share split by row: the same 0.5 with the rows swapped"
