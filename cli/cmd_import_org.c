@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/org_common.h"
+#include "maatlat/dbsource.h"
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/org_import.h"
@@ -80,6 +81,7 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 	    {"key-file", required_argument, NULL, 'K'},
 	    {"fte-hours", required_argument, NULL, 'H'},
 	    {"manager-by", required_argument, NULL, 'M'},
+	    {"query", required_argument, NULL, 'Q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -106,6 +108,9 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			o.normalise_ids = true;
+			break;
+		case 'Q':
+			o.query = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "auto") == 0) {
@@ -245,6 +250,13 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		}
 	}
 	o.map = map;
+	for (int i = optind; i < argc; i++) {
+		if (maat_dbsource_is_uri(argv[i]) && o.query == NULL) {
+			status = cli_usage_error(cli, "import", "%s",
+						 _("a database source needs --query 'SELECT ...'"));
+			goto out;
+		}
+	}
 	if (optind >= argc) {
 		status = cli_usage_error(cli, "import", _("import org: no file given"));
 		goto out;
@@ -268,8 +280,14 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		print_summary(db, source_id, argv[i]);
-		cli_print_source_messages(cli, db, source_id, argv[i], "layers");
+		{
+			/* a database is shown without user name or password */
+			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
+								    : maat_xstrdup(argv[i]);
+			print_summary(db, source_id, shown);
+			cli_print_source_messages(cli, db, source_id, shown, "layers");
+			free(shown);
+		}
 		print_snapshot(cli, db, source_id);
 	}
 out:
