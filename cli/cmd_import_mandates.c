@@ -72,6 +72,8 @@ cmd_import_mandates(maat_cli *cli, int argc, char **argv)
 			}
 		}
 		cli_import_replaced(cli, db, argv[i]);
+		cli_print_source_messages(cli, db, source_id, cli_input_label(cli, argv[i]),
+					  "signoff");
 	}
 	maat_db_close(db);
 	return status;

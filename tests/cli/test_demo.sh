@@ -163,9 +163,12 @@ bad = []
 jt = {t["decision_type"]: t for t in j["decision_types"]}
 for t in r["decision_types"]:
     x = jt.get(t["decision_type"])
-    if x is None or abs(x["chain_mean"] - t["chain_mean"]) > 1e-9 or x["chain_max"] != t["chain_max"]:
+    if (x is None or abs(x["chain_mean"] - t["chain_mean"]) > 1e-9 or x["chain_max"] != t["chain_max"]
+            or abs(x["initials_mean"] - t["initials_mean"]) > 1e-9
+            or x["initials_max"] != t["initials_max"] or x["no_holder"] != t["no_holder"]):
         bad.append("%s: reference %r, signoff --json %r" % (t["decision_type"], t, x))
-    line = "%-22s %-24s %.2f managers on average, at most %d" % (t["decision_type"], t["holder"], t["chain_mean"], t["chain_max"])
+    # the summary's "passes N managers on its way up to the holder" = the initials
+    line = "%-22s %-24s %.2f managers on average, at most %d" % (t["decision_type"], t["holder"], t["initials_mean"], t["initials_max"])
     if line not in s:
         bad.append("summary lacks: " + line)
 if abs(j["chain_to_top_mean"] - r["chain_to_top_mean"]) > 1e-9 or j["chain_to_top_max"] != r["chain_to_top_max"]:
