@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "maatlat/cases.h"
 #include "maatlat/handovers.h"
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
@@ -234,7 +235,8 @@ pairs_add(struct pairs *p, uint32_t from, uint32_t to, int64_t kase)
 
 /* Per canonical resource. */
 struct res {
-	/* case counter of the last segment / sign-off of this resource (returns, approvers) */
+	/* case counter of the last work segment / sign-off of this resource (returns,
+	 * approvers) */
 	int64_t seg_stamp, appr_stamp;
 	/* resource-bearing events */
 	int64_t events;
@@ -255,13 +257,34 @@ struct act {
 /* The state of the case being read. */
 struct cur {
 	int64_t counter;
+	/* cases.case_no */
+	int64_t case_no;
 	int64_t events, without_res, first_t, last_t, max_gap;
-	int64_t segments, pingpong, returns, signoffs, approvers;
-	/* resource of the previous resource-bearing event; owners of the last two segments;
-	 * first owner (all canonical indices, -1 = none) */
-	int64_t prev_res, s1, s2, first_owner;
+	int64_t segments, pingpong, returns, signoffs, approvers, roundtrips;
+	/* resource of the previous resource-bearing event; owner of the open owner segment and
+	 * of the one before it; first owner (all canonical indices, -1 = none) */
+	int64_t prev_res, s1, s0, first_owner;
+	/* the open owner segment holds only sign-off events so far */
+	bool s1_signoff;
+	/* owners of the last two work segments (METRICS.md §3), -1 = none */
+	int64_t w1, w2;
 	/* approvers' layers, "3,2,?" */
 	maat_buf layers;
+};
+
+/* One spelling of a resource: its name id, text and canonical resource. */
+struct spell {
+	int64_t id, canon;
+	char *name;
+};
+
+/* One stored event of the (case, instant) being gathered. */
+struct gev {
+	/* canonical activity, resource (-1 none), lifecycle (-1 none); the resource's name id */
+	int64_t act, res, lc, rid;
+	/* source rank; the key's index among the group's distinct keys */
+	uint32_t src;
+	uint32_t key;
 };
 
 struct run {
@@ -271,7 +294,19 @@ struct run {
 	/* canonical index per case_names.id, -1 when unused */
 	int64_t *canon;
 	int64_t maxid;
-	struct names resources, activities, case_types, units;
+	struct names resources, activities, case_types, units, lifecycles;
+	/* per case_names.id: an event uses it (resources: only used spellings are shown) */
+	unsigned char *used;
+	/* every spelling of a resource in the store (name owned) */
+	struct spell *spell;
+	size_t nspell, capspell;
+	/* per source id: its rank by sha256 (ties between sources at one instant: import order
+	 * must not matter), and the number of ranks */
+	uint32_t *src_rank;
+	int64_t maxsrc;
+	/* the events of one (case, instant), before the copies of several sources merge */
+	struct gev *grp;
+	size_t ngrp, capgrp;
 	struct res *res;
 	struct act *act;
 	struct pairs pairs;
@@ -281,11 +316,9 @@ struct run {
 	struct cur c;
 	/* statement over cases, stepped alongside the events */
 	sqlite3_stmt *cases_st;
-	/* the mandates (with an org chart), and per canonical case type the mandate whose
-	 * decision type it is (-1: none, the chain runs to the top) */
+	/* the mandates (with an org chart) */
 	maat_mandate *mandates;
 	size_t nmandates;
-	int *type_mandate;
 };
 
 void
@@ -329,9 +362,10 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 	for (int64_t i = 0; i <= r->maxid; i++) {
 		r->canon[i] = -1;
 	}
+	r->used = maat_xcalloc((size_t)r->maxid + 1, 1);
 	st = maat_db_stmt(db,
 			  "SELECT id, kind, name FROM case_names WHERE kind IN ('resource', "
-			  "'activity', 'case_type') ORDER BY id",
+			  "'activity', 'case_type', 'lifecycle') ORDER BY id",
 			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
@@ -340,14 +374,52 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *kind = (const char *)sqlite3_column_text(st, 1);
 		const char *name = (const char *)sqlite3_column_text(st, 2);
-		struct names *d = strcmp(kind, "resource") == 0   ? &r->resources
-				  : strcmp(kind, "activity") == 0 ? &r->activities
-								  : &r->case_types;
-		r->canon[id] = (int64_t)names_add(d, name ? name : "");
+		if (strcmp(kind, "resource") == 0) {
+			/* one person however the files spell them (METRICS.md §3): trimmed on
+			 * import, compared here case-insensitively */
+			char *f = maat_cases_fold(name ? name : "");
+			r->canon[id] = (int64_t)names_add(&r->resources, f);
+			free(f);
+			if (r->nspell == r->capspell) {
+				r->capspell = r->capspell ? r->capspell * 2 : 64;
+				r->spell =
+				    maat_xreallocarray(r->spell, r->capspell, sizeof(*r->spell));
+			}
+			r->spell[r->nspell++] =
+			    (struct spell){id, r->canon[id], maat_xstrdup(name ? name : "")};
+		} else {
+			struct names *d = strcmp(kind, "activity") == 0    ? &r->activities
+					  : strcmp(kind, "lifecycle") == 0 ? &r->lifecycles
+									   : &r->case_types;
+			r->canon[id] = (int64_t)names_add(d, name ? name : "");
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		return maat_db_fail(db, err, _("reading case names"));
+	}
+	/* the case sources ranked by sha256: which file's order wins a tie at one instant */
+	st = maat_db_stmt(db, "SELECT coalesce(max(id), 0) FROM sources", err);
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+		return st == NULL ? -MAAT_E_INTERNAL : maat_db_fail(db, err, _("reading sources"));
+	}
+	r->maxsrc = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	r->src_rank = maat_xcalloc((size_t)r->maxsrc + 1, sizeof(*r->src_rank));
+	st = maat_db_stmt(db, "SELECT id FROM sources WHERE kind = 'cases' ORDER BY sha256, id",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	for (uint32_t k = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; k++) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && id <= r->maxsrc) {
+			r->src_rank[id] = k;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading sources"));
 	}
 	return 0;
 }
@@ -360,17 +432,20 @@ prepare(struct run *r, maat_err *err)
 	const char *pattern = r->h->approval_pattern;
 	char buf[128];
 
-	if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
-		regerror(rc, &re, buf, sizeof(buf));
-		regfree(&re);
-		return maat_err_set(err, MAAT_E_USAGE, _("--approval-pattern: %s: '%s'"), buf,
-				    pattern);
-	}
 	r->act = maat_xcalloc(r->activities.n + 1, sizeof(*r->act));
-	for (size_t i = 0; i < r->activities.n; i++) {
-		r->act[i].is_signoff = regexec(&re, r->activities.v[i], 0, NULL, 0) == 0;
+	/* an empty pattern: no event is a sign-off (METRICS.md §3) */
+	if (*pattern != '\0') {
+		if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
+			regerror(rc, &re, buf, sizeof(buf));
+			regfree(&re);
+			return maat_err_set(err, MAAT_E_USAGE, _("--approval-pattern: %s: '%s'"),
+					    buf, pattern);
+		}
+		for (size_t i = 0; i < r->activities.n; i++) {
+			r->act[i].is_signoff = regexec(&re, r->activities.v[i], 0, NULL, 0) == 0;
+		}
+		regfree(&re);
 	}
-	regfree(&re);
 	r->res = maat_xcalloc(r->resources.n + 1, sizeof(*r->res));
 	pairs_init(&r->pairs, r->resources.n);
 	for (size_t i = 0; i < r->resources.n; i++) {
@@ -388,6 +463,38 @@ prepare(struct run *r, maat_err *err)
 	return 0;
 }
 
+/* The open owner segment (c->s1) ends; next owns the segment that follows (-1: the case
+ * ends). Work segments (METRICS.md §3): a segment of sign-off events only is no work segment,
+ * and a round trip when the segments beside it have one owner; a work segment of the owner of
+ * the previous work segment merges with it. Ping-pong and returns count work segments. */
+static void
+close_segment(struct run *r, int64_t next)
+{
+	struct cur *c = &r->c;
+	int64_t o = c->s1;
+
+	if (o < 0) {
+		return;
+	}
+	if (c->s1_signoff) {
+		c->roundtrips += c->s0 >= 0 && c->s0 == next;
+		return;
+	}
+	if (o == c->w1) {
+		return;
+	}
+	if (r->res[o].seg_stamp == c->counter) {
+		c->returns++;
+	} else {
+		r->res[o].seg_stamp = c->counter;
+	}
+	if (o == c->w2) {
+		c->pingpong++;
+	}
+	c->w2 = c->w1;
+	c->w1 = o;
+}
+
 static void
 start_case(struct run *r)
 {
@@ -396,7 +503,7 @@ start_case(struct run *r)
 	maat_buf layers = c->layers;
 	memset(c, 0, sizeof(*c));
 	c->counter = counter;
-	c->prev_res = c->s1 = c->s2 = c->first_owner = -1;
+	c->prev_res = c->s1 = c->s0 = c->first_owner = c->w1 = c->w2 = -1;
 	maat_buf_reset(&layers);
 	c->layers = layers;
 }
@@ -437,28 +544,41 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 {
 	struct cur *c = &r->c;
 	maat_handovers *h = r->h;
-	int64_t handovers = c->segments > 0 ? c->segments - 1 : 0;
-	bool picker = c->segments > 0 && c->first_owner == c->s1;
-	bool over = handovers > h->max_handovers;
+	int64_t handovers;
+	bool picker, over;
 	bool idle = (double)c->max_gap > h->idle_days * 86400000.0;
 	int32_t chain = -1;
 	int mi = -1;
-	int rc;
+	int rc = SQLITE_ROW;
 
-	/* the case row: its type picks the mandate (read only when needed: it costs a step) */
-	if (r->cases_st != NULL && (rc = sqlite3_step(r->cases_st)) != SQLITE_ROW) {
-		return rc == SQLITE_DONE
-			   ? maat_err_set(err, MAAT_E_DATA, "%s",
-					  _("the store's case events refer to unknown cases"))
-			   : maat_db_fail(db, err, _("reading cases"));
+	close_segment(r, -1);
+	handovers = c->segments > 0 ? c->segments - 1 : 0;
+	picker = c->segments > 0 && c->first_owner == c->s1;
+	over = handovers > h->max_handovers;
+	/* the case row: its type picks the mandate (read only when needed: it costs a step).
+	 * Both statements run in case_no order; cases without events are passed over. */
+	if (r->cases_st != NULL) {
+		while ((rc = sqlite3_step(r->cases_st)) == SQLITE_ROW &&
+		       sqlite3_column_int64(r->cases_st, 0) < c->case_no) {
+		}
+		if (rc != SQLITE_ROW || sqlite3_column_int64(r->cases_st, 0) != c->case_no) {
+			return rc == SQLITE_ROW || rc == SQLITE_DONE
+				   ? maat_err_set(
+					 err, MAAT_E_DATA, "%s",
+					 _("the store's case events refer to unknown cases"))
+				   : maat_db_fail(db, err, _("reading cases"));
+		}
 	}
-	if (r->type_mandate != NULL && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
-		int64_t tid = sqlite3_column_int64(r->cases_st, 2);
-		if (tid > 0 && tid <= r->maxid && r->canon[tid] >= 0) {
-			mi = r->type_mandate[r->canon[tid]];
+	if (r->mandates != NULL && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
+		const char *type = (const char *)sqlite3_column_text(r->cases_st, 2);
+		for (size_t k = 0; k < r->nmandates; k++) {
+			if (maat_strcasecmp0(r->mandates[k].decision_type, type) == 0) {
+				mi = (int)k;
+			}
 		}
 	}
 	h->cases++;
+	h->signoff_roundtrips += c->roundtrips;
 	h->cases_without_resource += c->segments == 0;
 	h->cases_without_handover += handovers == 0;
 	h->cases_finished_by_picker += picker;
@@ -510,13 +630,14 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 		}
 		*row = (maat_handover_case){
 		    .seq = h->cases - 1,
-		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 0)),
-		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
+		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
+		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 2)),
 		    .events = c->events,
 		    .events_without_resource = c->without_res,
 		    .handovers = handovers,
 		    .pingpong = c->pingpong,
 		    .returns = c->returns,
+		    .roundtrips = c->roundtrips,
 		    .has_owner = c->segments > 0,
 		    .finished_by_picker = picker,
 		    .throughput_days = (double)(c->last_t - c->first_t) / 86400000.0,
@@ -588,22 +709,167 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 	}
 	if (res != c->s1) {
 		/* a new owner segment */
+		close_segment(r, res);
 		c->segments++;
-		if (r->res[res].seg_stamp == c->counter) {
-			c->returns++;
-		} else {
-			r->res[res].seg_stamp = c->counter;
-		}
-		if (res == c->s2) {
-			c->pingpong++;
-		}
-		c->s2 = c->s1;
+		c->s0 = c->s1;
 		c->s1 = res;
+		c->s1_signoff = a->is_signoff;
 		if (c->first_owner < 0) {
 			c->first_owner = res;
 		}
+	} else {
+		c->s1_signoff = c->s1_signoff && a->is_signoff;
 	}
 	c->prev_res = res;
+}
+
+static bool
+same_event(const struct gev *a, const struct gev *b)
+{
+	return a->act == b->act && a->res == b->res && a->lc == b->lc;
+}
+
+static const struct gev *sort_grp;
+
+static int
+cmp_gev_index(const void *pa, const void *pb)
+{
+	const struct gev *a = &sort_grp[*(const size_t *)pa], *b = &sort_grp[*(const size_t *)pb];
+	if (a->act != b->act) {
+		return a->act < b->act ? -1 : 1;
+	}
+	if (a->res != b->res) {
+		return a->res < b->res ? -1 : 1;
+	}
+	return a->lc < b->lc ? -1 : a->lc > b->lc;
+}
+
+/* Numbers the distinct events (activity, resource, lifecycle) of the group; returns how many. */
+static uint32_t
+number_keys(struct gev *g, size_t n)
+{
+	uint32_t d = 0;
+
+	if (n <= 32) {
+		for (size_t i = 0; i < n; i++) {
+			size_t j = 0;
+			while (j < i && !same_event(&g[j], &g[i])) {
+				j++;
+			}
+			g[i].key = j < i ? g[j].key : d++;
+		}
+		return d;
+	}
+	{
+		size_t *ix = maat_xcalloc(n, sizeof(*ix));
+		for (size_t i = 0; i < n; i++) {
+			ix[i] = i;
+		}
+		sort_grp = g;
+		qsort(ix, n, sizeof(*ix), cmp_gev_index);
+		sort_grp = NULL;
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0 && !same_event(&g[ix[i - 1]], &g[ix[i]])) {
+				d++;
+			}
+			g[ix[i]].key = d;
+		}
+		free(ix);
+		return d + 1;
+	}
+}
+
+static void
+emit(struct run *r, int64_t t, const struct gev *g)
+{
+	if (g->rid > 0) {
+		r->used[g->rid] = 1;
+	}
+	event(r, t, g->act, g->res);
+}
+
+/* The events of one case at one instant t, as the sources hold them (by source, then file
+ * order), merged into one log (METRICS.md §3): copies that repeat inside one source all count,
+ * an event held by several sources counts as often as the source holding most copies of it.
+ * Order: the file order of the source that holds most events of the instant (ties: the lower
+ * sha256), then the events only other sources hold, source by source. No store order (import
+ * order) decides anything. */
+static void
+flush_group(struct run *r, int64_t t)
+{
+	struct gev *g = r->grp;
+	size_t n = r->ngrp;
+	uint32_t d, *emitted, *occ, *srcs, *cnt;
+	size_t nsrc = 0;
+	bool one_source = true;
+
+	if (n == 0) {
+		return;
+	}
+	r->ngrp = 0;
+	if (n == 1) {
+		emit(r, t, &g[0]);
+		return;
+	}
+	d = number_keys(g, n);
+	for (size_t i = 1; i < n && one_source; i++) {
+		one_source = g[i].src == g[0].src;
+	}
+	if (one_source) {
+		for (size_t i = 0; i < n; i++) {
+			emit(r, t, &g[i]);
+		}
+		r->h->duplicates_within += (int64_t)(n - d);
+		return;
+	}
+	emitted = maat_xcalloc(d, sizeof(*emitted));
+	occ = maat_xcalloc(d, sizeof(*occ));
+	srcs = maat_xcalloc(n, sizeof(*srcs));
+	cnt = maat_xcalloc(n, sizeof(*cnt));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < nsrc && srcs[k] != g[i].src) {
+			k++;
+		}
+		if (k == nsrc) {
+			srcs[nsrc++] = g[i].src;
+		}
+		cnt[k]++;
+	}
+	/* sources by events held at this instant (descending), then by rank: few, so a plain
+	 * insertion sort */
+	for (size_t i = 1; i < nsrc; i++) {
+		for (size_t j = i; j > 0 && (cnt[j] > cnt[j - 1] ||
+					     (cnt[j] == cnt[j - 1] && srcs[j] < srcs[j - 1]));
+		     j--) {
+			uint32_t ts = srcs[j], tc = cnt[j];
+			srcs[j] = srcs[j - 1];
+			cnt[j] = cnt[j - 1];
+			srcs[j - 1] = ts;
+			cnt[j - 1] = tc;
+		}
+	}
+	for (size_t k = 0; k < nsrc; k++) {
+		memset(occ, 0, d * sizeof(*occ));
+		for (size_t i = 0; i < n; i++) {
+			if (g[i].src != srcs[k]) {
+				continue;
+			}
+			if (++occ[g[i].key] > emitted[g[i].key]) {
+				emitted[g[i].key]++;
+				emit(r, t, &g[i]);
+			} else {
+				r->h->duplicates_across++;
+			}
+		}
+	}
+	for (uint32_t k = 0; k < d; k++) {
+		r->h->duplicates_within += emitted[k] - 1;
+	}
+	free(emitted);
+	free(occ);
+	free(srcs);
+	free(cnt);
 }
 
 static const char *
@@ -760,11 +1026,67 @@ cmp_group(const void *pa, const void *pb)
 		      ((const maat_handover_group *)pb)->name);
 }
 
+static int
+cmp_spell(const void *pa, const void *pb)
+{
+	const struct spell *a = pa, *b = pb;
+	if (a->canon != b->canon) {
+		return a->canon < b->canon ? -1 : 1;
+	}
+	return strcmp(a->name, b->name);
+}
+
+/* Each resource is shown by the first (strcmp order) of the spellings its events use, so
+ * that import order does not decide; resources spelt in several ways are listed. */
+static void
+name_resources(struct run *r)
+{
+	maat_handovers *h = r->h;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nspell; i++) {
+		if (r->used[r->spell[i].id]) {
+			r->spell[n++] = r->spell[i];
+		} else {
+			free(r->spell[i].name);
+		}
+	}
+	r->nspell = n;
+	sort_n(r->spell, n, sizeof(*r->spell), cmp_spell);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, k, distinct = 0;
+		maat_buf b = {0};
+		free(r->resources.v[r->spell[i].canon]);
+		r->resources.v[r->spell[i].canon] = maat_xstrdup(r->spell[i].name);
+		while (j < n && r->spell[j].canon == r->spell[i].canon) {
+			j++;
+		}
+		for (k = i; k < j; k++) {
+			if (k > i && strcmp(r->spell[k].name, r->spell[k - 1].name) == 0) {
+				continue;
+			}
+			maat_buf_printf(&b, "%s%s", k > i ? " = " : "", r->spell[k].name);
+			distinct++;
+		}
+		if (distinct > 1) {
+			h->merged_spellings =
+			    maat_xreallocarray(h->merged_spellings, h->nmerged_spellings + 1,
+					       sizeof(*h->merged_spellings));
+			h->merged_spellings[h->nmerged_spellings++] = b.data;
+		} else {
+			maat_buf_fini(&b);
+		}
+		i = j;
+	}
+}
+
 static void
 finish(struct run *r)
 {
 	maat_handovers *h = r->h;
 	double *days;
+
+	name_resources(r);
 
 	/* pairs, with their direction; escalations and unit flows follow from them */
 	pairs_flush(&r->pairs);
@@ -879,7 +1201,7 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	maat_handovers_opts defaults;
 	struct run r = {0};
 	sqlite3_stmt *st;
-	int64_t cur_case = -1;
+	int64_t cur_case = -1, cur_t = 0;
 	int rc;
 
 	if (opts == NULL) {
@@ -900,12 +1222,12 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	}
 	/* the cases, in the events' order: keys for the per-case rows, types for the mandates */
 	if (opts->keep_cases || org != NULL) {
+		/* a case's type: the first in name order of those its sources give */
 		r.cases_st = maat_db_stmt(
 		    db,
-		    opts->keep_cases
-			? "SELECT c.case_key, t.name, c.case_type FROM cases c LEFT JOIN "
-			  "case_names t ON t.id = c.case_type ORDER BY c.source_id, c.case_no"
-			: "SELECT NULL, NULL, case_type FROM cases ORDER BY source_id, case_no",
+		    "SELECT c.case_no, c.case_key, (SELECT min(n.name) FROM case_types t JOIN "
+		    "case_names n ON n.id = t.case_type WHERE t.case_no = c.case_no) FROM cases c "
+		    "ORDER BY c.case_no",
 		    err);
 		if (r.cases_st == NULL) {
 			rc = -MAAT_E_INTERNAL;
@@ -916,47 +1238,22 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
 			goto out;
 		}
-		r.type_mandate = maat_xcalloc(r.case_types.n + 1, sizeof(*r.type_mandate));
-		for (size_t i = 0; i < r.case_types.n; i++) {
-			r.type_mandate[i] = -1;
-			for (size_t k = 0; k < r.nmandates; k++) {
-				if (maat_strcasecmp0(r.mandates[k].decision_type,
-						     r.case_types.v[i]) == 0) {
-					r.type_mandate[i] = (int)k;
-				}
-			}
-		}
 	}
 	/* The primary key order: no sort, no temporary index. */
-	/* Three integers per row, packed in SQL: every sqlite3_column_*() call takes a mutex, and
-	 * those calls were a third of the time. Case: source_id * 2^40 + case_no; time in ms;
-	 * activity * 2^31 + resource (name ids start at 1, so 0 is "no resource"). The bounds are
-	 * checked first so that the packing cannot overflow or collide. */
-	if (r.maxid >= ((int64_t)1 << 31)) {
+	/* Four integers per row, packed in SQL: every sqlite3_column_*() call takes a mutex, and
+	 * those calls were a third of the time. Case number; time in ms; activity * 2^31 +
+	 * resource (name ids start at 1, so 0 is "no resource"); lifecycle * 2^22 + source. The
+	 * bounds are checked first so that the packing cannot overflow or collide. */
+	if (r.maxid >= ((int64_t)1 << 31) || r.maxsrc >= ((int64_t)1 << 22)) {
 		rc = maat_err_set(err, MAAT_E_DATA, "%s",
-				  _("too many distinct names in the case logs"));
+				  _("too many distinct names or case logs in the store"));
 		goto out;
 	}
 	st = maat_db_stmt(db,
-			  "SELECT (SELECT coalesce(max(source_id), 0) FROM cases), "
-			  "(SELECT coalesce(max(case_no), 0) FROM cases)",
-			  err);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-		rc = st == NULL ? -MAAT_E_INTERNAL : maat_db_fail(db, err, _("reading cases"));
-		goto out;
-	}
-	if (sqlite3_column_int64(st, 0) >= ((int64_t)1 << 22) ||
-	    sqlite3_column_int64(st, 1) >= ((int64_t)1 << 40)) {
-		sqlite3_reset(st);
-		rc = maat_err_set(err, MAAT_E_DATA, "%s",
-				  _("too many case logs or cases in the store"));
-		goto out;
-	}
-	sqlite3_reset(st);
-	st = maat_db_stmt(db,
-			  "SELECT source_id * 1099511627776 + case_no, ts * 1000 + ms, "
-			  "activity * 2147483648 + coalesce(resource, 0) FROM case_events "
-			  "ORDER BY source_id, case_no, ts, ms, seq",
+			  "SELECT case_no, ts * 1000 + ms, "
+			  "activity * 2147483648 + coalesce(resource, 0), "
+			  "coalesce(lifecycle, 0) * 4194304 + source_id FROM case_events "
+			  "ORDER BY case_no, ts, ms, source_id, seq",
 			  err);
 	if (st == NULL) {
 		rc = -MAAT_E_INTERNAL;
@@ -966,26 +1263,44 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 		int64_t key = sqlite3_column_int64(st, 0);
 		int64_t t = sqlite3_column_int64(st, 1);
 		int64_t ar = sqlite3_column_int64(st, 2);
+		int64_t ls = sqlite3_column_int64(st, 3);
 		int64_t aid = ar >> 31;
 		int64_t rid = ar & (((int64_t)1 << 31) - 1);
-		int64_t act, res;
+		int64_t lid = ls >> 22;
+		int64_t src = ls & (((int64_t)1 << 22) - 1);
+		struct gev *g;
 		if (aid < 1 || aid > r.maxid || r.canon[aid] < 0 ||
-		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0))) {
+		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0)) ||
+		    (lid > 0 && (lid > r.maxid || r.canon[lid] < 0)) || src > r.maxsrc) {
 			rc = maat_err_set(err, MAAT_E_DATA, "%s",
 					  _("the store's case events refer to unknown names"));
 			goto out;
 		}
-		act = r.canon[aid];
-		res = rid > 0 ? r.canon[rid] : -1;
+		if (key != cur_case || t != cur_t) {
+			flush_group(&r, cur_t);
+		}
 		if (key != cur_case) {
 			if (cur_case >= 0 && (rc = end_case(&r, db, err)) < 0) {
 				goto out;
 			}
 			cur_case = key;
 			start_case(&r);
+			r.c.case_no = key;
 		}
-		event(&r, t, act, res);
+		cur_t = t;
+		if (r.ngrp == r.capgrp) {
+			r.capgrp = r.capgrp ? r.capgrp * 2 : 64;
+			r.grp = maat_xreallocarray(r.grp, r.capgrp, sizeof(*r.grp));
+		}
+		g = &r.grp[r.ngrp++];
+		g->act = r.canon[aid];
+		g->res = rid > 0 ? r.canon[rid] : -1;
+		g->rid = rid;
+		g->lc = lid > 0 ? r.canon[lid] : -1;
+		g->src = r.src_rank[src];
+		g->key = 0;
 	}
+	flush_group(&r, cur_t);
 	if (rc != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading case events"));
 		goto out;
@@ -1005,7 +1320,14 @@ out:
 	maat_handovers_free(r.h);
 	free(r.canon);
 	maat_mandates_free(r.mandates, r.nmandates);
-	free(r.type_mandate);
+	free(r.used);
+	for (size_t i = 0; i < r.nspell; i++) {
+		free(r.spell[i].name);
+	}
+	free(r.spell);
+	free(r.src_rank);
+	free(r.grp);
+	names_fini(&r.lifecycles);
 	names_fini(&r.resources);
 	names_fini(&r.activities);
 	names_fini(&r.case_types);
@@ -1043,6 +1365,10 @@ maat_handovers_free(maat_handovers *h)
 	free(h->activities);
 	free(h->units);
 	free(h->case_rows);
+	for (size_t i = 0; i < h->nmerged_spellings; i++) {
+		free(h->merged_spellings[i]);
+	}
+	free(h->merged_spellings);
 	free(h->approval_pattern);
 	free(h);
 }
@@ -1097,6 +1423,12 @@ maat_handovers_summary_table(const maat_handovers *h)
 	kv_int(t, "pingpong_cases", _("ping-pong cases (A->B->A)"), h->pingpong_cases);
 	kv_int(t, "pingpong", _("ping-pong occurrences"), h->pingpong);
 	kv_int(t, "returns", _("returns to an earlier owner"), h->returns);
+	kv_int(t, "signoff_roundtrips", _("sign-off round trips (A->B for the paraaf->A)"),
+	       h->signoff_roundtrips);
+	kv_int(t, "duplicates_within", _("repeated events within one file (all counted)"),
+	       h->duplicates_within);
+	kv_int(t, "duplicates_across", _("events also in another file (counted once)"),
+	       h->duplicates_across);
 	kv_int(t, "max_handovers", _("cap: max handovers (setting)"), h->max_handovers);
 	kv_int(t, "cases_over_max", _("cases over the cap"), h->cases_over_max);
 	kv_real(t, "idle_days", _("idle after days (setting)"), h->idle_days, 1);
@@ -1144,6 +1476,7 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "pingpong", _("ping-pong"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "returns", _("returns"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "signoff_roundtrips", _("sign-off round trips"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "finished_by_picker", _("finished by picker"), MAAT_COL_BOOL, 0);
 	maat_table_add_column(t, "throughput_days", _("throughput days"), MAAT_COL_REAL, 1);
 	maat_table_add_column(t, "longest_idle_days", _("longest idle days"), MAAT_COL_REAL, 1);
@@ -1168,17 +1501,18 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 		maat_table_set_int(t, 3, c->handovers);
 		maat_table_set_int(t, 4, c->pingpong);
 		maat_table_set_int(t, 5, c->returns);
+		maat_table_set_int(t, 6, c->roundtrips);
 		if (c->has_owner) {
-			maat_table_set_int(t, 6, c->finished_by_picker);
+			maat_table_set_int(t, 7, c->finished_by_picker);
 		}
-		maat_table_set_real(t, 7, c->throughput_days);
-		maat_table_set_real(t, 8, c->longest_idle_days);
-		maat_table_set_int(t, 9, c->over_max);
-		maat_table_set_int(t, 10, c->signoffs);
-		maat_table_set_int(t, 11, c->approvers);
-		maat_table_set_text(t, 12, c->approver_layers);
+		maat_table_set_real(t, 8, c->throughput_days);
+		maat_table_set_real(t, 9, c->longest_idle_days);
+		maat_table_set_int(t, 10, c->over_max);
+		maat_table_set_int(t, 11, c->signoffs);
+		maat_table_set_int(t, 12, c->approvers);
+		maat_table_set_text(t, 13, c->approver_layers);
 		if (c->formal_chain >= 0) {
-			maat_table_set_int(t, 13, c->formal_chain);
+			maat_table_set_int(t, 14, c->formal_chain);
 		}
 	}
 	free(order);
@@ -1283,6 +1617,17 @@ build_json(const maat_handovers *h, bool with_pairs)
 	json_object_set_new(o, "pingpong_cases", json_integer(h->pingpong_cases));
 	json_object_set_new(o, "pingpong", json_integer(h->pingpong));
 	json_object_set_new(o, "returns", json_integer(h->returns));
+	json_object_set_new(o, "signoff_roundtrips", json_integer(h->signoff_roundtrips));
+	{
+		json_t *dup = json_object(), *sp = json_array();
+		json_object_set_new(dup, "within_sources", json_integer(h->duplicates_within));
+		json_object_set_new(dup, "across_sources", json_integer(h->duplicates_across));
+		json_object_set_new(o, "duplicate_events", dup);
+		for (size_t i = 0; i < h->nmerged_spellings; i++) {
+			json_array_append_new(sp, json_string(h->merged_spellings[i]));
+		}
+		json_object_set_new(o, "merged_spellings", sp);
+	}
 	json_object_set_new(o, "max_handovers", json_integer(h->max_handovers));
 	json_object_set_new(o, "cases_over_max", json_integer(h->cases_over_max));
 	json_object_set_new(o, "idle_days", json_real(h->idle_days));

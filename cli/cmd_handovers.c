@@ -60,17 +60,28 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 			      "  successions and handovers between resources (PM4Py's handover of\n"
 			      "  work, self-successions included), handovers per case, cases "
 			      "finished\n"
-			      "  by whoever picked them up, ping-pong (A->B->A), returns, idle\n"
+			      "  by whoever picked them up, ping-pong (A->B->A) and returns on "
+			      "work\n"
+			      "  segments, sign-off round trips (A->B for the paraaf->A) apart, "
+			      "idle\n"
 			      "  dossiers, throughput (median, p90, max in days), escalations up,\n"
-			      "  down or sideways the management line, and observed sign-offs.\n\n"
+			      "  down or sideways the management line, and observed sign-offs.\n"
+			      "All imported case logs are one log: a case id is one case across "
+			      "files,\n"
+			      "an event found in several files counts once, rows repeated inside "
+			      "one\n"
+			      "file all count (as PM4Py); both are reported. Resources are "
+			      "trimmed\n"
+			      "and compared case-insensitively; merged spellings are listed.\n\n"
 			      "  --max-handovers N        a case is over the cap above N (default "
 			      "2)\n"
 			      "  --idle-days D            a gap over D days is idle (default 14)\n"
 			      "  --approval-pattern RE    sign-off activities, POSIX extended,\n"
-			      "                           case-insensitive (default\n"
-			      "                           "
-			      "paraaf|parafe|akkoord|goedkeur|fiat|approv|"
-			      "sign)\n"
+			      "                           case-insensitive; '' = no sign-offs\n"
+			      "                           (default: at the start of a word, "
+			      "paraaf,\n"
+			      "                           paraf, akkoord, goedkeur, fiat, approv,\n"
+			      "                           sign-off/signoff/sign off, onderteken)\n"
 			      "  --json                   one JSON object on stdout\n"));
 		default:
 			return cli_usage_error(cli, "handovers", _("unknown option '%s'"),
@@ -112,6 +123,17 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		printf(_("Pairs and cases: the first %d shown (cases with most handovers first); "
 			 "--json or the workbook give all.\n"),
 		       SHOW_ROWS);
+	}
+	if (h->nmerged_spellings > 0) {
+		printf("%s\n", _("Resources written in more than one way, counted as one person:"));
+		for (size_t i = 0; i < h->nmerged_spellings; i++) {
+			printf("  %s\n", h->merged_spellings[i]);
+		}
+	}
+	if (h->duplicates_within > 0 || h->duplicates_across > 0) {
+		printf(_("Repeated events: %lld repeated within one file (all counted, as PM4Py "
+			 "does); %lld copies also in another file (counted once).\n"),
+		       (long long)h->duplicates_within, (long long)h->duplicates_across);
 	}
 	if (!h->have_org) {
 		printf("%s\n", _("No org chart imported: handover directions are unknown."));

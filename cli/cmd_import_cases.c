@@ -167,6 +167,11 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), argv[i],
 		       (long long)counts.cases, (long long)counts.events,
 		       (long long)counts.without_resource);
+		if (counts.known > 0) {
+			printf(_("%s: %lld of these events were already known from other case "
+				 "logs; they count once\n"),
+			       argv[i], (long long)counts.known);
+		}
 	}
 out:
 	maat_pseudo_free(pseudo);

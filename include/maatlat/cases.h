@@ -18,6 +18,8 @@ typedef struct maat_cases_counts {
 	int64_t cases;
 	int64_t events;
 	int64_t without_resource;
+	/* events that another, earlier imported case log already held (they count once) */
+	int64_t known;
 } maat_cases_counts;
 
 /* How to read a case log. Zero-initialised = defaults. */
@@ -96,6 +98,12 @@ int maat_cases_sink_finish(maat_cases_sink *s, maat_err *err);
 /* Events stored so far, and how many named no resource. */
 int64_t maat_cases_sink_events(const maat_cases_sink *s);
 int64_t maat_cases_sink_without_resource(const maat_cases_sink *s);
+/* Events of this sink that other sources already held when it stored them. */
+int64_t maat_cases_sink_known(const maat_cases_sink *s);
+
+/* The form in which resources are compared (METRICS.md §3): ASCII and Latin-1 capitals
+ * lower-cased. Returns a new string; caller frees. */
+char *maat_cases_fold(const char *s);
 /* NULL-safe. */
 void maat_cases_sink_free(maat_cases_sink *s);
 

@@ -17,8 +17,10 @@
 #include "maatlat/org.h"
 #include "maatlat/table.h"
 
-/* The default approval pattern (POSIX extended, matched case-insensitively on activities). */
-#define MAAT_APPROVAL_PATTERN_DEFAULT "paraaf|parafe|akkoord|goedkeur|fiat|approv|sign"
+/* The default approval pattern (POSIX extended, matched case-insensitively on activities):
+ * the words of METRICS.md §3, at the start of a word. */
+#define MAAT_APPROVAL_PATTERN_DEFAULT                                                              \
+	"(^|[^[:alnum:]])(paraaf|paraf|akkoord|goedkeur|fiat|approv|sign[- ]?off|onderteken)"
 
 /* Settings; every one is printed in the report header. */
 typedef struct maat_handovers_opts {
@@ -26,7 +28,7 @@ typedef struct maat_handovers_opts {
 	int max_handovers;
 	/* a case is idle with a gap between consecutive events over this many days (default 14) */
 	double idle_days;
-	/* sign-off activities; NULL = MAAT_APPROVAL_PATTERN_DEFAULT */
+	/* sign-off activities; NULL = MAAT_APPROVAL_PATTERN_DEFAULT, "" = none */
 	const char *approval_pattern;
 	/* keep one maat_handover_case per case (for the per-case table); costs memory per case */
 	bool keep_cases;
@@ -69,10 +71,12 @@ typedef struct maat_handover_case {
 	int64_t events_without_resource;
 	/* owner segments - 1 (0 when the case names no resource) */
 	int64_t handovers;
-	/* positions j with owner s_j == s_(j+2) */
+	/* positions j with work-segment owner w_j == w_(j+2) (sign-off-only segments removed) */
 	int64_t pingpong;
-	/* segments whose owner had an earlier segment */
+	/* work segments whose owner had an earlier work segment */
 	int64_t returns;
+	/* sign-off round trips: a sign-off-only segment between two segments of one owner */
+	int64_t roundtrips;
 	/* the case names a resource, and the first owner is the last owner */
 	bool has_owner;
 	bool finished_by_picker;
@@ -136,6 +140,16 @@ typedef struct maat_handovers {
 	int64_t pingpong_cases;
 	int64_t pingpong;
 	int64_t returns;
+	int64_t signoff_roundtrips;
+	/* events that repeat another event of the merged log (same case, activity, time,
+	 * resource, lifecycle) within one source, and stored copies of an event that another
+	 * source also holds (counted once) */
+	int64_t duplicates_within;
+	int64_t duplicates_across;
+	/* resources written in more than one way (case, spaces): per merged resource the
+	 * spellings the events use, as "Jan = jan" (owned) */
+	char **merged_spellings;
+	size_t nmerged_spellings;
 	int64_t cases_over_max;
 	int64_t idle_cases;
 	/* throughput in days over all cases (numpy's default "linear" percentiles); NaN when there

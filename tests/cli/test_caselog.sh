@@ -1,0 +1,175 @@
+#!/bin/sh
+# One case log across files (issue 11 items 1 and 5, issue 17 items 12 and 13; METRICS.md §3):
+# overlapping exports give the figures of the whole log in any import order, repeated rows are
+# counted and reported, --replace keeps what another file holds; sign-off round trips are not
+# ping-pong; resources are compared case-insensitively; the approval pattern matches words.
+. "$TAP_LIB"
+C="$MAAT_CORPUS/cases"
+PY=/usr/bin/python3
+SPLIT="$MAAT_SRCDIR/tests/cli/split_caselog.py"
+
+jget() {
+	$PY -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v, list) else v[k]
+print(json.dumps(v, ensure_ascii=False))' "$T/.out" "$1"
+}
+# same_figures A.json B.json: every figure equal but duplicate_events.across_sources (which
+# says how many copies the parts shared: 0 for one file by definition)
+same_figures() {
+	$PY -c 'import json,sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for d in (a, b):
+    d["duplicate_events"].pop("across_sources")
+print("same" if a == b else "differ: " + " ".join(k for k in a if a[k] != b.get(k)))' "$1" "$2"
+}
+# shuffled FILE...: the files in a fixed pseudo-random order
+shuffled() {
+	$PY -c 'import random,sys; a=sys.argv[1:]; random.Random(7).shuffle(a); print(" ".join(a))' "$@"
+}
+
+# --- every case log of the corpus and the demo's, split into overlapping parts ---------------
+for f in "$C/running-example.xes" "$C/roadtraffic100traces.csv" "$MAAT_SRCDIR/examples/cases.csv"; do
+	b=$(basename "$f")
+	mkdir -p "$T/$b"
+	parts=$($PY "$SPLIT" "$f" "$T/$b" 4)
+	np=$(echo $parts | wc -w)
+	run --db "$T/$b.whole.db" import cases "$f"
+	run --db "$T/$b.whole.db" handovers --json
+	cp "$T/.out" "$T/$b.whole.json"
+	whole_events=$(jget events)
+	i=0
+	for order in "$parts" "$(echo $parts | tr ' ' '\n' | sort -r | tr '\n' ' ')" "$(shuffled $parts)"; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086
+		run --db "$T/$b.$i.db" import cases $order
+		expect_status 0 "$b: $np overlapping parts import (order $i)"
+		run --db "$T/$b.$i.db" handovers --json
+		cp "$T/.out" "$T/$b.$i.json"
+		expect_eq "$(same_figures "$T/$b.whole.json" "$T/$b.$i.json")" same \
+			"$b: parts in order $i give every figure of the whole log"
+		stored=$($PY -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from case_events").fetchone()[0])' "$T/$b.$i.db")
+		expect_eq "$(jget duplicate_events.across_sources)" "$((stored - whole_events))" \
+			"$b: the copies the parts share are reported (order $i)"
+		run --db "$T/$b.$i.db" sources --json
+		known=$($PY -c 'import json,sys; print(sum(s["already_known"] or 0 for s in json.load(open(sys.argv[1]))["sources"]))' "$T/.out")
+		expect_eq "$known" "$((stored - whole_events))" "$b: sources says how many events were already known (order $i)"
+	done
+done
+
+# --- a hand-made log: a repeated row, two overlapping parts, --replace -----------------------
+H='case:concept:name,concept:name,time:timestamp,org:resource'
+printf '%s\n' "$H" \
+	'C1,Intake,2024-01-01T09:00:00Z,ann' \
+	'C1,Intake,2024-01-01T09:00:00Z,ann' \
+	'C1,Check,2024-01-05T09:00:00Z,bob' \
+	'C1,Send,2024-01-10T09:00:00Z,ann' \
+	'C2,Intake,2024-01-06T09:00:00Z,bob' \
+	'C2,Send,2024-01-12T09:00:00Z,carl' >"$T/whole.csv"
+# part 1: up to 6 January; part 2: from 5 January (Check and C2's Intake in both)
+sed -n '1,4p;6p' "$T/whole.csv" >"$T/p1.csv"
+sed -n '1p;4,7p' "$T/whole.csv" >"$T/p2.csv"
+run --db "$T/h.db" import cases "$T/p1.csv" "$T/p2.csv"
+expect_out_has "p2.csv: 2 of these events were already known" "p2: Check and C2's Intake were already known"
+run --db "$T/h.db" handovers --json
+# by hand: C1 ann ann bob ann: successions ann>ann, ann>bob, bob>ann; C2 bob>carl: 4 successions,
+# 1 self, 3 handovers over 2 cases and 6 events; the repeated Intake counts (PM4Py) and is
+# reported within the source; 8 stored copies - 6 events = 2 across sources
+expect_eq "$(jget cases) $(jget events) $(jget successions) $(jget self_successions) $(jget handovers)" \
+	"2 6 4 1 3" "two parts: 2 cases, 6 events, 4 successions, 1 self, 3 handovers"
+expect_eq "$(jget duplicate_events)" '{"within_sources": 1, "across_sources": 2}' \
+	"one repeated row within a file, two events in both files"
+run --db "$T/h2.db" import cases "$T/p2.csv" "$T/p1.csv"
+expect_out_has "p1.csv: 2 of these events were already known" "the other order: p1's two are known"
+run --db "$T/h2.db" handovers --json
+expect_eq "$(jget events) $(jget handovers) $(jget duplicate_events.within_sources)" "6 3 1" "the other order gives the same figures"
+# a re-export holding every row again plus a new case C3: 7 events, 6 copies across sources;
+# both copies of the repeated row are in both files: it still counts twice
+cp "$T/whole.csv" "$T/again.csv"
+echo 'C3,Intake,2024-02-01T09:00:00Z,dirk' >>"$T/again.csv"
+run --db "$T/h3.db" import cases "$T/whole.csv" "$T/again.csv"
+run --db "$T/h3.db" handovers --json
+expect_eq "$(jget cases) $(jget events) $(jget duplicate_events)" \
+	'3 7 {"within_sources": 1, "across_sources": 6}' "a re-export: 3 cases, 7 events, the 6 known ones once"
+# --replace of p1 with a version without the Check row: p2 still holds it, so nothing changes
+sed '/Check/d' "$T/p1.csv" >"$T/p1b.csv"
+cp "$T/p1b.csv" "$T/p1.csv"
+run --db "$T/h.db" import cases --replace "$T/p1.csv"
+run --db "$T/h.db" handovers --json
+expect_eq "$(jget events) $(jget handovers) $(jget duplicate_events.across_sources)" "6 3 1" \
+	"--replace of p1 keeps Check, which p2 also holds"
+sed '/Check/d' "$T/p2.csv" >"$T/p2b.csv"
+cp "$T/p2b.csv" "$T/p2.csv"
+run --db "$T/h.db" import cases --replace "$T/p2.csv"
+run --db "$T/h.db" handovers --json
+# now no file holds Check: C1 ann ann ann (2 self), C2 bob>carl: 5 events, 1 handover
+expect_eq "$(jget events) $(jget handovers) $(jget self_successions)" "5 1 2" \
+	"once neither file holds Check it is gone"
+# the documented view gives events with their names
+v=$($PY -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(distinct case_id || activity || time || resource) from case_log where case_id = \"C1\"").fetchone()[0])' "$T/h.db")
+expect_eq "$v" 2 "the case_log view: C1 has 2 distinct events left (Intake, Send)"
+
+# --- sign-off round trips are not ping-pong (METRICS.md §3 work segments) --------------------
+printf '%s\n' "$H" \
+	'R1,Intake,2024-03-01T09:00:00Z,ann' \
+	'R1,Paraaf teamleider,2024-03-01T10:00:00Z,bob' \
+	'R1,Verwerken,2024-03-01T11:00:00Z,ann' \
+	'R1,Beoordelen,2024-03-01T12:00:00Z,carl' \
+	'R1,Verwerken,2024-03-01T13:00:00Z,ann' \
+	'R1,Beoordelen,2024-03-01T14:00:00Z,carl' \
+	'R2,Intake,2024-03-02T09:00:00Z,dirk' \
+	'R2,Akkoord,2024-03-02T10:00:00Z,eva' \
+	'R2,Verwerken,2024-03-02T11:00:00Z,eva' \
+	'R2,Verzenden,2024-03-02T12:00:00Z,dirk' \
+	'R2,Ondertekenen,2024-03-02T13:00:00Z,fred' >"$T/rt.csv"
+run --db "$T/rt.db" import cases "$T/rt.csv"
+run --db "$T/rt.db" handovers --json
+# by hand. R1 owner segments ann|bob|ann|carl|ann|carl (5 handovers); bob's holds only the
+# Paraaf, between two ann segments: 1 round trip; work segments ann carl ann carl: ping-pong at
+# j=0 and j=1 (2), returns ann and carl (2). R2 dirk|eva|dirk|fred (3 handovers): eva's segment
+# also holds work (Verwerken), so it stays; fred's holds only a sign-off but is last (no round
+# trip); work segments dirk eva dirk: 1 ping-pong, 1 return. Totals: 8 handovers, ping-pong 3
+# in 2 cases, 3 returns, 1 round trip, 3 sign-offs (Paraaf, Akkoord, Ondertekenen).
+expect_eq "$(jget handovers) $(jget pingpong) $(jget pingpong_cases) $(jget returns) $(jget signoff_roundtrips) $(jget signoffs.signoffs)" \
+	"8 3 2 3 1 3" "round trips: 8 handovers, 3 ping-pong in 2 cases, 3 returns, 1 round trip, 3 sign-offs"
+run --db "$T/rt.db" handovers --json --approval-pattern ''
+# no sign-offs: work = owner segments. R1 ann bob ann carl ann carl: ping-pong at j=0,2,3 (3),
+# returns ann, ann, carl (3); R2 dirk eva dirk fred: 1 and 1. Totals 4 ping-pong, 4 returns.
+expect_eq "$(jget handovers) $(jget pingpong) $(jget pingpong_cases) $(jget returns) $(jget signoff_roundtrips) $(jget signoffs.signoffs)" \
+	"8 4 2 4 0 0" "--approval-pattern '': 4 ping-pong, 4 returns, no round trip, no sign-off"
+
+# --- one resource however it is spelt; the approval pattern matches at the start of a word ----
+printf '%s\n' "$H" \
+	'K1,Intake,2024-04-01T09:00:00Z,Jan' \
+	'K1,Check,2024-04-01T10:00:00Z,jan ' \
+	'K1,Check,2024-04-01T11:00:00Z, JAN' \
+	'K1,Send,2024-04-01T12:00:00Z,Piet' >"$T/res.csv"
+run --db "$T/res.db" import cases "$T/res.csv"
+run --db "$T/res.db" handovers --json
+# by hand: jan jan jan piet: 2 self-successions, 1 handover; spellings JAN, Jan, jan merged
+expect_eq "$(jget handovers) $(jget self_successions)" "1 2" "Jan, 'jan ' and ' JAN' are one person"
+expect_eq "$(jget merged_spellings)" '["JAN = Jan = jan"]' "the merged spellings are listed"
+run --db "$T/res.db" handovers
+expect_out_has "JAN = Jan = jan" "and shown in the text output"
+printf '%s\n' "$H" \
+	'W1,Assign to team,2024-05-01T09:00:00Z,x' \
+	'W1,Signaleren risico,2024-05-01T09:01:00Z,x' \
+	'W1,Herparaferen,2024-05-01T09:02:00Z,x' \
+	'W1,Sign-off manager,2024-05-01T09:03:00Z,x' \
+	'W1,sign off,2024-05-01T09:04:00Z,x' \
+	'W1,Approve,2024-05-01T09:05:00Z,x' \
+	'W1,Goedkeuring,2024-05-01T09:06:00Z,x' \
+	'W1,Fiattering,2024-05-01T09:07:00Z,x' \
+	'W1,Eerste paraaf,2024-05-01T09:08:00Z,x' \
+	'W1,Ondertekening,2024-05-01T09:09:00Z,x' \
+	'W1,Akkoord (MT),2024-05-01T09:10:00Z,x' >"$T/words.csv"
+run --db "$T/w.db" import cases "$T/words.csv"
+run --db "$T/w.db" handovers --json
+# by hand: 8 sign-offs (Sign-off, sign off, Approve, Goedkeuring, Fiattering, paraaf,
+# Ondertekening, Akkoord); "Assign", "Signaleren" and "Herparaferen" hold the words only inside
+expect_eq "$(jget signoffs.signoffs)" 8 "8 of 11 activities are sign-offs: words, not fragments"
+expect_eq "$($PY -c 'import json,sys; print(",".join(a["activity"] for a in json.load(open(sys.argv[1]))["activities"] if a["signoff"]))' "$T/.out")" \
+	"Akkoord (MT),Approve,Eerste paraaf,Fiattering,Goedkeuring,Ondertekening,Sign-off manager,sign off" \
+	"the sign-off activities by name"
+
+done_testing
