@@ -6,10 +6,11 @@
 #include <libical/ical.h>
 
 #include "maatlat/i18n.h"
-#include "maatlat/ics.h"
+#include "maatlat/calendar.h"
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 
 /* ---- a string interning table (open addressing) ---- */
 typedef struct strtab {
@@ -748,7 +749,7 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 	m->o = *o;
 	snprintf(m->tz, sizeof(m->tz), "%s", o->tz ? o->tz : "Europe/Amsterdam");
 	m->o.tz = m->tz;
-	if (!maat_cal_zone_valid(m->tz)) {
+	if (!maat_zone_valid(m->tz)) {
 		maat_err_set(err, MAAT_E_USAGE, _("unknown time zone '%s'"), m->tz);
 		goto fail;
 	}
@@ -961,7 +962,7 @@ maat_meetings_series_table(const maat_meetings *m)
 {
 	maat_table *t = maat_table_new(_("Recurring meetings taking the most person-hours"));
 	maat_table_add_column(t, "uid", _("UID"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "summary", _("title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "summary", _("meeting title"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "instances", _("instances"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "person_hours", _("person-hours"), MAAT_COL_REAL, 1);
 	maat_table_add_column(t, "mean_attendees", _("mean attendees"), MAAT_COL_REAL, 1);

@@ -31,9 +31,10 @@ const struct maat_command maat_commands[] = {
     {"person", cmd_person, N_("[--json] [--pseudonymise [--key-file FILE]] ID"),
      N_("everything stored about one person")},
     {"report", cmd_report,
-     N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
+     N_("[--xlsx FILE] [--html FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] "
+	"[--by-unit] "
 	"[--root ID] [--by-resource] [--top N]"),
-     N_("write the xlsx workbook and the org and handover graphs")},
+     N_("write the HTML report, the xlsx workbook and the org and handover graphs")},
     {"signoff", cmd_signoff, N_("[--decision TYPE] [--cap N] [--as-of DATE] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},
     {"sources", cmd_sources, N_("[--json]"),
