@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "maatlat/cases.h"
 #include "maatlat/handovers.h"
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
@@ -377,7 +376,7 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 		if (strcmp(kind, "resource") == 0) {
 			/* one person however the files spell them (METRICS.md §3): trimmed on
 			 * import, compared here case-insensitively */
-			char *f = maat_cases_fold(name ? name : "");
+			char *f = maat_casefold(name ? name : "");
 			r->canon[id] = (int64_t)names_add(&r->resources, f);
 			free(f);
 			if (r->nspell == r->capspell) {

@@ -28,6 +28,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	    {"pseudonymise", no_argument, NULL, 'P'},
 	    {"pseudonymize", no_argument, NULL, 'P'},
 	    {"key-file", required_argument, NULL, 'K'},
+	    {"max-inflate-ratio", required_argument, NULL, 'I'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -50,8 +51,8 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "csv") != 0 &&
 			    strcmp(optarg, "xes") != 0 && strcmp(optarg, "zgw") != 0) {
 				return cli_usage_error(
-				    cli, "import", _("--format: use auto, csv, xes or zgw, not '%s'"),
-				    optarg);
+				    cli, "import",
+				    _("--format: use auto, csv, xes or zgw, not '%s'"), optarg);
 			}
 			o.format = optarg;
 			break;
@@ -88,6 +89,14 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		case 'R':
 			flags |= MAAT_IMPORT_REPLACE;
 			break;
+		case 'I':
+			if (!cli_parse_double(cli, "import", "--max-inflate-ratio", optarg,
+					      &o.max_inflate_ratio)) {
+				return MAAT_E_USAGE;
+			}
+			/* 0 on the command line: no bound */
+			o.max_inflate_ratio = o.max_inflate_ratio == 0 ? -1 : o.max_inflate_ratio;
+			break;
 		case 'P':
 			want_pseudo = true;
 			break;
@@ -98,11 +107,13 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(
 			    "import",
-			    _("maatlat import cases FILE... [--format auto|csv|xes|zgw] [--case COL]\n"
+			    _("maatlat import cases FILE... [--format auto|csv|xes|zgw] [--case "
+			      "COL]\n"
 			      "  [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]\n"
 			      "  [--role COL] [--group COL] [--case-type COL] [--tz ZONE]\n"
 			      "  [--encoding ENC] [--replace] [--pseudonymise [--key-file "
-			      "FILE]]\n\n"
+			      "FILE]]\n"
+			      "  [--max-inflate-ratio N]\n\n"
 			      "Reads case logs: CSV (columns by name; defaults case:concept:name,\n"
 			      "concept:name, time:timestamp, org:resource, lifecycle:transition,\n"
 			      "org:role, org:group, zaaktype, and Dutch names such as zaaknummer,\n"
@@ -114,7 +125,14 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			      "kept; nothing about the citizen. --pseudonymise stores resources "
 			      "as\n"
 			      "keyed hashes (key from --key-file or $MAATLAT_KEY, never "
-			      "stored).\n"));
+			      "stored).\n"
+			      "All case logs form one log: a case id is one case across files, "
+			      "and an\n"
+			      "event another file already holds counts once (the import says how\n"
+			      "many); --replace of one file keeps what another file also holds.\n"
+			      "A .gz that inflates more than N times its size (default 250; 0 = "
+			      "no\n"
+			      "bound) is refused as a compression bomb.\n"));
 		default:
 			return cli_usage_error(cli, "import", _("unknown option '%s'"),
 					       argv[optind - 1]);

@@ -77,25 +77,6 @@ hash(const char *s, int kind)
 	return h;
 }
 
-char *
-maat_cases_fold(const char *s)
-{
-	size_t n = strlen(s);
-	unsigned char *out = (unsigned char *)maat_xstrdup(s);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = out[i];
-		if (c >= 'A' && c <= 'Z') {
-			out[i] = (unsigned char)(c + 32);
-		} else if (c == 0xC3 && i + 1 < n && out[i + 1] >= 0x80 && out[i + 1] <= 0x9E &&
-			   out[i + 1] != 0x97) {
-			/* U+00C0-U+00DE (but U+00D7, the multiplication sign): Latin-1 capitals */
-			out[i + 1] = (unsigned char)(out[i + 1] + 0x20);
-			i++;
-		}
-	}
-	return (char *)out;
-}
-
 /* Trims white space and no-break spaces (U+00A0) at both ends into b; returns b's text. */
 static const char *
 trim_into(maat_buf *b, const char *s)
@@ -434,7 +415,7 @@ check_known(maat_cases_sink *s, const int64_t *row, const char *resource, maat_e
 			 "LEFT JOIN case_names r ON r.id = e.resource "
 			 "WHERE e.case_no = ?1 AND e.ts = ?2 AND e.ms = ?3",
 			 err);
-	char *mine = present(resource) ? maat_cases_fold(resource) : NULL;
+	char *mine = present(resource) ? maat_casefold(resource) : NULL;
 	int64_t own = 0, best = 0, cur = 0, cur_src = -1;
 	int rc;
 
@@ -456,7 +437,7 @@ check_known(maat_cases_sink *s, const int64_t *row, const char *resource, maat_e
 		if (rn == NULL || mine == NULL) {
 			same = rn == NULL && mine == NULL;
 		} else {
-			char *f = maat_cases_fold(rn);
+			char *f = maat_casefold(rn);
 			same = strcmp(f, mine) == 0;
 			free(f);
 		}

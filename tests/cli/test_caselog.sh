@@ -172,4 +172,32 @@ expect_eq "$($PY -c 'import json,sys; print(",".join(a["activity"] for a in json
 	"Akkoord (MT),Approve,Eerste paraaf,Fiattering,Goedkeuring,Ondertekening,Sign-off manager,sign off" \
 	"the sign-off activities by name"
 
+# --- a compression bomb is refused quickly; the bound is a setting ----------------------------
+$PY - "$T/big.xes" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('<?xml version="1.0"?>\n<log xes.version="1.0">\n')
+    for c in range(4000):
+        f.write('<trace><string key="concept:name" value="Z%d"/>' % c)
+        for e in range(3):
+            f.write('<event><string key="concept:name" value="Stap %d"/>'
+                    '<string key="org:resource" value="r%d"/>'
+                    '<date key="time:timestamp" value="2024-01-%02dT10:00:00Z"/></event>\n'
+                    % (e, (c * 7 + e) % 13, e + 1))
+        f.write('</trace>\n')
+    f.write('</log>\n')
+PYEOF
+gzip -9 "$T/big.xes"
+run --db "$T/gz.db" import cases "$T/big.xes.gz"
+expect_status 0 "a real .xes.gz (about 2 MiB inflated, far below 250 times) imports"
+run --db "$T/gz2.db" import cases --max-inflate-ratio 5 "$T/big.xes.gz"
+expect_status 65 "--max-inflate-ratio 5 refuses the same file"
+expect_err_has "gzip data inflates more than 5 times" "and says why and which setting"
+run --db "$T/gz3.db" import cases --max-inflate-ratio 0 "$T/big.xes.gz"
+expect_status 0 "--max-inflate-ratio 0: no bound"
+start=$(date +%s)
+run --db "$T/gz4.db" import cases "$MAAT_TESTDATA/bad/xes_gzip_bomb_spaces.xes.gz"
+expect_status 65 "64 MiB of spaces in 64 KiB of gzip is refused"
+expect_eq "$(($(date +%s) - start < 10))" 1 "within seconds"
+
 done_testing
