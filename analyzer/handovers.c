@@ -237,15 +237,156 @@ struct res {
 	/* case counter of the last work segment / sign-off of this resource (returns,
 	 * approvers) */
 	int64_t seg_stamp, appr_stamp;
-	/* resource-bearing events */
-	int64_t events;
-	/* the org chart node, its layer (0 = unknown) and unit index (into units) */
+};
+
+/* A resource in one org snapshot. */
+struct rsnap {
+	/* the org chart node (-1: not found or ambiguous), its layer (0 = unknown) and unit
+	 * index (into units) */
 	ssize_t node;
 	int32_t layer;
 	size_t unit;
 	/* the org chart gives the resource a unit (else unit is "(unknown)") */
 	bool unit_known;
+	/* the name matches several people (METRICS.md §1: joins nobody) */
+	bool ambiguous;
+	/* resource-bearing events joined to this snapshot */
+	int64_t events;
 };
+
+/* Resources matched to one org chart: folded id, e-mail and name -> node, or AMBIGUOUS. */
+#define AMBIGUOUS ((ssize_t)-2)
+struct jtab {
+	char **key;
+	ssize_t *node;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s);
+
+static void
+jtab_put(struct jtab *t, const char *raw, ssize_t node)
+{
+	char *k;
+	size_t j;
+	if (raw == NULL) {
+		return;
+	}
+	k = maat_trim(maat_casefold(raw));
+	if (*k == '\0') {
+		free(k);
+		return;
+	}
+	if ((t->n + 1) * 2 > t->cap) {
+		struct jtab old = *t;
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->key = maat_xcalloc(t->cap, sizeof(*t->key));
+		t->node = maat_xcalloc(t->cap, sizeof(*t->node));
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.key[i] != NULL) {
+				j = fnv(old.key[i]) & (t->cap - 1);
+				while (t->key[j] != NULL) {
+					j = (j + 1) & (t->cap - 1);
+				}
+				t->key[j] = old.key[i];
+				t->node[j] = old.node[i];
+			}
+		}
+		free(old.key);
+		free(old.node);
+	}
+	j = fnv(k) & (t->cap - 1);
+	while (t->key[j] != NULL) {
+		if (strcmp(t->key[j], k) == 0) {
+			if (t->node[j] != node) {
+				t->node[j] = AMBIGUOUS;
+			}
+			free(k);
+			return;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->key[j] = k;
+	t->node[j] = node;
+	t->n++;
+}
+
+/* The node of folded key k, -1 when none, AMBIGUOUS when several. */
+static ssize_t
+jtab_get(const struct jtab *t, const char *k)
+{
+	size_t j;
+	if (t->cap == 0) {
+		return -1;
+	}
+	j = fnv(k) & (t->cap - 1);
+	while (t->key[j] != NULL) {
+		if (strcmp(t->key[j], k) == 0) {
+			return t->node[j];
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	return -1;
+}
+
+static void
+jtab_fini(struct jtab *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		free(t->key[i]);
+	}
+	free(t->key);
+	free(t->node);
+	memset(t, 0, sizeof(*t));
+}
+
+/* One org snapshot the events join. */
+struct snap {
+	/* borrowed (the caller's) or owned (loaded here) */
+	const maat_org *org;
+	maat_org *owned;
+	/* the first instant it is in force (unix ms; INT64_MIN for the earliest) */
+	int64_t from_ms;
+	/* id, e-mail and name lookups */
+	struct jtab ids, emails, names;
+};
+
+/* Builds the lookups of a snapshot: ids, e-mails and names of people (aggregate rows are
+ * not people), each folded; a key several nodes share is ambiguous. */
+static void
+snap_index(struct snap *sn)
+{
+	const maat_org *o = sn->org;
+	for (size_t i = 0; i < o->n; i++) {
+		const maat_org_node *n = &o->nodes[i];
+		if (n->aggregate) {
+			continue;
+		}
+		jtab_put(&sn->ids, n->id, (ssize_t)i);
+		jtab_put(&sn->emails, n->email, (ssize_t)i);
+		jtab_put(&sn->names, n->name, (ssize_t)i);
+	}
+}
+
+/* METRICS.md §1: a resource matches by id, then e-mail, then name (case-insensitive,
+ * trimmed); a value that matches several people joins nobody (AMBIGUOUS). */
+static ssize_t
+snap_find(const struct snap *sn, const char *resource)
+{
+	char *k = maat_trim(maat_casefold(resource));
+	ssize_t v = -1;
+	if (*k != '\0') {
+		v = jtab_get(&sn->ids, k);
+		if (v == -1) {
+			v = jtab_get(&sn->emails, k);
+		}
+		if (v == -1) {
+			v = jtab_get(&sn->names, k);
+		}
+	}
+	free(k);
+	return v;
+}
 
 /* Per canonical activity. */
 struct act {
@@ -267,6 +408,11 @@ struct cur {
 	bool s1_signoff;
 	/* owners of the last two work segments (METRICS.md §3), -1 = none */
 	int64_t w1, w2;
+	/* the org snapshot in force at the case's first event (its sign-offs and formal chain
+	 * are judged there) */
+	size_t snap;
+	/* distinct approvers in the first owner's line of managers, outside it, not in the chart */
+	int64_t appr_in_line, appr_outside, appr_unknown;
 	/* approvers' layers, "3,2,?" */
 	maat_buf layers;
 };
@@ -289,7 +435,14 @@ struct gev {
 struct run {
 	const maat_handovers_opts *o;
 	maat_handovers *h;
-	const maat_org *org;
+	/* the org snapshots, oldest first (none without an org chart) */
+	struct snap *snaps;
+	size_t nsnap;
+	/* per snapshot and resource: rs[s * nresources + i] */
+	struct rsnap *rs;
+	/* with several snapshots: successions keyed by (pair, snapshot of the handover) for the
+	 * escalations */
+	struct pairs spairs;
 	/* canonical index per case_names.id, -1 when unused */
 	int64_t *canon;
 	int64_t maxid;
@@ -447,19 +600,52 @@ prepare(struct run *r, maat_err *err)
 	}
 	r->res = maat_xcalloc(r->resources.n + 1, sizeof(*r->res));
 	pairs_init(&r->pairs, r->resources.n);
+	if (r->nsnap > 1) {
+		/* key (from * n + to) * nsnap + snapshot: pairs_init sizes keys as n * n */
+		size_t n = r->resources.n;
+		pairs_init(&r->spairs, n);
+		r->spairs.keybits = n > 0 ? bits_for((uint64_t)n * n * r->nsnap - 1) : 0;
+	}
+	r->rs = maat_xcalloc(r->resources.n * (r->nsnap ? r->nsnap : 1) + 1, sizeof(*r->rs));
 	for (size_t i = 0; i < r->resources.n; i++) {
-		struct res *x = &r->res[i];
-		const char *unit = NULL;
-		x->seg_stamp = x->appr_stamp = -1;
-		x->node = r->org != NULL ? maat_org_find(r->org, r->resources.v[i]) : -1;
-		if (x->node >= 0) {
-			x->layer = r->org->nodes[x->node].layer;
-			unit = r->org->nodes[x->node].unit;
+		r->res[i].seg_stamp = r->res[i].appr_stamp = -1;
+	}
+	for (size_t sn = 0; sn < (r->nsnap ? r->nsnap : 1); sn++) {
+		for (size_t i = 0; i < r->resources.n; i++) {
+			struct rsnap *x = &r->rs[sn * r->resources.n + i];
+			const char *unit = NULL;
+			x->node = r->nsnap > 0 ? snap_find(&r->snaps[sn], r->resources.v[i]) : -1;
+			x->ambiguous = x->node == AMBIGUOUS;
+			if (x->node >= 0) {
+				const maat_org_node *nd = &r->snaps[sn].org->nodes[x->node];
+				x->layer = nd->layer;
+				unit = nd->unit;
+			} else {
+				x->node = -1;
+			}
+			x->unit =
+			    names_add(&r->units, unit != NULL && *unit ? unit : _("(unknown)"));
+			x->unit_known = unit != NULL && *unit;
 		}
-		x->unit = names_add(&r->units, unit != NULL && *unit ? unit : _("(unknown)"));
-		x->unit_known = unit != NULL && *unit;
 	}
 	return 0;
+}
+
+/* The snapshot in force at t (ms): the latest in force on or before it, else the earliest. */
+static size_t
+snap_at(const struct run *r, int64_t t)
+{
+	size_t k = r->nsnap;
+	while (k > 1 && r->snaps[k - 1].from_ms > t) {
+		k--;
+	}
+	return k > 0 ? k - 1 : 0;
+}
+
+static const struct rsnap *
+rsn(const struct run *r, size_t sn, int64_t res)
+{
+	return &r->rs[sn * r->resources.n + (size_t)res];
 }
 
 /* The open owner segment (c->s1) ends; next owns the segment that follows (-1: the case
@@ -508,34 +694,33 @@ start_case(struct run *r)
 }
 
 /* The formal sign-off chain of resource res for a decision under mandate mi (METRICS.md §1,
- * the rules of maat_signoff_compute): layer(p) - layer(holder), the holder being the first node
- * from p upwards that matches the mandate, else p's root. -1 when p is not in the chart. */
+ * the rules of maat_signoff_compute) in snapshot sn: layer(p) - layer(holder), the holder
+ * being the first node from p upwards that matches the mandate. -1 when p is not in the
+ * chart (or has no layer), -2 when no holder is on p's path (p sits above it, or the rule
+ * matches nobody there). */
 static int32_t
-formal_chain(const struct run *r, int64_t res, int mi)
+formal_chain(const struct run *r, size_t sn, int64_t res, int mi)
 {
-	const maat_mandate *m;
-	ssize_t p = r->res[res].node;
+	const maat_org *org = r->snaps[sn].org;
+	const maat_mandate *m = &r->mandates[mi];
+	ssize_t p = rsn(r, sn, res)->node;
 	int32_t lp;
 
-	if (p < 0 || (lp = r->org->nodes[p].layer) <= 0) {
+	if (p < 0 || (lp = org->nodes[p].layer) <= 0) {
 		return -1;
 	}
-	if (mi < 0) {
-		return lp - 1;
-	}
-	m = &r->mandates[mi];
 	if (m->kind == MAAT_HOLDER_LAYER) {
-		return lp > m->layer ? lp - m->layer : 0;
+		return lp >= m->layer ? lp - m->layer : -2;
 	}
-	for (size_t steps = 0; p >= 0 && steps <= r->org->n; steps++) {
-		const maat_org_node *n = &r->org->nodes[p];
+	for (size_t steps = 0; p >= 0 && steps <= org->n; steps++) {
+		const maat_org_node *n = &org->nodes[p];
 		const char *v = m->kind == MAAT_HOLDER_TITLE ? n->title : n->id;
 		if (v != NULL && m->value != NULL && maat_strcasecmp0(v, m->value) == 0) {
 			return n->layer > 0 ? lp - n->layer : -1;
 		}
 		p = n->parent;
 	}
-	return lp - 1;
+	return -2;
 }
 
 static int
@@ -568,7 +753,7 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 				   : maat_db_fail(db, err, _("reading cases"));
 		}
 	}
-	if (r->mandates != NULL && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
+	if (r->nmandates > 0 && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
 		const char *type = (const char *)sqlite3_column_text(r->cases_st, 2);
 		for (size_t k = 0; k < r->nmandates; k++) {
 			if (maat_strcasecmp0(r->mandates[k].decision_type, type) == 0) {
@@ -587,12 +772,28 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	h->cases_over_max += over;
 	h->idle_cases += idle;
 	h->signoff_cases += c->signoffs > 0;
-	if (c->first_owner >= 0 && (chain = formal_chain(r, c->first_owner, mi)) >= 0) {
-		if (c->signoffs > 0) {
-			h->signoff_cases_over_chain += c->approvers > chain;
-			h->signoff_cases_under_chain += c->approvers < chain;
+	/* observed against formal (METRICS.md §3): only where the case type names a mandate and
+	 * a holder is on the first owner's path; approvers outside the owner's line apart */
+	h->signoff_approvers_in_line += c->appr_in_line;
+	h->signoff_approvers_outside_line += c->appr_outside;
+	h->signoff_approvers_unknown += c->appr_unknown;
+	if (c->signoffs > 0 && r->nsnap > 0) {
+		if (mi < 0) {
+			h->signoff_cases_no_type++;
+		} else if (c->first_owner < 0 ||
+			   (chain = formal_chain(r, c->snap, c->first_owner, mi)) == -1) {
+			h->signoff_cases_owner_unknown++;
+		} else if (chain == -2) {
+			h->signoff_cases_no_holder++;
+		} else {
+			h->signoff_cases_compared++;
+			h->signoff_cases_over_chain += c->appr_in_line > chain;
+			h->signoff_cases_under_chain += c->appr_in_line < chain;
 		}
+	} else if (c->first_owner >= 0 && r->nsnap > 0 && mi >= 0) {
+		chain = formal_chain(r, c->snap, c->first_owner, mi);
 	}
+	chain = chain < 0 ? -1 : chain;
 	if (r->nthr == r->capthr) {
 		r->capthr = r->capthr ? r->capthr * 2 : 1024;
 		r->thr = maat_xreallocarray(r->thr, r->capthr, sizeof(*r->thr));
@@ -646,7 +847,7 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 		    .signoffs = c->signoffs,
 		    .approvers = c->approvers,
 		    .approver_layers =
-			r->org != NULL && c->layers.len > 0 ? maat_xstrdup(c->layers.data) : NULL,
+			r->nsnap > 0 && c->layers.len > 0 ? maat_xstrdup(c->layers.data) : NULL,
 		    .formal_chain = chain,
 		};
 	}
@@ -663,6 +864,7 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 
 	if (c->events == 0) {
 		c->first_t = t;
+		c->snap = snap_at(r, t);
 	} else if (t - c->last_t > c->max_gap) {
 		c->max_gap = t - c->last_t;
 	}
@@ -677,14 +879,28 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 		if (res >= 0 && r->res[res].appr_stamp != c->counter) {
 			r->res[res].appr_stamp = c->counter;
 			c->approvers++;
-			if (r->org != NULL) {
+			if (r->nsnap > 0) {
+				const struct rsnap *ap = rsn(r, c->snap, res);
+				/* the first owner is known: this event bears a resource */
+				int64_t owner = c->first_owner >= 0 ? c->first_owner : res;
+				ssize_t on = rsn(r, c->snap, owner)->node;
 				if (c->layers.len > 0) {
 					maat_buf_append(&c->layers, ",", 1);
 				}
-				if (r->res[res].layer > 0) {
-					maat_buf_printf(&c->layers, "%d", (int)r->res[res].layer);
+				if (ap->layer > 0) {
+					maat_buf_printf(&c->layers, "%d", (int)ap->layer);
 				} else {
 					maat_buf_append(&c->layers, "?", 1);
+				}
+				if (ap->node < 0 || on < 0) {
+					/* not in the chart, or the owner is not: no line to judge
+					 */
+					c->appr_unknown++;
+				} else if (maat_org_is_ancestor(r->snaps[c->snap].org,
+								(size_t)ap->node, (size_t)on)) {
+					c->appr_in_line++;
+				} else {
+					c->appr_outside++;
 				}
 			}
 		}
@@ -695,7 +911,22 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 		a->without_resource++;
 		return;
 	}
-	r->res[res].events++;
+	if (r->nsnap > 1) {
+		size_t sn = snap_at(r, t);
+		r->rs[sn * r->resources.n + (size_t)res].events++;
+		if (c->prev_res >= 0) {
+			/* the handover joins the chart in force when the work arrives */
+			uint64_t k =
+			    ((uint64_t)c->prev_res * r->resources.n + (uint64_t)res) * r->nsnap +
+			    sn;
+			if (r->spairs.nbatch == r->spairs.capbatch) {
+				pairs_flush(&r->spairs);
+			}
+			r->spairs.batch[r->spairs.nbatch++] = (struct kv){k, (uint64_t)c->counter};
+		}
+	} else {
+		r->rs[res].events++;
+	}
 	if (c->prev_res >= 0) {
 		pairs_add(&r->pairs, (uint32_t)c->prev_res, (uint32_t)res, c->counter);
 		h->successions++;
@@ -872,23 +1103,26 @@ flush_group(struct run *r, int64_t t)
 }
 
 static const char *
-direction(const struct run *r, uint32_t from, uint32_t to)
+direction(const struct run *r, size_t sn, uint32_t from, uint32_t to)
 {
-	ssize_t a = r->res[from].node, b = r->res[to].node;
+	const maat_org *org = r->nsnap > 0 ? r->snaps[sn].org : NULL;
+	ssize_t a = r->nsnap > 0 ? rsn(r, sn, from)->node : -1;
+	ssize_t b = r->nsnap > 0 ? rsn(r, sn, to)->node : -1;
 	if (from == to) {
 		return "self";
 	}
-	if (a < 0 || b < 0) {
+	/* not in the chart, or without a layer (a manager cycle: no line to move along) */
+	if (a < 0 || b < 0 || org->nodes[a].layer <= 0 || org->nodes[b].layer <= 0) {
 		return "unknown";
 	}
 	if (a == b) {
 		/* two spellings of one person (id and e-mail, say): no move on the line */
 		return "same";
 	}
-	if (maat_org_is_ancestor(r->org, (size_t)b, (size_t)a)) {
+	if (maat_org_is_ancestor(org, (size_t)b, (size_t)a)) {
 		return "up";
 	}
-	if (maat_org_is_ancestor(r->org, (size_t)a, (size_t)b)) {
+	if (maat_org_is_ancestor(org, (size_t)a, (size_t)b)) {
 		return "down";
 	}
 	return "sideways";
@@ -1025,6 +1259,49 @@ cmp_group(const void *pa, const void *pb)
 		      ((const maat_handover_group *)pb)->name);
 }
 
+/* Adds count handovers from -> to, joined to snapshot sn, to the escalations and unit flows. */
+static void
+account(struct run *r, size_t sn, uint32_t from, uint32_t to, const char *dir, int64_t count)
+{
+	maat_handovers *h = r->h;
+	const struct rsnap *a = rsn(r, sn, from), *b = rsn(r, sn, to);
+	maat_handover_group *uf, *ut;
+
+	if (from == to) {
+		return;
+	}
+	uf = &h->units[a->unit];
+	ut = &h->units[b->unit];
+	uf->handovers_out += count;
+	ut->handovers_in += count;
+	/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
+	if (uf == ut && a->unit_known) {
+		uf->handovers_within += count;
+	}
+	if (strcmp(dir, "up") == 0) {
+		h->up += count;
+		uf->up += count;
+	} else if (strcmp(dir, "down") == 0) {
+		h->down += count;
+		uf->down += count;
+	} else if (strcmp(dir, "same") == 0) {
+		h->same_person += count;
+		uf->same_person += count;
+	} else if (strcmp(dir, "sideways") == 0) {
+		h->sideways += count;
+		uf->sideways += count;
+	} else {
+		h->unknown += count;
+		uf->unknown += count;
+	}
+}
+
+static int
+cmp_str(const void *pa, const void *pb)
+{
+	return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
 static int
 cmp_spell(const void *pa, const void *pb)
 {
@@ -1079,6 +1356,40 @@ name_resources(struct run *r)
 	}
 }
 
+/* How many resources joined the chart (METRICS.md §1: every joined output says so). */
+static void
+count_joins(struct run *r)
+{
+	maat_handovers *h = r->h;
+	size_t ns = r->nsnap > 0 ? r->nsnap : 1;
+	unsigned char *used = maat_xcalloc(r->resources.n + 1, 1);
+
+	for (size_t i = 0; i < r->nspell; i++) {
+		used[r->spell[i].canon] = 1;
+	}
+	for (size_t i = 0; i < r->resources.n; i++) {
+		bool matched = false, ambiguous = false;
+		if (!used[i]) {
+			continue;
+		}
+		h->resources_used++;
+		for (size_t sn = 0; sn < ns; sn++) {
+			matched = matched || rsn(r, sn, (int64_t)i)->node >= 0;
+			ambiguous = ambiguous || rsn(r, sn, (int64_t)i)->ambiguous;
+		}
+		h->resources_matched += matched;
+		if (ambiguous && !matched) {
+			h->ambiguous_resources =
+			    maat_xreallocarray(h->ambiguous_resources, h->nambiguous_resources + 1,
+					       sizeof(*h->ambiguous_resources));
+			h->ambiguous_resources[h->nambiguous_resources++] =
+			    maat_xstrdup(r->resources.v[i]);
+		}
+	}
+	free(used);
+	sort_n(h->ambiguous_resources, h->nambiguous_resources, sizeof(char *), cmp_str);
+}
+
 static void
 finish(struct run *r)
 {
@@ -1086,6 +1397,7 @@ finish(struct run *r)
 	double *days;
 
 	name_resources(r);
+	count_joins(r);
 
 	/* pairs, with their direction; escalations and unit flows follow from them */
 	pairs_flush(&r->pairs);
@@ -1095,15 +1407,17 @@ finish(struct run *r)
 	for (size_t u = 0; u < r->units.n; u++) {
 		h->units[u].name = maat_xstrdup(r->units.v[u]);
 	}
-	for (size_t i = 0; i < r->resources.n; i++) {
-		h->units[r->res[i].unit].events += r->res[i].events;
+	for (size_t k = 0; k < r->resources.n * (r->nsnap > 1 ? r->nsnap : 1); k++) {
+		h->units[r->rs[k].unit].events += r->rs[k].events;
 	}
-	for (size_t i = 0; i < r->pairs.n; i++) {
+	if (r->nsnap > 1) {
+		pairs_flush(&r->spairs);
+	}
+	for (size_t i = 0, si = 0; i < r->pairs.n; i++) {
 		const struct pair *p = &r->pairs.v[i];
 		uint32_t from = (uint32_t)(p->key / r->pairs.nres),
 			 to = (uint32_t)(p->key % r->pairs.nres);
 		maat_handover_pair *q;
-		maat_handover_group *uf, *ut;
 		q = &h->pairs[h->npairs++];
 		q->from = r->resources.v[from];
 		q->to = r->resources.v[to];
@@ -1111,38 +1425,33 @@ finish(struct run *r)
 		q->to_id = to;
 		q->count = p->count;
 		q->cases = p->cases;
-		q->direction = direction(r, from, to);
 		/* PM4Py's relative value: over the sum over cases of (events - 1) */
 		q->relative =
 		    h->events > h->cases ? (double)p->count / (double)(h->events - h->cases) : NAN;
-		if (from == to) {
+		if (r->nsnap <= 1) {
+			q->direction = direction(r, 0, from, to);
+			account(r, 0, from, to, q->direction, p->count);
 			continue;
 		}
-		uf = &h->units[r->res[from].unit];
-		ut = &h->units[r->res[to].unit];
-		uf->handovers_out += p->count;
-		ut->handovers_in += p->count;
-		/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
-		if (uf == ut && r->res[from].unit_known) {
-			uf->handovers_within += p->count;
+		/* the same pair per snapshot (both lists are sorted by pair, then snapshot) */
+		q->direction = NULL;
+		for (; si < r->spairs.n && r->spairs.v[si].key / r->nsnap <= p->key; si++) {
+			const struct pair *sp = &r->spairs.v[si];
+			size_t sn = (size_t)(sp->key % r->nsnap);
+			const char *d;
+			if (sp->key / r->nsnap < p->key) {
+				continue;
+			}
+			d = direction(r, sn, from, to);
+			account(r, sn, from, to, d, sp->count);
+			q->direction =
+			    q->direction == NULL || strcmp(q->direction, d) == 0 ? d : "mixed";
 		}
-		if (strcmp(q->direction, "up") == 0) {
-			h->up += p->count;
-			uf->up += p->count;
-		} else if (strcmp(q->direction, "down") == 0) {
-			h->down += p->count;
-			uf->down += p->count;
-		} else if (strcmp(q->direction, "same") == 0) {
-			h->same_person += p->count;
-			uf->same_person += p->count;
-		} else if (strcmp(q->direction, "sideways") == 0) {
-			h->sideways += p->count;
-			uf->sideways += p->count;
-		} else {
-			h->unknown += p->count;
-			uf->unknown += p->count;
+		if (q->direction == NULL) {
+			q->direction = "unknown";
 		}
 	}
+	pairs_fini(&r->spairs);
 	/* the pairs are the largest allocation: gone before the sort needs its own */
 	pairs_fini(&r->pairs);
 	sort_pairs(h, r->resources.v, r->resources.n);
@@ -1178,24 +1487,113 @@ finish(struct run *r)
 	r->resources.n = 0;
 }
 
+static int compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t nsnap,
+		   maat_handovers **out, maat_err *err);
+
+/* The first instant (unix ms) of a snapshot dated yyyy-mm-dd; INT64_MIN when undated. */
+static int64_t
+snap_from(const char *as_of)
+{
+	int y, m, d;
+	if (as_of == NULL || sscanf(as_of, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		return INT64_MIN;
+	}
+	/* days from civil (H. Hinnant) */
+	y -= m <= 2;
+	{
+		int era = (y >= 0 ? y : y - 399) / 400;
+		int yoe = y - era * 400;
+		int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		int64_t days = (int64_t)era * 146097 + doe - 719468;
+		return days * 86400000;
+	}
+}
+
 int
 maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handovers **out,
 		       maat_err *err)
 {
-	maat_org *org = NULL;
+	struct snap *snaps = NULL;
+	size_t nsnap = 0;
+	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
-		return rc;
+	if (opts != NULL && opts->as_of != NULL) {
+		/* --as-of pins one snapshot: the latest on or before the date */
+		maat_org *org = NULL;
+		if ((rc = maat_org_load(db, opts->as_of, &org, err)) < 0) {
+			return rc;
+		}
+		if (rc == 1) {
+			return maat_err_set(err, MAAT_E_USAGE,
+					    _("--as-of %s: no org snapshot on or before that date"),
+					    opts->as_of);
+		}
+		snaps = maat_xcalloc(1, sizeof(*snaps));
+		snaps[0].org = snaps[0].owned = org;
+		snaps[0].from_ms = INT64_MIN;
+		nsnap = 1;
+	} else {
+		/* every snapshot: each event joins the one in force on its date */
+		st = maat_db_stmt(db, "SELECT DISTINCT as_of FROM org_imports ORDER BY as_of", err);
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		char **dates = NULL;
+		size_t ndates = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			dates = maat_xreallocarray(dates, ndates + 1, sizeof(*dates));
+			dates[ndates++] = maat_xstrdup((const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_reset(st);
+		rc = rc == SQLITE_DONE ? 0 : maat_db_fail(db, err, _("looking up org snapshots"));
+		snaps = maat_xcalloc(ndates + 1, sizeof(*snaps));
+		for (size_t k = 0; k < ndates; k++) {
+			maat_org *org = NULL;
+			if (rc >= 0 && (rc = maat_org_load(db, dates[k], &org, err)) == 1) {
+				rc = 0;
+			}
+			snaps[nsnap].org = snaps[nsnap].owned = org;
+			snaps[nsnap].from_ms = k == 0 ? INT64_MIN : snap_from(dates[k]);
+			nsnap++;
+			free(dates[k]);
+		}
+		free(dates);
+		/* a snapshot that did not load (none that old) is dropped */
+		{
+			size_t m = 0;
+			for (size_t k = 0; k < nsnap; k++) {
+				if (snaps[k].org != NULL) {
+					snaps[m++] = snaps[k];
+				}
+			}
+			nsnap = m;
+		}
+		if (rc < 0) {
+			goto out;
+		}
 	}
-	rc = maat_handovers_compute_with_org(db, opts, org, out, err);
-	maat_org_free(org);
+	rc = compute(db, opts, snaps, nsnap, out, err);
+out:
+	for (size_t k = 0; k < nsnap; k++) {
+		maat_org_free(snaps[k].owned);
+	}
+	free(snaps);
 	return rc;
 }
 
 int
 maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, const maat_org *org,
 				maat_handovers **out, maat_err *err)
+{
+	struct snap one = {.org = org, .from_ms = INT64_MIN};
+	return compute(db, opts, org != NULL ? &one : NULL, org != NULL ? 1 : 0, out, err);
+}
+
+static int
+compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t nsnap,
+	maat_handovers **out, maat_err *err)
 {
 	maat_handovers_opts defaults;
 	struct run r = {0};
@@ -1214,13 +1612,22 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	r.h->approval_pattern = maat_xstrdup(
 	    opts->approval_pattern ? opts->approval_pattern : MAAT_APPROVAL_PATTERN_DEFAULT);
 	r.h->throughput_median = r.h->throughput_p90 = r.h->throughput_max = NAN;
-	r.org = org;
-	r.h->have_org = r.org != NULL;
+	r.snaps = snaps;
+	r.nsnap = nsnap;
+	r.h->have_org = nsnap > 0;
+	for (size_t k = 0; k < nsnap; k++) {
+		snap_index(&snaps[k]);
+		r.h->org_snapshots =
+		    maat_xreallocarray(r.h->org_snapshots, k + 1, sizeof(*r.h->org_snapshots));
+		r.h->org_snapshots[k] =
+		    maat_xstrdup(snaps[k].org->as_of ? snaps[k].org->as_of : "");
+		r.h->norg_snapshots++;
+	}
 	if ((rc = load_names(db, &r, err)) < 0 || (rc = prepare(&r, err)) < 0) {
 		goto out;
 	}
 	/* the cases, in the events' order: keys for the per-case rows, types for the mandates */
-	if (opts->keep_cases || org != NULL) {
+	if (opts->keep_cases || nsnap > 0) {
 		/* a case's type: the first in name order of those its sources give */
 		r.cases_st = maat_db_stmt(
 		    db,
@@ -1233,7 +1640,7 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 			goto out;
 		}
 	}
-	if (org != NULL) {
+	if (nsnap > 0) {
 		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
 			goto out;
 		}
@@ -1320,6 +1727,13 @@ out:
 	free(r.canon);
 	maat_mandates_free(r.mandates, r.nmandates);
 	free(r.used);
+	free(r.rs);
+	pairs_fini(&r.spairs);
+	for (size_t k = 0; k < nsnap; k++) {
+		jtab_fini(&snaps[k].ids);
+		jtab_fini(&snaps[k].emails);
+		jtab_fini(&snaps[k].names);
+	}
 	for (size_t i = 0; i < r.nspell; i++) {
 		free(r.spell[i].name);
 	}
@@ -1368,6 +1782,14 @@ maat_handovers_free(maat_handovers *h)
 		free(h->merged_spellings[i]);
 	}
 	free(h->merged_spellings);
+	for (size_t i = 0; i < h->norg_snapshots; i++) {
+		free(h->org_snapshots[i]);
+	}
+	free(h->org_snapshots);
+	for (size_t i = 0; i < h->nambiguous_resources; i++) {
+		free(h->ambiguous_resources[i]);
+	}
+	free(h->ambiguous_resources);
 	free(h->approval_pattern);
 	free(h);
 }
@@ -1448,6 +1870,19 @@ maat_handovers_summary_table(const maat_handovers *h)
 	       h->signoff_cases_over_chain);
 	kv_int(t, "signoff_cases_under_chain",
 	       _("cases with fewer approvers than the formal chain"), h->signoff_cases_under_chain);
+	kv_int(t, "signoff_cases_compared",
+	       _("cases with sign-offs compared with the formal chain"), h->signoff_cases_compared);
+	kv_int(t, "signoff_cases_no_type", _("cases with sign-offs, no type or mandate (apart)"),
+	       h->signoff_cases_no_type);
+	kv_int(t, "signoff_cases_no_holder",
+	       _("cases with sign-offs, no holder on the owner's path (apart)"),
+	       h->signoff_cases_no_holder);
+	kv_int(t, "signoff_cases_owner_unknown",
+	       _("cases with sign-offs, first owner not in the chart (apart)"),
+	       h->signoff_cases_owner_unknown);
+	kv_int(t, "signoff_approvers_outside_line",
+	       _("approvers outside the owner's line of managers (apart)"),
+	       h->signoff_approvers_outside_line);
 	return t;
 }
 
@@ -1642,11 +2077,35 @@ build_json(const maat_handovers *h, bool with_pairs)
 	json_object_set_new(esc, "same_person", json_integer(h->same_person));
 	json_object_set_new(o, "escalations", esc);
 	json_object_set_new(o, "org_chart", json_boolean(h->have_org));
+	{
+		json_t *snaps = json_array(), *join = json_object(), *amb = json_array();
+		for (size_t i = 0; i < h->norg_snapshots; i++) {
+			json_array_append_new(snaps, json_string(h->org_snapshots[i]));
+		}
+		json_object_set_new(o, "org_snapshots", snaps);
+		json_object_set_new(join, "resources", json_integer(h->resources_used));
+		json_object_set_new(join, "matched", json_integer(h->resources_matched));
+		for (size_t i = 0; i < h->nambiguous_resources; i++) {
+			json_array_append_new(amb, json_string(h->ambiguous_resources[i]));
+		}
+		json_object_set_new(join, "ambiguous", amb);
+		json_object_set_new(o, "org_join", join);
+	}
 	json_object_set_new(so, "approval_pattern", json_string(h->approval_pattern));
 	json_object_set_new(so, "signoffs", json_integer(h->signoffs));
 	json_object_set_new(so, "cases", json_integer(h->signoff_cases));
 	json_object_set_new(so, "cases_over_chain", json_integer(h->signoff_cases_over_chain));
 	json_object_set_new(so, "cases_under_chain", json_integer(h->signoff_cases_under_chain));
+	json_object_set_new(so, "cases_compared", json_integer(h->signoff_cases_compared));
+	json_object_set_new(so, "cases_no_type", json_integer(h->signoff_cases_no_type));
+	json_object_set_new(so, "cases_no_holder", json_integer(h->signoff_cases_no_holder));
+	json_object_set_new(so, "cases_owner_unknown",
+			    json_integer(h->signoff_cases_owner_unknown));
+	json_object_set_new(so, "approvers_in_line", json_integer(h->signoff_approvers_in_line));
+	json_object_set_new(so, "approvers_outside_line",
+			    json_integer(h->signoff_approvers_outside_line));
+	json_object_set_new(so, "approvers_not_in_chart",
+			    json_integer(h->signoff_approvers_unknown));
 	json_object_set_new(o, "signoffs", so);
 	t = maat_handovers_activity_table(h);
 	json_object_set_new(o, "activities", maat_table_to_json(t));

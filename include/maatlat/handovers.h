@@ -32,6 +32,9 @@ typedef struct maat_handovers_opts {
 	const char *approval_pattern;
 	/* keep one maat_handover_case per case (for the per-case table); costs memory per case */
 	bool keep_cases;
+	/* the org snapshot to join (the latest on or before this yyyy-mm-dd); NULL = each event
+	 * joins the snapshot in force on its date */
+	const char *as_of;
 	/* with keep_cases: keep only this many, the cases with most handovers (ties: the first in
 	 * store order), so memory stays flat; 0 = all */
 	size_t top_cases;
@@ -54,7 +57,8 @@ typedef struct maat_handover_pair {
 	/* PM4Py's relative value: count / sum over cases of (events - 1); NaN without such */
 	double relative;
 	/* "up", "down", "sideways", "unknown", "same" (two spellings of one person in the org
-	 * chart, e.g. id and e-mail) or "self" for a self-succession; static */
+	 * chart, e.g. id and e-mail) or "self" for a self-succession; "mixed" when the snapshots
+	 * in force at its handovers disagree; static */
 	const char *direction;
 } maat_handover_pair;
 
@@ -92,8 +96,9 @@ typedef struct maat_handover_case {
 	/* the approvers' layers in the org chart, in order of first sign-off ("3,2,?"); NULL
 	 * without an org chart or without approvers; owned */
 	char *approver_layers;
-	/* the formal chain of the first owner (METRICS.md §1): to the holder of the mandate whose
-	 * decision type is the case type, else to the top (layer - 1); -1 when unknown */
+	/* the formal chain of the first owner (METRICS.md §1) to the holder of the mandate whose
+	 * decision type is the case type; -1 when unknown (no type or mandate, no holder on the
+	 * path, owner not in the chart) */
 	int32_t formal_chain;
 } maat_handover_case;
 
@@ -127,6 +132,15 @@ typedef struct maat_handovers {
 	char *approval_pattern;
 	/* an org chart was loaded (escalations and layers need it) */
 	bool have_org;
+	/* the org snapshots joined (as_of dates, "" when undated; owned), oldest first */
+	char **org_snapshots;
+	size_t norg_snapshots;
+	/* resources the events use, those found in the org chart (in some snapshot), and those
+	 * whose value matches several people (joins nobody; listed, owned) */
+	int64_t resources_used;
+	int64_t resources_matched;
+	char **ambiguous_resources;
+	size_t nambiguous_resources;
 	/* totals */
 	int64_t cases;
 	int64_t events;
@@ -164,6 +178,18 @@ typedef struct maat_handovers {
 	int64_t signoff_cases;
 	int64_t signoff_cases_over_chain;
 	int64_t signoff_cases_under_chain;
+	/* cases with sign-offs compared with the formal chain (type known, holder on the first
+	 * owner's path), and those apart: no type (or no mandate for it), no holder on the path,
+	 * first owner not in the chart */
+	int64_t signoff_cases_compared;
+	int64_t signoff_cases_no_type;
+	int64_t signoff_cases_no_holder;
+	int64_t signoff_cases_owner_unknown;
+	/* distinct approvers per case (summed): in the first owner's line of managers (these are
+	 * compared with the chain), outside it, not in the chart */
+	int64_t signoff_approvers_in_line;
+	int64_t signoff_approvers_outside_line;
+	int64_t signoff_approvers_unknown;
 	/* the resource names (owned), distinct over all sources */
 	char **resources;
 	size_t nresources;

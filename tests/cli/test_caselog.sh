@@ -172,6 +172,119 @@ expect_eq "$($PY -c 'import json,sys; print(",".join(a["activity"] for a in json
 	"Akkoord (MT),Approve,Eerste paraaf,Fiattering,Goedkeuring,Ondertekening,Sign-off manager,sign off" \
 	"the sign-off activities by name"
 
+# --- joins with the org chart (issue 18): the snapshot in force, ambiguous names, cycles ------
+cat >"$T/org24.csv" <<'CSV'
+id,manager,name,title,unit,email
+d,,Dirk,directeur,Directie,dirk@g.nl
+m,d,Mia,manager,Team,mia@g.nl
+a,m,Ann,medewerker,Team,ann@g.nl
+b,m,Bert Mid,medewerker,Team,bert1@g.nl
+b2,m,Bert Mid,medewerker,Team,bert2@g.nl
+CSV
+cat >"$T/org26.csv" <<'CSV'
+id,manager,name,title,unit,email
+d,,Dirk,directeur,Directie,dirk@g.nl
+a,d,Ann,manager,Team,ann@g.nl
+m,a,Mia,medewerker,Team,mia@g.nl
+CSV
+printf '%s\n' "$H" \
+	'X1,Intake,2024-03-01T09:00:00Z,ann@g.nl' \
+	'X1,Besluit,2024-03-01T10:00:00Z,Mia' \
+	'X2,Intake,2026-03-01T09:00:00Z,a' \
+	'X2,Besluit,2026-03-01T10:00:00Z,m' \
+	'X2,Archief,2026-03-01T11:00:00Z,Bert Mid' >"$T/x.csv"
+JDB="$T/j.db"
+run --db "$JDB" import org --as-of 2024-01-01 "$T/org24.csv"
+run --db "$JDB" import org --as-of 2026-01-01 "$T/org26.csv"
+run --db "$JDB" import cases "$T/x.csv"
+run --db "$JDB" handovers --json
+# by hand: X1 (2024) Ann -> Mia: in 2024 Mia is Ann's manager: up. X2 (2026) Ann -> Mia: in 2026
+# Ann manages Mia: down. Mia -> "Bert Mid": two people of that name in 2024, none in 2026:
+# unknown. So up 1, down 1, unknown 1, and the pair ann>mia is "mixed".
+expect_eq "$(jget escalations)" '{"up": 1, "down": 1, "sideways": 0, "unknown": 1, "same_person": 0}' \
+	"each handover joins the snapshot in force on its date: up 1 (2024), down 1 (2026), unknown 1"
+expect_eq "$(jget org_snapshots)" '["2024-01-01", "2026-01-01"]' "the output names both snapshots"
+# resources ann@g.nl/a, Mia/m are spellings of two people, Bert Mid a third: 5 names, of which
+# 4 match (ann@g.nl and a, Mia and m) and "Bert Mid" joins nobody
+expect_eq "$(jget org_join)" '{"resources": 5, "matched": 4, "ambiguous": ["Bert Mid"]}' \
+	"4 of 5 resources matched; Bert Mid is ambiguous"
+expect_err_has "resource 'Bert Mid' matches several people" "the ambiguous name is warned"
+run --db "$JDB" handovers --json --as-of 2024-06-30
+expect_eq "$(jget escalations.up) $(jget escalations.down) $(jget org_snapshots)" '2 0 ["2024-01-01"]' \
+	"--as-of 2024-06-30 pins the 2024 chart: both Ann -> Mia go up"
+run --db "$JDB" handovers --json --as-of 2026-01-01
+expect_eq "$(jget escalations.up) $(jget escalations.down)" '0 2' "--as-of 2026-01-01: both go down"
+run --db "$JDB" handovers --as-of 2023-12-31
+expect_status 64 "--as-of before the first snapshot is refused"
+expect_err_has "no org snapshot on or before" "and says so"
+run --db "$JDB" handovers
+expect_out_has "4 of 5 resources found in the org chart; org snapshots 2024-01-01, 2026-01-01" \
+	"the text output says how many joined and which snapshots"
+
+# a manager cycle: c1 and c2 manage each other (no layer): their handovers have no direction
+printf 'id,manager,name\nd,,Dirk\nc1,c2,Cor\nc2,c1,Cas\n' >"$T/cyc.csv"
+printf '%s\n' "$H" 'Y1,a,2024-01-01T09:00:00Z,c1' 'Y1,b,2024-01-01T10:00:00Z,c2' \
+	'Y1,c,2024-01-01T11:00:00Z,c1' 'Y1,d,2024-01-01T12:00:00Z,d' >"$T/y.csv"
+run --db "$T/cyc.db" import org "$T/cyc.csv"
+run --db "$T/cyc.db" import cases "$T/y.csv"
+run --db "$T/cyc.db" handovers --json
+# c1 -> c2 and c2 -> c1 inside the cycle: unknown (2); c1 -> d: c1 has no layer: unknown (3)
+expect_eq "$(jget escalations)" '{"up": 0, "down": 0, "sideways": 0, "unknown": 3, "same_person": 0}' \
+	"handovers between members of a manager cycle have direction unknown"
+
+# fewer than half the resources in the chart (a pseudonymised log against a plain chart)
+printf '%s\n' "$H" 'P1,a,2024-01-01T09:00:00Z,7f3a' 'P1,b,2024-01-01T10:00:00Z,9c1e' \
+	'P1,c,2024-01-01T11:00:00Z,Dirk' >"$T/p.csv"
+run --db "$T/ps.db" import org "$T/cyc.csv"
+run --db "$T/ps.db" import cases "$T/p.csv"
+run --db "$T/ps.db" handovers --json
+expect_eq "$(jget org_join.matched) $(jget org_join.resources)" "1 3" "only Dirk of 3 resources is in the chart"
+expect_err_has "only 1 of 3 resources found in the org chart; likely causes: one side pseudonymised" \
+	"below half: warned, with the likely causes"
+
+# --- observed against formal sign-offs only where both exist (issue 18 item 4) ----------------
+cat >"$T/orgf.csv" <<'CSV'
+id,manager,name,title,unit
+d,,Dirk,directeur,Directie
+h,d,Hanna,afdelingshoofd,Vergunningen
+o,d,Otto,afdelingshoofd,Subsidies
+t,h,Tim,teamleider,Vergunningen
+w,t,Wim,medewerker,Vergunningen
+CSV
+printf 'decision_type,holder\nvergunning,layer:2\nsubsidie,title:wethouder\n' >"$T/mand.csv"
+printf '%s,zaaktype\n' "$H" >"$T/f.csv"
+printf '%s\n' \
+	'V1,Intake,2024-01-01T09:00:00Z,w,vergunning' \
+	'V1,Paraaf,2024-01-01T10:00:00Z,t,vergunning' \
+	'V1,Akkoord,2024-01-01T11:00:00Z,h,vergunning' \
+	'V1,Verzenden,2024-01-01T12:00:00Z,w,vergunning' \
+	'V2,Intake,2024-01-02T09:00:00Z,w,vergunning' \
+	'V2,Akkoord,2024-01-02T10:00:00Z,o,vergunning' \
+	'V2,Verzenden,2024-01-02T11:00:00Z,w,vergunning' \
+	'S1,Intake,2024-01-03T09:00:00Z,w,subsidie' \
+	'S1,Paraaf,2024-01-03T10:00:00Z,t,subsidie' \
+	'N1,Intake,2024-01-04T09:00:00Z,w,' \
+	'N1,Paraaf,2024-01-04T10:00:00Z,t,' \
+	'Z1,Intake,2024-01-05T09:00:00Z,zed,vergunning' \
+	'Z1,Paraaf,2024-01-05T10:00:00Z,t,vergunning' >>"$T/f.csv"
+FDB="$T/f.db"
+run --db "$FDB" import org "$T/orgf.csv"
+run --db "$FDB" import mandates "$T/mand.csv"
+run --db "$FDB" import cases "$T/f.csv"
+run --db "$FDB" handovers --json
+# by hand: Wim is at layer 4; vergunning's holder is layer 2 (Hanna): chain 4 - 2 = 2.
+# V1: approvers Tim and Hanna, both above Wim: 2 in line = the chain (compared; neither over
+# nor under). V2: approver Otto is not above Wim: outside the line; 0 in line < 2: under.
+# S1: subsidie's holder title "wethouder" is nobody on Wim's path: no holder. N1: no type.
+# Z1: first owner zed is not in the chart (and so Tim's approval cannot be placed on a line).
+# Approvers in line: V1 2, S1 1 (Tim), N1 1 (Tim) = 4; outside: Otto 1; unplaced: Z1's Tim 1.
+expect_eq "$(jget signoffs.cases_compared) $(jget signoffs.cases_over_chain) $(jget signoffs.cases_under_chain)" \
+	"2 0 1" "two cases compared with the formal chain: V1 equal, V2 under"
+expect_eq "$(jget signoffs.cases_no_type) $(jget signoffs.cases_no_holder) $(jget signoffs.cases_owner_unknown)" \
+	"1 1 1" "apart: N1 no type, S1 no holder, Z1 first owner not in the chart"
+expect_eq "$(jget signoffs.approvers_in_line) $(jget signoffs.approvers_outside_line) $(jget signoffs.approvers_not_in_chart)" \
+	"4 1 1" "approvers: 4 in the owner's line, Otto outside it, 1 unplaced"
+
 # --- a compression bomb is refused quickly; the bound is a setting ----------------------------
 $PY - "$T/big.xes" <<'PYEOF'
 import sys

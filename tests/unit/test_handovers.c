@@ -330,9 +330,10 @@ test_handovers_signoffs(void **state)
 {
 	/* case c: ann drafts, then "paraaf" by head, "Paraaf" by head again, "akkoord" by dir,
 	 * "Besluit verzenden" by ann. Default pattern (case-insensitive): 3 sign-off events, 2
-	 * distinct approvers (head layer 2, dir layer 1) -> layers "2,1". First owner ann, layer
-	 * 3: formal chain to the top = 2; approvers 2 = chain, so neither over nor under. With
-	 * the pattern "verzend" only one sign-off (by ann). */
+	 * distinct approvers (head layer 2, dir layer 1) -> layers "2,1", both in Ann's line of
+	 * managers. The case has no type: it is not compared with a formal chain (METRICS.md §3),
+	 * but counted as "no type". With the pattern "verzend" only one sign-off, by Ann herself:
+	 * outside her line of managers. */
 	const struct ev evs[] = {
 	    {"c", "concept opstellen", 0, "Ann"}, {"c", "paraaf", 1, "Head"},
 	    {"c", "Paraaf", 2, "Head"},           {"c", "akkoord directeur", 3, "Dir"},
@@ -346,15 +347,18 @@ test_handovers_signoffs(void **state)
 	assert_int_equal(h->case_rows[0].signoffs, 3);
 	assert_int_equal(h->case_rows[0].approvers, 2);
 	assert_string_equal(h->case_rows[0].approver_layers, "2,1");
-	assert_int_equal(h->case_rows[0].formal_chain, 2);
+	assert_int_equal(h->case_rows[0].formal_chain, -1);
+	assert_int_equal(h->signoff_cases_compared, 0);
+	assert_int_equal(h->signoff_cases_no_type, 1);
+	assert_int_equal(h->signoff_approvers_in_line, 2);
 	assert_int_equal(h->signoff_cases_over_chain, 0);
 	assert_int_equal(h->signoff_cases_under_chain, 0);
 	maat_handovers_free(h);
 	h = compute(db, org, "verzend");
 	assert_int_equal(h->signoffs, 1);
 	assert_int_equal(h->case_rows[0].approvers, 1);
-	/* one approver against a chain of 2: under */
-	assert_int_equal(h->signoff_cases_under_chain, 1);
+	assert_int_equal(h->signoff_approvers_in_line, 0);
+	assert_int_equal(h->signoff_approvers_outside_line, 1);
 	maat_handovers_free(h);
 	maat_org_free(org);
 	maat_db_close(db);
@@ -365,7 +369,8 @@ test_handovers_formal_chain_by_mandate(void **state)
 {
 	/* Ann (layer 3) picks up every case. Mandates: bouw -> title:Afdelingshoofd (Head, layer
 	 * 2): chain 1; milieu -> id:1 (Dir, layer 1): chain 2; zorg -> layer:3 (Ann herself):
-	 * chain 0; a type without a mandate, and no type: to the top, chain 2. */
+	 * chain 0; a type without a mandate, and no type: no formal chain (-1, METRICS.md §3:
+	 * compared only when the type is known). */
 	static const char *const types[] = {"bouw", "milieu", "zorg", "onbekend", NULL};
 	maat_err err = {0};
 	maat_db *db = store(NULL, 0);
@@ -404,8 +409,8 @@ test_handovers_formal_chain_by_mandate(void **state)
 	assert_int_equal(h->case_rows[0].formal_chain, 1);
 	assert_int_equal(h->case_rows[1].formal_chain, 2);
 	assert_int_equal(h->case_rows[2].formal_chain, 0);
-	assert_int_equal(h->case_rows[3].formal_chain, 2);
-	assert_int_equal(h->case_rows[4].formal_chain, 2);
+	assert_int_equal(h->case_rows[3].formal_chain, -1);
+	assert_int_equal(h->case_rows[4].formal_chain, -1);
 	assert_string_equal(h->case_rows[0].case_type, "bouw");
 	assert_null(h->case_rows[4].case_type);
 	maat_handovers_free(h);
