@@ -1516,7 +1516,6 @@ maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handov
 {
 	struct snap *snaps = NULL;
 	size_t nsnap = 0;
-	sqlite3_stmt *st;
 	int rc;
 
 	if (opts != NULL && opts->as_of != NULL) {
@@ -1536,30 +1535,21 @@ maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handov
 		nsnap = 1;
 	} else {
 		/* every snapshot: each event joins the one in force on its date */
-		st = maat_db_stmt(db, "SELECT DISTINCT as_of FROM org_imports ORDER BY as_of", err);
-		if (st == NULL) {
-			return -MAAT_E_INTERNAL;
+		maat_org_snapshots list = {0};
+		if ((rc = maat_org_snapshots_list(db, &list, err)) < 0) {
+			return rc;
 		}
-		char **dates = NULL;
-		size_t ndates = 0;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			dates = maat_xreallocarray(dates, ndates + 1, sizeof(*dates));
-			dates[ndates++] = maat_xstrdup((const char *)sqlite3_column_text(st, 0));
-		}
-		sqlite3_reset(st);
-		rc = rc == SQLITE_DONE ? 0 : maat_db_fail(db, err, _("looking up org snapshots"));
-		snaps = maat_xcalloc(ndates + 1, sizeof(*snaps));
-		for (size_t k = 0; k < ndates; k++) {
+		snaps = maat_xcalloc(list.n + 1, sizeof(*snaps));
+		for (size_t k = 0; k < list.n && rc >= 0; k++) {
 			maat_org *org = NULL;
-			if (rc >= 0 && (rc = maat_org_load(db, dates[k], &org, err)) == 1) {
+			if ((rc = maat_org_load_snapshot(db, list.dates[k], 0, &org, err)) == 1) {
 				rc = 0;
 			}
 			snaps[nsnap].org = snaps[nsnap].owned = org;
-			snaps[nsnap].from_ms = k == 0 ? INT64_MIN : snap_from(dates[k]);
+			snaps[nsnap].from_ms = k == 0 ? INT64_MIN : snap_from(list.dates[k]);
 			nsnap++;
-			free(dates[k]);
 		}
-		free(dates);
+		maat_org_snapshots_fini(&list);
 		/* a snapshot that did not load (none that old) is dropped */
 		{
 			size_t m = 0;
