@@ -597,6 +597,82 @@ test_handovers_after_forget(void **state)
 	maat_db_close(db);
 }
 
+/* Adds one cases source with the given sha256 (which ranks sources at a tie) to db. */
+static void
+add_source(maat_db *db, const char *sha, const struct ev *evs, size_t n)
+{
+	maat_err err = {0};
+	maat_import imp = {.db = db, .path = sha};
+	maat_cases_sink *s;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(maat_db_sqlite(db),
+					    "INSERT INTO sources(kind, path, sha256, imported_at) "
+					    "VALUES ('cases', ?1, ?1, 0)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	imp.source_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	s = maat_cases_sink_new(&imp, &err);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		maat_case_event e = {.case_id = evs[i].c,
+				     .activity = evs[i].a,
+				     .ts = evs[i].t,
+				     .resource = evs[i].r};
+		assert_int_equal(maat_cases_sink_add(&e, s, &err), 0);
+	}
+	assert_int_equal(maat_cases_sink_finish(s, &err), 0);
+	maat_cases_sink_free(s);
+}
+
+static void
+test_handovers_sources_merge_in_any_order(void **state)
+{
+	/* Two exports of case c. A (sha "a"): at t=0 ann x, bob y; at t=5 carl z, carl z (a row
+	 * repeated inside A). B (sha "b"): at t=0 bob y, dave w; at t=5 carl z. At t=0 both hold
+	 * two events: the tie goes to the lower sha256, A, so ann x, bob y, then what only B holds,
+	 * dave w. At t=5 A's two copies of carl z both count (a repeat inside one file), B's one
+	 * copy is known. Log: ann bob dave carl carl: 4 successions, 1 self, 3 handovers
+	 * (ann>bob, bob>dave, dave>carl); within 1, across 2 (bob y and carl z of B). Importing B
+	 * first gives the same. */
+	const struct ev a[] = {{"c", "x", 0, "ann"},
+			       {"c", "y", 0, "bob"},
+			       {"c", "z", 5, "carl"},
+			       {"c", "z", 5, "carl"}};
+	const struct ev b[] = {{"c", "y", 0, "bob"}, {"c", "w", 0, "dave"}, {"c", "z", 5, "carl"}};
+	for (int order = 0; order < 2; order++) {
+		maat_err err = {0};
+		maat_db *db = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+		maat_handovers *h;
+		assert_non_null(db);
+		if (order == 0) {
+			add_source(db, "a", a, 4);
+			add_source(db, "b", b, 3);
+		} else {
+			add_source(db, "b", b, 3);
+			add_source(db, "a", a, 4);
+		}
+		h = compute(db, NULL, NULL);
+		assert_int_equal(h->cases, 1);
+		assert_int_equal(h->events, 5);
+		assert_int_equal(h->successions, 4);
+		assert_int_equal(h->self_successions, 1);
+		assert_int_equal(h->handovers, 3);
+		assert_int_equal(h->duplicates_within, 1);
+		assert_int_equal(h->duplicates_across, 2);
+		assert_non_null(pair(h, "ann", "bob"));
+		assert_non_null(pair(h, "bob", "dave"));
+		assert_non_null(pair(h, "dave", "carl"));
+		assert_int_equal(pair(h, "carl", "carl")->count, 1);
+		maat_handovers_free(h);
+		maat_db_close(db);
+	}
+	(void)state;
+}
+
 /* Renders with f into a string; caller frees. */
 static char *
 render(int (*f)(const maat_handovers *, FILE *), const maat_handovers *h)
@@ -668,6 +744,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	    cmocka_unit_test(test_handovers_many_pairs),
 	    cmocka_unit_test(test_handovers_pairs_across_batches),
+	    cmocka_unit_test(test_handovers_sources_merge_in_any_order),
 	    cmocka_unit_test(test_handovers_after_forget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
