@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "maatlat/cases.h"
+#include "maatlat/dbsource.h"
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/timestamp.h"
@@ -14,6 +15,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"format", required_argument, NULL, 'f'},
+	    {"query", required_argument, NULL, 'Q'},
 	    {"case", required_argument, NULL, 'c'},
 	    {"activity", required_argument, NULL, 'a'},
 	    {"time", required_argument, NULL, 't'},
@@ -36,7 +38,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	maat_cases_opts o = {.counts = &counts};
 	const char *tzname = "Europe/Amsterdam";
 	unsigned flags = 0;
-	const char *key_file = NULL;
+	const char *key_file = NULL, *query = NULL;
 	bool want_pseudo = false;
 	maat_pseudo *pseudo = NULL;
 	maat_err err = {0};
@@ -55,6 +57,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 				    _("--format: use auto, csv, xes or zgw, not '%s'"), optarg);
 			}
 			o.format = optarg;
+			break;
+		case 'Q':
+			query = optarg;
 			break;
 		case 'c':
 			o.case_col = optarg;
@@ -141,6 +146,12 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	if (optind >= argc) {
 		return cli_usage_error(cli, "import", "%s", _("import cases: which file(s)?"));
 	}
+	for (int i = optind; i < argc; i++) {
+		if (maat_dbsource_is_uri(argv[i]) && query == NULL) {
+			return cli_usage_error(cli, "import", "%s",
+					       _("a database source needs --query 'SELECT ...'"));
+		}
+	}
 	if ((o.tz = maat_tz_new(tzname, &err)) == NULL) {
 		return cli_usage_error(cli, "import", "--tz: %s", err.msg);
 	}
@@ -172,8 +183,11 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		int rc = maat_db_import_file(db, "cases", argv[i], options.data, flags,
-					     maat_cases_import, &o, NULL, &err);
+		int rc = maat_dbsource_is_uri(argv[i])
+			     ? maat_dbsource_import(db, "cases", argv[i], query, options.data,
+						    flags, maat_cases_import, &o, NULL, &err)
+			     : maat_db_import_file(db, "cases", argv[i], options.data, flags,
+						   maat_cases_import, &o, NULL, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
 			goto out;
@@ -182,13 +196,19 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), argv[i],
-		       (long long)counts.cases, (long long)counts.events,
-		       (long long)counts.without_resource);
-		if (counts.known > 0) {
-			printf(_("%s: %lld of these events were already known from other case "
-				 "logs; they count once\n"),
-			       argv[i], (long long)counts.known);
+		{
+			/* a database is shown without user name or password */
+			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
+								    : maat_xstrdup(argv[i]);
+			printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), shown,
+			       (long long)counts.cases, (long long)counts.events,
+			       (long long)counts.without_resource);
+			if (counts.known > 0) {
+				printf(_("%s: %lld of these events were already known from other "
+					 "case logs; they count once\n"),
+				       shown, (long long)counts.known);
+			}
+			free(shown);
 		}
 	}
 out:
