@@ -378,6 +378,14 @@ snap_find(const struct snap *sn, const char *resource)
 	if (*k != '\0') {
 		v = jtab_get(&sn->ids, k);
 		if (v == -1) {
+			/* "0042" finds the post stored as "42" under --normalise-ids */
+			char *canon = maat_org_normalise_id(k);
+			if (canon != NULL) {
+				v = jtab_get(&sn->ids, canon);
+				free(canon);
+			}
+		}
+		if (v == -1) {
 			v = jtab_get(&sn->emails, k);
 		}
 		if (v == -1) {
