@@ -2,15 +2,10 @@
 #include "store/migrations.h"
 
 const char *const maat_migrations[] = {
-<<<<<<< HEAD
-    maat_schema_core,  maat_schema_org,   maat_schema_calendar,
-    maat_schema_cases, maat_schema_terms, maat_schema_org_dates,
-    maat_schema_sources_real_path,
-=======
     maat_schema_core,  maat_schema_org,       maat_schema_calendar,
     maat_schema_cases, maat_schema_terms,     maat_schema_org_dates,
     maat_schema_cases_merged,
->>>>>>> main
+    maat_schema_sources_real_path,
 };
 
 int
