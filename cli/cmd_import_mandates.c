@@ -69,6 +69,7 @@ cmd_import_mandates(maat_cli *cli, int argc, char **argv)
 				sqlite3_reset(st);
 			}
 		}
+		cli_print_source_messages(cli, db, source_id, argv[i], "signoff");
 	}
 	maat_db_close(db);
 	return status;

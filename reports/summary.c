@@ -109,8 +109,10 @@ org_figures(maat_db *db, const maat_org *org, maat_summary *s, maat_err *err)
 				const maat_signoff_type *t = maat_signoff_type_get(so, i);
 				s->types[i].decision_type = maat_xstrdup(t->decision_type);
 				s->types[i].holder = maat_xstrdup(t->holder);
-				s->types[i].chain_mean = t->chain_mean;
-				s->types[i].chain_max = t->chain_max;
+				/* "passes N managers on its way up to the holder": the initials
+				 * (METRICS.md §1), people without a holder left out */
+				s->types[i].chain_mean = t->initials_mean;
+				s->types[i].chain_max = t->initials_max;
 			}
 		}
 		maat_signoff_free(so);
