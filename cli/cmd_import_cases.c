@@ -154,8 +154,11 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		int rc = maat_db_import_file(db, "cases", argv[i], options.data, flags,
-					     maat_cases_import, &o, NULL, &err);
+		/* under --pseudonymise the file name is not stored (it may name a person) */
+		char *stored = pseudo != NULL ? maat_pseudo_source_name(pseudo, argv[i]) : NULL;
+		int rc = maat_db_import_file_as(db, "cases", argv[i], stored, options.data, flags,
+						maat_cases_import, &o, NULL, &err);
+		free(stored);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
 			goto out;

@@ -17,6 +17,7 @@ struct report_args {
 	int top;
 	bool by_unit;
 	bool by_resource;
+	bool per_person;
 };
 
 /* The time shown as "generated": $SOURCE_DATE_EPOCH when set (reproducible files), else now. */
@@ -38,7 +39,7 @@ generated_at(void)
 static int
 write_xlsx(maat_cli *cli, maat_db *db, const struct report_args *a)
 {
-	maat_report_options o = {.min_group = a->min_group};
+	maat_report_options o = {.min_group = a->min_group, .per_person = a->per_person};
 	maat_workbook *wb = maat_workbook_new();
 	maat_err err = {0};
 	int rc = maat_report_fill(db, &o, wb, &err);
@@ -85,7 +86,8 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 		OPT_BY_UNIT,
 		OPT_ROOT,
 		OPT_BY_RESOURCE,
-		OPT_TOP
+		OPT_TOP,
+		OPT_PER_PERSON
 	};
 	static const struct option opts[] = {
 	    {"xlsx", required_argument, NULL, OPT_XLSX},
@@ -96,6 +98,7 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	    {"root", required_argument, NULL, OPT_ROOT},
 	    {"by-resource", no_argument, NULL, OPT_BY_RESOURCE},
 	    {"top", required_argument, NULL, OPT_TOP},
+	    {"per-person", no_argument, NULL, OPT_PER_PERSON},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -127,6 +130,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			break;
 		case OPT_BY_UNIT:
 			a.by_unit = true;
+			break;
+		case OPT_PER_PERSON:
+			a.per_person = true;
 			break;
 		case OPT_ROOT:
 			a.root = optarg;
@@ -162,6 +168,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			      "                         handovers; the --top N pairs (default 30)\n"
 			      "  --min-group N          suppress groups of fewer than N people "
 			      "(5)\n"
+			      "  --per-person           a sheet of meeting hours per person and "
+			      "week\n"
+			      "                         (never for a unit under --min-group)\n"
 			      "Files are written to FILE.tmp and renamed: a failed write leaves "
 			      "none.\n"
 			      "Exit status 66 when nothing has been imported yet.\n"));

@@ -589,6 +589,7 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 		     int64_t *source_id, maat_err *err)
 {
 	maat_buf opts = {0};
+	char *stored;
 	int rc;
 	maat_buf_printf(&opts, "as_of=%s", o->as_of ? o->as_of : "");
 	if (o->pseudo != NULL) {
@@ -607,8 +608,11 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 	for (size_t i = 0; i < o->nmap; i++) {
 		maat_buf_printf(&opts, " map=%s", o->map[i]);
 	}
-	rc = maat_db_import_file(db, "org", path, opts.data, flags, org_callback, (void *)o,
-				 source_id, err);
+	/* under --pseudonymise the file name is not stored either (it may name a person) */
+	stored = o->pseudo != NULL ? maat_pseudo_source_name(o->pseudo, path) : NULL;
+	rc = maat_db_import_file_as(db, "org", path, stored, opts.data, flags, org_callback,
+				    (void *)o, source_id, err);
+	free(stored);
 	maat_buf_fini(&opts);
 	return rc;
 }

@@ -357,7 +357,30 @@ int
 maat_db_import_file(maat_db *db, const char *kind, const char *path, const char *options,
 		    unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id, maat_err *err)
 {
-	maat_import imp = {.db = db, .path = path};
+	return maat_db_import_file_as(db, kind, path, NULL, options, flags, fn, ctx, source_id,
+				      err);
+}
+
+/* An error message that starts with the stored name gets the real path instead: the user
+ * must see which file failed, the store must not (the message is not stored). */
+static void
+name_real_path(maat_err *err, const char *stored, const char *path)
+{
+	size_t n = strlen(stored);
+	if (err != NULL && strncmp(err->msg, stored, n) == 0) {
+		char rest[sizeof(err->msg)];
+		snprintf(rest, sizeof(rest), "%s", err->msg + n);
+		snprintf(err->msg, sizeof(err->msg), "%s%s", path, rest);
+	}
+}
+
+int
+maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
+		       const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+		       int64_t *source_id, maat_err *err)
+{
+	const char *name = stored_name != NULL ? stored_name : path;
+	maat_import imp = {.db = db, .path = name};
 	char sha[65];
 	FILE *f = NULL;
 	sqlite3_stmt *st;
@@ -382,7 +405,7 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 			goto out;
 		}
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = maat_db_fail(db, err, _("replacing an earlier import"));
@@ -404,7 +427,7 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
 	sqlite3_bind_text(st, 5, options ? options : "", -1, SQLITE_STATIC);
@@ -415,6 +438,7 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 	imp.source_id = sqlite3_last_insert_rowid(db->sq);
 	if ((rc = fn(&imp, f, ctx, err)) < 0) {
 		/* every message names the file: add it where the importer did not */
+		name_real_path(err, name, path);
 		if (err != NULL && strncmp(err->msg, path, strlen(path)) != 0) {
 			maat_err_prefix(err, "%s", path);
 		}

@@ -94,6 +94,14 @@ int maat_db_import_file(maat_db *db, const char *kind, const char *path, const c
 			unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id,
 			maat_err *err);
 
+/* The same, but the source is recorded (sources.path, and imp->path, which the importer's
+ * messages use) under stored_name instead of path (NULL = path): --pseudonymise stores no file
+ * name, which often names a person (k.14@gemeente.nl.ics). Error messages returned in err
+ * still name the real path. */
+int maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
+			   const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			   int64_t *source_id, maat_err *err);
+
 /* Logs a message about a source (an anomaly, a skipped row); line 0 = not tied to a line.
  * severity: "info", "warning" or "error". */
 int maat_db_log(maat_db *db, int64_t source_id, int64_t line, const char *severity, maat_err *err,

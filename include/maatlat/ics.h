@@ -17,6 +17,9 @@
 
 /* The default per-series instance limit (a setting: maat_cal_opts.instance_limit). */
 #define MAAT_CAL_INSTANCE_LIMIT 100000
+/* A meeting's title is stored only when at least this many people attend it (METRICS.md §4:
+ * the titles of bilaterals name the two people); a setting: maat_cal_opts.min_group. */
+#define MAAT_CAL_MIN_GROUP_DEFAULT 5
 /* The longest default window: 2 years (731 days) in seconds. */
 #define MAAT_CAL_MAX_SPAN ((int64_t)731 * 86400)
 
@@ -76,8 +79,12 @@ typedef struct maat_cal_opts {
 	maat_cal_cache *cache;
 	/* read every VEVENT with libical's parser, never the fast path (tests compare both) */
 	bool libical_only;
-	/* --pseudonymise: participants stored as keyed hashes; borrowed, NULL = as read */
+	/* --pseudonymise: participants stored as keyed hashes, names and e-mails inside titles
+	 * too; borrowed, NULL = as read */
 	const struct maat_pseudo *pseudo;
+	/* titles of meetings with fewer attending participants are not stored; 0 =
+	 * MAAT_CAL_MIN_GROUP_DEFAULT */
+	int min_group;
 } maat_cal_opts;
 
 /* One participant of an instance. */

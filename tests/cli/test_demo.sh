@@ -47,11 +47,14 @@ got=$($PY - "demo out/report.xlsx" $CASES <<'EOF'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 want = ["Summary", "Layers", "Managers", "Layer pyramid", "Span distribution", "Delayering",
-        "Removed roles", "Sign-off chains", "Meetings", "Weekly meeting hours", "Meeting series",
+        "Removed roles", "Sign-off chains", "Weekly meeting hours", "Meeting series",
         "Units", "Sources", "Definitions"]
 if sys.argv[2] == "yes":
     want += ["Handovers per case", "Cases", "Handover pairs"]
 missing = [w for w in want if w not in wb.sheetnames]
+# meetings per unit only: the per-person sheet needs report --per-person (METRICS.md section 4)
+if "Meetings" in wb.sheetnames:
+    missing.append("no Meetings sheet without --per-person")
 print("sheets ok" if not missing else "missing %r in %r" % (missing, wb.sheetnames))
 EOF
 )
@@ -163,7 +166,7 @@ expect_eq "$got" "ok" "sign-off chains per decision type and to the top: referen
 $PY "$MAAT_SRCDIR/tests/tools/ics_person_weeks.py" --from 2025-09-01 --to 2025-10-26 "$EX"/calendars/*.ics >pw.tsv
 $PY "$HERE/demo_reference.py" meetings "$EX/org.csv" pw.tsv >mref.json
 $PY "$HERE/demo_reference.py" series 5 2025-09-01 2025-10-26 "$EX"/calendars/*.ics >serref.json
-run --db "$DB" meetings --json
+run --db "$DB" meetings --json --per-person --min-group 1
 cp "$T/.out" meetings.json
 got=$($PY - mref.json serref.json meetings.json pw.tsv "$S" <<'EOF'
 import json, sys

@@ -63,7 +63,7 @@ run --db p.db import calendar --pseudonymise "$D/calendar.ics"
 expect_status 0 "calendar import with --pseudonymise"
 # the 1-hour meeting of Jantje (0.8 FTE, unit Beleid) and Bram: matched to the pseudonymised
 # chart, Jantje's cap is 12 x 0.8 = 9.6 h
-run --db p.db meetings --json --min-group 1
+run --db p.db meetings --json --per-person --min-group 1
 got=$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted((r["cap"], r["hours"]) for r in d["rows"]))' <"$T/.out")
 expect_eq "$got" "[(9.6, 1.0), (12.0, 1.0)]" "pseudonymised calendar still finds FTE in the pseudonymised chart"
 run --db p.db handovers --json
