@@ -40,17 +40,20 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(
 			    "forget",
-			    _("Erases one person from the store: every occurrence of the ID, and "
-			      "of\n"
-			      "the id, e-mail and name of the org-chart row it matches, becomes "
-			      "one\n"
-			      "'forgotten-...' token (so counts keep their shape), stored messages "
-			      "are\n"
-			      "scrubbed, then the store is vacuumed and its WAL truncated so the "
-			      "old\n"
-			      "bytes are gone from the files. One transaction. The input files\n"
-			      "themselves are not touched: delete or correct them at their "
-			      "source.\n"));
+			    _("Erases one person from the store. ID is an org-chart id or e-mail,\n"
+			      "or a name only one person has (a shared name is refused, with the\n"
+			      "candidates listed); see `maatlat person ID` for what is held "
+			      "first.\n"
+			      "Their id, e-mail and name, as whole values (org rows, the manager\n"
+			      "column of their reports, id mandates, case resources, meeting\n"
+			      "participants) and inside meeting titles, source names and stored\n"
+			      "messages, become one 'forgotten-...' token (so counts keep their\n"
+			      "shape); nothing about anyone else changes. One transaction; then "
+			      "the\n"
+			      "store is vacuumed and its WAL truncated, so the old bytes are gone\n"
+			      "from the files. The input files themselves are not touched: delete "
+			      "or\n"
+			      "correct them at their source.\n"));
 		default:
 			return cli_usage_error(cli, "forget", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -69,9 +72,10 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 	if (maat_person_forget(db, id, &changed, &err) < 0) {
 		status = cli_fail(cli, &err);
 	} else if (changed == 0) {
-		cli_warn(cli, _("nothing stored about '%s'"), id);
+		cli_warn(cli, _("nothing stored about '%s'"), argv[optind]);
 	} else {
-		printf(_("Forgot '%s': %zu values replaced; store vacuumed.\n"), id, changed);
+		printf(_("Forgot '%s': %zu stored rows changed; store vacuumed.\n"), argv[optind],
+		       changed);
 	}
 	maat_db_close(db);
 	free(id);
