@@ -128,4 +128,67 @@ run --db p.db person --pseudonymise 14 --json
 expect_eq "$(jq_py "d['counts']['org_rows'], d['counts']['meetings'] > 0")" "1 True" "person --pseudonymise 14 finds 14's row and meetings by pseudonym"
 unset MAATLAT_KEY
 
+# --- prune --before: exactly the later data stays ---------------------------------------------
+run --db $DB prune
+expect_status 64 "prune without --before is a usage error"
+run --db $DB prune --before 2025-13-01
+expect_status 64 "prune with a bad date is a usage error"
+# cases: the reference is bench/pandas_handovers.py on the rows of cases.csv from 2025-04-01
+# 00:00 UTC on (its timestamps are UTC, "...Z", so a string compare selects them)
+cp $DB c.db
+run --db c.db prune --before 2025-04-01 --tz UTC
+expect_status 0 "prune --before 2025-04-01 --tz UTC"
+awk -F, 'NR == 1 || $3 >= "2025-04-01T00:00:00Z"' "$EX/cases.csv" >later.csv
+expect_eq "$(sqlite3 c.db 'SELECT count(*) FROM case_events') $(sqlite3 c.db "SELECT count(*) FROM case_events WHERE ts < strftime('%s', '2025-04-01')")" "$(($(wc -l <later.csv) - 1)) 0" "the store keeps exactly the case events from 2025-04-01 on (one per later row of cases.csv)"
+PANDAS=$MAAT_SRCDIR/bench/pandas_handovers.py
+if [ -f "$PANDAS" ]; then
+	"$PY" "$PANDAS" later.csv >href.json 2>/dev/null
+	run --db c.db handovers --json
+	got=$("$PY" - href.json "$T/.out" <<'PYEOF'
+import json, sys
+r, j = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+bad = [k for k in ["cases", "handovers", "cases_finished_by_picker", "pingpong_cases", "idle_cases", "cases_over_max"] if r.get(k) != j[k]]
+print("ok %d" % j["cases"] if not bad else "differ: " + ", ".join("%s %r %r" % (k, r.get(k), j[k]) for k in bad))
+PYEOF
+)
+	case $got in "ok "*) ok "after prune, handovers = the pandas reference on the later rows ($got cases)" ;; *) not_ok "after prune, handovers = the pandas reference on the later rows" "$got" ;; esac
+else
+	ok "# SKIP bench/pandas_handovers.py not in this tree"
+fi
+run --db c.db sources --json
+expect_eq "$(jq_py "[(s['kind'], s['file']) for s in d['sources'] if s['kind'] == 'prune']")" "[('prune', 'prune --before 2025-04-01')]" "sources lists the prune"
+expect_eq "$(sqlite3 c.db "SELECT message FROM source_messages m JOIN sources s ON s.id = m.source_id WHERE s.kind = 'cases' AND message LIKE 'prune%'")" "prune --before 2025-04-01: $(($(wc -l <"$EX/cases.csv") - $(wc -l <later.csv))) case events removed" "and the case log's source says how many events it lost"
+# meetings: the reference is ics_person_weeks.py from 2025-10-01; the store after the prune,
+# asked for the whole eight weeks, must give the same person-weeks
+cp $DB m.db
+run --db m.db prune --before 2025-10-01
+expect_status 0 "prune --before 2025-10-01"
+"$PY" "$MAAT_SRCDIR/tests/tools/ics_person_weeks.py" --from 2025-10-01 --to 2025-10-26 "$EX"/calendars/*.ics >pw.tsv
+run --db m.db meetings --per-person --min-group 1 --from 2025-09-01 --to 2025-10-26 --json
+got=$("$PY" - pw.tsv "$T/.out" <<'PYEOF'
+import json, sys
+ref = {}
+for line in open(sys.argv[1]):
+    p, w, h, b = line.rstrip("\n").split("\t")
+    ref[(p, w)] = float(h)
+got = {(x["person"], x["week"]): x["hours"] for x in json.load(open(sys.argv[2]))["rows"]}
+print("ok %d" % len(ref) if set(ref) == set(got) and all(abs(ref[k] - got[k]) < 1e-3 for k in ref) else "differ: %d vs %d person-weeks" % (len(ref), len(got)))
+PYEOF
+)
+case $got in "ok "*) ok "after prune, the eight weeks give the person-weeks of the reference from 2025-10-01 ($got)" ;; *) not_ok "after prune, meetings = the reference from 2025-10-01" "$got" ;; esac
+expect_eq "$(sqlite3 m.db "SELECT count(*) FROM cal_instances WHERE start < strftime('%s', '2025-09-30 22:00')")" "0" "no meeting instance before 2025-10-01 00:00 Amsterdam time is stored"
+# org snapshots: 2024-06-30, 2025-06-30, 2026-06-30; on 2025-12-31 the 2025 one is in force,
+# so only the 2024 one is superseded
+printf 'id,manager\nA,\nB,A\nC,B\n' >org2024.csv
+run --db o.db import org --as-of 2024-06-30 org2024.csv
+run --db o.db import org --as-of 2025-06-30 "$MAAT_SRCDIR/tests/data/org_asof_2025.csv"
+run --db o.db import org --as-of 2026-06-30 "$MAAT_SRCDIR/tests/data/org_asof_2026.csv"
+run --db o.db prune --before 2025-12-31
+expect_status 0 "prune --before 2025-12-31 with three snapshots"
+expect_out_has "1 superseded org snapshot files (3 rows)" "one snapshot file (3 rows) superseded"
+expect_eq "$(sqlite3 o.db "SELECT group_concat(as_of, ' ') FROM (SELECT as_of FROM org_imports ORDER BY as_of)")" "2025-06-30 2026-06-30" "the snapshot in force on 2025-12-31 and the later one stay"
+expect_eq "$(sqlite3 o.db "SELECT count(*) FROM org_rows")" "7" "their 4 + 3 rows stay, the 2024 file's 3 are gone"
+run --db o.db prune --before 2024-01-01
+expect_out_has "0 superseded org snapshot files" "before the first snapshot nothing is superseded"
+
 done_testing
