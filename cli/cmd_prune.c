@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
-#include "maatlat/ics.h"
+#include "maatlat/zone.h"
 #include "maatlat/prune.h"
 
 static const char *const help =
@@ -57,15 +57,15 @@ cmd_prune(maat_cli *cli, int argc, char **argv)
 	if (before == NULL) {
 		return cli_usage_error(cli, "prune", "%s", _("--before DATE is required"));
 	}
-	if (tz != NULL && !maat_cal_zone_valid(tz)) {
+	if (tz != NULL && !maat_zone_valid(tz)) {
 		return cli_usage_error(cli, "prune", _("--tz: unknown time zone '%s'"), tz);
 	}
-	if (strlen(before) != 10 || maat_cal_date_to_utc(before, tz, 0, &cutoff, &err) < 0) {
+	if (strlen(before) != 10 || maat_zone_date_to_utc(before, tz, 0, &cutoff, &err) < 0) {
 		return cli_usage_error(cli, "prune", _("--before: not a date (yyyy-mm-dd): '%s'"),
 				       before);
 	}
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
-		maat_cal_cleanup();
+		maat_zone_cleanup();
 		return status;
 	}
 	if (maat_prune(db, before, cutoff, &n, &err) < 0) {
@@ -79,6 +79,6 @@ cmd_prune(maat_cli *cli, int argc, char **argv)
 		       (long long)n.org_rows);
 	}
 	maat_db_close(db);
-	maat_cal_cleanup();
+	maat_zone_cleanup();
 	return status;
 }
