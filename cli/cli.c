@@ -33,9 +33,9 @@ const struct maat_command maat_commands[] = {
     {"prune", cmd_prune, N_("--before DATE [--tz ZONE]"),
      N_("remove case events, meeting instances and org snapshots older than DATE")},
     {"report", cmd_report,
-     N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
-	"[--root ID] [--by-resource] [--top N] [--per-person]"),
-     N_("write the xlsx workbook and the org and handover graphs")},
+     N_("[--xlsx FILE] [--html FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] "
+	"[--by-unit] [--root ID] [--by-resource] [--top N] [--per-person]"),
+     N_("write the HTML report, the xlsx workbook and the org and handover graphs")},
     {"signoff", cmd_signoff,
      N_("[--decision TYPE] [--cap N] [--as-of DATE] [--min-group N] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "maatlat/graph.h"
+#include "maatlat/html.h"
 #include "maatlat/i18n.h"
 #include "maatlat/ics.h"
 #include "maatlat/org.h"
@@ -26,15 +27,13 @@
 #endif
 
 #define DEMO_OUT_DEFAULT "maatlat-demo"
-/* org.svg shows this department (the one whose calendars are in the example): 400 people side
- * by side would be metres wide */
-#define DEMO_UNIT "Beleid en Strategie"
 
 static const char *const help =
     N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
        "eight weeks of calendars of one policy department, six months of permit cases) into a\n"
-       "fresh store DIR/maatlat.db, writes DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg,\n"
-       "and prints what a director, a works council and a policy maker would look at first.\n"
+       "fresh store DIR/maatlat.db, writes DIR/report.html, DIR/report.xlsx, DIR/org.svg and\n"
+       "DIR/handovers.svg, and prints what a director, a works council and a policy maker\n"
+       "would look at first.\n"
        "\n"
        "  --out DIR   where to write (default maatlat-demo); an old DIR/maatlat.db is replaced\n"
        "\n"
@@ -196,7 +195,6 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 {
 	maat_report_options ro = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
 	maat_report_graph_options go = {.by_unit = true};
-	maat_org *org = NULL;
 	maat_workbook *wb = maat_workbook_new();
 	char *path = maat_xasprintf("%s/report.xlsx", dir), *summary = NULL;
 	int rc = maat_report_fill(db, &ro, wb, err);
@@ -210,16 +208,8 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	free(path);
 	path = maat_xasprintf("%s/org.svg", dir);
-	/* the department's head (layer 2) as the root of the picture */
-	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
-		goto out;
-	}
-	for (size_t i = 0; org != NULL && i < org->n && go.root == NULL; i++) {
-		if (org->nodes[i].layer == 2 && org->nodes[i].unit != NULL &&
-		    strcmp(org->nodes[i].unit, DEMO_UNIT) == 0) {
-			go.root = org->nodes[i].id;
-		}
-	}
+	/* the whole organisation, one cluster per unit: staff fold into their manager's box, so
+	 * 400 people fit in a picture a few thousand pixels wide */
 	if ((rc = maat_report_org_graph(db, &go, path, &summary, err)) < 0) {
 		goto out;
 	}
@@ -235,9 +225,17 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	cli_info(cli, "%s", summary);
 #endif
+	free(path);
+	path = maat_xasprintf("%s/report.html", dir);
+	{
+		/* the whole organisation: individual contributors fold into their manager's box */
+		maat_html_options ho = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
+		if ((rc = maat_html_write(db, &ho, path, generated_at(), err)) < 0) {
+			goto out;
+		}
+	}
 	rc = 0;
 out:
-	maat_org_free(org);
 	free(summary);
 	free(path);
 	return rc;
@@ -314,12 +312,13 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	       ""
 #endif
 	);
+	printf("%s\n", _("  report.html    the report to read first: findings per reader, "
+			 "charts, org chart"));
 	printf("%s\n",
 	       _("  report.xlsx    the workbook: Summary with traffic lights, one sheet per "
 		 "table"));
-	printf(_("  org.svg        the org chart of %s, where the calendars come from\n"
-		 "                 (thin managers and managers of one coloured)\n"),
-	       DEMO_UNIT);
+	printf("%s\n", _("  org.svg        the org chart: every manager, staff listed in their "
+			 "box,\n                 thin and pass-through managers marked"));
 #ifdef MAAT_HAVE_HANDOVERS
 	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif

@@ -35,7 +35,7 @@ cp "$T/.out" summary1.txt
 expect_out_has "$(ls "$EX"/calendars/*.ics | wc -l) calendars" "the header counts the calendars imported"
 # (sanitizer builds add LeakSanitizer's list of suppressions at exit: only our lines count)
 if grep -q "maatlat" "$T/.err"; then not_ok "no diagnostics on stderr without -v" "$(head -5 "$T/.err")"; else ok "no diagnostics on stderr without -v"; fi
-files="maatlat.db report.xlsx org.svg"
+files="maatlat.db report.html report.xlsx org.svg"
 [ $CASES = yes ] && files="$files handovers.svg"
 for f in $files; do
 	if [ -s "demo out/$f" ]; then ok "it wrote $f"; else not_ok "it wrote $f"; fi
@@ -64,6 +64,24 @@ for f in $files; do
 	got=$($PY -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.tag.endswith("svg"))' "demo out/$f" 2>&1)
 	expect_eq "$got" "True" "$f is well-formed XML with an <svg> root"
 done
+
+# --- the org chart fits a screen (issue 13): staff fold into their manager's box -------------
+# Every manager keeps a box: the managers are the distinct values of org.csv's manager column
+# that are ids (52, the top among them); boxes are the SVG node groups named n<index>. Width:
+# Graphviz writes pt, px = pt * 4 / 3 (96 dpi); before folding the chart was about 29,700 px.
+got=$($PY - "demo out/org.svg" "$EX/org.csv" <<'EOF'
+import csv, re, sys
+svg = open(sys.argv[1], encoding="utf-8").read()
+w = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1)) * 4 / 3
+boxes = len(re.findall(r'<title>n[0-9]+</title>', svg))
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+ids = {r["id"] for r in rows}
+managers = {r["manager"] for r in rows if r["manager"] in ids}
+print("width ok" if w <= 4000 else "width %.0f px" % w, "boxes %d managers %d" % (boxes, len(managers)))
+EOF
+)
+expect_eq "$got" "width ok boxes 52 managers 52" "org.svg: at most 4,000 px wide, one box per manager (52), staff inside"
+if grep -q 'pass&#45;through manager' "demo out/org.svg"; then ok "org.svg's legend names pass-through managers"; else not_ok "org.svg's legend names pass-through managers"; fi
 
 # --- a second run into the same directory replaces the store: the same summary ---------------
 run demo --out "demo out"
