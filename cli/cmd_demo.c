@@ -19,6 +19,9 @@
 #include "maatlat/org.h"
 #include "maatlat/org_import.h"
 #include "maatlat/summary.h"
+#include "maatlat/terms.h"
+#include "maatlat/terms_import.h"
+#include "maatlat/trend.h"
 #include "maatlat/util.h"
 #include "maatlat/zone.h"
 #include "maatlat/workbook.h"
@@ -27,13 +30,16 @@
 #endif
 
 #define DEMO_OUT_DEFAULT "maatlat-demo"
+/* the dates of the two org snapshots (examples/generate.sh) */
+#define DEMO_BEFORE "2024-01-01"
+#define DEMO_NOW "2025-01-01"
 
 static const char *const help =
-    N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
-       "eight weeks of calendars of one policy department, six months of permit cases) into a\n"
-       "fresh store DIR/maatlat.db, writes DIR/report.html, DIR/report.xlsx, DIR/org.svg and\n"
-       "DIR/handovers.svg, and prints what a director, a works council and a policy maker\n"
-       "would look at first.\n"
+    N_("Imports the bundled example municipality (Gemeente Voorbeeld: two org snapshots,\n"
+       "mandates, eight weeks of calendars of one policy department, six months of permit\n"
+       "cases and their decision terms) into a fresh store DIR/maatlat.db, writes\n"
+       "DIR/report.html, DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg, and prints what\n"
+       "a director, a works council and a policy maker would look at first.\n"
        "\n"
        "  --out DIR   where to write (default maatlat-demo); an old DIR/maatlat.db is replaced\n"
        "\n"
@@ -137,7 +143,16 @@ import_examples(maat_cli *cli, maat_db *db, const char *ex, int *ncal, maat_err 
 	char *path = NULL, *caldir = NULL;
 	int n = 0, rc;
 
+	/* two snapshots: a year before the delayering, and the chart now */
+	path = maat_xasprintf("%s/org-2024.csv", ex);
+	oo.as_of = DEMO_BEFORE;
+	cli_info(cli, _("importing %s"), path);
+	if ((rc = maat_org_import_file(db, path, &oo, 0, NULL, err)) < 0) {
+		goto out;
+	}
+	free(path);
 	path = maat_xasprintf("%s/org.csv", ex);
+	oo.as_of = DEMO_NOW;
 	cli_info(cli, _("importing %s"), path);
 	if ((rc = maat_org_import_file(db, path, &oo, 0, NULL, err)) < 0) {
 		goto out;
@@ -178,6 +193,18 @@ import_examples(maat_cli *cli, maat_db *db, const char *ex, int *ncal, maat_err 
 		}
 	}
 #endif
+	{
+		char *holidays = maat_xasprintf("%s/holidays.txt", ex);
+		maat_terms_import_opts to = {.holidays = holidays};
+		free(path);
+		path = maat_xasprintf("%s/terms.csv", ex);
+		cli_info(cli, _("importing %s"), path);
+		rc = maat_terms_import_file(db, path, &to, 0, NULL, err);
+		free(holidays);
+		if (rc < 0) {
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	for (int i = 0; i < n; i++) {
@@ -186,6 +213,63 @@ out:
 	free(list);
 	free(caldir);
 	free(path);
+	return rc;
+}
+
+/* One line each for decision terms and the trend (METRICS.md §5 and §6), with the command that
+ * digs deeper. */
+static int
+print_terms_trend(maat_db *db, const char *dbpath, maat_err *err)
+{
+	maat_terms *t = NULL;
+	maat_trend *tr = NULL;
+	maat_buf w = {0};
+	int rc;
+	bool plain = *dbpath != '\0';
+
+	/* the store as a shell word, as the summary writes it */
+	for (const char *p = dbpath; *p && plain; p++) {
+		plain =
+		    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-",
+			   *p) != NULL;
+	}
+	if (plain) {
+		maat_buf_printf(&w, "%s", dbpath);
+	} else {
+		maat_buf_append(&w, "'", 1);
+		for (const char *p = dbpath; *p; p++) {
+			maat_buf_append(&w, *p == '\'' ? "'\\''" : p, *p == '\'' ? 4 : 1);
+		}
+		maat_buf_append(&w, "'", 1);
+	}
+	if ((rc = maat_terms_compute(db, NULL, &t, err)) < 0 ||
+	    (rc = maat_trend_compute(db, &tr, err)) < 0) {
+		goto out;
+	}
+	if (t->cases > 0) {
+		printf(
+		    _("Decision terms: %lld of %lld closed cases (%.1f%%) over their term, median "
+		      "lead time %.1f days, p90 %.1f; %lld open cases over it\n"),
+		    (long long)t->over_term, (long long)t->closed, 100.0 * t->share_over_term,
+		    t->lead_median, t->lead_p90, (long long)t->open_over_term);
+		printf(_("  Dig deeper: maatlat --db %s terms\n\n"), w.data);
+	}
+	if (tr->nsnapshots > 1) {
+		const maat_trend_snapshot *a = &tr->snapshots[tr->nsnapshots - 2],
+					  *b = &tr->snapshots[tr->nsnapshots - 1];
+		printf(_("Trend %s -> %s: layers %d -> %d, managers %zu -> %zu, hired-in FTE "
+			 "%.1f%% -> %.1f%%; %s\n"),
+		       a->as_of, b->as_of, a->layers, b->layers, a->managers, b->managers,
+		       100.0 * a->external_share, 100.0 * b->external_share,
+		       b->flagged ? _("flagged: execution FTE fell while management or policy FTE "
+				      "grew")
+				  : _("not flagged"));
+		printf(_("  Dig deeper: maatlat --db %s trend\n\n"), w.data);
+	}
+out:
+	maat_buf_fini(&w);
+	maat_terms_free(t);
+	maat_trend_free(tr);
 	return rc;
 }
 
@@ -323,6 +407,10 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif
 	printf("\n%s", text);
+	if (print_terms_trend(db, dbpath, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
 	if (fflush(stdout) != 0) {
 		status = MAAT_E_IO;
 	}

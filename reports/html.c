@@ -711,6 +711,53 @@ write_findings(FILE *f, const maat_workbook *wb, const maat_finding *fs, size_t 
 	}
 }
 
+/* Decision terms and the trends (METRICS.md §5 and §6), from the workbook's sheets: the share
+ * over the term per month, the terms per case type, the cases over the term; the figures per
+ * snapshot, month of case start and month of meetings; the rows behind the public-service
+ * flag. */
+static void
+write_terms_trend(FILE *f, const maat_workbook *wb)
+{
+	const maat_table *t;
+	if ((t = sheet(wb, _("Terms per month"))) != NULL) {
+		fputs("<h3 id=\"terms\">", f);
+		esc(f, _("Decision terms"));
+		fputs("</h3>\n", f);
+		table_chart(f, t, "terms-month", _("Share of cases over the term"),
+			    _("Closed cases over their decision term, by month of start."), "month",
+			    "share_over_term", false, NAN, NULL);
+	}
+	if ((t = sheet(wb, _("Terms per case type"))) != NULL) {
+		write_table(f, t, NULL, 0);
+	}
+	if ((t = sheet(wb, _("Cases over term"))) != NULL) {
+		write_table(f, t, NULL, 20);
+	}
+	if ((t = sheet(wb, _("Trend snapshots"))) != NULL) {
+		fputs("<h3 id=\"trend\">", f);
+		esc(f, _("Trends"));
+		fputs("</h3>\n", f);
+		table_chart(f, t, "trend-managers", _("Managers per snapshot"),
+			    _("Managers in each org snapshot."), "as_of", "managers", false, NAN,
+			    NULL);
+		write_table(f, t, NULL, 0);
+	}
+	if ((t = sheet(wb, _("Public-service flag"))) != NULL && maat_table_nrows(t) > 0) {
+		write_table(f, t, NULL, 30);
+	}
+	if ((t = sheet(wb, _("Trend cases"))) != NULL) {
+		table_chart(f, t, "trend-cases", _("Handovers per case"),
+			    _("Mean handovers per case, by month of case start."), "month",
+			    "handovers_per_case", false, NAN, NULL);
+	}
+	if ((t = sheet(wb, _("Trend meetings"))) != NULL) {
+		table_chart(f, t, "trend-meetings", _("Meeting hours per person-week"),
+			    _("Mean meeting hours per person-week, by month (a week counts in the "
+			      "month of its Thursday)."),
+			    "month", "hours_mean", false, NAN, NULL);
+	}
+}
+
 static void
 write_charts(FILE *f, const maat_workbook *wb, const maat_summary *s, int min_group)
 {
@@ -775,6 +822,7 @@ write_charts(FILE *f, const maat_workbook *wb, const maat_summary *s, int min_gr
 			   _("Cases by their longest wait between two steps, in days."), _("days"),
 			   s->idle_days);
 	}
+	write_terms_trend(f, wb);
 	fputs("</section>\n", f);
 }
 

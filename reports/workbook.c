@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "maatlat/i18n.h"
+#include "maatlat/terms.h"
+#include "maatlat/trend.h"
 #include "maatlat/util.h"
 #include "maatlat/workbook.h"
 #include "maatlat/xlsx.h"
@@ -1252,6 +1254,80 @@ out:
 #endif
 }
 
+/* Decision terms (METRICS.md §5): a headline, per case type, unit and month (a line of the
+ * share over the term), and the cases over it. */
+static int
+add_terms(maat_db *db, maat_workbook *wb, maat_err *err)
+{
+	maat_terms *t = NULL;
+	size_t s;
+	int rc;
+	if (!maat_db_has_kind(db, "cases")) {
+		return 0;
+	}
+	if ((rc = maat_terms_compute(db, NULL, &t, err)) < 0) {
+		return rc;
+	}
+	maat_workbook_add_headline(wb, _("Cases over their decision term"), t->share_over_term,
+				   MAAT_COL_SHARE, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Open cases over their decision term"),
+				   (double)t->open_over_term, MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_setting(wb, _("Decision terms"),
+				  t->have_terms ? t->terms_source
+						: _("none: the Awb's 8 weeks for every case"));
+	maat_workbook_add_sheet(wb, _("Terms"), maat_terms_summary_table(t));
+	maat_workbook_add_sheet(wb, _("Terms per case type"), maat_terms_type_table(t));
+	maat_workbook_add_sheet(wb, _("Terms per unit"), maat_terms_unit_table(t));
+	s = maat_workbook_add_sheet(wb, _("Terms per month"), maat_terms_month_table(t));
+	maat_workbook_add_chart(
+	    wb, s, MAAT_CHART_LINE, _("Share of cases over the term"), 0,
+	    maat_report_col(maat_workbook_sheet_table(wb, s), "share_over_term"),
+	    MAAT_CHART_NO_SERIES);
+	maat_workbook_add_sheet(wb, _("Cases over term"), maat_terms_case_table(t, 0));
+	maat_terms_free(t);
+	return 0;
+}
+
+/* Trends and the role mix (METRICS.md §6), with line charts over the periods. */
+static int
+add_trend(maat_db *db, int min_group, maat_workbook *wb, maat_err *err)
+{
+	maat_trend *t = NULL;
+	size_t s;
+	int rc;
+	if ((rc = maat_trend_compute(db, &t, err)) < 0) {
+		return rc;
+	}
+	if (t->nsnapshots > 1) {
+		s = maat_workbook_add_sheet(wb, _("Trend snapshots"), maat_trend_snapshot_table(t));
+		maat_workbook_add_chart(
+		    wb, s, MAAT_CHART_LINE, _("Managers and layers"), 0,
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "managers"),
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "layers"));
+		maat_workbook_add_sheet(wb, _("Public-service flag"), maat_trend_flag_table(t));
+	}
+	if (t->nmix > 0) {
+		maat_workbook_add_sheet(wb, _("Role mix"), maat_trend_mix_table(t, min_group));
+	}
+	if (t->ncase_months > 0) {
+		s = maat_workbook_add_sheet(wb, _("Trend cases"), maat_trend_case_month_table(t));
+		maat_workbook_add_chart(
+		    wb, s, MAAT_CHART_LINE, _("Handovers per case and share over the term"), 0,
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "handovers_per_case"),
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "share_over_term"));
+	}
+	if (t->nmeeting_months > 0) {
+		s = maat_workbook_add_sheet(wb, _("Trend meetings"),
+					    maat_trend_meeting_month_table(t));
+		maat_workbook_add_chart(
+		    wb, s, MAAT_CHART_LINE, _("Meeting hours per person-week"), 0,
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "hours_mean"),
+		    MAAT_CHART_NO_SERIES);
+	}
+	maat_trend_free(t);
+	return 0;
+}
+
 int
 maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
 		      char **summary, maat_err *err)
@@ -1304,7 +1380,8 @@ maat_report_fill(maat_db *db, const maat_report_options *opt, maat_workbook *wb,
 	snprintf(value, sizeof(value), "%d", o.min_group);
 	maat_workbook_add_setting(wb, _("Minimum group size"), value);
 	if (add_org(db, &o, wb, err) < 0 || add_calendar(db, &o, wb, err) < 0 ||
-	    add_cases(db, &o, wb, err) < 0) {
+	    add_cases(db, &o, wb, err) < 0 || add_terms(db, wb, err) < 0 ||
+	    add_trend(db, o.min_group, wb, err) < 0) {
 		goto out;
 	}
 	maat_workbook_add_sheet(wb, _("Sources"), sources);

@@ -2,10 +2,7 @@
 #include "store/migrations.h"
 
 const char *const maat_migrations[] = {
-    maat_schema_core,
-    maat_schema_org,
-    maat_schema_calendar,
-    maat_schema_cases,
+    maat_schema_core, maat_schema_org, maat_schema_calendar, maat_schema_cases, maat_schema_terms,
 };
 
 int
