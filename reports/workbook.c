@@ -957,7 +957,6 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_workbook_add_setting(wb, _("Meeting cap (hours per full-time week)"), value);
 	maat_workbook_add_setting(wb, _("Calendar window from"), ms->from_date);
 	maat_workbook_add_setting(wb, _("Calendar window to"), ms->to_date);
-	maat_table_free(pw);
 	if (opt->per_person) {
 		maat_workbook_add_sheet(wb, _("Meetings"), maat_meetings_person_weeks_table(m));
 	} else {
@@ -969,6 +968,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_workbook_add_chart(wb, s, MAAT_CHART_LINE, _("Mean meeting hours per week"), 0, 2, 3);
 	maat_workbook_add_sheet(wb, _("Unit weeks"),
 				maat_report_unit_week_table(pw, opt->min_group));
+	maat_table_free(pw);
 	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
 	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
 	maat_meetings_free(m);

@@ -16,9 +16,9 @@
       what `person ID --json` must count, by direct queries of the store (the person's org
       rows by id, their e-mail and name; case events with them as resource by id, e-mail or
       unique name; meeting instances with them as a participant)
-  privacy_check.py unique-calendar-person ORG.csv CALDIR
-      the first person with a calendar export whose name no one else in ORG.csv has:
-      prints "id<TAB>name<TAB>email"
+  privacy_check.py unique-calendar-person CALDIR ORG.csv...
+      the first person with a calendar export whose name no one else (no other id) in the
+      ORG files has: prints "id<TAB>name<TAB>email"
 """
 import csv
 import json
@@ -121,11 +121,12 @@ def person(db, pid):
     print(json.dumps({"org_rows": len(rows), "case_events": events, "meetings": meetings}, sort_keys=True))
 
 
-def unique_calendar_person(org, caldir):
-    people = list(csv.DictReader(open(org, encoding="utf-8")))
-    count = {}
+def unique_calendar_person(caldir, orgs):
+    people = [p for org in orgs for p in csv.DictReader(open(org, encoding="utf-8"))]
+    ids = {}
     for p in people:
-        count[p["name"].strip().lower()] = count.get(p["name"].strip().lower(), 0) + 1
+        ids.setdefault(p["name"].strip().lower(), set()).add(p["id"])
+    count = {k: len(v) for k, v in ids.items()}
     files = set(os.listdir(caldir))
     for p in people:
         if count[p["name"].strip().lower()] == 1 and p["email"] + ".ics" in files:
@@ -144,4 +145,4 @@ if __name__ == "__main__":
     elif cmd == "person":
         person(sys.argv[2], sys.argv[3])
     elif cmd == "unique-calendar-person":
-        unique_calendar_person(sys.argv[2], sys.argv[3])
+        unique_calendar_person(sys.argv[2], sys.argv[3:])

@@ -29,7 +29,8 @@ expect_eq "$(jq_py "sorted(set(r['unit'] for r in d['rows'])), len(d['rows'])")"
 # id 14 is Kees Vos; ids 1-9 have grade 14 and id 93 is another Kees Vos: none of them is 14
 run --db $DB person 14 --json
 expect_status 0 "person 14 --json"
-expect_eq "$(jq_py "[r['id'] for r in d['tables']['org_rows']], d['email']")" "['14'] k.14@voorbeeld.nl" "person 14 is one org row (not ids 1-9 with grade 14, not id 93 named Kees Vos)"
+# the demo holds two snapshots (org-2024.csv as of 2024-01-01, org.csv as of 2025-01-01)
+expect_eq "$(jq_py "[(r['snapshot'], r['id']) for r in d['tables']['org_rows']], d['email']")" "[('2024-01-01', '14'), ('2025-01-01', '14')] k.14@voorbeeld.nl" "person 14 is one row per snapshot (not ids 1-9 with grade 14, not id 93 named Kees Vos)"
 want=$("$PY" "$CHECK" person $DB 14)
 expect_eq "$(jq_py "json.dumps({k: d['counts'][k] for k in ('org_rows', 'case_events', 'meetings')}, sort_keys=True)")" "$want" "person 14: org rows, case events and meeting instances equal a direct query of the store"
 expect_eq "$(jq_py "d['counts']['meetings'] > 0, len(d['tables']['meetings']) == d['counts']['meetings']")" "True True" "person 14 lists their meeting instances (--json: all of them)"
@@ -60,16 +61,17 @@ expect_status 0 "forget 14"
 "$PY" "$CHECK" compare before.json after.json forgotten- "14,k.14@voorbeeld.nl" "k.14@voorbeeld.nl,kees vos" >cmp.txt
 expect_eq "$(tail -1 cmp.txt)" "ok" "forget 14: every changed value was 14's id, e-mail or name (or held them), nothing else changed"
 [ "$(tail -1 cmp.txt)" = ok ] || sed 's/^/# /' cmp.txt
-# by hand from examples/org.csv: 14's own row, and the one row that reports to 14 (16)
-expect_eq "$(grep '^changed org_rows' cmp.txt)" "changed org_rows 2" "org rows changed: 14's own and the manager column of 16, who reports to 14"
-reports=$(awk -F, '$2 == "14"' "$EX/org.csv" | wc -l)
-expect_eq "$reports" "1" "(examples/org.csv: one person reports to 14)"
+# by hand from examples/org-2024.csv and org.csv: in each, 14's own row and the one row that
+# reports to 14 (16): 2 x 2 rows
+expect_eq "$(grep '^changed org_rows' cmp.txt)" "changed org_rows 4" "org rows changed: 14's own and the manager column of 16, who reports to 14, in both snapshots"
+reports=$(awk -F, '$2 == "14"' "$EX/org.csv" "$EX/org-2024.csv" | wc -l)
+expect_eq "$reports" "2" "(org-2024.csv and org.csv: one person reports to 14 in each)"
 got=$("$PY" -c "
 import sqlite3
 c = sqlite3.connect('f.db')
 print(c.execute(\"SELECT group_concat(grade) FROM (SELECT grade FROM org_rows WHERE id IN ('1','2','3','4','5','6','7','8','9') ORDER BY CAST(id AS INT))\").fetchone()[0],
-      c.execute(\"SELECT name || ' ' || email FROM org_rows WHERE id = '93'\").fetchone()[0])")
-expect_eq "$got" "14,14,14,14,14,14,14,14,14 Kees Vos k.93@voorbeeld.nl" "the grades of 1-9 and 93's name and e-mail are untouched"
+      c.execute(\"SELECT group_concat(DISTINCT name || ' ' || email) FROM org_rows WHERE id = '93'\").fetchone()[0])")
+expect_eq "$got" "14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14 Kees Vos k.93@voorbeeld.nl" "the grades of 1-9 (grade 14, both snapshots) and 93's name and e-mail are untouched"
 run --db f.db person 14
 expect_out_has "Nothing stored" "afterwards person 14 finds nothing"
 run --db f.db person k.14@voorbeeld.nl
@@ -79,7 +81,7 @@ expect_eq "$got" "none" "14's e-mail is nowhere in the store's bytes"
 
 # a person whose name no one else has, with a calendar export and a mandate (id:1)
 IFS='	' read -r uid uname uemail <<EOF
-$("$PY" "$CHECK" unique-calendar-person "$EX/org.csv" "$EX/calendars")
+$("$PY" "$CHECK" unique-calendar-person "$EX/calendars" "$EX/org.csv" "$EX/org-2024.csv")
 EOF
 cp $DB u.db
 got=$("$PY" "$CHECK" bytes "$uname" "$uemail" -- u.db u.db-wal)
