@@ -14,5 +14,6 @@ extern const char maat_schema_org[];
 extern const char maat_schema_calendar[];
 extern const char maat_schema_cases[];
 extern const char maat_schema_terms[];
+extern const char maat_schema_org_dates[];
 
 #endif

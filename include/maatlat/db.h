@@ -82,6 +82,9 @@ typedef int (*maat_import_fn)(maat_import *imp, FILE *f, void *ctx, maat_err *er
 enum maat_import_flags {
 	/* replace earlier imports of the same kind from the same path, in the same transaction */
 	MAAT_IMPORT_REPLACE = 1 << 0,
+	/* a file counts as imported before only when its options were the same too (the same org
+	 * chart may be imported again as the chart of another --as-of date) */
+	MAAT_IMPORT_SAME_OPTIONS = 1 << 1,
 };
 
 /* Imports one file as one transaction: hashes it (sha256), records it in sources (kind, path,
@@ -101,6 +104,15 @@ int maat_db_import_file(maat_db *db, const char *kind, const char *path, const c
 int maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
 			   const char *options, unsigned flags, maat_import_fn fn, void *ctx,
 			   int64_t *source_id, maat_err *err);
+
+/* maat_db_import_file() for a stream that is not a file (a database query's rows): f is read
+ * once, name is what sources records (no sha256 is known beforehand: it is taken of the bytes
+ * as fn reads them, and the rest is read after fn returns). A stream whose kind and sha256 were
+ * imported before is rolled back and returns 1; MAAT_IMPORT_REPLACE replaces earlier imports of
+ * the same kind and name. Same returns as maat_db_import_file(). */
+int maat_db_import_stream(maat_db *db, const char *kind, const char *name, FILE *f,
+			  const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			  int64_t *source_id, maat_err *err);
 
 /* Logs a message about a source (an anomaly, a skipped row); line 0 = not tied to a line.
  * severity: "info", "warning" or "error". */
