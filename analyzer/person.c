@@ -792,8 +792,10 @@ maat_person_forget(maat_db *db, const char *who, size_t *values_changed, maat_er
 		return -(err ? err->code : MAAT_E_FAIL);
 	}
 	if (p->nrows == 0) {
+		/* nothing (left) to replace: still make sure no old bytes stay, e.g. after a
+		 * forget whose scrub timed out waiting for readers */
 		maat_person_free(p);
-		return 0;
+		return maat_db_scrub(db, err);
 	}
 	{
 		/* one token per erasure, so the same person stays one node in what remains */
@@ -845,8 +847,9 @@ maat_person_forget(maat_db *db, const char *who, size_t *values_changed, maat_er
 		goto out;
 	}
 	/* Overwrite the freed pages: VACUUM rewrites the file, and the WAL (which still holds
-	 * the old pages) is checkpointed and truncated to zero bytes. */
-	if ((rc = maat_db_exec(db, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)", err)) < 0) {
+	 * the old pages) is checkpointed and truncated to zero bytes, after waiting for readers
+	 * (store/db.c). */
+	if ((rc = maat_db_scrub(db, err)) < 0) {
 		goto out;
 	}
 	if (values_changed != NULL) {

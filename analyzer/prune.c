@@ -160,8 +160,9 @@ maat_prune(maat_db *db, const char *date, int64_t cutoff, maat_prune_counts *cou
 		maat_db_rollback(db);
 		return rc;
 	}
-	/* the removed rows must not stay readable in free pages or the WAL */
-	if ((rc = maat_db_exec(db, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)", err)) < 0) {
+	/* the removed rows must not stay readable in free pages or the WAL (after waiting for
+	 * readers: store/db.c) */
+	if ((rc = maat_db_scrub(db, err)) < 0) {
 		return rc;
 	}
 	if (counts != NULL) {

@@ -51,9 +51,12 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 			      "shape); nothing about anyone else changes. One transaction; then "
 			      "the\n"
 			      "store is vacuumed and its WAL truncated, so the old bytes are gone\n"
-			      "from the files. The input files themselves are not touched: delete "
-			      "or\n"
-			      "correct them at their source.\n"));
+			      "from the files. It first waits (up to --wait, default 60 s, saying\n"
+			      "so) for other processes that read the store; if they stay, it "
+			      "fails\n"
+			      "(74) instead of claiming success. The input files themselves are "
+			      "not\n"
+			      "touched: delete or correct them at their source.\n"));
 		default:
 			return cli_usage_error(cli, "forget", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -69,13 +72,25 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 		free(id);
 		return status;
 	}
-	if (maat_person_forget(db, id, &changed, &err) < 0) {
+	/* Readers of older snapshots keep old pages alive: wait for them before anything is
+	 * changed, so a timeout leaves the store as it was; maat_person_forget() waits again
+	 * (maat_db_scrub) before it overwrites the old bytes. */
+	if (maat_db_checkpoint(db, &err) < 0) {
 		status = cli_fail(cli, &err);
+	} else if (maat_person_forget(db, id, &changed, &err) < 0) {
+		status = cli_fail(cli, &err);
+		if (changed > 0 || strstr(err.msg, "--wait") != NULL) {
+			cli_error(cli,
+				  _("the values are replaced in the store's tables, but not yet "
+				    "gone from its files: run 'maatlat forget %s' again"),
+				  argv[optind]);
+		}
 	} else if (changed == 0) {
-		cli_warn(cli, _("nothing stored about '%s'"), argv[optind]);
+		cli_warn(cli, _("nothing stored about '%s'; store vacuumed"), argv[optind]);
 	} else {
-		printf(_("Forgot '%s': %zu stored rows changed; store vacuumed.\n"), argv[optind],
-		       changed);
+		printf(_("Forgot '%s': %zu stored rows changed; store vacuumed and its WAL "
+			 "truncated, no old bytes left.\n"),
+		       argv[optind], changed);
 	}
 	maat_db_close(db);
 	free(id);

@@ -2652,13 +2652,16 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 		a.cache = maat_cal_cache_new();
 	}
 	/* under --pseudonymise the file name is not stored: exports are named after their owner */
-	stored = opts->pseudo != NULL ? maat_pseudo_source_name(opts->pseudo, path) : NULL;
+	stored = opts->pseudo != NULL && strcmp(path, "-") != 0
+		     ? maat_pseudo_source_name(opts->pseudo, path)
+		     : NULL;
 	rc = maat_db_import_file_as(db, "calendar", path, stored, options,
 				    opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a, NULL,
 				    err);
 	free(stored);
-	if (rc < 0) {
-		/* rolled back: the rows remembered during the import are gone */
+	if (rc != 0) {
+		/* rolled back (a failure, or the same content found once it was all read): the
+		 * rows remembered during the import are gone */
 		rows_reset(a.cache);
 	}
 	if (a.cache != opts->cache) {

@@ -98,6 +98,13 @@ lxw_worksheet *maat_xlsx_add_sheet(maat_xlsx *x, const char *want, const char **
 int maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, const maat_table *t,
 			  maat_err *err);
 
+/* Writes rows [from, from + count) of t into ws from its first row, as maat_xlsx_write_table
+ * does (header, types, widths, table or autofilter): one part of a table too long for one sheet.
+ * count is cut to the rows t has and to what a sheet holds (MAAT_XLSX_MAX_ROWS - 1). Returns 0,
+ * or negative with err set. */
+int maat_xlsx_write_table_part(maat_xlsx *x, lxw_worksheet *ws, const maat_table *t, size_t from,
+			       size_t count, maat_err *err);
+
 /* Writes user text s as a string cell (never a formula or a link), as valid UTF-8 cut to
  * MAAT_XLSX_MAX_CELL_CHARS. NULL writes nothing. Returns the libxlsxwriter error. */
 lxw_error maat_xlsx_write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
@@ -112,6 +119,12 @@ bool maat_xlsx_is_safe_url(const char *s);
  * it was): MAAT_E_CANTCREAT when the file could not be created, MAAT_E_IO when writing failed.
  * Frees x in every case. NULL-safe (returns 0). */
 int maat_xlsx_close(maat_xlsx *x, maat_err *err);
+
+/* Reads the workbook at path back: every XML member of the zip must inflate to its recorded
+ * size and end with its root element's closing tag (libxlsxwriter 1.1.4 leaves sheets cut
+ * short, without an error, when its temporary files hit a full disk). 0, or MAAT_E_IO with
+ * err naming name and the cut member. */
+int maat_xlsx_check_file(const char *path, const char *name, maat_err *err);
 
 /* Abandons the workbook: nothing is left at path. Frees x. NULL-safe. */
 void maat_xlsx_discard(maat_xlsx *x);
