@@ -607,11 +607,10 @@ static const struct section_def sections[] = {
      "lower(trim(m.holder)) IN (SELECT value FROM json_each(?3)) ORDER BY m.source_id, m.line"},
     {"case_events", N_("Case events with them as the resource"), event_cols,
      "SELECT s.path, c.case_key, strftime('%Y-%m-%d %H:%M:%S', e.ts, 'unixepoch'), a.name, "
-     "n.name FROM case_names n JOIN case_events e ON e.source_id = n.source_id AND e.resource "
-     "= n.id JOIN cases c ON c.source_id = e.source_id AND c.case_no = e.case_no JOIN "
-     "case_names a ON a.id = e.activity JOIN sources s ON s.id = e.source_id WHERE n.kind = "
-     "'resource' AND lower(trim(n.name)) IN (SELECT value FROM json_each(?1)) ORDER BY e.ts, "
-     "e.ms, e.source_id, e.case_no, e.seq"},
+     "n.name FROM case_names n JOIN case_events e ON e.resource = n.id JOIN cases c ON "
+     "c.case_no = e.case_no JOIN case_names a ON a.id = e.activity JOIN sources s ON s.id = "
+     "e.source_id WHERE n.kind = 'resource' AND lower(trim(n.name)) IN (SELECT value FROM "
+     "json_each(?1)) ORDER BY e.ts, e.ms, e.case_no, e.seq"},
     {"meetings", N_("Meeting instances they take part in"), meeting_cols,
      "SELECT u.uid, u.summary, strftime('%Y-%m-%d %H:%M', i.start, 'unixepoch'), "
      "strftime('%Y-%m-%d %H:%M', i.end, 'unixepoch'), (SELECT count(*) FROM "
@@ -625,7 +624,7 @@ static const struct section_def sections[] = {
      "maat_has_key(u.uid) OR (maat_has_shared(u.summary) AND " TAKES_PART ") ORDER BY u.id"},
     {"sources", N_("Sources whose name or options name them"), source_cols,
      "SELECT id, kind, path, options FROM sources WHERE maat_has_key(path) OR "
-     "maat_has_key(options) ORDER BY id"},
+     "maat_has_key(options) OR maat_has_key(real_path) ORDER BY id"},
     {"messages", N_("Stored messages that name them"), message_cols,
      "SELECT s.path, m.line, m.severity, m.message FROM source_messages m JOIN sources s ON "
      "s.id = m.source_id WHERE maat_has_key(m.message) ORDER BY m.source_id, m.rowid"},
@@ -768,8 +767,9 @@ static const char *const forget_sql[] = {
     "cal_partset_members WHERE lower(trim(person)) IN (SELECT value FROM json_each(?1)))",
     "UPDATE cal_partset_members SET person = ?4 WHERE lower(trim(person)) IN (SELECT value "
     "FROM json_each(?1))",
-    "UPDATE sources SET path = maat_scrub_key(path), options = maat_scrub_key(options) WHERE "
-    "maat_has_key(path) OR maat_has_key(options)",
+    "UPDATE sources SET path = maat_scrub_key(path), options = maat_scrub_key(options), "
+    "real_path = maat_scrub_key(real_path) WHERE maat_has_key(path) OR maat_has_key(options) "
+    "OR maat_has_key(real_path)",
     "UPDATE source_messages SET message = maat_scrub_key(message) WHERE "
     "maat_has_key(message)",
 };

@@ -69,9 +69,14 @@ maat_prune(maat_db *db, const char *date, int64_t cutoff, maat_prune_counts *cou
 	}
 	if (rc == 0) {
 		rc = step(db,
-			  "DELETE FROM cases WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE "
-			  "e.source_id = cases.source_id AND e.case_no = cases.case_no)",
-			  cutoff, date, &c.cases, err);
+			  "DELETE FROM case_types WHERE case_no NOT IN (SELECT case_no FROM "
+			  "case_events)",
+			  cutoff, date, &ignored, err);
+	}
+	if (rc == 0) {
+		rc = step(
+		    db, "DELETE FROM cases WHERE case_no NOT IN (SELECT case_no FROM case_events)",
+		    cutoff, date, &c.cases, err);
 	}
 	if (rc == 0) {
 		/* names (resources above all) that no event or case uses any more */
@@ -81,8 +86,7 @@ maat_prune(maat_db *db, const char *date, int64_t cutoff, maat_prune_counts *cou
 		    "UNION SELECT resource FROM case_events WHERE resource IS NOT NULL UNION "
 		    "SELECT lifecycle FROM case_events WHERE lifecycle IS NOT NULL UNION SELECT "
 		    "role FROM case_events WHERE role IS NOT NULL UNION SELECT grp FROM "
-		    "case_events WHERE grp IS NOT NULL UNION SELECT case_type FROM cases WHERE "
-		    "case_type IS NOT NULL)",
+		    "case_events WHERE grp IS NOT NULL UNION SELECT case_type FROM case_types)",
 		    cutoff, date, &ignored, err);
 	}
 	if (rc == 0) {

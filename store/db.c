@@ -750,9 +750,11 @@ name_real_path(maat_err *err, const char *stored, const char *path)
 {
 	size_t n = strlen(stored);
 	if (err != NULL && strncmp(err->msg, stored, n) == 0) {
-		char rest[sizeof(err->msg)];
-		snprintf(rest, sizeof(rest), "%s", err->msg + n);
-		snprintf(err->msg, sizeof(err->msg), "%s%s", path, rest);
+		char *msg = maat_xasprintf("%s%s", path, err->msg + n);
+		size_t len = strlen(msg) < sizeof(err->msg) - 1 ? strlen(msg) : sizeof(err->msg) - 1;
+		memcpy(err->msg, msg, len);
+		err->msg[len] = '\0';
+		free(msg);
 	}
 }
 

@@ -48,7 +48,7 @@ def snapshot(db, out):
 
 # columns that hold a person as a whole value, and free-text columns that may name one
 WHOLE = {"id", "manager", "name", "email", "holder", "person"}
-TEXT = {"summary", "uid", "path", "options", "message"}
+TEXT = {"summary", "uid", "path", "options", "message", "real_path"}
 
 
 def compare(before, after, token, whole, text):
