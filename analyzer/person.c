@@ -218,6 +218,8 @@ candidates(const rowlist *l, maat_buf *b)
 	free(seen);
 }
 
+static bool all_digits(const char *s);
+
 /* Resolves who to one person's org rows. 0 (rows empty: who is in no org chart), or negative
  * with err set (MAAT_E_USAGE: ambiguous). */
 static int
@@ -231,6 +233,17 @@ resolve(maat_db *db, const char *who, ident *out, maat_err *err)
 	memset(out, 0, sizeof(*out));
 	if ((rc = load_rows(db, ROW_COLS "WHERE lower(trim(id)) = ?1", w, &seeds, err)) < 0) {
 		goto out;
+	}
+	if (seeds.n == 0 && w[0] == '0' && all_digits(w)) {
+		/* "0042" for a post stored as "42" (imported with --normalise-ids) */
+		const char *z = w;
+		while (z[0] == '0' && z[1] != '\0') {
+			z++;
+		}
+		if ((rc = load_rows(db, ROW_COLS "WHERE lower(trim(id)) = ?1", z, &seeds, err)) <
+		    0) {
+			goto out;
+		}
 	}
 	if (seeds.n == 0) {
 		by = BY_EMAIL;
