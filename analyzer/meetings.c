@@ -81,15 +81,36 @@ strtab_fini(strtab *t)
 typedef struct copy {
 	int64_t id;
 	size_t uid;
+	/* cal_uids id */
+	int64_t uid_id;
+	/* the original start (RECURRENCE-ID): the key across exports */
+	int64_t orig;
 	int64_t start, end;
 	int seq;
 	int flags;
 	/* cal_partsets id */
 	int64_t set;
-	/* the earliest source holding it, and how many sources do */
-	int64_t source;
-	int64_t copies;
 } copy;
+
+/* One export's copy of an instance: the candidates of the version resolution. */
+typedef struct cand {
+	/* index into the instances */
+	size_t copy;
+	int64_t source;
+	/* the version: SEQUENCE (of the instance) and the DTSTAMP of the component */
+	int seq;
+	int64_t dtstamp;
+	/* counts: the export's view of the series is current, or the copy is at least as new
+	 * as the newest master */
+	bool valid;
+} cand;
+
+/* A series' master in one export (cal_masters). */
+typedef struct master {
+	int64_t uid_id, source;
+	int seq;
+	int64_t dtstamp;
+} master;
 
 /* A participant list: its attending people, distinct, as a range of setpeople[]. */
 typedef struct pset {
@@ -167,24 +188,84 @@ maat_meetings_opts_init(maat_meetings_opts *o)
 	o->top_series = 20;
 }
 
-static int
-cmp_copy(const void *a, const void *b)
+/* Participant-list digests by cal_partsets id, for a tie-break that does not depend on the
+ * order of the imports (ids do). */
+static const copy *sort_copies;
+static const unsigned char *sort_digests;
+static const int64_t *sort_setids;
+static size_t sort_nsets;
+
+static const unsigned char *
+digest_of(int64_t set)
 {
-	const copy *x = a, *y = b;
-	if (x->uid != y->uid) {
-		return x->uid < y->uid ? -1 : 1;
+	size_t lo = 0, hi = sort_nsets;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sort_setids[mid] < set) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
 	}
-	if (x->start != y->start) {
-		return x->start < y->start ? -1 : 1;
+	return lo < sort_nsets && sort_setids[lo] == set ? sort_digests + lo * 16 : NULL;
+}
+
+/* Per (series, original start) the winner first: valid, highest SEQUENCE, newest DTSTAMP,
+ * then by content (start, end, flags, participants), never by import order. */
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	const copy *p = &sort_copies[x->copy], *q = &sort_copies[y->copy];
+	const unsigned char *dp, *dq;
+	int r;
+	if (p->uid != q->uid) {
+		return p->uid < q->uid ? -1 : 1;
 	}
-	/* the newest copy first: highest SEQUENCE, then the earliest import */
+	if (p->orig != q->orig) {
+		return p->orig < q->orig ? -1 : 1;
+	}
+	if (x->valid != y->valid) {
+		return x->valid ? -1 : 1;
+	}
 	if (x->seq != y->seq) {
 		return x->seq > y->seq ? -1 : 1;
 	}
-	if (x->source != y->source) {
-		return x->source < y->source ? -1 : 1;
+	if (x->dtstamp != y->dtstamp) {
+		return x->dtstamp > y->dtstamp ? -1 : 1;
 	}
-	return x->id < y->id ? -1 : x->id > y->id;
+	if (p->start != q->start) {
+		return p->start < q->start ? -1 : 1;
+	}
+	if (p->end != q->end) {
+		return p->end < q->end ? -1 : 1;
+	}
+	if (p->flags != q->flags) {
+		return p->flags < q->flags ? -1 : 1;
+	}
+	dp = digest_of(p->set);
+	dq = digest_of(q->set);
+	if (dp != NULL && dq != NULL && (r = memcmp(dp, dq, 16)) != 0) {
+		return r;
+	}
+	return x->copy < y->copy ? -1 : x->copy > y->copy;
+}
+
+static int
+cmp_master(const void *a, const void *b)
+{
+	const master *x = a, *y = b;
+	if (x->uid_id != y->uid_id) {
+		return x->uid_id < y->uid_id ? -1 : 1;
+	}
+	return x->source < y->source ? -1 : x->source > y->source;
+}
+
+/* True when version (s1, d1) is newer than (s2, d2). */
+static bool
+newer_version(int s1, int64_t d1, int s2, int64_t d2)
+{
+	return s1 != s2 ? s1 > s2 : d1 > d2;
 }
 
 static int
@@ -306,31 +387,133 @@ week_of(const maat_meetings *m, int64_t t)
 	return lo;
 }
 
+/* Monday 00:00 (zone z) of the ISO week holding t. */
+static int64_t
+week_monday(icaltimezone *z, int64_t t)
+{
+	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+	int wd;
+	lt.hour = lt.minute = lt.second = 0;
+	lt.is_date = 0;
+	lt.zone = NULL;
+	wd = (icaltime_day_of_week(lt) + 5) % 7;
+	icaltime_adjust(&lt, -wd, 0, 0, 0);
+	return (int64_t)icaltime_as_timet_with_zone(lt, z);
+}
+
+/* The window (METRICS.md §2): --from/--to as given; else from the Monday of the first
+ * meeting's week to the end of the last full ISO week before the newest export, at most 104
+ * weeks. Stores from before export times were recorded keep the span of the data. */
 static int
-load_window(maat_meetings *m, maat_db *db, maat_err *err)
+load_window(maat_meetings *m, maat_db *db, icaltimezone *z, maat_err *err)
 {
 	sqlite3_stmt *st;
+	int64_t first, last;
 	if (m->o.has_window) {
 		m->sum.from = m->o.from;
 		m->sum.to = m->o.to;
-		return 0;
+		m->sum.window_origin = MAAT_WINDOW_EXPLICIT;
 	}
-	st = maat_db_stmt(db, "SELECT min(start), max(end) FROM cal_instances WHERE end > start",
+	st = maat_db_stmt(db,
+			  "SELECT e.exported, e.exported_by = 'dtstamp', s.path FROM cal_exports e"
+			  " JOIN sources s ON s.id = e.source_id ORDER BY e.exported DESC, s.id"
+			  " LIMIT 1",
 			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		m->sum.has_export = true;
+		m->sum.exported = sqlite3_column_int64(st, 0);
+		m->sum.exported_by_dtstamp = sqlite3_column_int(st, 1) != 0;
+		snprintf(m->sum.export_path, sizeof(m->sum.export_path), "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (m->o.has_window) {
+		return 0;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT min(start), max(end) FROM cal_instances WHERE end > start"
+			  " AND (flags & ?1) = 0",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int(st, 1, MAAT_CAL_EXCLUDED);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		return maat_db_fail(db, err, _("reading calendar instances"));
 	}
 	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		sqlite3_reset(st);
 		m->sum.from = m->sum.to = 0;
+		m->sum.window_origin = m->sum.has_export ? MAAT_WINDOW_EXPORT : MAAT_WINDOW_DATA;
 		return 0;
 	}
-	m->sum.from = sqlite3_column_int64(st, 0);
-	m->sum.to = sqlite3_column_int64(st, 1);
-	if (m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
-		m->sum.to = m->sum.from + MAAT_CAL_MAX_SPAN;
+	first = sqlite3_column_int64(st, 0);
+	last = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (!m->sum.has_export) {
+		m->sum.window_origin = MAAT_WINDOW_DATA;
+		m->sum.from = first;
+		m->sum.to = last;
+		if (m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
+			m->sum.to = m->sum.from + MAAT_CAL_MAX_SPAN;
+			m->sum.window_capped = true;
+		}
+		return 0;
+	}
+	m->sum.window_origin = MAAT_WINDOW_EXPORT;
+	m->sum.to = week_monday(z, m->sum.exported);
+	m->sum.from = week_monday(z, first);
+	if (m->sum.to > m->sum.from && m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
+		/* 104 weeks back from the end (whole local weeks across DST) */
+		struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)m->sum.to, 0, z);
+		lt.zone = NULL;
+		icaltime_adjust(&lt, -104 * 7, 0, 0, 0);
+		m->sum.from = (int64_t)icaltime_as_timet_with_zone(lt, z);
+		m->sum.window_capped = true;
+	}
+	if (m->sum.to < m->sum.from) {
+		/* every meeting is after the export: planned, none held */
+		m->sum.to = m->sum.from;
+	}
+	return 0;
+}
+
+/* Exports whose series were expanded in a window that the analysis window reaches beyond. */
+static int
+check_expansion(maat_meetings *m, maat_db *db, maat_err *err)
+{
+	sqlite3_stmt *st;
+	int step;
+	if (m->sum.to <= m->sum.from) {
+		return 0;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT s.path, e.win_from, e.win_to FROM cal_exports e"
+			  " JOIN sources s ON s.id = e.source_id"
+			  " WHERE e.win_from > ?1 OR e.win_to < ?2 ORDER BY s.id",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, m->sum.from);
+	sqlite3_bind_int64(st, 2, m->sum.to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (m->sum.short_expansions++ == 0) {
+			snprintf(m->sum.short_path, sizeof(m->sum.short_path), "%s",
+				 (const char *)sqlite3_column_text(st, 0));
+			m->sum.short_from = sqlite3_column_type(st, 1) == SQLITE_NULL
+						? INT64_MIN
+						: sqlite3_column_int64(st, 1);
+			m->sum.short_to = sqlite3_column_type(st, 2) == SQLITE_NULL
+					      ? INT64_MAX
+					      : sqlite3_column_int64(st, 2);
+		}
+	}
+	if (step != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading calendar exports"));
 	}
 	return 0;
 }
@@ -442,6 +625,173 @@ load_sets(maat_meetings *m, maat_db *db, pset **out, size_t *nout, size_t **peop
 	return 0;
 }
 
+/* The version resolution across exports (METRICS.md §2): per series the newest master
+ * version (SEQUENCE, then DTSTAMP) over all exports; an export's copy counts when that export's
+ * master is the newest one, or when the copy itself is at least that new (a later override);
+ * per (series, original start) the newest counting copy wins, ties by content. *out receives
+ * the winners (tombstones included). Import order never matters. */
+static int
+resolve_versions(maat_meetings *m, maat_db *db, const copy *all, size_t nall, copy **out,
+		 size_t *nout, maat_err *err)
+{
+	sqlite3_stmt *st;
+	master *ms = NULL, *best = NULL;
+	size_t nms = 0, capms = 0, nbest = 0;
+	cand *cv = NULL;
+	size_t ncv = 0, capcv = 0, nch = 0;
+	int64_t *setids = NULL;
+	unsigned char *digests = NULL;
+	size_t nsets = 0, capsets = 0;
+	copy *chosen = NULL;
+	int step, rc = 0;
+
+	st = maat_db_stmt(db, "SELECT uid_id, source_id, sequence, dtstamp FROM cal_masters", err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nms == capms) {
+			capms = capms ? capms * 2 : 1024;
+			ms = maat_xreallocarray(ms, capms, sizeof(*ms));
+		}
+		ms[nms].uid_id = sqlite3_column_int64(st, 0);
+		ms[nms].source = sqlite3_column_int64(st, 1);
+		ms[nms].seq = sqlite3_column_int(st, 2);
+		ms[nms].dtstamp = sqlite3_column_int64(st, 3);
+		nms++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading calendar series"));
+		goto out;
+	}
+	if (nms > 1) {
+		qsort(ms, nms, sizeof(*ms), cmp_master);
+	}
+	/* the newest master version per series */
+	best = maat_xcalloc(nms + 1, sizeof(*best));
+	for (size_t i = 0; i < nms; i++) {
+		if (nbest == 0 || best[nbest - 1].uid_id != ms[i].uid_id) {
+			best[nbest++] = ms[i];
+		} else if (newer_version(ms[i].seq, ms[i].dtstamp, best[nbest - 1].seq,
+					 best[nbest - 1].dtstamp)) {
+			best[nbest - 1] = ms[i];
+		}
+	}
+	st = maat_db_stmt(db, "SELECT id, digest FROM cal_partsets ORDER BY id", err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nsets == capsets) {
+			capsets = capsets ? capsets * 2 : 1024;
+			setids = maat_xreallocarray(setids, capsets, sizeof(*setids));
+			digests = maat_xreallocarray(digests, capsets, 16);
+		}
+		setids[nsets] = sqlite3_column_int64(st, 0);
+		memset(digests + nsets * 16, 0, 16);
+		if (sqlite3_column_bytes(st, 1) == 16) {
+			memcpy(digests + nsets * 16, sqlite3_column_blob(st, 1), 16);
+		}
+		nsets++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading participants"));
+		goto out;
+	}
+	st = maat_db_stmt(db, "SELECT instance_id, source_id, dtstamp FROM cal_refs", err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		copy key = {.id = sqlite3_column_int64(st, 0)};
+		const copy *c = nall ? bsearch(&key, all, nall, sizeof(*all), cmp_id) : NULL;
+		master mk, *top, *mine;
+		cand *x;
+		if (c == NULL) {
+			continue;
+		}
+		if (ncv == capcv) {
+			capcv = capcv ? capcv * 2 : 4096;
+			cv = maat_xreallocarray(cv, capcv, sizeof(*cv));
+		}
+		x = &cv[ncv++];
+		x->copy = (size_t)(c - all);
+		x->source = sqlite3_column_int64(st, 1);
+		x->seq = c->seq;
+		x->dtstamp = sqlite3_column_int64(st, 2);
+		mk.uid_id = c->uid_id;
+		mk.source = 0;
+		top = NULL;
+		for (size_t lo = 0, hi = nbest; lo < hi;) {
+			size_t mid = (lo + hi) / 2;
+			if (best[mid].uid_id < c->uid_id) {
+				lo = mid + 1;
+			} else if (best[mid].uid_id > c->uid_id) {
+				hi = mid;
+			} else {
+				top = &best[mid];
+				break;
+			}
+		}
+		mk.source = x->source;
+		mine = nms ? bsearch(&mk, ms, nms, sizeof(*ms), cmp_master) : NULL;
+		x->valid = top == NULL ||
+			   (mine != NULL && mine->seq == top->seq && mine->dtstamp == top->dtstamp) ||
+			   !newer_version(top->seq, top->dtstamp, x->seq, x->dtstamp);
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading calendar instances"));
+		goto out;
+	}
+	sort_copies = all;
+	sort_setids = setids;
+	sort_digests = digests;
+	sort_nsets = nsets;
+	if (ncv > 1) {
+		qsort(cv, ncv, sizeof(*cv), cmp_cand);
+	}
+	sort_copies = NULL;
+	sort_setids = NULL;
+	sort_digests = NULL;
+	sort_nsets = 0;
+	chosen = maat_xcalloc(ncv + 1, sizeof(*chosen));
+	for (size_t i = 0; i < ncv;) {
+		const copy *w = &all[cv[i].copy];
+		size_t j = i;
+		while (j < ncv && all[cv[j].copy].uid == w->uid && all[cv[j].copy].orig == w->orig) {
+			if (j > i) {
+				m->sum.duplicates++;
+				if (cv[j].copy != cv[i].copy) {
+					m->sum.superseded++;
+				}
+			}
+			j++;
+		}
+		if (cv[i].valid) {
+			chosen[nch++] = *w;
+		} else {
+			/* every copy is an older export's view of a series that changed since */
+			m->sum.superseded++;
+		}
+		i = j;
+	}
+out:
+	free(ms);
+	free(best);
+	free(cv);
+	free(setids);
+	free(digests);
+	if (rc < 0) {
+		free(chosen);
+		return rc;
+	}
+	*out = chosen;
+	*nout = nch;
+	return 0;
+}
+
 static int
 compute(maat_meetings *m, maat_db *db, maat_err *err)
 {
@@ -459,9 +809,12 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 
 	st = maat_db_stmt(
 	    db,
-	    "SELECT i.id, u.uid, u.summary, i.start, i.end, i.sequence, i.flags, i.partset_id"
+	    "SELECT i.id, u.uid, u.summary, i.start, i.end, i.sequence, i.flags, i.partset_id,"
+	    " i.uid_id, coalesce(i.orig, i.start)"
 	    " FROM cal_instances i JOIN cal_uids u ON u.id = i.uid_id"
-	    " WHERE i.start < ?2 AND i.end > ?1 ORDER BY i.id",
+	    " WHERE (i.start < ?2 AND i.end > ?1)"
+	    " OR (coalesce(i.orig, i.start) < ?2 AND coalesce(i.orig, i.start) >= ?1)"
+	    " ORDER BY i.id",
 	    err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
@@ -491,44 +844,16 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		all[nall].seq = sqlite3_column_int(st, 5);
 		all[nall].flags = sqlite3_column_int(st, 6);
 		all[nall].set = sqlite3_column_int64(st, 7);
-		all[nall].source = INT64_MAX;
-		all[nall].copies = 0;
+		all[nall].uid_id = sqlite3_column_int64(st, 8);
+		all[nall].orig = sqlite3_column_int64(st, 9);
 		nall++;
 	}
 	if (step != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading calendar instances"));
 		goto out;
 	}
-	/* per instance: the exports holding a copy (the earliest wins ties) */
-	if ((st = maat_db_stmt(db, "SELECT instance_id, source_id FROM cal_refs", err)) == NULL) {
-		rc = -MAAT_E_INTERNAL;
+	if ((rc = resolve_versions(m, db, all, nall, &chosen, &nch, err)) < 0) {
 		goto out;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		copy key = {.id = sqlite3_column_int64(st, 0)};
-		int64_t src = sqlite3_column_int64(st, 1);
-		copy *c = nall ? bsearch(&key, all, nall, sizeof(*all), cmp_id) : NULL;
-		if (c != NULL) {
-			c->copies++;
-			c->source = src < c->source ? src : c->source;
-		}
-	}
-	if (step != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("reading calendar instances"));
-		goto out;
-	}
-	/* the same meeting in several exports (same UID and start) counts once */
-	if (nall > 1) {
-		qsort(all, nall, sizeof(*all), cmp_copy);
-	}
-	chosen = maat_xcalloc(nall + 1, sizeof(*chosen));
-	for (size_t i = 0; i < nall; i++) {
-		if (i > 0 && all[i].uid == all[i - 1].uid && all[i].start == all[i - 1].start) {
-			m->sum.duplicates += (size_t)all[i].copies;
-			continue;
-		}
-		m->sum.duplicates += (size_t)(all[i].copies > 0 ? all[i].copies - 1 : 0);
-		chosen[nch++] = all[i];
 	}
 	free(all);
 	all = NULL;
@@ -550,7 +875,8 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		double h;
 		/* without an attending participant an instance is nobody's meeting */
 		if (n == 0 ||
-		    (c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY)) ||
+		    (c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY |
+				 MAAT_CAL_EXCLUDED)) ||
 		    c->end <= c->start || (maxlen > 0 && c->end - c->start > maxlen) ||
 		    (int64_t)n < (int64_t)m->o.min_participants || e <= s) {
 			continue;
@@ -757,7 +1083,7 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 	if (z == NULL) {
 		z = icaltimezone_get_utc_timezone();
 	}
-	if (load_window(m, db, err) < 0) {
+	if (load_window(m, db, z, err) < 0 || check_expansion(m, db, err) < 0) {
 		goto fail;
 	}
 	if (m->sum.to > m->sum.from) {

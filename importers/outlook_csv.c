@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* The shared CSV reader and timestamp module are written on another branch; until they land
  * here (importers/csv.c, importers/timestamp.c) Outlook CSV is refused with a clear error. */
@@ -286,6 +287,7 @@ maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts, const ma
 		    .parts = rows[i].parts,
 		    .nparts = rows[i].nparts,
 		    .line = rows[i].line,
+		    .orig = rows[i].start,
 		};
 		/* one row per occurrence: a repeated row is the same instance */
 		if (i > 0 && strcmp(rows[i].uid, rows[i - 1].uid) == 0 &&
@@ -299,8 +301,16 @@ maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts, const ma
 	rc = 0;
 out:
 	if (stats != NULL) {
+		/* no DTSTAMP in Outlook CSV: the import time is the export time; rows are read
+		 * as they are, never expanded (no window cuts them but --from/--to) */
 		stats->read = nread;
 		stats->rejected = nrej;
+		stats->exported = opts->now > 0 ? opts->now : (int64_t)time(NULL);
+		stats->exported_by_dtstamp = false;
+		stats->win_from = opts->from;
+		stats->win_to = opts->to;
+		stats->has_win_from = opts->has_from;
+		stats->has_win_to = opts->has_to;
 	}
 	for (size_t i = 0; i < nrows; i++) {
 		row_fini(&rows[i]);

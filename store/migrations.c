@@ -6,6 +6,7 @@ const char *const maat_migrations[] = {
     maat_schema_org,
     maat_schema_calendar,
     maat_schema_cases,
+    maat_schema_calendar_versions,
 };
 
 int

@@ -60,8 +60,34 @@ maat_meetings *maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, m
 /* NULL-safe. */
 void maat_meetings_free(maat_meetings *m);
 
+/* Where the window came from. */
+enum maat_window_origin {
+	/* --from/--to */
+	MAAT_WINDOW_EXPLICIT = 0,
+	/* the first meeting's week to the last full week before the newest export */
+	MAAT_WINDOW_EXPORT,
+	/* the span of the data (a store without export times) */
+	MAAT_WINDOW_DATA,
+};
+
 /* Key figures. */
 typedef struct maat_meetings_summary {
+	/* enum maat_window_origin; window_capped: cut to 2 years */
+	int window_origin;
+	bool window_capped;
+	/* the newest export: its time (unix UTC), whether that is its newest DTSTAMP (else the
+	 * import time), and its file */
+	bool has_export;
+	int64_t exported;
+	bool exported_by_dtstamp;
+	char export_path[256];
+	/* exports whose series were expanded in a window the analysis reaches beyond: how many,
+	 * the first one's file and its expansion window (INT64_MIN/MAX = not cut) */
+	size_t short_expansions;
+	char short_path[256];
+	int64_t short_from, short_to;
+	/* copies of an instance replaced by a newer version (SEQUENCE, DTSTAMP) of it */
+	size_t superseded;
 	/* the window actually used: [from, to) unix UTC, and as inclusive local dates */
 	int64_t from;
 	int64_t to;

@@ -159,7 +159,7 @@ if grep -q "later build" "$T/.err"; then
 else
 	expect_status 0 "Outlook CSV with Dutch headers imports"
 	expect_eq "$(sqlite3 ol.db 'SELECT rows_read || "/" || rows_rejected FROM sources')" "6/1" "6 rows read, the impossible date rejected"
-	run --db ol.db meetings --json
+	run --db ol.db meetings --json --from 2024-03-04 --to 2024-03-17
 	rows >got.tsv
 	printf 'Anna de Vries\t2024-W10\t1.5000\t2.0000\nAnna de Vries\t2024-W11\t1.0000\t1.0000\nBas Jansen\t2024-W10\t1.5000\t2.0000\nBas Jansen\t2024-W11\t1.0000\t1.0000\nCarla Smit\t2024-W10\t1.0000\t1.0000\n' >want.tsv
 	if diff want.tsv got.tsv >diff.txt; then ok "Outlook person-weeks equal the hand count"; else not_ok "Outlook person-weeks equal the hand count" "$(cat diff.txt)"; fi
@@ -168,12 +168,16 @@ fi
 
 # --- bounds ------------------------------------------------------------------------------------
 # FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
-# series runs 2 years from its first instance (6 Jan 2025 .. 6 Jan 2027: 105 Mondays).
-run --db sec.db import calendar "$D/secondly.ics"
+# series with --to 2027-01-06: 6 Jan 2025 .. 4 Jan 2027 = 728 days = 104 weeks: 105 Mondays.
+run --db sec.db import calendar --to 2027-01-06 "$D/secondly.ics"
 expect_status 0 "FREQ=SECONDLY without end finishes (bounded)"
 expect_eq "$(sqlite3 sec.db 'SELECT count(*) FROM cal_instances')" "100105" "100000 + 105 weekly instances stored"
 expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%per-series limit%'")" "1" "hitting the instance limit is logged"
-expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%at most 2 years%'")" "1" "the 2-year window bound is logged"
+# Without --to both series start after the export (DTSTAMP 2025-01-01): planned, not held, so
+# nothing is expanded and the import says why.
+run --db sec3.db import calendar "$D/secondly.ics"
+expect_eq "$(sqlite3 sec3.db 'SELECT count(*) FROM cal_instances')" "0" "series after the export are not expanded without --to"
+expect_eq "$(sqlite3 sec3.db "SELECT count(*) FROM source_messages WHERE message LIKE '%later weeks only with --to%'")" "1" "the export bound is logged"
 run --db sec2.db import calendar --instance-limit 10 --from 2025-01-06 --to 2025-01-06 "$D/secondly.ics"
 expect_eq "$(sqlite3 sec2.db "SELECT count(*) FROM cal_instances i JOIN cal_uids u ON u.id = i.uid_id WHERE u.uid = 'secondly@example.org'")" "10" "--instance-limit 10 keeps 10"
 
