@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -1186,6 +1187,48 @@ unit_name(const char *u)
 	return u ? u : _("(unknown)");
 }
 
+static json_t *
+utc_json(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t == INT64_MIN || t == INT64_MAX) {
+		return json_null();
+	}
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+/* Where the window came from (CLI.md: more keys are free). */
+static json_t *
+window_json(const maat_meetings_summary *s)
+{
+	static const char *const origins[] = {"explicit", "export", "data"};
+	json_t *w = json_object();
+	json_object_set_new(w, "origin", json_string(origins[s->window_origin % 3]));
+	json_object_set_new(w, "capped_to_2_years", json_boolean(s->window_capped));
+	json_object_set_new(w, "export_time", s->has_export ? utc_json(s->exported) : json_null());
+	json_object_set_new(w, "export_time_from",
+			    !s->has_export ? json_null()
+			    : s->exported_by_dtstamp ? json_string("dtstamp")
+						     : json_string("import"));
+	json_object_set_new(w, "export_file",
+			    s->has_export ? json_string(s->export_path) : json_null());
+	if (s->short_expansions > 0) {
+		json_t *b = json_object();
+		json_object_set_new(b, "sources", json_integer((json_int_t)s->short_expansions));
+		json_object_set_new(b, "file", json_string(s->short_path));
+		json_object_set_new(b, "expanded_from", utc_json(s->short_from));
+		json_object_set_new(b, "expanded_to", utc_json(s->short_to));
+		json_object_set_new(w, "beyond_expansion", b);
+	} else {
+		json_object_set_new(w, "beyond_expansion", json_null());
+	}
+	return w;
+}
+
 maat_table *
 maat_meetings_person_weeks_table(const maat_meetings *m)
 {
@@ -1233,7 +1276,9 @@ maat_meetings_persons_table(const maat_meetings *m)
 	maat_table_add_column(t, "weeks", _("weeks with meetings"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "weeks_over_cap", _("weeks over cap"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "hours", _("hours"), MAAT_COL_REAL, 2);
-	maat_table_add_column(t, "mean_hours", _("mean per week"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "mean_hours", _("mean per person-week"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "mean_hours_window", _("mean per window week"), MAAT_COL_REAL,
+			      2);
 	maat_table_add_column(t, "max_hours", _("max week"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "double_booked", _("double-booked"), MAAT_COL_REAL, 2);
 	for (size_t r = 0; r < n; r++) {
@@ -1249,10 +1294,12 @@ maat_meetings_persons_table(const maat_meetings *m)
 		maat_table_set_int(t, 4, (int64_t)p->weeks);
 		maat_table_set_int(t, 5, (int64_t)p->weeks_over);
 		maat_table_set_real(t, 6, p->hours);
+		/* per person-week (METRICS.md §2: a week without meetings may be leave) */
+		maat_table_set_real(t, 7, p->hours / (double)p->weeks);
 		/* over every week of the window, weeks without meetings counting as 0 */
-		maat_table_set_real(t, 7, nweeks > 0 ? p->hours / nweeks : NAN);
-		maat_table_set_real(t, 8, p->max_hours);
-		maat_table_set_real(t, 9, p->booked - p->hours);
+		maat_table_set_real(t, 8, nweeks > 0 ? p->hours / nweeks : NAN);
+		maat_table_set_real(t, 9, p->max_hours);
+		maat_table_set_real(t, 10, p->booked - p->hours);
 	}
 	free(by);
 	free(rank);
@@ -1369,6 +1416,8 @@ maat_meetings_json(const maat_meetings *m)
 	json_object_set_new(o, "max_meeting_hours", json_real(m->o.max_meeting_hours));
 	json_object_set_new(o, "meetings", json_integer((json_int_t)s->meetings));
 	json_object_set_new(o, "duplicates_removed", json_integer((json_int_t)s->duplicates));
+	json_object_set_new(o, "superseded", json_integer((json_int_t)s->superseded));
+	json_object_set_new(o, "window", window_json(s));
 	json_object_set_new(o, "large_meeting_share", maat_json_real(s->large_share));
 	json_object_set_new(o, "long_meeting_share", maat_json_real(s->long_share));
 	json_object_set_new(o, "large_person_hours_share", maat_json_real(s->large_hours_share));

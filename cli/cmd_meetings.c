@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "maatlat/i18n.h"
@@ -32,6 +33,52 @@ static const char *const help =
        "  --top N                    recurring series listed (default 20)\n"
        "  --json                     one JSON object on stdout\n");
 
+static void
+utc_text(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The window and where it came from (METRICS.md §2). */
+static void
+print_window(const maat_meetings_summary *s)
+{
+	char when[32];
+	if (s->to <= s->from) {
+		printf("%s", _("Window: empty"));
+	} else {
+		printf(_("Window: %s .. %s"), s->from_date, s->to_date);
+	}
+	switch (s->window_origin) {
+	case MAAT_WINDOW_EXPLICIT:
+		printf(" %s\n", _("(--from/--to)"));
+		break;
+	case MAAT_WINDOW_EXPORT:
+		utc_text(s->exported, when, sizeof(when));
+		printf(s->exported_by_dtstamp
+			   ? _(" (default: from the first meeting's week to the last full week "
+			       "before the export, %s UTC, the newest DTSTAMP of %s)\n")
+			   : _(" (default: from the first meeting's week to the last full week "
+			       "before the import of %s at %s UTC, which has no DTSTAMP)\n"),
+		       s->exported_by_dtstamp ? when : s->export_path,
+		       s->exported_by_dtstamp ? s->export_path : when);
+		break;
+	default:
+		printf(" %s\n", _("(default: the span of the data)"));
+		break;
+	}
+	if (s->window_capped) {
+		printf("%s\n", _("The window is cut to 2 years; --from and --to choose another."));
+	}
+	if (s->window_origin != MAAT_WINDOW_EXPLICIT) {
+		printf("%s\n", _("Weeks after the export are planned, not held: only an explicit --to "
+				 "analyses them."));
+	}
+}
+
 static int
 print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org *org)
 {
@@ -43,10 +90,9 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org
 	const maat_meetings_summary *s = maat_meetings_get_summary(m);
 	int rc = 0;
 
-	printf(_("Settings: cap %.4g h per full-time week, zone %s, window %s .. %s, at least %d "
-		 "participants, "),
-	       o->cap_hours, o->tz ? o->tz : "Europe/Amsterdam", s->from_date, s->to_date,
-	       o->min_participants);
+	print_window(s);
+	printf(_("Settings: cap %.4g h per full-time week, zone %s, at least %d participants, "),
+	       o->cap_hours, o->tz ? o->tz : "Europe/Amsterdam", o->min_participants);
 	if (o->max_meeting_hours > 0) {
 		printf(_("at most %.4g h per meeting"), o->max_meeting_hours);
 	} else {
@@ -69,6 +115,15 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org
 			putchar('\n');
 		}
 		maat_table_free(t);
+	}
+	if (s->superseded > 0) {
+		printf(dngettext("maatlat",
+				 "%zu copy of a meeting replaced by a newer version from another "
+				 "export (SEQUENCE, DTSTAMP).\n",
+				 "%zu copies of meetings replaced by a newer version from another "
+				 "export (SEQUENCE, DTSTAMP).\n",
+				 (unsigned long)s->superseded),
+		       s->superseded);
 	}
 	if (s->units_suppressed > 0) {
 		printf(_("%zu units with fewer than %d people not shown.\n"), s->units_suppressed,
@@ -201,6 +256,32 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		status = cli_fail(cli, &err);
 		goto out;
 	}
+	{
+		const maat_meetings_summary *s = maat_meetings_get_summary(m);
+		if (s->short_expansions > 0) {
+			char a[32] = "-", b[32] = "-";
+			if (s->short_from != INT64_MIN) {
+				utc_text(s->short_from, a, sizeof(a));
+			}
+			if (s->short_to != INT64_MAX) {
+				utc_text(s->short_to, b, sizeof(b));
+			}
+			if (s->short_expansions == 1) {
+				cli_warn(cli,
+					 _("the window reaches beyond the window %s was expanded in "
+					   "at import (%s .. %s UTC): recurring meetings outside it "
+					   "are missing; import it again with --from/--to"),
+					 s->short_path, a, b);
+			} else {
+				cli_warn(cli,
+					 _("the window reaches beyond the window %s and %zu other "
+					   "calendars were expanded in at import (%s .. %s UTC for "
+					   "the first): recurring meetings outside it are missing; "
+					   "import them again with --from/--to"),
+					 s->short_path, s->short_expansions - 1, a, b);
+			}
+		}
+	}
 	if (json) {
 		json_t *root = maat_meetings_json(m);
 		if (maat_json_print(root, stdout) < 0) {
@@ -208,6 +289,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		}
 		json_decref(root);
 	} else if (maat_meetings_get_summary(m)->person_weeks == 0) {
+		print_window(maat_meetings_get_summary(m));
 		printf("%s\n", _("No meetings in the window."));
 	} else if (print_tables(m, &o, org) < 0) {
 		status = MAAT_E_IO;

@@ -166,6 +166,64 @@ else
 	expect_out_has '"series": [' "series listed"
 fi
 
+# --- the default window ends at the export (issue 11 item 2) ----------------------------------
+# open_series.ics: an open weekly series, Mondays 10-11 UTC from 5 Feb 2024 (a, b), exported
+# on Thursday 14 March 2024 12:00 UTC (newest DTSTAMP), and a single meeting planned for 2 April.
+# Default window: the Monday of the first week (5 Feb) to the end of the last full ISO week
+# before the export (Sunday 10 March): W06..W10, 5 weeks x 2 people = 10 person-weeks of 1 h;
+# nothing of W11 (the export's own week) or later.
+run --db win.db import calendar --tz UTC "$D/open_series.ics"
+expect_status 0 "import an open series with a DTSTAMP"
+run --db win.db meetings --tz UTC --json
+expect_eq "$(jq_py "d['from'], d['to'], d['person_weeks'], sorted(set(r['week'] for r in d['rows']))")" "2024-02-05 2024-03-10 10 ['2024-W06', '2024-W07', '2024-W08', '2024-W09', '2024-W10']" "default window W06..W10: no week after the export"
+expect_eq "$(jq_py "d['window']['origin'], d['window']['export_time'], d['window']['export_time_from']")" "export 2024-03-14T12:00:00Z dtstamp" "JSON says where the window came from"
+run --db win.db meetings --tz UTC
+expect_out_has "Window: 2024-02-05 .. 2024-03-10 (default: from the first meeting's week to the last full week before the export, 2024-03-14 12:00 UTC, the newest DTSTAMP" "the text output names the window and its origin"
+# an explicit --to beyond the import's expansion (which stopped at Monday 11 March 00:00) warns
+run --db win.db meetings --tz UTC --from 2024-02-05 --to 2024-04-07 --json
+expect_err_has "was expanded in at import" "meetings warns when its window reaches beyond the expansion"
+expect_eq "$(jq_py "d['window']['origin'], d['window']['beyond_expansion']['expanded_to']")" "explicit 2024-03-11T00:00:00Z" "JSON names the expansion bound"
+# imported with --to, the planned weeks are there and an explicit window counts them: 5 Feb ..
+# 7 April = W06..W14, 9 Mondays, plus the single meeting of 2 April (W14): a and b 9 weeks each,
+# W14 2 h each.
+run --db win2.db import calendar --tz UTC --to 2024-04-07 "$D/open_series.ics"
+run --db win2.db meetings --tz UTC --from 2024-02-05 --to 2024-04-07 --json
+expect_err_empty "no warning when the expansion covers the window"
+expect_eq "$(jq_py "d['person_weeks'], [r['hours'] for r in d['rows'] if r['person'] == 'a@example.org' and r['week'] == '2024-W14']")" "18 [2.0]" "explicit --to: 18 person-weeks, W14 2 h"
+run --db win2.db meetings --tz UTC --json
+expect_eq "$(jq_py "d['to'], d['person_weeks']")" "2024-03-10 10" "without --to meetings still stops before the export"
+
+# --- versions across exports (issue 17 item 8) --------------------------------------------------
+# One weekly series s1 (Mondays 4, 11, 18 March 10-11 UTC; a organizes, b and c invited) in
+# three mailboxes' exports:
+#   y_old: b's export of 5 March, SEQUENCE 0: all three Mondays, c NEEDS-ACTION;
+#   x_organizer: a's export of 25 March, SEQUENCE 1: 18 March removed (EXDATE), 11 March moved
+#     to Tuesday 12 March 14-15 (RECURRENCE-ID), c NEEDS-ACTION;
+#   z_declined: c's export of 26 March, SEQUENCE 1, the same changes, c DECLINED.
+# x + y: x's SEQUENCE 1 wins per series and instance: 4 March and 12 March for a, b, c
+#   (W10 and W11, 1 h each): 6 person-weeks, 2 meetings; y's 11 and 18 March are replaced (3
+#   copies superseded: 4, 11 and 18 March).
+# x + y + z: z is the newest version (same SEQUENCE, newer DTSTAMP): c declined: a, b only:
+#   4 person-weeks, 2 meetings. Every import order gives the same figures.
+V="$D/versions"
+versions() { # files... -> "person_weeks meetings superseded rows"
+	db="v$(echo "$*" | tr -c 'a-z' '_').db"
+	for f in "$@"; do
+		"$MAATLAT" --db "$db" import calendar --tz UTC --from 2024-03-01 --to 2024-03-31 "$V/$f.ics" >/dev/null 2>&1
+	done
+	"$MAATLAT" --db "$db" meetings --tz UTC --from 2024-03-01 --to 2024-03-31 --json >"$T/.out"
+	jq_py "d['person_weeks'], d['meetings'], d['superseded'], ' '.join(r['person'][0] + r['week'][-2:] + '=' + str(r['hours']) for r in d['rows'])"
+}
+two="6 2 3 a10=1.0 a11=1.0 b10=1.0 b11=1.0 c10=1.0 c11=1.0"
+expect_eq "$(versions x_organizer y_old)" "$two" "x then y: the moved and removed instances of the newer export win"
+expect_eq "$(versions y_old x_organizer)" "$two" "y then x: the same figures"
+three="4 2 6 a10=1.0 a11=1.0 b10=1.0 b11=1.0"
+for order in "x_organizer y_old z_declined" "x_organizer z_declined y_old" "y_old x_organizer z_declined" \
+	"y_old z_declined x_organizer" "z_declined x_organizer y_old" "z_declined y_old x_organizer"; do
+	# shellcheck disable=SC2086
+	expect_eq "$(versions $order)" "$three" "$order: c's newest version (declined) counts, in any order"
+done
+
 # --- bounds ------------------------------------------------------------------------------------
 # FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
 # series with --to 2027-01-06: 6 Jan 2025 .. 4 Jan 2027 = 728 days = 104 weeks: 105 Mondays.
