@@ -6,6 +6,8 @@
  * instances, DTEND plus DURATION, bounded windows. The store keeps one row per distinct
  * instance, shared by the exports that hold it (store/schema_calendar.c). */
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -3186,10 +3188,65 @@ typedef struct import_args {
 	maat_cal_cache *cache;
 } import_args;
 
+/* The file converted from enc to UTF-8 in a temporary file (--encoding), or NULL with err
+ * set. */
+static FILE *
+recode(FILE *f, const char *enc, const char *path, maat_err *err)
+{
+	static char in[65536], out[4 * 65536 + 16];
+	iconv_t cd = iconv_open("UTF-8", enc);
+	size_t carry = 0, n;
+	int64_t offset = 0;
+	FILE *tmp;
+	if (cd == (iconv_t)-1) {
+		maat_err_set(err, MAAT_E_USAGE, _("--encoding: unknown encoding '%s'"), enc);
+		return NULL;
+	}
+	if ((tmp = tmpfile()) == NULL) {
+		iconv_close(cd);
+		maat_err_set(err, MAAT_E_CANTCREAT, "%s", _("cannot create a temporary file"));
+		return NULL;
+	}
+	while ((n = fread(in + carry, 1, sizeof(in) - carry, f)) > 0 || carry > 0) {
+		char *ip = in, *op = out;
+		size_t il = carry + n, ol = sizeof(out);
+		size_t r = iconv(cd, &ip, &il, &op, &ol);
+		fwrite(out, 1, (size_t)(op - out), tmp);
+		if (r == (size_t)-1 && errno == EILSEQ) {
+			maat_err_set(err, MAAT_E_DATA, _("%s: byte %lld is not %s"), path,
+				     (long long)(offset + (ip - in)), enc);
+			fclose(tmp);
+			iconv_close(cd);
+			return NULL;
+		}
+		if (n == 0 && il > 0) {
+			/* an incomplete sequence at the end of the file */
+			maat_err_set(err, MAAT_E_DATA, _("%s: the file ends inside a %s character"),
+				     path, enc);
+			fclose(tmp);
+			iconv_close(cd);
+			return NULL;
+		}
+		offset += ip - in;
+		memmove(in, ip, il);
+		carry = il;
+	}
+	iconv_close(cd);
+	if (ferror(f)) {
+		fclose(tmp);
+		maat_err_set(err, MAAT_E_IO, _("%s: read error"), path);
+		return NULL;
+	}
+	rewind(tmp);
+	return tmp;
+}
+
 static int
 import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 {
 	const import_args *a = vargs;
+	maat_cal_opts o2 = *a->opts;
+	FILE *conv = NULL;
 	store_sink s = {.imp = imp, .cache = a->cache, .pseudo = a->opts->pseudo};
 	maat_cal_sink sink = {.instance = store_instance,
 			      .message = store_message,
@@ -3204,10 +3261,21 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	if ((rc = cache_check(a->cache, imp->db, a->opts->replace, err)) < 0) {
 		return rc;
 	}
+	if (o2.encoding != NULL && strcasecmp(o2.encoding, "utf-8") != 0 &&
+	    strcasecmp(o2.encoding, "utf8") != 0) {
+		if ((conv = recode(f, o2.encoding, imp->path, err)) == NULL) {
+			return -err->code;
+		}
+		f = conv;
+	}
+	o2.encoding = NULL;
 	if (looks_like_ics(f)) {
-		rc = maat_ics_read(f, imp->path, a->opts, &sink, &stats, err);
+		rc = maat_ics_read(f, imp->path, &o2, &sink, &stats, err);
 	} else {
-		rc = maat_outlook_read(f, imp->path, a->opts, &sink, &stats, err);
+		rc = maat_outlook_read(f, imp->path, &o2, &sink, &stats, err);
+	}
+	if (conv != NULL) {
+		fclose(conv);
 	}
 	if (rc == 0) {
 		rc = store_export(imp, &stats, err);
@@ -3236,9 +3304,13 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	import_args a = {.opts = opts, .cache = opts->cache};
 	char options[256];
 	int rc;
-	snprintf(options, sizeof(options), "tz=%s%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
-		 opts->owner ? " owner=" : "", opts->owner && !opts->pseudo ? opts->owner : "",
-		 opts->pseudo ? " pseudonymised" : "");
+	static const char *const orders[] = {"", " date-order=dmy", " date-order=mdy",
+					     " date-order=ymd"};
+	snprintf(options, sizeof(options), "tz=%s%s%s%s%s%s%s",
+		 opts->tz ? opts->tz : "Europe/Amsterdam", opts->owner ? " owner=" : "",
+		 opts->owner && !opts->pseudo ? opts->owner : "",
+		 opts->pseudo ? " pseudonymised" : "", orders[opts->date_order & 3],
+		 opts->encoding ? " encoding=" : "", opts->encoding ? opts->encoding : "");
 	/* Every copy looks its content up in the shared tables, at random places: with SQLite's
 	 * default 2 MB page cache the lookups go to the file once the store outgrows it. 64 MB
 	 * (allocated only as pages are used) holds a year of a 2,000-person organisation. */

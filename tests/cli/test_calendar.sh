@@ -224,6 +224,45 @@ for order in "x_organizer y_old z_declined" "x_organizer z_declined y_old" "y_ol
 	expect_eq "$(versions $order)" "$three" "$order: c's newest version (declined) counts, in any order"
 done
 
+# --- Outlook CSV: date order, encoding, headers (issue 17 item 9) --------------------------------
+# outlook_us.csv (English headers, M/D/Y, AM/PM): 3/14/2024 has a day above 12 in second place:
+# month first. Standup Mon 4 March 9:00-9:30 (Ann, Bob): W10 0.5 h; Review Thu 14 March 13-15
+# (Ann, Bob, Cees): W11 2.0 h.
+odates() { "$PY" -c "import json,sys; d=json.load(open('$T/.out')); print(' '.join(r['person'] + '/' + r['week'][-2:] + '=' + str(r['hours']) for r in d['rows']))"; }
+run --db us.db import calendar --tz UTC "$D/outlook_us.csv"
+expect_status 0 "US Outlook CSV imports (month first detected)"
+run --db us.db meetings --tz UTC --from 2024-03-01 --to 2024-03-31 --json
+expect_eq "$(odates)" "Ann/10=0.5 Ann/11=2.0 Bob/10=0.5 Bob/11=2.0 Cees/11=2.0" "3/14/2024 read as 14 March, 3/4 as 4 March"
+# outlook_ambiguous_dates.csv: 3/4/2024 and 5/6/2024, 24-hour times, English headers: refused
+# with the advice; --date-order mdy gives 4 March (W10) and 6 May (W19), dmy 3 April (W14) and
+# 5 June (W23).
+run --db amb.db import calendar --tz UTC "$B/outlook_ambiguous_dates.csv"
+expect_status 65 "an ambiguous date order is refused"
+expect_err_has "--date-order" "the refusal names --date-order"
+run --db amb1.db import calendar --tz UTC --date-order mdy "$B/outlook_ambiguous_dates.csv"
+run --db amb1.db meetings --tz UTC --from 2024-01-01 --to 2024-12-31 --json
+expect_eq "$(odates)" "Ann/10=0.5 Ann/19=2.0 Bob/10=0.5 Bob/19=2.0 Cees/19=2.0" "--date-order mdy: 4 March and 6 May"
+run --db amb2.db import calendar --tz UTC --date-order dmy "$B/outlook_ambiguous_dates.csv"
+run --db amb2.db meetings --tz UTC --from 2024-01-01 --to 2024-12-31 --json
+expect_eq "$(odates)" "Ann/14=0.5 Ann/23=2.0 Bob/14=0.5 Bob/23=2.0 Cees/23=2.0" "--date-order dmy: 3 April and 5 June"
+run --db amb3.db import calendar --date-order xyz "$B/outlook_ambiguous_dates.csv"
+expect_status 64 "--date-order xyz is a usage error"
+# outlook_nl_cp1252.csv: the headers of a real Dutch Outlook export ("Gebeurtenis, duurt hele
+# dag", "Vereiste genodigden", "Tijd weergeven als"), saved in windows-1252: refused as UTF-8,
+# read with --encoding. Tue 5 March 14:00-15:30 (Anna, Bas, Carla): W10 1.5 h each; the second
+# row shows its time as free (0) and does not count.
+run --db nl.db import calendar --tz UTC "$D/outlook_nl_cp1252.csv"
+expect_status 65 "windows-1252 without --encoding is refused"
+run --db nl.db import calendar --tz UTC --encoding windows-1252 "$D/outlook_nl_cp1252.csv"
+expect_status 0 "--encoding windows-1252 works for calendar imports"
+run --db nl.db meetings --tz UTC --from 2024-03-01 --to 2024-03-31 --json
+expect_eq "$(odates)" "Anna de Vries/10=1.5 Bas Jansen/10=1.5 Carla Smit/10=1.5" "real Dutch headers: 1.5 h each in W10"
+expect_eq "$(sqlite3 nl.db "SELECT summary FROM cal_uids WHERE summary LIKE 'Overleg%'")" "Overleg café" "the title is converted to UTF-8"
+# no organizer and attendee columns: a warning that no meeting can be counted
+run --db na.db import calendar --tz UTC "$D/outlook_no_attendees.csv"
+expect_status 0 "a file without attendee columns imports"
+expect_err_has "no organizer or attendee columns" "and warns that no meeting can be counted"
+
 # --- bounds ------------------------------------------------------------------------------------
 # FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
 # series with --to 2027-01-06: 6 Jan 2025 .. 4 Jan 2027 = 728 days = 104 weeks: 105 Mondays.
