@@ -738,9 +738,10 @@ resolve_versions(maat_meetings *m, maat_db *db, const copy *all, size_t nall, co
 		}
 		mk.source = x->source;
 		mine = nms ? bsearch(&mk, ms, nms, sizeof(*ms), cmp_master) : NULL;
-		x->valid = top == NULL ||
-			   (mine != NULL && mine->seq == top->seq && mine->dtstamp == top->dtstamp) ||
-			   !newer_version(top->seq, top->dtstamp, x->seq, x->dtstamp);
+		x->valid =
+		    top == NULL ||
+		    (mine != NULL && mine->seq == top->seq && mine->dtstamp == top->dtstamp) ||
+		    !newer_version(top->seq, top->dtstamp, x->seq, x->dtstamp);
 	}
 	if (step != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading calendar instances"));
@@ -761,7 +762,8 @@ resolve_versions(maat_meetings *m, maat_db *db, const copy *all, size_t nall, co
 	for (size_t i = 0; i < ncv;) {
 		const copy *w = &all[cv[i].copy];
 		size_t j = i;
-		while (j < ncv && all[cv[j].copy].uid == w->uid && all[cv[j].copy].orig == w->orig) {
+		while (j < ncv && all[cv[j].copy].uid == w->uid &&
+		       all[cv[j].copy].orig == w->orig) {
 			if (j > i) {
 				m->sum.duplicates++;
 				if (cv[j].copy != cv[i].copy) {
@@ -1211,7 +1213,7 @@ window_json(const maat_meetings_summary *s)
 	json_object_set_new(w, "capped_to_2_years", json_boolean(s->window_capped));
 	json_object_set_new(w, "export_time", s->has_export ? utc_json(s->exported) : json_null());
 	json_object_set_new(w, "export_time_from",
-			    !s->has_export ? json_null()
+			    !s->has_export           ? json_null()
 			    : s->exported_by_dtstamp ? json_string("dtstamp")
 						     : json_string("import"));
 	json_object_set_new(w, "export_file",
@@ -1277,8 +1279,7 @@ maat_meetings_persons_table(const maat_meetings *m)
 	maat_table_add_column(t, "weeks_over_cap", _("weeks over cap"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "hours", _("hours"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "mean_hours", _("mean per person-week"), MAAT_COL_REAL, 2);
-	maat_table_add_column(t, "mean_hours_window", _("mean per window week"), MAAT_COL_REAL,
-			      2);
+	maat_table_add_column(t, "mean_hours_window", _("mean per window week"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "max_hours", _("max week"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "double_booked", _("double-booked"), MAAT_COL_REAL, 2);
 	for (size_t r = 0; r < n; r++) {

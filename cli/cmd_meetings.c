@@ -74,8 +74,9 @@ print_window(const maat_meetings_summary *s)
 		printf("%s\n", _("The window is cut to 2 years; --from and --to choose another."));
 	}
 	if (s->window_origin != MAAT_WINDOW_EXPLICIT) {
-		printf("%s\n", _("Weeks after the export are planned, not held: only an explicit --to "
-				 "analyses them."));
+		printf("%s\n",
+		       _("Weeks after the export are planned, not held: only an explicit --to "
+			 "analyses them."));
 	}
 }
 
@@ -267,11 +268,12 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 				utc_text(s->short_to, b, sizeof(b));
 			}
 			if (s->short_expansions == 1) {
-				cli_warn(cli,
-					 _("the window reaches beyond the window %s was expanded in "
-					   "at import (%s .. %s UTC): recurring meetings outside it "
-					   "are missing; import it again with --from/--to"),
-					 s->short_path, a, b);
+				cli_warn(
+				    cli,
+				    _("the window reaches beyond the window %s was expanded in "
+				      "at import (%s .. %s UTC): recurring meetings outside it "
+				      "are missing; import it again with --from/--to"),
+				    s->short_path, a, b);
 			} else {
 				cli_warn(cli,
 					 _("the window reaches beyond the window %s and %zu other "

@@ -269,7 +269,168 @@ static const struct {
     {"West Asia Standard Time", "Asia/Tashkent"},
     {"West Pacific Standard Time", "Pacific/Port_Moresby"},
     {"Yakutsk Standard Time", "Asia/Yakutsk"},
+    {"Dateline Standard Time", "Etc/GMT+12"},
+    {"UTC-11", "Etc/GMT+11"},
 };
+
+/* Windows zone display names as Outlook and Exchange write them in TZID ("(UTC+01:00)
+ * Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"), without the offset prefix, and their
+ * Windows zone ids (the names of Windows' time zone registry; ids to IANA by CLDR above).
+ * Older Windows wrote "(GMT+01:00) ..." and some names changed over the years (Kiev -> Kyiv):
+ * both spellings are listed. Compared after normalising '&' to "and", case and spaces. */
+static const struct {
+	const char *display;
+	const char *win;
+} windisplay[] = {
+    {"International Date Line West", "Dateline Standard Time"},
+    {"Coordinated Universal Time-11", "UTC-11"},
+    {"Hawaii", "Hawaiian Standard Time"},
+    {"Alaska", "Alaskan Standard Time"},
+    {"Pacific Time (US & Canada)", "Pacific Standard Time"},
+    {"Baja California", "Pacific Standard Time (Mexico)"},
+    {"Tijuana, Baja California", "Pacific Standard Time (Mexico)"},
+    {"Arizona", "US Mountain Standard Time"},
+    {"Mountain Time (US & Canada)", "Mountain Standard Time"},
+    {"Central America", "Central America Standard Time"},
+    {"Central Time (US & Canada)", "Central Standard Time"},
+    {"Guadalajara, Mexico City, Monterrey", "Central Standard Time (Mexico)"},
+    {"Saskatchewan", "Canada Central Standard Time"},
+    {"Bogota, Lima, Quito, Rio Branco", "SA Pacific Standard Time"},
+    {"Bogota, Lima, Quito", "SA Pacific Standard Time"},
+    {"Eastern Time (US & Canada)", "Eastern Standard Time"},
+    {"Indiana (East)", "US Eastern Standard Time"},
+    {"Atlantic Time (Canada)", "Atlantic Standard Time"},
+    {"Caracas", "Venezuela Standard Time"},
+    {"Cuiaba", "Central Brazilian Standard Time"},
+    {"Georgetown, La Paz, Manaus, San Juan", "SA Western Standard Time"},
+    {"Santiago", "Pacific SA Standard Time"},
+    {"Newfoundland", "Newfoundland Standard Time"},
+    {"Brasilia", "E. South America Standard Time"},
+    {"City of Buenos Aires", "Argentina Standard Time"},
+    {"Buenos Aires", "Argentina Standard Time"},
+    {"Cayenne, Fortaleza", "SA Eastern Standard Time"},
+    {"Greenland", "Greenland Standard Time"},
+    {"Montevideo", "Montevideo Standard Time"},
+    {"Azores", "Azores Standard Time"},
+    {"Cabo Verde Is.", "Cape Verde Standard Time"},
+    {"Cape Verde Is.", "Cape Verde Standard Time"},
+    {"Coordinated Universal Time", "UTC"},
+    {"Dublin, Edinburgh, Lisbon, London", "GMT Standard Time"},
+    {"Greenwich Mean Time : Dublin, Edinburgh, Lisbon, London", "GMT Standard Time"},
+    {"Greenwich Mean Time: Dublin, Edinburgh, Lisbon, London", "GMT Standard Time"},
+    {"Monrovia, Reykjavik", "Greenwich Standard Time"},
+    {"Casablanca", "Morocco Standard Time"},
+    {"Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", "W. Europe Standard Time"},
+    {"Belgrade, Bratislava, Budapest, Ljubljana, Prague", "Central Europe Standard Time"},
+    {"Brussels, Copenhagen, Madrid, Paris", "Romance Standard Time"},
+    {"Sarajevo, Skopje, Warsaw, Zagreb", "Central European Standard Time"},
+    {"West Central Africa", "W. Central Africa Standard Time"},
+    {"Athens, Bucharest", "GTB Standard Time"},
+    {"Athens, Bucharest, Istanbul", "GTB Standard Time"},
+    {"Beirut", "Middle East Standard Time"},
+    {"Cairo", "Egypt Standard Time"},
+    {"Chisinau", "E. Europe Standard Time"},
+    {"Harare, Pretoria", "South Africa Standard Time"},
+    {"Helsinki, Kyiv, Riga, Sofia, Tallinn, Vilnius", "FLE Standard Time"},
+    {"Helsinki, Kiev, Riga, Sofia, Tallinn, Vilnius", "FLE Standard Time"},
+    {"Jerusalem", "Israel Standard Time"},
+    {"Kaliningrad", "Kaliningrad Standard Time"},
+    {"Windhoek", "Namibia Standard Time"},
+    {"Amman", "Jordan Standard Time"},
+    {"Damascus", "Syria Standard Time"},
+    {"Baghdad", "Arabic Standard Time"},
+    {"Istanbul", "Turkey Standard Time"},
+    {"Kuwait, Riyadh", "Arab Standard Time"},
+    {"Minsk", "Belarus Standard Time"},
+    {"Moscow, St. Petersburg", "Russian Standard Time"},
+    {"Moscow, St. Petersburg, Volgograd", "Russian Standard Time"},
+    {"Nairobi", "E. Africa Standard Time"},
+    {"Tehran", "Iran Standard Time"},
+    {"Abu Dhabi, Muscat", "Arabian Standard Time"},
+    {"Baku", "Azerbaijan Standard Time"},
+    {"Port Louis", "Mauritius Standard Time"},
+    {"Tbilisi", "Georgian Standard Time"},
+    {"Kabul", "Afghanistan Standard Time"},
+    {"Ekaterinburg", "Ekaterinburg Standard Time"},
+    {"Islamabad, Karachi", "Pakistan Standard Time"},
+    {"Ashgabat, Tashkent", "West Asia Standard Time"},
+    {"Chennai, Kolkata, Mumbai, New Delhi", "India Standard Time"},
+    {"Sri Jayawardenepura", "Sri Lanka Standard Time"},
+    {"Kathmandu", "Nepal Standard Time"},
+    {"Astana", "Central Asia Standard Time"},
+    {"Dhaka", "Bangladesh Standard Time"},
+    {"Yangon (Rangoon)", "Myanmar Standard Time"},
+    {"Bangkok, Hanoi, Jakarta", "SE Asia Standard Time"},
+    {"Krasnoyarsk", "North Asia Standard Time"},
+    {"Novosibirsk", "N. Central Asia Standard Time"},
+    {"Beijing, Chongqing, Hong Kong, Urumqi", "China Standard Time"},
+    {"Irkutsk", "North Asia East Standard Time"},
+    {"Kuala Lumpur, Singapore", "Singapore Standard Time"},
+    {"Perth", "W. Australia Standard Time"},
+    {"Taipei", "Taipei Standard Time"},
+    {"Osaka, Sapporo, Tokyo", "Tokyo Standard Time"},
+    {"Seoul", "Korea Standard Time"},
+    {"Yakutsk", "Yakutsk Standard Time"},
+    {"Adelaide", "Cen. Australia Standard Time"},
+    {"Darwin", "AUS Central Standard Time"},
+    {"Brisbane", "E. Australia Standard Time"},
+    {"Canberra, Melbourne, Sydney", "AUS Eastern Standard Time"},
+    {"Guam, Port Moresby", "West Pacific Standard Time"},
+    {"Hobart", "Tasmania Standard Time"},
+    {"Vladivostok", "Vladivostok Standard Time"},
+    {"Solomon Is., New Caledonia", "Central Pacific Standard Time"},
+    {"Magadan", "Magadan Standard Time"},
+    {"Auckland, Wellington", "New Zealand Standard Time"},
+    {"Fiji", "Fiji Standard Time"},
+    {"Nuku'alofa", "Tonga Standard Time"},
+};
+
+/* s lower-cased, "&" as "and", runs of spaces as one, no space before a comma or colon. */
+static void
+display_norm(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	bool space = false;
+	for (; *s && k + 4 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == ' ' || ch == '\t') {
+			space = k > 0;
+			continue;
+		}
+		if (space && ch != ',' && ch != ':') {
+			out[k++] = ' ';
+		}
+		space = false;
+		if (ch == '&') {
+			memcpy(out + k, "and", 3);
+			k += 3;
+		} else {
+			out[k++] = (char)tolower(ch);
+		}
+	}
+	out[k] = '\0';
+}
+
+/* The Windows zone id of a display name with or without its "(UTC+01:00) " prefix; NULL when
+ * unknown. */
+static const char *
+windows_display_zone(const char *name)
+{
+	char want[256], have[256];
+	const char *p = name;
+	if ((strncasecmp(p, "(UTC", 4) == 0 || strncasecmp(p, "(GMT", 4) == 0) &&
+	    strchr(p, ')') != NULL) {
+		p = strchr(p, ')') + 1;
+	}
+	display_norm(p, want, sizeof(want));
+	for (size_t i = 0; i < sizeof(windisplay) / sizeof(windisplay[0]); i++) {
+		display_norm(windisplay[i].display, have, sizeof(have));
+		if (strcmp(want, have) == 0) {
+			return windisplay[i].win;
+		}
+	}
+	return NULL;
+}
 
 const char *
 maat_cal_windows_zone(const char *name)
@@ -336,6 +497,9 @@ resolve_name(const char *raw)
 		}
 	}
 	if ((z = builtin(maat_cal_windows_zone(name))) != NULL) {
+		return z;
+	}
+	if ((z = builtin(maat_cal_windows_zone(windows_display_zone(name)))) != NULL) {
 		return z;
 	}
 	if ((strncmp(name, "(UTC", 4) == 0 || strncmp(name, "(GMT", 4) == 0) &&
@@ -1788,8 +1952,13 @@ repair_rrule(ctx *c, maat_buf *b, int64_t line)
 		}
 	}
 	if (freq == NULL) {
+		rc = say(c, line, "warning",
+			 _("%s:%lld: RRULE '%.80s' has no valid FREQ: only DTSTART kept"), c->path,
+			 (long long)line, v);
+		maat_buf_reset(b);
+		maat_buf_printf(b, "X-MAATLAT-DROPPED-RRULE:junk");
 		free(copy);
-		return 0;
+		return rc;
 	}
 	maat_buf_printf(&kept, "%s", freq);
 	for (size_t i = 0; i < nparts; i++) {
@@ -1815,6 +1984,36 @@ repair_rrule(ctx *c, maat_buf *b, int64_t line)
 	maat_buf_fini(&dropped);
 	maat_buf_fini(&test);
 	return rc;
+}
+
+/* A TZID parameter holding a Windows display name unquoted ("DTSTART;TZID=(UTC+01:00)
+ * Amsterdam, Berlin, ...:20240304T090000"): its colon would end the parameters early, so the
+ * value is quoted, up to the first ';' or ':' after the offset's ')'. */
+static void
+quote_tzid(maat_buf *b)
+{
+	char *p = strstr(b->data, ";TZID=(");
+	char *close, *end;
+	maat_buf out = {0};
+	if (p == NULL) {
+		return;
+	}
+	p += 6;
+	if ((close = strchr(p, ')')) == NULL) {
+		return;
+	}
+	end = close + strcspn(close, ";:");
+	if (*end == '\0') {
+		return;
+	}
+	maat_buf_append(&out, b->data, (size_t)(p - b->data));
+	maat_buf_append(&out, "\"", 1);
+	maat_buf_append(&out, p, (size_t)(end - p));
+	maat_buf_append(&out, "\"", 1);
+	maat_buf_append(&out, end, strlen(end));
+	maat_buf_reset(b);
+	maat_buf_append(b, out.data, out.len);
+	maat_buf_fini(&out);
 }
 
 /* Replaces the invalid UTF-8 sequences of a logical line by U+FFFD (METRICS.md: reported, not
@@ -1994,6 +2193,7 @@ tokenize(ctx *c, FILE *f)
 					c->bad_utf8_line = L.line;
 				}
 			}
+			quote_tzid(&L.cur);
 			if (strcmp(name, "RRULE") == 0 && depth - 1 == capture_at &&
 			    (rc = repair_rrule(c, &L.cur, L.line)) < 0) {
 				goto out;
@@ -2461,7 +2661,7 @@ static int
 default_window(ctx *c)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN, stamp = 0, end;
-	bool open = false;
+	bool open = false, counted = false;
 	char day[32], when[32];
 	int rc = 0;
 
@@ -2495,7 +2695,7 @@ default_window(ctx *c)
 				hi = x > hi ? x : hi;
 			} else if (r.count > 0) {
 				/* COUNT: expanded whole (bounded by the instance limit) */
-				hi = INT64_MAX - 1;
+				counted = true;
 			} else {
 				open = true;
 			}
@@ -2519,34 +2719,41 @@ default_window(ctx *c)
 			c->cut_to = true;
 			utc_text(end, day, sizeof(day));
 			utc_text(c->exported, when, sizeof(when));
-			rc = say(c, 0, "info",
-				 c->exported_by_dtstamp
-				     ? _("%s: no --to given: open series expanded until %s UTC, the end "
-					 "of the last full week before the export (%s UTC, the newest "
-					 "DTSTAMP); later weeks only with --to")
-				     : _("%s: no --to given: open series expanded until %s UTC, the end "
-					 "of the last full week before the import (%s UTC; the file has "
-					 "no DTSTAMP); later weeks only with --to"),
-				 c->path, day, when);
+			rc = say(
+			    c, 0, "info",
+			    c->exported_by_dtstamp
+				? _("%s: no --to given: open series expanded until %s UTC, the end "
+				    "of the last full week before the export (%s UTC, the newest "
+				    "DTSTAMP); later weeks only with --to")
+				: _("%s: no --to given: open series expanded until %s UTC, the end "
+				    "of the last full week before the import (%s UTC; the file has "
+				    "no DTSTAMP); later weeks only with --to"),
+			    c->path, day, when);
 			if (rc < 0) {
 				return rc;
 			}
+		} else if (counted) {
+			/* COUNT series end somewhere: 2 years after the export at most */
+			c->to = hi + 1 > end + MAAT_CAL_MAX_SPAN ? hi + 1 : end + MAAT_CAL_MAX_SPAN;
+			c->cut_to = true;
 		} else {
-			c->to = hi == INT64_MAX - 1 ? INT64_MAX : hi + 1;
+			c->to = hi + 1;
 		}
 	}
 	if (!c->opts->has_from) {
 		int64_t ref = c->to < end ? c->to : end;
 		c->from = lo;
 		/* unsigned: ref - lo may overflow for data from before 1970 */
-		if (ref > lo && (uint64_t)ref - (uint64_t)lo > (uint64_t)MAAT_CAL_MAX_SPAN + 7 * 86400) {
+		if (ref > lo &&
+		    (uint64_t)ref - (uint64_t)lo > (uint64_t)MAAT_CAL_MAX_SPAN + 7 * 86400) {
 			c->from = ref - MAAT_CAL_MAX_SPAN - 7 * 86400;
 			c->cut_from = true;
 			utc_text(c->from, day, sizeof(day));
-			rc = say(c, 0, "info",
-				 _("%s: no --from given: series expanded from %s UTC, 2 years before "
-				   "the end of the window"),
-				 c->path, day);
+			rc = say(
+			    c, 0, "info",
+			    _("%s: no --from given: series expanded from %s UTC, 2 years before "
+			      "the end of the window"),
+			    c->path, day);
 			if (rc < 0) {
 				return rc;
 			}
@@ -2607,10 +2814,11 @@ check_events(ctx *c)
 		}
 		if (e->has_dtend && to_utc(c, e, &e->dtend) < to_utc(c, e, &e->dtstart)) {
 			if (backwards++ < 20) {
-				rc = say(c, e->line, "warning",
-					 _("%s:%lld: DTEND before DTSTART in '%.80s': length 0, not "
-					   "a meeting"),
-					 c->path, (long long)e->line, e->uid);
+				rc =
+				    say(c, e->line, "warning",
+					_("%s:%lld: DTEND before DTSTART in '%.80s': length 0, not "
+					  "a meeting"),
+					c->path, (long long)e->line, e->uid);
 			}
 		}
 	}
@@ -2620,21 +2828,23 @@ check_events(ctx *c)
 	}
 	if (rc == 0 && floating > 0) {
 		rc = say(c, 0, "info",
-			 dngettext("maatlat", "%s: %lld event with a floating time (no zone) read in the "
-				  "organisation's zone %s",
-				  "%s: %lld events with floating times (no zone) read in the "
-				  "organisation's zone %s",
-				  (unsigned long)floating),
+			 dngettext("maatlat",
+				   "%s: %lld event with a floating time (no zone) read in the "
+				   "organisation's zone %s",
+				   "%s: %lld events with floating times (no zone) read in the "
+				   "organisation's zone %s",
+				   (unsigned long)floating),
 			 c->path, (long long)floating,
 			 c->opts->tz ? c->opts->tz : "Europe/Amsterdam");
 	}
 	if (rc == 0 && wr > 0) {
 		rc = say(c, 0, "info",
-			 dngettext("maatlat", "%s: %lld event with a floating time read in the calendar's "
-				  "X-WR-TIMEZONE",
-				  "%s: %lld events with floating times read in the calendar's "
-				  "X-WR-TIMEZONE",
-				  (unsigned long)wr),
+			 dngettext("maatlat",
+				   "%s: %lld event with a floating time read in the calendar's "
+				   "X-WR-TIMEZONE",
+				   "%s: %lld events with floating times read in the calendar's "
+				   "X-WR-TIMEZONE",
+				   (unsigned long)wr),
 			 c->path, (long long)wr);
 	}
 	return rc;
@@ -2741,13 +2951,15 @@ maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_c
 	}
 	rc = expand_all(&c);
 	if (rc == 0 && c.bad_utf8 > 0) {
-		rc = say(&c, c.bad_utf8_line, "warning",
-			 dngettext("maatlat", "%s:%lld: %lld line with invalid UTF-8: the bad bytes replaced by "
-				  "U+FFFD",
-				  "%s:%lld: %lld lines with invalid UTF-8 (this one first): the bad "
-				  "bytes replaced by U+FFFD",
-				  (unsigned long)c.bad_utf8),
-			 c.path, (long long)c.bad_utf8_line, (long long)c.bad_utf8);
+		rc = say(
+		    &c, c.bad_utf8_line, "warning",
+		    dngettext("maatlat",
+			      "%s:%lld: %lld line with invalid UTF-8: the bad bytes replaced by "
+			      "U+FFFD",
+			      "%s:%lld: %lld lines with invalid UTF-8 (this one first): the bad "
+			      "bytes replaced by U+FFFD",
+			      (unsigned long)c.bad_utf8),
+		    c.path, (long long)c.bad_utf8_line, (long long)c.bad_utf8);
 	}
 	if (rc == 0 && c.replies_skipped > 0) {
 		rc = say(&c, 0, "info",
@@ -3078,11 +3290,12 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	}
 	remember(s, id);
 ref:
-	st = maat_db_stmt(db,
-			  "INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES (?2, ?1, ?3)"
-			  " ON CONFLICT (source_id, instance_id) DO UPDATE"
-			  " SET dtstamp = max(dtstamp, excluded.dtstamp)",
-			  err);
+	st =
+	    maat_db_stmt(db,
+			 "INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES (?2, ?1, ?3)"
+			 " ON CONFLICT (source_id, instance_id) DO UPDATE"
+			 " SET dtstamp = max(dtstamp, excluded.dtstamp)",
+			 err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}

@@ -150,8 +150,7 @@ time_24h(const char *in, char *out, size_t n)
 }
 
 static int
-when(const char *date, const char *time, int order, const maat_tz *tz, int64_t *out,
-     maat_err *err)
+when(const char *date, const char *time, int order, const maat_tz *tz, int64_t *out, maat_err *err)
 {
 	char t[32], d[32], buf[96];
 	if (!iso_date(date, order, d, sizeof(d))) {
@@ -207,10 +206,11 @@ detect_order(const raw *rows, size_t n, bool dutch, const char *path, int *order
 		return 0;
 	}
 	if (dmy_line > 0 && mdy_line > 0) {
-		return maat_err_set(err, MAAT_E_DATA,
-				    _("%s:%lld: dates in two orders: day first here, month first on "
-				      "line %lld; fix the file or state --date-order dmy|mdy|ymd"),
-				    path, (long long)dmy_line, (long long)mdy_line);
+		return maat_err_set(
+		    err, MAAT_E_DATA,
+		    _("%s:%lld: dates in two orders: day first here, month first on "
+		      "line %lld; fix the file or state --date-order dmy|mdy|ymd"),
+		    path, (long long)dmy_line, (long long)mdy_line);
 	}
 	if (dmy_line > 0) {
 		*order = MAAT_DATE_DMY;
@@ -219,11 +219,12 @@ detect_order(const raw *rows, size_t n, bool dutch, const char *path, int *order
 	} else if (dutch) {
 		*order = MAAT_DATE_DMY;
 	} else {
-		return maat_err_set(err, MAAT_E_DATA,
-				    _("%s:2: the date order is ambiguous (no day above 12, no AM/PM, "
-				      "English headers): state it with --date-order dmy or --date-order "
-				      "mdy"),
-				    path);
+		return maat_err_set(
+		    err, MAAT_E_DATA,
+		    _("%s:2: the date order is ambiguous (no day above 12, no AM/PM, "
+		      "English headers): state it with --date-order dmy or --date-order "
+		      "mdy"),
+		    path);
 	}
 	return 0;
 }
