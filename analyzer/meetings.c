@@ -7,10 +7,11 @@
 #include <libical/ical.h>
 
 #include "maatlat/i18n.h"
-#include "maatlat/ics.h"
+#include "maatlat/calendar.h"
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 
 /* ---- a string interning table (open addressing) ---- */
 typedef struct strtab {
@@ -1077,7 +1078,7 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 	m->o = *o;
 	snprintf(m->tz, sizeof(m->tz), "%s", o->tz ? o->tz : "Europe/Amsterdam");
 	m->o.tz = m->tz;
-	if (!maat_cal_zone_valid(m->tz)) {
+	if (!maat_zone_valid(m->tz)) {
 		maat_err_set(err, MAAT_E_USAGE, _("unknown time zone '%s'"), m->tz);
 		goto fail;
 	}

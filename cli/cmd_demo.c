@@ -19,6 +19,7 @@
 #include "maatlat/org_import.h"
 #include "maatlat/summary.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 #include "maatlat/workbook.h"
 #ifdef MAAT_HAVE_HANDOVERS
 #include "maatlat/cases.h"
@@ -331,7 +332,7 @@ out:
 	maat_summary_fini(&s);
 	maat_db_close(db);
 	maat_graph_shutdown();
-	maat_cal_cleanup();
+	maat_zone_cleanup();
 	free(dbpath);
 	free(wal);
 	free(shm);

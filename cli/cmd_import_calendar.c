@@ -6,6 +6,7 @@
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/ics.h"
+#include "maatlat/zone.h"
 
 static const char *const help =
     N_("Reads iCalendar (.ics) and Outlook CSV calendar exports. Recurring meetings are expanded\n"
@@ -132,17 +133,17 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	if (optind >= argc) {
 		return cli_usage_error(cli, "import", _("import calendar: no file given"));
 	}
-	if (o.tz != NULL && !maat_cal_zone_valid(o.tz)) {
+	if (o.tz != NULL && !maat_zone_valid(o.tz)) {
 		return cli_usage_error(cli, "import", _("--tz: unknown time zone '%s'"), o.tz);
 	}
 	if (from != NULL) {
-		if (maat_cal_date_to_utc(from, o.tz, 0, &o.from, &err) < 0) {
+		if (maat_zone_date_to_utc(from, o.tz, 0, &o.from, &err) < 0) {
 			return cli_usage_error(cli, "import", "--from: %s", err.msg);
 		}
 		o.has_from = true;
 	}
 	if (to != NULL) {
-		if (maat_cal_date_to_utc(to, o.tz, 1, &o.to, &err) < 0) {
+		if (maat_zone_date_to_utc(to, o.tz, 1, &o.to, &err) < 0) {
 			return cli_usage_error(cli, "import", "--to: %s", err.msg);
 		}
 		o.has_to = true;
@@ -179,6 +180,6 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	maat_cal_cache_free(o.cache);
 	maat_pseudo_free(pseudo);
 	maat_db_close(db);
-	maat_cal_cleanup();
+	maat_zone_cleanup();
 	return status;
 }

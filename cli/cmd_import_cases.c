@@ -48,9 +48,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "csv") != 0 &&
-			    strcmp(optarg, "xes") != 0) {
+			    strcmp(optarg, "xes") != 0 && strcmp(optarg, "zgw") != 0) {
 				return cli_usage_error(
-				    cli, "import", _("--format: use auto, csv or xes, not '%s'"),
+				    cli, "import", _("--format: use auto, csv, xes or zgw, not '%s'"),
 				    optarg);
 			}
 			o.format = optarg;
@@ -98,7 +98,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(
 			    "import",
-			    _("maatlat import cases FILE... [--format auto|csv|xes] [--case COL]\n"
+			    _("maatlat import cases FILE... [--format auto|csv|xes|zgw] [--case COL]\n"
 			      "  [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]\n"
 			      "  [--role COL] [--group COL] [--case-type COL] [--tz ZONE]\n"
 			      "  [--encoding ENC] [--replace] [--pseudonymise [--key-file "

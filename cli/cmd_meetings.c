@@ -12,6 +12,7 @@
 #include "maatlat/org.h"
 #include "maatlat/summary.h"
 #include "maatlat/table.h"
+#include "maatlat/zone.h"
 
 static const char *const help =
     N_("Meeting hours per person and ISO week (union of the meetings a person attends; booked =\n"
@@ -220,17 +221,17 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "meetings", _("unexpected argument '%s'"),
 				       argv[optind]);
 	}
-	if (o.tz != NULL && !maat_cal_zone_valid(o.tz)) {
+	if (o.tz != NULL && !maat_zone_valid(o.tz)) {
 		return cli_usage_error(cli, "meetings", _("--tz: unknown time zone '%s'"), o.tz);
 	}
 	if ((from == NULL) != (to == NULL)) {
 		return cli_usage_error(cli, "meetings", _("--from and --to go together"));
 	}
 	if (from != NULL) {
-		if (maat_cal_date_to_utc(from, o.tz, 0, &o.from, &err) < 0) {
+		if (maat_zone_date_to_utc(from, o.tz, 0, &o.from, &err) < 0) {
 			return cli_usage_error(cli, "meetings", "--from: %s", err.msg);
 		}
-		if (maat_cal_date_to_utc(to, o.tz, 1, &o.to, &err) < 0) {
+		if (maat_zone_date_to_utc(to, o.tz, 1, &o.to, &err) < 0) {
 			return cli_usage_error(cli, "meetings", "--to: %s", err.msg);
 		}
 		if (o.to <= o.from) {
@@ -300,6 +301,6 @@ out:
 	maat_meetings_free(m);
 	maat_org_free(org);
 	maat_db_close(db);
-	maat_cal_cleanup();
+	maat_zone_cleanup();
 	return status;
 }

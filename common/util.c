@@ -302,3 +302,18 @@ maat_trim(char *s)
 	}
 	return s;
 }
+
+bool
+maat_looks_like_json(FILE *f)
+{
+	unsigned char buf[64];
+	size_t n = fread(buf, 1, sizeof(buf), f), i = 0;
+	rewind(f);
+	if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) {
+		i = 3;
+	}
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n')) {
+		i++;
+	}
+	return i < n && (buf[i] == '{' || buf[i] == '[');
+}

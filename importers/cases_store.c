@@ -446,21 +446,24 @@ maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
 	maat_cases_opts o = *(const maat_cases_opts *)ctx;
 	maat_cases_sink *s;
 	int64_t n;
-	bool xes;
+	bool xes, zgw;
 	int rc = 0;
 
 	o.path = imp->path;
 	if (o.format == NULL || strcmp(o.format, "auto") == 0) {
 		xes = looks_like_xes(f, imp->path);
+		zgw = !xes && maat_looks_like_json(f);
 	} else {
 		xes = strcmp(o.format, "xes") == 0;
+		zgw = strcmp(o.format, "zgw") == 0;
 	}
 	if ((s = maat_cases_sink_new(imp, err)) == NULL) {
 		return err != NULL && err->code ? -err->code : -MAAT_E_INTERNAL;
 	}
 	s->pseudo = o.pseudo;
-	n = xes ? maat_xes_read(f, &o, maat_cases_sink_add, s, err)
-		: maat_cases_csv_read(f, &o, maat_cases_sink_add, s, err);
+	n = xes   ? maat_xes_read(f, &o, maat_cases_sink_add, s, err)
+	    : zgw ? maat_zgw_read(f, &o, maat_cases_sink_add, s, err)
+		  : maat_cases_csv_read(f, &o, maat_cases_sink_add, s, err);
 	if (n < 0) {
 		rc = (int)n;
 		goto out;

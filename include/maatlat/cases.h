@@ -83,6 +83,20 @@ int64_t maat_xes_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, 
 int64_t maat_cases_csv_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, void *ctx,
 			    maat_err *err);
 
+/* Reads exported JSON of the ZGW Zaken API (VNG; e.g. Open Zaak): the paginated list responses
+ * of zaken, statussen, rollen (and optionally resultaten and the Catalogi API's zaaktypen,
+ * statustypen, roltypen to name things), concatenated in one stream in any order. Each status
+ * is an event (activity: the statustype, time: datumStatusGezet) whose resource is the case's
+ * handling employee at that moment (the latest rol of betrokkeneType medewerker with
+ * omschrijvingGeneriek behandelaar registered at or before it); a later change of handling
+ * employee is an event of its own ("behandelaar gewijzigd", resource: the new one), so it is a
+ * handover even when no status follows. Case id: the zaak's identificatie; case type: the
+ * zaaktype. Roles of citizens and organisations are never read (METRICS.md §4). The records
+ * are held in memory (the fields above only) until the stream ends, since a status and its
+ * roles arrive in separate lists. Returns the number of events or negative with err set. */
+int64_t maat_zgw_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, void *ctx,
+		      maat_err *err);
+
 /* The store side: one sink per import, inside maat_db_import_file()'s transaction. */
 typedef struct maat_cases_sink maat_cases_sink;
 

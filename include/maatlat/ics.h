@@ -12,49 +12,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "maatlat/calendar.h"
 #include "maatlat/db.h"
 #include "maatlat/err.h"
 
 /* The default per-series instance limit (a setting: maat_cal_opts.instance_limit). */
 #define MAAT_CAL_INSTANCE_LIMIT 100000
-/* The longest default window: 2 years (731 days) in seconds. */
-#define MAAT_CAL_MAX_SPAN ((int64_t)731 * 86400)
-
-/* Instance flags (cal_instances.flags). */
-enum maat_cal_flags {
-	/* STATUS:CANCELLED (or an iTIP CANCEL) */
-	MAAT_CAL_CANCELLED = 1 << 0,
-	/* TRANSP:TRANSPARENT, Outlook "Show time as: Free" */
-	MAAT_CAL_TRANSPARENT = 1 << 1,
-	/* DTSTART;VALUE=DATE, X-MICROSOFT-CDO-ALLDAYEVENT:TRUE, Outlook "All day event" */
-	MAAT_CAL_ALLDAY = 1 << 2,
-	/* the instance comes from an override (a component with RECURRENCE-ID) */
-	MAAT_CAL_OVERRIDE = 1 << 3,
-	/* a tombstone: the export's master removes this instance (EXDATE); start = end = orig.
-	 * Never a meeting; it beats an older export's copy of the instance. */
-	MAAT_CAL_EXCLUDED = 1 << 4,
-};
 
 /* How Outlook CSV dates are read (maat_cal_opts.date_order). */
 enum maat_date_order {
-	/* detected per file: a day above 12 decides; AM/PM times and English headers point to
-	 * M/D/Y; a file that stays ambiguous is refused */
+	/* detected per file: a day above 12 decides; AM/PM times point to M/D/Y, Dutch headers
+	 * to D/M/Y; a file that stays ambiguous is refused */
 	MAAT_DATE_AUTO = 0,
 	MAAT_DATE_DMY,
 	MAAT_DATE_MDY,
 	MAAT_DATE_YMD,
-};
-
-/* A participant's answer (cal_attendees.partstat). */
-enum maat_partstat {
-	/* ACCEPTED, DELEGATED, the organizer, Outlook CSV attendees */
-	MAAT_PART_ACCEPTED = 0,
-	/* TENTATIVE */
-	MAAT_PART_TENTATIVE = 1,
-	/* NEEDS-ACTION, or an ATTENDEE without PARTSTAT (its RFC 5545 default) */
-	MAAT_PART_NO_REPLY = 2,
-	/* DECLINED */
-	MAAT_PART_DECLINED = 3,
 };
 
 /* What the imports of one process share: the store's series keys, participant lists and
@@ -188,20 +160,5 @@ int maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts,
  * transaction (maat_db_import_file, kind "calendar"). Returns 0, 1 when the same file was
  * imported before (err holds a note), negative with err set. */
 int maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err);
-
-/* Maps a Windows zone name ("W. Europe Standard Time") to its IANA name; NULL when unknown. */
-const char *maat_cal_windows_zone(const char *name);
-
-/* Converts 00:00 of the day add_days after date "yyyy-mm-dd" in zone tz (IANA, NULL =
- * Europe/Amsterdam) to unix seconds UTC (add_days 1 gives the end of an inclusive --to).
- * Returns 0, or -MAAT_E_USAGE with err set for a bad date or an unknown zone. */
-int maat_cal_date_to_utc(const char *date, const char *tz, int add_days, int64_t *out,
-			 maat_err *err);
-
-/* True when tz names a zone libical can resolve (IANA name or "UTC"). */
-bool maat_cal_zone_valid(const char *tz);
-
-/* Frees libical's cached zones (call once at exit; harmless otherwise). */
-void maat_cal_cleanup(void);
 
 #endif

@@ -49,6 +49,10 @@ void maat_buf_fini(maat_buf *b);
 /* True when the n bytes at s are valid UTF-8 (no overlongs, no surrogates). */
 bool maat_utf8_valid(const char *s, size_t n);
 
+/* True when the first non-blank byte of f (after a UTF-8 BOM) is '{' or '[': JSON, not CSV or
+ * iCalendar. Reads at most 64 bytes and rewinds f. */
+bool maat_looks_like_json(FILE *f);
+
 /* Hex SHA-256 of the whole file at path (libsodium), into out[65]. Fails with MAAT_E_NOINPUT or
  * MAAT_E_IO. */
 int maat_sha256_file(const char *path, char out[65], maat_err *err);

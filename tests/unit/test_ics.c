@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "maatlat/ics.h"
+#include "maatlat/zone.h"
 
 typedef struct got {
 	int64_t start[64];
@@ -251,17 +252,17 @@ test_ics_zones(void **state)
 	maat_err err = {0};
 	int64_t t;
 	(void)state;
-	assert_string_equal(maat_cal_windows_zone("W. Europe Standard Time"), "Europe/Berlin");
-	assert_null(maat_cal_windows_zone("Mars Standard Time"));
+	assert_string_equal(maat_zone_windows("W. Europe Standard Time"), "Europe/Berlin");
+	assert_null(maat_zone_windows("Mars Standard Time"));
 	/* 2024-03-31 00:00 in Amsterdam is still CET (+1): 2024-03-30T23:00Z = 1711839600; the
 	 * next day starts at 00:00 CEST (+2): 2024-03-31T22:00Z = 1711922400 (a 23-hour day) */
-	assert_int_equal(maat_cal_date_to_utc("2024-03-31", "Europe/Amsterdam", 0, &t, &err), 0);
+	assert_int_equal(maat_zone_date_to_utc("2024-03-31", "Europe/Amsterdam", 0, &t, &err), 0);
 	assert_int_equal(t, 1711839600);
-	assert_int_equal(maat_cal_date_to_utc("2024-03-31", "Europe/Amsterdam", 1, &t, &err), 0);
+	assert_int_equal(maat_zone_date_to_utc("2024-03-31", "Europe/Amsterdam", 1, &t, &err), 0);
 	assert_int_equal(t, 1711922400);
-	assert_int_equal(maat_cal_date_to_utc("2024-02-30", "UTC", 0, &t, &err), -MAAT_E_USAGE);
-	assert_false(maat_cal_zone_valid("Mars/Olympus"));
-	assert_true(maat_cal_zone_valid("UTC"));
+	assert_int_equal(maat_zone_date_to_utc("2024-02-30", "UTC", 0, &t, &err), -MAAT_E_USAGE);
+	assert_false(maat_zone_valid("Mars/Olympus"));
+	assert_true(maat_zone_valid("UTC"));
 }
 
 /* ---- the fast path reads plain VEVENTs exactly as libical's parser does ---- */
@@ -485,6 +486,6 @@ main(void)
 	    cmocka_unit_test(test_ics_fast_path_same),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	maat_cal_cleanup();
+	maat_zone_cleanup();
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "maatlat/ics.h"
 #include "maatlat/meetings.h"
+#include "maatlat/zone.h"
 
 static maat_db *
 fixture_db(void)
@@ -26,8 +27,8 @@ fixture_db(void)
 	assert_non_null(db);
 	snprintf(path, sizeof(path), "%s/calendars/synthetic__partstat_overlap_week_boundary.ics",
 		 corpus ? corpus : "../../../shared/corpus");
-	assert_int_equal(maat_cal_date_to_utc("2024-03-01", "UTC", 0, &o.from, &err), 0);
-	assert_int_equal(maat_cal_date_to_utc("2024-04-30", "UTC", 1, &o.to, &err), 0);
+	assert_int_equal(maat_zone_date_to_utc("2024-03-01", "UTC", 0, &o.from, &err), 0);
+	assert_int_equal(maat_zone_date_to_utc("2024-04-30", "UTC", 1, &o.to, &err), 0);
 	o.has_from = o.has_to = true;
 	assert_int_equal(maat_cal_import_file(db, path, &o, &err), 0);
 	return db;
@@ -42,8 +43,8 @@ opts_fixture(maat_meetings_opts *o)
 	o->min_participants = 1;
 	o->max_meeting_hours = 0;
 	o->has_window = true;
-	assert_int_equal(maat_cal_date_to_utc("2024-03-01", "UTC", 0, &o->from, &err), 0);
-	assert_int_equal(maat_cal_date_to_utc("2024-04-30", "UTC", 1, &o->to, &err), 0);
+	assert_int_equal(maat_zone_date_to_utc("2024-03-01", "UTC", 0, &o->from, &err), 0);
+	assert_int_equal(maat_zone_date_to_utc("2024-04-30", "UTC", 1, &o->to, &err), 0);
 }
 
 /* the row of person p in week w of the person-week table, or -1 */
@@ -199,6 +200,6 @@ main(void)
 	    cmocka_unit_test(test_meetings_empty_and_bad_zone),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	maat_cal_cleanup();
+	maat_zone_cleanup();
 	return rc;
 }

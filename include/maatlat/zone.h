@@ -1,0 +1,37 @@
+/* Time zones and dates (common/zone.c): what the calendar importers and the analyses share.
+ * Zones come from libical's builtin set, which reads the system's tzdata. */
+#ifndef MAAT_ZONE_H
+#define MAAT_ZONE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libical/ical.h>
+
+#include "maatlat/err.h"
+
+/* Maps a Windows zone name ("W. Europe Standard Time") to its IANA name; NULL when unknown. */
+const char *maat_zone_windows(const char *name);
+
+/* An IANA (or UTC) zone from libical's builtin set (system tzdata), or NULL. libical may write
+ * to stderr for an unknown name: callers that must stay quiet capture it (maat_zone_valid does). */
+icaltimezone *maat_zone_builtin(const char *name);
+
+/* Resolves a TZID without a file's VTIMEZONEs: IANA, libical-prefixed IANA
+ * ("/freeassociation.sourceforge.net/Europe/Amsterdam"), Windows names, Exchange display
+ * names ("(UTC+01:00) Amsterdam, Berlin, ..."). NULL when none applies. Same stderr caveat. */
+icaltimezone *maat_zone_resolve(const char *raw);
+
+/* True when tz names a zone libical can resolve (IANA name or "UTC"). Quiet. */
+bool maat_zone_valid(const char *tz);
+
+/* Converts 00:00 of the day add_days after date "yyyy-mm-dd" in zone tz (IANA, NULL =
+ * Europe/Amsterdam) to unix seconds UTC (add_days 1 gives the end of an inclusive --to).
+ * Returns 0, or -MAAT_E_USAGE with err set for a bad date or an unknown zone. Quiet. */
+int maat_zone_date_to_utc(const char *date, const char *tz, int add_days, int64_t *out,
+			  maat_err *err);
+
+/* Frees libical's cached zones (call once at exit; harmless otherwise). */
+void maat_zone_cleanup(void);
+
+#endif
