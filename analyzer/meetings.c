@@ -236,6 +236,14 @@ cmp_cand(const void *a, const void *b)
 	if (x->dtstamp != y->dtstamp) {
 		return x->dtstamp > y->dtstamp ? -1 : 1;
 	}
+	/* the same version in two exports: the one that knows of a change (an override, then an
+	 * EXDATE) wins over a plain expansion of the master */
+	if ((p->flags & MAAT_CAL_OVERRIDE) != (q->flags & MAAT_CAL_OVERRIDE)) {
+		return (p->flags & MAAT_CAL_OVERRIDE) ? -1 : 1;
+	}
+	if ((p->flags & MAAT_CAL_EXCLUDED) != (q->flags & MAAT_CAL_EXCLUDED)) {
+		return (p->flags & MAAT_CAL_EXCLUDED) ? -1 : 1;
+	}
 	if (p->start != q->start) {
 		return p->start < q->start ? -1 : 1;
 	}
