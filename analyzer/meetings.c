@@ -1,4 +1,5 @@
 /* Meeting hours per person-week (METRICS.md §2) from the stored instances. */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,183 @@ typedef struct unitfig {
 	double hours;
 } unitfig;
 
+/* ---- the people directory (issue 18: ambiguous names, job sharers) ---- */
+#define AMBIGUOUS ((size_t)-1)
+
+struct maat_meetings_people {
+	/* identities (e-mail, else id + name) and what is shown for them */
+	strtab ident;
+	char **display;
+	double *fte;
+	char **unit;
+	/* the first id of each person (a second row with it is the same post again) */
+	char **first_id;
+	size_t cap;
+	/* keys by kind: 0 e-mail, 1 id, 2 name (lower-cased, trimmed) -> person or AMBIGUOUS */
+	strtab keys[3];
+	size_t *val[3];
+	size_t capval[3];
+};
+
+static char *
+lower_trim(const char *s)
+{
+	char *k = maat_trim(maat_xstrdup(s ? s : ""));
+	for (char *p = k; *p; p++) {
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return k;
+}
+
+static void
+people_key(maat_meetings_people *d, int kind, const char *raw, size_t who)
+{
+	char *k = lower_trim(raw);
+	size_t before = d->keys[kind].n, i;
+	if (*k == '\0') {
+		free(k);
+		return;
+	}
+	i = intern(&d->keys[kind], k);
+	free(k);
+	if (d->keys[kind].n > before) {
+		if (i >= d->capval[kind]) {
+			d->capval[kind] = d->capval[kind] ? d->capval[kind] * 2 : 256;
+			d->val[kind] =
+			    maat_xreallocarray(d->val[kind], d->capval[kind], sizeof(size_t));
+		}
+		d->val[kind][i] = who;
+	} else if (d->val[kind][i] != who) {
+		d->val[kind][i] = AMBIGUOUS;
+	}
+}
+
+int
+maat_meetings_people_load(maat_db *db, const char *snapshot, maat_meetings_people **out,
+			  maat_err *err)
+{
+	maat_meetings_people *d;
+	sqlite3_stmt *st;
+	int step;
+
+	*out = NULL;
+	if (!maat_db_has_kind(db, "org")) {
+		return 1;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT r.id, r.name, r.email, r.fte, r.unit FROM org_rows r"
+			  " JOIN org_imports i ON i.source_id = r.source_id"
+			  " WHERE i.as_of = ?1 AND r.aggregate = 0 ORDER BY r.rowid",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_text(st, 1, snapshot ? snapshot : "", -1, SQLITE_TRANSIENT);
+	d = maat_xcalloc(1, sizeof(*d));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *email = (const char *)sqlite3_column_text(st, 2);
+		const char *unit = (const char *)sqlite3_column_text(st, 4);
+		double fte = sqlite3_column_double(st, 3);
+		char *em = lower_trim(email), *nm = lower_trim(name), *ident;
+		size_t before = d->ident.n, pi;
+		ident = *em ? maat_xstrdup(em) : maat_xasprintf("%s\x1f%s", id ? id : "", nm);
+		pi = intern(&d->ident, ident);
+		free(ident);
+		if (d->ident.n > before) {
+			if (pi >= d->cap) {
+				d->cap = d->cap ? d->cap * 2 : 256;
+				d->display = maat_xreallocarray(d->display, d->cap, sizeof(char *));
+				d->fte = maat_xreallocarray(d->fte, d->cap, sizeof(double));
+				d->unit = maat_xreallocarray(d->unit, d->cap, sizeof(char *));
+				d->first_id =
+				    maat_xreallocarray(d->first_id, d->cap, sizeof(char *));
+			}
+			d->display[pi] = maat_xstrdup(*em ? em : (id ? id : ""));
+			d->fte[pi] = fte;
+			d->unit[pi] = unit != NULL && *unit ? maat_xstrdup(unit) : NULL;
+			d->first_id[pi] = maat_xstrdup(id ? id : "");
+		} else if (id != NULL && strcmp(id, d->first_id[pi]) != 0) {
+			/* one person on two posts: both parts of their time */
+			d->fte[pi] += fte;
+		}
+		people_key(d, 0, em, pi);
+		people_key(d, 1, id, pi);
+		people_key(d, 2, nm, pi);
+		free(em);
+		free(nm);
+	}
+	if (step != SQLITE_DONE) {
+		maat_meetings_people_free(d);
+		return maat_db_fail(db, err, _("reading the org chart"));
+	}
+	/* job sharers without e-mail share their post id: tell them apart by name */
+	for (size_t i = 0; i < d->ident.n; i++) {
+		const char *sep = strchr(d->ident.s[i], '\x1f');
+		size_t v;
+		char *k = lower_trim(d->display[i]);
+		bool shared = false;
+		for (v = 0; v < d->keys[1].n && !shared; v++) {
+			shared = strcmp(d->keys[1].s[v], k) == 0 && d->val[1][v] == AMBIGUOUS;
+		}
+		free(k);
+		if (shared && sep != NULL && sep[1] != '\0') {
+			char *n = maat_xasprintf("%s (%s)", d->display[i], sep + 1);
+			free(d->display[i]);
+			d->display[i] = n;
+		}
+	}
+	*out = d;
+	return 0;
+}
+
+void
+maat_meetings_people_free(maat_meetings_people *d)
+{
+	if (d == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < d->ident.n; i++) {
+		free(d->display[i]);
+		free(d->unit[i]);
+		free(d->first_id[i]);
+	}
+	free(d->display);
+	free(d->fte);
+	free(d->unit);
+	free(d->first_id);
+	strtab_fini(&d->ident);
+	for (int k = 0; k < 3; k++) {
+		strtab_fini(&d->keys[k]);
+		free(d->val[k]);
+	}
+	free(d);
+}
+
+/* The person of key: its index, AMBIGUOUS, or (size_t)-2 when unknown. */
+static size_t
+people_find(const maat_meetings_people *d, const char *key)
+{
+	char *k = lower_trim(key);
+	size_t r = (size_t)-2;
+	for (int kind = 0; kind < 3 && r == (size_t)-2; kind++) {
+		const strtab *t = &d->keys[kind];
+		if (t->nslot == 0 || *k == '\0') {
+			continue;
+		}
+		for (size_t i = hash_str(k) & (t->nslot - 1); t->slot[i];
+		     i = (i + 1) & (t->nslot - 1)) {
+			if (strcmp(t->s[t->slot[i] - 1], k) == 0) {
+				r = d->val[kind][t->slot[i] - 1];
+				break;
+			}
+		}
+	}
+	free(k);
+	return r;
+}
+
 struct maat_meetings {
 	maat_meetings_opts o;
 	char tz[64];
@@ -167,6 +345,10 @@ struct maat_meetings {
 	strtab people;
 	strtab units;
 	person *persons;
+	/* participant keys met (each looked up once) and their person index */
+	strtab pkeys;
+	size_t *pkey_person;
+	size_t cappkey;
 	/* the week starts (unix UTC) and their labels */
 	int64_t *wstart;
 	char (*wlabel)[16];
@@ -548,18 +730,57 @@ person_index(maat_meetings *m, const char *key)
 {
 	const char *canon = NULL, *unit = NULL;
 	double fte = 1.0;
-	size_t before = m->people.n, idx;
-	if (m->o.person != NULL && !m->o.person(m->o.person_ctx, key, &canon, &fte, &unit)) {
+	size_t before = m->pkeys.n, k, idx;
+	bool known = false;
+
+	/* each participant key is looked up once */
+	k = intern(&m->pkeys, key);
+	if (m->pkeys.n == before) {
+		return m->pkey_person[k];
+	}
+	if (k >= m->cappkey) {
+		m->cappkey = m->cappkey ? m->cappkey * 2 : 1024;
+		m->pkey_person = maat_xreallocarray(m->pkey_person, m->cappkey, sizeof(size_t));
+	}
+	m->sum.keys++;
+	if (m->o.people != NULL) {
+		const maat_meetings_people *d = m->o.people;
+		size_t r = people_find(d, key);
+		if (r == AMBIGUOUS) {
+			size_t used = strlen(m->sum.ambiguous_keys);
+			if (m->sum.keys_ambiguous++ < 5 &&
+			    used + strlen(key) + 3 < sizeof(m->sum.ambiguous_keys)) {
+				snprintf(m->sum.ambiguous_keys + used,
+					 sizeof(m->sum.ambiguous_keys) - used, "%s%s",
+					 used ? "; " : "", key);
+			}
+		} else if (r != (size_t)-2) {
+			known = true;
+			canon = d->display[r];
+			fte = d->fte[r];
+			unit = d->unit[r];
+		}
+	} else if (m->o.person != NULL) {
+		known = m->o.person(m->o.person_ctx, key, &canon, &fte, &unit);
+	}
+	if (!known) {
 		canon = NULL;
 		unit = NULL;
 		fte = 1.0;
+	} else {
+		m->sum.keys_matched++;
 	}
+	before = m->people.n;
 	idx = intern(&m->people, canon ? canon : key);
 	if (m->people.n > before) {
 		m->persons = maat_xreallocarray(m->persons, m->people.n, sizeof(*m->persons));
 		memset(&m->persons[idx], 0, sizeof(m->persons[idx]));
 		m->persons[idx].name = m->people.s[idx];
-		m->persons[idx].fte = fte > 0 && isfinite(fte) ? fte : 1.0;
+		/* FTE 0 gives a cap of 0 (flagged), never 1.0 */
+		m->persons[idx].fte = fte >= 0 && isfinite(fte) ? fte : 1.0;
+		if (known && fte == 0) {
+			m->sum.fte_zero++;
+		}
 		m->persons[idx].unit = NULL;
 		if (unit != NULL) {
 			/* intern first: it may move units.s */
@@ -567,6 +788,7 @@ person_index(maat_meetings *m, const char *key)
 			m->persons[idx].unit = m->units.s[u];
 		}
 	}
+	m->pkey_person[k] = idx;
 	return idx;
 }
 
@@ -1084,6 +1306,7 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 	icaltimezone *z;
 
 	m->o = *o;
+	m->sum.joined = o->people != NULL || o->person != NULL;
 	snprintf(m->tz, sizeof(m->tz), "%s", o->tz ? o->tz : "Europe/Amsterdam");
 	m->o.tz = m->tz;
 	if (!maat_zone_valid(m->tz)) {
@@ -1126,6 +1349,8 @@ maat_meetings_free(maat_meetings *m)
 	strtab_fini(&m->uids);
 	strtab_fini(&m->people);
 	strtab_fini(&m->units);
+	strtab_fini(&m->pkeys);
+	free(m->pkey_person);
 	free(m->persons);
 	free(m->wstart);
 	free(m->wlabel);
@@ -1428,6 +1653,25 @@ maat_meetings_json(const maat_meetings *m)
 	json_object_set_new(o, "duplicates_removed", json_integer((json_int_t)s->duplicates));
 	json_object_set_new(o, "superseded", json_integer((json_int_t)s->superseded));
 	json_object_set_new(o, "window", window_json(s));
+	if (s->joined) {
+		json_t *j = json_object(), *amb = json_array();
+		char *keys = maat_xstrdup(s->ambiguous_keys), *save = NULL;
+		for (char *k = strtok_r(keys, ";", &save); k != NULL;
+		     k = strtok_r(NULL, ";", &save)) {
+			json_array_append_new(amb, json_string(maat_trim(k)));
+		}
+		free(keys);
+		json_object_set_new(j, "snapshot",
+				    m->o.snapshot ? json_string(m->o.snapshot) : json_null());
+		json_object_set_new(j, "participants", json_integer((json_int_t)s->keys));
+		json_object_set_new(j, "matched", json_integer((json_int_t)s->keys_matched));
+		json_object_set_new(j, "ambiguous", json_integer((json_int_t)s->keys_ambiguous));
+		json_object_set_new(j, "ambiguous_keys", amb);
+		json_object_set_new(j, "fte_zero", json_integer((json_int_t)s->fte_zero));
+		json_object_set_new(o, "org_join", j);
+	} else {
+		json_object_set_new(o, "org_join", json_null());
+	}
 	json_object_set_new(o, "large_meeting_share", maat_json_real(s->large_share));
 	json_object_set_new(o, "long_meeting_share", maat_json_real(s->long_share));
 	json_object_set_new(o, "large_person_hours_share", maat_json_real(s->large_hours_share));

@@ -35,6 +35,8 @@ static const char *const help =
        "  --exclude-no-reply         NEEDS-ACTION does not count as attending\n"
        "  --min-group N              units with fewer people are not shown (default 5)\n"
        "  --top N                    recurring series listed (default 20)\n"
+       "  --as-of DATE               the org chart snapshot on or before DATE (default: the\n"
+       "                             latest)\n"
        "  --json                     one JSON object on stdout\n");
 
 static void
@@ -85,7 +87,7 @@ print_window(const maat_meetings_summary *s)
 }
 
 static int
-print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org *org)
+print_tables(const maat_meetings *m, const maat_meetings_opts *o)
 {
 	maat_table *(*const fns[])(const maat_meetings *) = {
 	    maat_meetings_summary_table, maat_meetings_person_weeks_table,
@@ -106,12 +108,15 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org
 	printf(_("%s%s, units of at least %d people\n"),
 	       o->exclude_tentative ? _(", tentative excluded") : "",
 	       o->exclude_no_reply ? _(", no reply excluded") : "", o->min_group);
-	if (org == NULL) {
+	if (o->people == NULL) {
 		printf("%s\n\n", _("No org chart imported: every FTE 1.0, units unknown."));
-	} else if (org->as_of != NULL && *org->as_of) {
-		printf(_("FTE and units from the org chart as of %s.\n\n"), org->as_of);
 	} else {
-		printf("%s\n\n", _("FTE and units from the org chart."));
+		if (o->snapshot != NULL && *o->snapshot) {
+			printf(_("FTE and units from the org chart snapshot %s: "), o->snapshot);
+		} else {
+			printf("%s", _("FTE and units from the org chart: "));
+		}
+		printf(_("%zu of %zu participants found in it.\n\n"), s->keys_matched, s->keys);
 	}
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == 0; i++) {
 		maat_table *t = fns[i](m);
@@ -151,6 +156,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	    {"exclude-no-reply", no_argument, NULL, 'N'},
 	    {"min-group", required_argument, NULL, 'g'},
 	    {"top", required_argument, NULL, 'n'},
+	    {"as-of", required_argument, NULL, 'a'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -158,7 +164,9 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	maat_meetings_opts o;
 	const char *from = NULL, *to = NULL;
 	maat_meetings *m = NULL;
-	maat_org *org = NULL;
+	maat_meetings_people *people = NULL;
+	const char *as_of = NULL;
+	char *snap = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	bool json = false;
@@ -213,6 +221,9 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'a':
+			as_of = optarg;
+			break;
 		case 'h':
 			return cli_help("meetings", _(help));
 		default:
@@ -245,17 +256,31 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one:
-	 * matched by id, e-mail or name, the same lookup the report uses */
+	/* FTE (cap x FTE) and unit of each participant from the org chart snapshot (--as-of: the
+	 * latest on or before that date; else the latest): every row a person, matched by e-mail,
+	 * id or name; a key several people share joins nobody */
 	if (maat_db_has_kind(db, "org")) {
-		if (maat_org_load(db, NULL, &org, &err) < 0) {
+		int r = maat_org_snapshot(db, as_of, &snap, &err);
+		if (r < 0) {
 			status = cli_fail(cli, &err);
 			goto out;
 		}
-		if (org != NULL) {
-			o.person = maat_summary_org_person;
-			o.person_ctx = org;
+		if (r == 1 && as_of != NULL) {
+			status = cli_usage_error(
+			    cli, "meetings", _("--as-of: no org chart snapshot on or before %s"),
+			    as_of);
+			goto out;
 		}
+		if (r == 0 && maat_meetings_people_load(db, snap, &people, &err) < 0) {
+			status = cli_fail(cli, &err);
+			goto out;
+		}
+		o.people = people;
+		o.snapshot = snap;
+	} else if (as_of != NULL) {
+		status =
+		    cli_usage_error(cli, "meetings", "%s", _("--as-of: no org chart imported"));
+		goto out;
 	}
 	if ((m = maat_meetings_compute(db, &o, &err)) == NULL) {
 		status = cli_fail(cli, &err);
@@ -263,6 +288,30 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	}
 	{
 		const maat_meetings_summary *s = maat_meetings_get_summary(m);
+		if (s->joined && s->keys > 0 && s->keys_matched * 2 < s->keys) {
+			cli_warn(
+			    cli,
+			    _("only %zu of %zu participants found in the org chart: FTE and units "
+			      "are missing for the others. Likely causes: pseudonymised on one "
+			      "side "
+			      "only (use the same --pseudonymise key for both), another id scheme "
+			      "(names in one, e-mails in the other), or the chart of another "
+			      "organisation or date"),
+			    s->keys_matched, s->keys);
+		}
+		if (s->keys_ambiguous > 0) {
+			cli_warn(cli,
+				 _("%zu participant names are shared by several people in the org "
+				   "chart and join nobody (unknown FTE and unit): %s"),
+				 s->keys_ambiguous, s->ambiguous_keys);
+		}
+		if (s->fte_zero > 0) {
+			cli_warn(
+			    cli,
+			    _("%zu people have FTE 0 in the org chart: their cap is 0, so every "
+			      "meeting hour is over it"),
+			    s->fte_zero);
+		}
 		if (s->short_expansions > 0) {
 			char a[32] = "-", b[32] = "-";
 			if (s->short_from != INT64_MIN) {
@@ -297,12 +346,13 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	} else if (maat_meetings_get_summary(m)->person_weeks == 0) {
 		print_window(maat_meetings_get_summary(m));
 		printf("%s\n", _("No meetings in the window."));
-	} else if (print_tables(m, &o, org) < 0) {
+	} else if (print_tables(m, &o) < 0) {
 		status = MAAT_E_IO;
 	}
 out:
 	maat_meetings_free(m);
-	maat_org_free(org);
+	maat_meetings_people_free(people);
+	free(snap);
 	maat_db_close(db);
 	maat_zone_cleanup();
 	return status;

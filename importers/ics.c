@@ -1233,6 +1233,34 @@ new_event(ctx *c, int64_t line)
 	return e;
 }
 
+/* libical expands a VTIMEZONE's STANDARD/DAYLIGHT rules from their DTSTART up to the year it
+ * needs, one occurrence at a time: a rule finer than monthly (FREQ=SECONDLY from 1601) would
+ * run for hours. Real zones change at most a few times a year: such a VTIMEZONE is not used
+ * (its TZID is then resolved by name, or read in the organisation's zone). Returns 0 when the
+ * zone may be used, 1 (after a message) when not, negative on a sink error. */
+static int
+vtimezone_bounded(ctx *c, icalcomponent *zc, const char *tzid, int64_t line)
+{
+	for (icalcomponent *sub = icalcomponent_get_first_component(zc, ICAL_ANY_COMPONENT);
+	     sub != NULL; sub = icalcomponent_get_next_component(zc, ICAL_ANY_COMPONENT)) {
+		for (icalproperty *p = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY);
+		     p != NULL; p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY)) {
+			struct icalrecurrencetype r = icalproperty_get_rrule(p);
+			if (r.freq != ICAL_NO_RECURRENCE && r.freq != ICAL_YEARLY_RECURRENCE &&
+			    r.freq != ICAL_MONTHLY_RECURRENCE) {
+				int rc =
+				    say(c, line, "warning",
+					_("%s:%lld: VTIMEZONE '%.80s' changes its offset more "
+					  "often than monthly (%s): not a time zone, not used"),
+					c->path, (long long)line, tzid,
+					icalrecur_freq_to_string(r.freq));
+				return rc < 0 ? rc : 1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* A captured component's text is complete: parse it (ourselves when it is plain, else with
  * libical) and keep what we need. */
 static int
@@ -1285,6 +1313,10 @@ finish_component(ctx *c, const char *name, maat_buf *text, int64_t line)
 			icalcomponent_free(comp);
 			return say(c, line, "warning", _("%s:%lld: VTIMEZONE without TZID skipped"),
 				   c->path, (long long)line);
+		}
+		if ((rc = vtimezone_bounded(c, comp, tzid, line)) != 0) {
+			icalcomponent_free(comp);
+			return rc < 0 ? rc : 0;
 		}
 		z = icaltimezone_new();
 		c->vtzs = maat_xreallocarray(c->vtzs, c->nvtz + 1, sizeof(*c->vtzs));

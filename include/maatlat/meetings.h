@@ -23,6 +23,22 @@
 typedef bool (*maat_meetings_person_fn)(void *ctx, const char *key, const char **person,
 					double *fte, const char **unit);
 
+/* The people of one org-chart snapshot as the meeting joins see them (issue 18): every row is a
+ * person, job sharers too (one post id, each sharer with their own name, e-mail and FTE). A
+ * participant key is matched on e-mail, then id, then name (case-insensitive, trimmed); a key
+ * that several people share (two "Bert Mid"s, a job-share post id) joins nobody: it stays
+ * unknown and is listed. */
+typedef struct maat_meetings_people maat_meetings_people;
+
+/* Loads the rows of snapshot (a date as maat_org_snapshot() gives it; "" = undated). Returns 0
+ * and *out (free with maat_meetings_people_free), 1 when no org chart was imported (*out = NULL),
+ * negative with err set. */
+int maat_meetings_people_load(maat_db *db, const char *snapshot, maat_meetings_people **out,
+			      maat_err *err);
+
+/* NULL-safe. */
+void maat_meetings_people_free(maat_meetings_people *p);
+
 typedef struct maat_meetings_opts {
 	/* cap per full-time week in hours (default 12) */
 	double cap_hours;
@@ -46,6 +62,10 @@ typedef struct maat_meetings_opts {
 	/* org chart lookup; NULL = every person FTE 1.0, unit unknown */
 	maat_meetings_person_fn person;
 	void *person_ctx;
+	/* the people directory (wins over person when set); borrowed */
+	const maat_meetings_people *people;
+	/* the snapshot date the joins used (shown in output); borrowed, may be NULL */
+	const char *snapshot;
 } maat_meetings_opts;
 
 /* Fills o with the defaults of METRICS.md §2. */
@@ -88,6 +108,13 @@ typedef struct maat_meetings_summary {
 	int64_t short_from, short_to;
 	/* copies of an instance replaced by a newer version (SEQUENCE, DTSTAMP) of it */
 	size_t superseded;
+	/* the join with the org chart: distinct participant keys of counted meetings, how many
+	 * matched a person, how many were ambiguous (shared by several people: joined nobody;
+	 * the first few listed in ambiguous_keys, "; "-separated), people with FTE 0 (cap 0) */
+	bool joined;
+	size_t keys, keys_matched, keys_ambiguous;
+	char ambiguous_keys[512];
+	size_t fte_zero;
 	/* the window actually used: [from, to) unix UTC, and as inclusive local dates */
 	int64_t from;
 	int64_t to;

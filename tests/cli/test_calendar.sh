@@ -263,6 +263,38 @@ run --db na.db import calendar --tz UTC "$D/outlook_no_attendees.csv"
 expect_status 0 "a file without attendee columns imports"
 expect_err_has "no organizer or attendee columns" "and warns that no meeting can be counted"
 
+# --- joins with the org chart (issue 18 items 2, 3, 5) -------------------------------------------
+# org_join.csv: two people named "Bert Mid" (ids 2 and 3), a job share of post 4 (Deel Een and
+# Deel Twee, 0.5 FTE each, their own e-mails), Nul Fte with FTE 0. org_join.ics, W10 of 2024:
+#   m1 Mon 09-11 boss + CN "Bert Mid" (no e-mail): the name is shared, joins nobody: "Bert Mid"
+#      stays unknown (cap 12), 2 h;
+#   m2 Tue 09-16 deel1 + deel2: 7 h each against their own caps 12 x 0.5 = 6 h: both over;
+#   m3 Wed 09-10 boss + nul + x@elsewhere.org: nul's cap is 0: over; x is not in the chart.
+# boss 2 + 1 = 3 h (cap 12). Over the cap: deel1, deel2, nul = 3 person-weeks.
+# Participants: boss, "Bert Mid", deel1, deel2, nul, x = 6; matched 4 (not Bert Mid, not x).
+run --db join.db import org "$D/org_join.csv"
+run --db join.db import calendar --tz UTC "$D/org_join.ics"
+run --db join.db meetings --tz UTC --json --min-group 1
+expect_eq "$(jq_py "sorted((r['person'], r['hours'], r['cap'], r['over_cap']) for r in d['rows'])")" "[('Bert Mid', 2.0, 12.0, False), ('boss@example.org', 3.0, 12.0, False), ('deel1@example.org', 7.0, 6.0, True), ('deel2@example.org', 7.0, 6.0, True), ('nul@example.org', 1.0, 0.0, True), ('x@elsewhere.org', 1.0, 12.0, False)]" "shared name joins nobody; job sharers keep their own FTE; FTE 0 gives cap 0"
+expect_eq "$(jq_py "d['over_cap_person_weeks'], d['org_join']['participants'], d['org_join']['matched'], d['org_join']['ambiguous'], d['org_join']['ambiguous_keys'], d['org_join']['fte_zero']")" "3 6 4 1 ['Bert Mid'] 1" "the join is counted: 4 of 6 matched, 1 ambiguous, 1 FTE 0"
+expect_err_has "shared by several people" "the ambiguous name is warned"
+expect_err_has "FTE 0" "FTE 0 is flagged"
+run --db join.db meetings --tz UTC --min-group 1
+expect_out_has "4 of 6 participants found in it" "the text output says how many participants matched"
+# a calendar of strangers: 0 of 2 matched, below half: warned with likely causes
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:s@example.org\r\nDTSTAMP:20240315T000000Z\r\nDTSTART:20240304T090000Z\r\nDTEND:20240304T100000Z\r\nORGANIZER:mailto:a@elsewhere.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:b@elsewhere.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >strangers.ics
+run --db str.db import org "$D/org_join.csv"
+run --db str.db import calendar --tz UTC strangers.ics
+run --db str.db meetings --tz UTC --json
+expect_err_has "only 0 of 2 participants found in the org chart" "below half matched is warned"
+expect_err_has "pseudonymised on one side" "naming likely causes"
+run --db asof.db import org --as-of 2024-01-31 "$D/org_join.csv"
+run --db asof.db import calendar --tz UTC "$D/org_join.ics"
+run --db asof.db meetings --tz UTC --as-of 1990-01-01
+expect_status 64 "--as-of before every snapshot is a usage error"
+run --db asof.db meetings --tz UTC --as-of 2024-03-31 --json
+expect_eq "$(jq_py "d['org_join']['snapshot'], d['org_join']['matched']")" "2024-01-31 4" "--as-of picks the snapshot on or before it and the output names it"
+
 # --- bounds ------------------------------------------------------------------------------------
 # FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
 # series with --to 2027-01-06: 6 Jan 2025 .. 4 Jan 2027 = 728 days = 104 weeks: 105 Mondays.
