@@ -311,6 +311,12 @@ maat_layers_span(const maat_layers *l, size_t i)
 }
 
 bool
+maat_layers_pass_through(const maat_layers *l, size_t i)
+{
+	return i < l->org->n && is_pass_through(l, i);
+}
+
+bool
 maat_layers_removed(const maat_layers *l, size_t i)
 {
 	return i < l->org->n && l->removed[i];

@@ -1569,7 +1569,7 @@ maat_meetings_series_table(const maat_meetings *m)
 {
 	maat_table *t = maat_table_new(_("Recurring meetings taking the most person-hours"));
 	maat_table_add_column(t, "uid", _("UID"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "summary", _("title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "summary", _("meeting title"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "instances", _("instances"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "person_hours", _("person-hours"), MAAT_COL_REAL, 1);
 	maat_table_add_column(t, "mean_attendees", _("mean attendees"), MAAT_COL_REAL, 1);

@@ -937,7 +937,10 @@ snapshot_sources(maat_db *db, const char *snap, int64_t **out, size_t *n, maat_e
 {
 	sqlite3_stmt *st = maat_db_stmt(db,
 					"SELECT source_id, first_row, last_row FROM org_imports"
-					" WHERE as_of = ?1 ORDER BY source_id",
+					" WHERE as_of = ?1"
+					/* the senior posts before the junior rows under them,
+					 * whatever order the files came in */
+					" ORDER BY format = 'organogram-junior', source_id",
 					err);
 	int64_t *v = NULL;
 	size_t nv = 0;
@@ -1019,9 +1022,6 @@ maat_org_load(maat_db *db, const char *as_of, maat_org **out, maat_err *err)
 int
 maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org **out, maat_err *err)
 {
-	maat_org_builder *b = NULL;
-	int64_t *sources = NULL;
-	size_t nsources = 0;
 	char *snap = NULL;
 	int rc;
 
@@ -1029,9 +1029,29 @@ maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org **o
 	if ((rc = maat_org_snapshot(db, as_of, &snap, err)) != 0) {
 		return rc;
 	}
+	rc = maat_org_load_snapshot(db, snap, flags, out, err);
+	free(snap);
+	return rc;
+}
+
+int
+maat_org_load_snapshot(maat_db *db, const char *snap, unsigned flags, maat_org **out, maat_err *err)
+{
+	maat_org_builder *b = NULL;
+	int64_t *sources = NULL;
+	size_t nsources = 0;
+	int rc;
+
+	*out = NULL;
+	if (snap == NULL) {
+		return 1;
+	}
 	if ((rc = snapshot_sources(db, snap, &sources, &nsources, err)) < 0) {
-		free(snap);
 		return rc;
+	}
+	if (nsources == 0) {
+		free(sources);
+		return 1;
 	}
 	b = maat_org_builder_new();
 	{
@@ -1056,10 +1076,108 @@ maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org **o
 	free(sources);
 	if (rc < 0) {
 		maat_org_builder_free(b);
-		free(snap);
 		return rc;
 	}
 	*out = maat_org_builder_finish(b, snap);
-	free(snap);
 	return 0;
+}
+
+/* ---- the list of snapshots ---- */
+
+int
+maat_org_snapshots_list(maat_db *db, maat_org_snapshots *out, maat_err *err)
+{
+	sqlite3_stmt *st =
+	    maat_db_stmt(db, "SELECT DISTINCT as_of FROM org_imports ORDER BY as_of", err);
+	int rc;
+
+	out->dates = NULL;
+	out->n = 0;
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->dates = maat_xreallocarray(out->dates, out->n + 1, sizeof(char *));
+		out->dates[out->n++] = maat_xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		maat_org_snapshots_fini(out);
+		return maat_db_fail(db, err, _("looking up org snapshots"));
+	}
+	return 0;
+}
+
+void
+maat_org_snapshots_fini(maat_org_snapshots *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->dates[i]);
+	}
+	free(s->dates);
+	s->dates = NULL;
+	s->n = 0;
+}
+
+/* the number of dates in s that are on or before date (the first 10 characters of it) */
+static size_t
+count_on_or_before(const maat_org_snapshots *s, const char *date)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(s->dates[mid], date, 10) <= 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+ssize_t
+maat_org_snapshots_as_of(const maat_org_snapshots *s, const char *date)
+{
+	size_t k;
+	if (s == NULL || s->n == 0) {
+		return -1;
+	}
+	if (date == NULL) {
+		return (ssize_t)s->n - 1;
+	}
+	k = count_on_or_before(s, date);
+	return k == 0 ? -1 : (ssize_t)k - 1;
+}
+
+ssize_t
+maat_org_snapshots_in_force(const maat_org_snapshots *s, const char *date)
+{
+	ssize_t k;
+	if (s == NULL || s->n == 0) {
+		return -1;
+	}
+	k = maat_org_snapshots_as_of(s, date);
+	return k < 0 ? 0 : k;
+}
+
+int
+maat_org_snapshot_in_force(maat_db *db, const char *date, char **out, maat_err *err)
+{
+	maat_org_snapshots s = {0};
+	ssize_t k;
+	int rc;
+
+	*out = NULL;
+	if ((rc = maat_org_snapshots_list(db, &s, err)) < 0) {
+		return rc;
+	}
+	k = maat_org_snapshots_in_force(&s, date);
+	if (k >= 0) {
+		*out = maat_xstrdup(s.dates[k]);
+	}
+	maat_org_snapshots_fini(&s);
+	return k >= 0 ? 0 : 1;
 }

@@ -10,10 +10,14 @@
  * rest of --size; all sized = --size ignored) and calls managers below layer 3 "Coördinator";
  * --max-layers N stops anyone at layer N from leading; --pass-through K gives the first layer-3
  * manager a chain of K managers of one (each one's one report a manager again: pass-through
- * managers); --domain D sets the e-mail domain.
+ * managers); --domain D sets the e-mail domain. --roles adds a last column role: management
+ * for managers, policy for the staff of --policy-units "A|B", support for the staff of
+ * --support-units "C|D", execution for the other staff (no random draws: every other column
+ * stays as it was).
  *
  * usage: gen_org [--size N] [--seed S] [--sep ,|;|tab] [--units N] [--email] [--out FILE]
- *                [--unit-names LIST] [--max-layers N] [--pass-through K] [--domain D] */
+ *                [--unit-names LIST] [--max-layers N] [--pass-through K] [--domain D]
+ *                [--roles [--policy-units LIST] [--support-units LIST]] */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -49,13 +53,30 @@ static const char *const last[] = {"de Vries", "Jansen",   "Bakker", "Visser",  
 static const char *const staff_titles[] = {"Medewerker", "Beleidsmedewerker", "Adviseur",
 					   "Specialist", "Consulent",         "Projectleider"};
 
+/* True when name is one of the "A|B|C" list. */
+static int
+in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, '|');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && strncmp(p, name, n) == 0) {
+			return 1;
+		}
+		p += len + (e != NULL);
+	}
+	return 0;
+}
+
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: gen_org [--size N] [--seed S] [--sep ,|;|tab] [--units N] "
 			"[--email] [--out FILE]\n"
 			"               [--unit-names LIST] [--max-layers N] [--pass-through K] "
-			"[--domain D]\n");
+			"[--domain D]\n"
+			"               [--roles [--policy-units LIST] [--support-units LIST]]\n");
 	return 64;
 }
 
@@ -141,6 +162,9 @@ main(int argc, char **argv)
 	    {"max-layers", required_argument, NULL, 'L'},
 	    {"pass-through", required_argument, NULL, 'P'},
 	    {"domain", required_argument, NULL, 'd'},
+	    {"roles", no_argument, NULL, 'r'},
+	    {"policy-units", required_argument, NULL, 'p'},
+	    {"support-units", required_argument, NULL, 'q'},
 	    {NULL, 0, NULL, 0},
 	};
 	long size = 1000, seed = 1;
@@ -148,8 +172,8 @@ main(int argc, char **argv)
 	char *unit_names[64];
 	long unit_size[64];
 	char sep = ',';
-	int email = 0, c;
-	const char *out = NULL;
+	int email = 0, roles = 0, c;
+	const char *out = NULL, *policy_units = "", *support_units = "";
 	uint32_t *queue;
 	size_t qhead = 0, qlen = 0, n = 1;
 	FILE *f = stdout;
@@ -183,6 +207,15 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			email = 1;
+			break;
+		case 'r':
+			roles = 1;
+			break;
+		case 'p':
+			policy_units = optarg;
+			break;
+		case 'q':
+			support_units = optarg;
 			break;
 		case 'o':
 			out = optarg;
@@ -298,12 +331,16 @@ main(int argc, char **argv)
 		return 73;
 	}
 	setvbuf(f, buf, _IOFBF, sizeof(buf));
-	fprintf(f, "id%cmanager%cname%ctitle%cunit%cfte%cgrade%cemployment%s\n", sep, sep, sep, sep,
+	fprintf(f, "id%cmanager%cname%ctitle%cunit%cfte%cgrade%cemployment%s", sep, sep, sep, sep,
 		sep, sep, sep,
 		email ? (sep == ','   ? ",email"
 			 : sep == ';' ? ";email"
 				      : "\temail")
 		      : "");
+	if (roles) {
+		fprintf(f, "%crole", sep);
+	}
+	fputc('\n', f);
 	for (size_t p = 1; p <= n; p++) {
 		const char *fn = first[below(sizeof(first) / sizeof(first[0]))];
 		const char *ln = last[below(sizeof(last) / sizeof(last[0]))];
@@ -338,6 +375,13 @@ main(int argc, char **argv)
 			external ? "inhuur" : "vast");
 		if (email) {
 			fprintf(f, "%c%c.%zu@%s", sep, fn[0] | 0x20, p, domain);
+		}
+		if (roles) {
+			fprintf(f, "%c%s", sep,
+				p == 1 || span[p] > 0              ? "management"
+				: in_list(policy_units, unitname)  ? "policy"
+				: in_list(support_units, unitname) ? "support"
+								   : "execution");
 		}
 		fputc('\n', f);
 	}

@@ -19,8 +19,8 @@ const struct maat_command maat_commands[] = {
     {"handovers", cmd_handovers,
      N_("[--max-handovers N] [--idle-days D] [--approval-pattern REGEX] [--json]"),
      N_("handovers, ping-pong, escalations and idle dossiers in case logs")},
-    {"import", cmd_import, N_("org|mandates|calendar|cases FILE... [OPTIONS]"),
-     N_("read org charts, mandates, calendars or case logs into the store")},
+    {"import", cmd_import, N_("org|mandates|calendar|cases|terms FILE... [OPTIONS]"),
+     N_("read org charts, mandates, calendars, case logs or terms into the store")},
     {"layers", cmd_layers, N_("[--min-span N] [--as-of DATE] [--json]"),
      N_("management layers, spans of control and a delayering simulation")},
     {"meetings", cmd_meetings,
@@ -31,13 +31,18 @@ const struct maat_command maat_commands[] = {
     {"person", cmd_person, N_("[--json] [--pseudonymise [--key-file FILE]] ID"),
      N_("everything stored about one person")},
     {"report", cmd_report,
-     N_("[--xlsx FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] [--by-unit] "
+     N_("[--xlsx FILE] [--html FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] "
+	"[--by-unit] "
 	"[--root ID] [--by-resource] [--top N]"),
-     N_("write the xlsx workbook and the org and handover graphs")},
+     N_("write the HTML report, the xlsx workbook and the org and handover graphs")},
     {"signoff", cmd_signoff, N_("[--decision TYPE] [--cap N] [--as-of DATE] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},
     {"sources", cmd_sources, N_("[--json]"),
      N_("what was imported: file, sha256, rows read and rejected, when")},
+    {"terms", cmd_terms, N_("[--case-type ATTR] [--warn-days D] [--tz ZONE] [--json]"),
+     N_("decision terms per case type: lead times, share over the term, open cases")},
+    {"trend", cmd_trend, N_("[--json]"),
+     N_("trends per org snapshot and month, role mix and the public-service flag")},
 };
 const size_t maat_ncommands = sizeof(maat_commands) / sizeof(maat_commands[0]);
 

@@ -72,12 +72,15 @@ int cmd_person(maat_cli *cli, int argc, char **argv);
 int cmd_report(maat_cli *cli, int argc, char **argv);
 int cmd_signoff(maat_cli *cli, int argc, char **argv);
 int cmd_sources(maat_cli *cli, int argc, char **argv);
+int cmd_terms(maat_cli *cli, int argc, char **argv);
+int cmd_trend(maat_cli *cli, int argc, char **argv);
 
 /* "import" subcommands, one file each (cmd_import_<kind>.c); argv[0] is the kind. */
 int cmd_import_calendar(maat_cli *cli, int argc, char **argv);
 int cmd_import_cases(maat_cli *cli, int argc, char **argv);
 int cmd_import_mandates(maat_cli *cli, int argc, char **argv);
 int cmd_import_org(maat_cli *cli, int argc, char **argv);
+int cmd_import_terms(maat_cli *cli, int argc, char **argv);
 
 /* Prints t on stdout followed by a blank line ("TITLE: none" when it has no rows), then frees
  * it. Returns 0, or -1 when writing failed. */

@@ -13,11 +13,15 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "maatlat/graph.h"
+#include "maatlat/html.h"
 #include "maatlat/i18n.h"
 #include "maatlat/ics.h"
 #include "maatlat/org.h"
 #include "maatlat/org_import.h"
 #include "maatlat/summary.h"
+#include "maatlat/terms.h"
+#include "maatlat/terms_import.h"
+#include "maatlat/trend.h"
 #include "maatlat/util.h"
 #include "maatlat/zone.h"
 #include "maatlat/workbook.h"
@@ -26,15 +30,16 @@
 #endif
 
 #define DEMO_OUT_DEFAULT "maatlat-demo"
-/* org.svg shows this department (the one whose calendars are in the example): 400 people side
- * by side would be metres wide */
-#define DEMO_UNIT "Beleid en Strategie"
+/* the dates of the two org snapshots (examples/generate.sh) */
+#define DEMO_BEFORE "2024-01-01"
+#define DEMO_NOW "2025-01-01"
 
 static const char *const help =
-    N_("Imports the bundled example municipality (Gemeente Voorbeeld: org chart, mandates,\n"
-       "eight weeks of calendars of one policy department, six months of permit cases) into a\n"
-       "fresh store DIR/maatlat.db, writes DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg,\n"
-       "and prints what a director, a works council and a policy maker would look at first.\n"
+    N_("Imports the bundled example municipality (Gemeente Voorbeeld: two org snapshots,\n"
+       "mandates, eight weeks of calendars of one policy department, six months of permit\n"
+       "cases and their decision terms) into a fresh store DIR/maatlat.db, writes\n"
+       "DIR/report.html, DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg, and prints what\n"
+       "a director, a works council and a policy maker would look at first.\n"
        "\n"
        "  --out DIR   where to write (default maatlat-demo); an old DIR/maatlat.db is replaced\n"
        "\n"
@@ -138,7 +143,16 @@ import_examples(maat_cli *cli, maat_db *db, const char *ex, int *ncal, maat_err 
 	char *path = NULL, *caldir = NULL;
 	int n = 0, rc;
 
+	/* two snapshots: a year before the delayering, and the chart now */
+	path = maat_xasprintf("%s/org-2024.csv", ex);
+	oo.as_of = DEMO_BEFORE;
+	cli_info(cli, _("importing %s"), path);
+	if ((rc = maat_org_import_file(db, path, &oo, 0, NULL, err)) < 0) {
+		goto out;
+	}
+	free(path);
 	path = maat_xasprintf("%s/org.csv", ex);
+	oo.as_of = DEMO_NOW;
 	cli_info(cli, _("importing %s"), path);
 	if ((rc = maat_org_import_file(db, path, &oo, 0, NULL, err)) < 0) {
 		goto out;
@@ -179,6 +193,18 @@ import_examples(maat_cli *cli, maat_db *db, const char *ex, int *ncal, maat_err 
 		}
 	}
 #endif
+	{
+		char *holidays = maat_xasprintf("%s/holidays.txt", ex);
+		maat_terms_import_opts to = {.holidays = holidays};
+		free(path);
+		path = maat_xasprintf("%s/terms.csv", ex);
+		cli_info(cli, _("importing %s"), path);
+		rc = maat_terms_import_file(db, path, &to, 0, NULL, err);
+		free(holidays);
+		if (rc < 0) {
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	for (int i = 0; i < n; i++) {
@@ -190,13 +216,69 @@ out:
 	return rc;
 }
 
+/* One line each for decision terms and the trend (METRICS.md §5 and §6), with the command that
+ * digs deeper. */
+static int
+print_terms_trend(maat_db *db, const char *dbpath, maat_err *err)
+{
+	maat_terms *t = NULL;
+	maat_trend *tr = NULL;
+	maat_buf w = {0};
+	int rc;
+	bool plain = *dbpath != '\0';
+
+	/* the store as a shell word, as the summary writes it */
+	for (const char *p = dbpath; *p && plain; p++) {
+		plain =
+		    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-",
+			   *p) != NULL;
+	}
+	if (plain) {
+		maat_buf_printf(&w, "%s", dbpath);
+	} else {
+		maat_buf_append(&w, "'", 1);
+		for (const char *p = dbpath; *p; p++) {
+			maat_buf_append(&w, *p == '\'' ? "'\\''" : p, *p == '\'' ? 4 : 1);
+		}
+		maat_buf_append(&w, "'", 1);
+	}
+	if ((rc = maat_terms_compute(db, NULL, &t, err)) < 0 ||
+	    (rc = maat_trend_compute(db, &tr, err)) < 0) {
+		goto out;
+	}
+	if (t->cases > 0) {
+		printf(
+		    _("Decision terms: %lld of %lld closed cases (%.1f%%) over their term, median "
+		      "lead time %.1f days, p90 %.1f; %lld open cases over it\n"),
+		    (long long)t->over_term, (long long)t->closed, 100.0 * t->share_over_term,
+		    t->lead_median, t->lead_p90, (long long)t->open_over_term);
+		printf(_("  Dig deeper: maatlat --db %s terms\n\n"), w.data);
+	}
+	if (tr->nsnapshots > 1) {
+		const maat_trend_snapshot *a = &tr->snapshots[tr->nsnapshots - 2],
+					  *b = &tr->snapshots[tr->nsnapshots - 1];
+		printf(_("Trend %s -> %s: layers %d -> %d, managers %zu -> %zu, hired-in FTE "
+			 "%.1f%% -> %.1f%%; %s\n"),
+		       a->as_of, b->as_of, a->layers, b->layers, a->managers, b->managers,
+		       100.0 * a->external_share, 100.0 * b->external_share,
+		       b->flagged ? _("flagged: execution FTE fell while management or policy FTE "
+				      "grew")
+				  : _("not flagged"));
+		printf(_("  Dig deeper: maatlat --db %s trend\n\n"), w.data);
+	}
+out:
+	maat_buf_fini(&w);
+	maat_terms_free(t);
+	maat_trend_free(tr);
+	return rc;
+}
+
 /* Writes the workbook and the two graphs into dir. */
 static int
 write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 {
 	maat_report_options ro = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
 	maat_report_graph_options go = {.by_unit = true};
-	maat_org *org = NULL;
 	maat_workbook *wb = maat_workbook_new();
 	char *path = maat_xasprintf("%s/report.xlsx", dir), *summary = NULL;
 	int rc = maat_report_fill(db, &ro, wb, err);
@@ -210,16 +292,8 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	free(path);
 	path = maat_xasprintf("%s/org.svg", dir);
-	/* the department's head (layer 2) as the root of the picture */
-	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
-		goto out;
-	}
-	for (size_t i = 0; org != NULL && i < org->n && go.root == NULL; i++) {
-		if (org->nodes[i].layer == 2 && org->nodes[i].unit != NULL &&
-		    strcmp(org->nodes[i].unit, DEMO_UNIT) == 0) {
-			go.root = org->nodes[i].id;
-		}
-	}
+	/* the whole organisation, one cluster per unit: staff fold into their manager's box, so
+	 * 400 people fit in a picture a few thousand pixels wide */
 	if ((rc = maat_report_org_graph(db, &go, path, &summary, err)) < 0) {
 		goto out;
 	}
@@ -235,9 +309,17 @@ write_reports(maat_cli *cli, maat_db *db, const char *dir, maat_err *err)
 	}
 	cli_info(cli, "%s", summary);
 #endif
+	free(path);
+	path = maat_xasprintf("%s/report.html", dir);
+	{
+		/* the whole organisation: individual contributors fold into their manager's box */
+		maat_html_options ho = {.min_group = MAAT_REPORT_MIN_GROUP_DEFAULT};
+		if ((rc = maat_html_write(db, &ho, path, generated_at(), err)) < 0) {
+			goto out;
+		}
+	}
 	rc = 0;
 out:
-	maat_org_free(org);
 	free(summary);
 	free(path);
 	return rc;
@@ -314,16 +396,21 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	       ""
 #endif
 	);
+	printf("%s\n", _("  report.html    the report to read first: findings per reader, "
+			 "charts, org chart"));
 	printf("%s\n",
 	       _("  report.xlsx    the workbook: Summary with traffic lights, one sheet per "
 		 "table"));
-	printf(_("  org.svg        the org chart of %s, where the calendars come from\n"
-		 "                 (thin managers and managers of one coloured)\n"),
-	       DEMO_UNIT);
+	printf("%s\n", _("  org.svg        the org chart: every manager, staff listed in their "
+			 "box,\n                 thin and pass-through managers marked"));
 #ifdef MAAT_HAVE_HANDOVERS
 	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif
 	printf("\n%s", text);
+	if (print_terms_trend(db, dbpath, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
 	if (fflush(stdout) != 0) {
 		status = MAAT_E_IO;
 	}

@@ -15,7 +15,8 @@ print_summary(maat_db *db, int64_t source_id, const char *path)
 	sqlite3_stmt *st = maat_db_stmt(
 	    db,
 	    "SELECT s.rows_read, s.rows_rejected, (SELECT count(*) FROM source_messages m"
-	    " WHERE m.source_id = s.id), coalesce(i.format, ''), coalesce(i.as_of, '')"
+	    " WHERE m.source_id = s.id AND m.severity <> 'info'), coalesce(i.format, ''), "
+	    "coalesce(i.as_of, '')"
 	    " FROM sources s LEFT JOIN org_imports i ON i.source_id = s.id WHERE s.id = ?1",
 	    NULL);
 	if (st == NULL) {
@@ -31,6 +32,36 @@ print_summary(maat_db *db, int64_t source_id, const char *path)
 		    (const char *)sqlite3_column_text(st, 3), *as_of ? _(", as of ") : "", as_of);
 	}
 	sqlite3_reset(st);
+}
+
+/* "snapshot D; N other snapshots, --as-of to choose", and the files that form it */
+static void
+print_snapshot(const maat_cli *cli, maat_db *db, int64_t source_id)
+{
+	maat_org_snapshots snaps = {0};
+	maat_err err = {0};
+	sqlite3_stmt *st;
+	if (cli->verbosity < 0 || maat_org_snapshots_list(db, &snaps, &err) < 0) {
+		return;
+	}
+	st = maat_db_stmt(
+	    db,
+	    "SELECT i.as_of, (SELECT count(*) FROM org_imports j WHERE j.as_of = i.as_of)"
+	    " FROM org_imports i WHERE i.source_id = ?1",
+	    NULL);
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, source_id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t files = sqlite3_column_int64(st, 1);
+			printf("  ");
+			cli_org_print_snapshot(&snaps, (const char *)sqlite3_column_text(st, 0));
+			if (files > 1) {
+				printf(_("  (%lld files form this snapshot)\n"), (long long)files);
+			}
+		}
+		sqlite3_reset(st);
+	}
+	maat_org_snapshots_fini(&snaps);
 }
 
 int
@@ -130,8 +161,11 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			      "senior or junior file. Separator (, ; tab), BOM and decimal commas "
 			      "are\n"
 			      "recognised; --encoding windows-1252 converts other encodings.\n"
-			      "Files with the same --as-of form one snapshot; analyses use the "
-			      "latest.\n"
+			      "Each import is the chart of one date: --as-of, else a date column\n"
+			      "(date, peildatum: yyyy-mm-dd, dd-mm-yyyy, Mar-15), else today. A UK\n"
+			      "senior and junior file of one date form one chart; another file of a\n"
+			      "date already held is refused unless --replace (which replaces the\n"
+			      "chart of that date). Analyses use the latest; --as-of picks one.\n"
 			      "Anomalies (self-loops, orphans, job shares, conflicts, cycles, ids "
 			      "that\n"
 			      "differ only in leading zeros) are logged, never fatal.\n"
@@ -172,6 +206,7 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		}
 		print_summary(db, source_id, argv[i]);
 		cli_print_source_messages(cli, db, source_id, argv[i], "layers");
+		print_snapshot(cli, db, source_id);
 	}
 out:
 	free(map);

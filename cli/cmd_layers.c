@@ -49,13 +49,15 @@ fig_line(const char *label, double v, int decimals)
 }
 
 static int
-print_people(const maat_org *org, const maat_layers *l)
+print_people(const maat_org *org, const maat_org_snapshots *snaps, const maat_layers *l)
 {
 	const maat_layers_figures *f = maat_layers_figures_get(l);
 	int rc = 0;
 
-	printf(_("Org chart as of %s; min span %d (thin manager: span < %d)\n\n"),
+	printf(_("Org chart as of %s; min span %d (thin manager: span < %d)\n"),
 	       *org->as_of ? org->as_of : _("(undated)"), f->min_span, f->min_span);
+	cli_org_print_snapshot(snaps, org->as_of);
+	fputc('\n', stdout);
 	fig_line(_("people"), (double)f->people, 0);
 	if (f->aggregate_rows) {
 		fig_line(_("aggregate rows"), (double)f->aggregate_rows, 0);
@@ -102,11 +104,11 @@ cmd_layers(maat_cli *cli, int argc, char **argv)
 	int min_span = MAAT_LAYERS_MIN_SPAN_DEFAULT;
 	const char *as_of = NULL;
 	bool json = false;
-	maat_err err = {0};
+	maat_org_snapshots snaps = {0};
 	maat_org *org = NULL;
 	maat_layers *l = NULL;
 	maat_db *db = NULL;
-	int status = 0, c, rc;
+	int status = 0, c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -150,28 +152,19 @@ cmd_layers(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	rc = maat_org_load_flags(db, as_of, json ? MAAT_ORG_LOAD_IDS_ONLY : 0, &org, &err);
-	if (rc < 0) {
-		status = cli_fail(cli, &err);
-		goto out;
-	}
-	if (rc == 1) {
-		cli_error(cli,
-			  as_of
-			      ? _("no org chart as of %s: import one with maatlat import org FILE")
-			      : _("no org chart imported%s: use maatlat import org FILE"),
-			  as_of ? as_of : "");
-		status = MAAT_E_NOINPUT;
+	if ((status = cli_org_load(cli, db, as_of, json ? MAAT_ORG_LOAD_IDS_ONLY : 0, &org,
+				   &snaps)) != 0) {
 		goto out;
 	}
 	l = maat_layers_compute(org, min_span);
 	if (json) {
 		json_t *o = maat_layers_json(l);
+		cli_org_json_snapshots(o, &snaps, org->as_of);
 		if (maat_json_print(o, stdout) < 0) {
 			status = MAAT_E_IO;
 		}
 		json_decref(o);
-	} else if (print_people(org, l) != 0) {
+	} else if (print_people(org, &snaps, l) != 0) {
 		status = MAAT_E_IO;
 	}
 	if (fflush(stdout) != 0) {
@@ -180,6 +173,7 @@ cmd_layers(maat_cli *cli, int argc, char **argv)
 out:
 	maat_layers_free(l);
 	maat_org_free(org);
+	maat_org_snapshots_fini(&snaps);
 	maat_db_close(db);
 	return status;
 }

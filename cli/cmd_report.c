@@ -5,11 +5,13 @@
 
 #include "cli/cli.h"
 #include "maatlat/graph.h"
+#include "maatlat/html.h"
 #include "maatlat/i18n.h"
 #include "maatlat/workbook.h"
 
 struct report_args {
 	const char *xlsx;
+	const char *html;
 	const char *graph;
 	const char *handover_graph;
 	const char *root;
@@ -49,7 +51,25 @@ write_xlsx(maat_cli *cli, maat_db *db, const struct report_args *a)
 	if (rc < 0) {
 		return cli_fail(cli, &err);
 	}
-	cli_info(cli, _("wrote %s"), a->xlsx);
+	/* said unless -q (on stderr: stdout stays for data) */
+	cli_warn(cli, _("wrote %s: the workbook (Summary, one sheet per table, Definitions)"),
+		 a->xlsx);
+	return 0;
+}
+
+static int
+write_html(maat_cli *cli, maat_db *db, const struct report_args *a)
+{
+	maat_html_options o = {.min_group = a->min_group,
+			       .graph = {.by_unit = a->by_unit,
+					 .root = a->root,
+					 .by_resource = a->by_resource,
+					 .top = (size_t)a->top}};
+	maat_err err = {0};
+	if (maat_html_write(db, &o, a->html, generated_at(), &err) < 0) {
+		return cli_fail(cli, &err);
+	}
+	cli_warn(cli, _("wrote %s: the report for people (findings, charts, org chart)"), a->html);
 	return 0;
 }
 
@@ -68,7 +88,7 @@ write_graph(maat_cli *cli, maat_db *db, const struct report_args *a, bool org)
 		return cli_fail(cli, &err);
 	}
 	if (summary != NULL) {
-		cli_info(cli, "%s", summary);
+		cli_warn(cli, _("wrote %s"), summary);
 	}
 	free(summary);
 	return 0;
@@ -79,6 +99,7 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_XLSX = 256,
+		OPT_HTML,
 		OPT_GRAPH,
 		OPT_HGRAPH,
 		OPT_MIN_GROUP,
@@ -89,6 +110,7 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	};
 	static const struct option opts[] = {
 	    {"xlsx", required_argument, NULL, OPT_XLSX},
+	    {"html", required_argument, NULL, OPT_HTML},
 	    {"graph", required_argument, NULL, OPT_GRAPH},
 	    {"handover-graph", required_argument, NULL, OPT_HGRAPH},
 	    {"min-group", required_argument, NULL, OPT_MIN_GROUP},
@@ -109,6 +131,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 		switch (c) {
 		case OPT_XLSX:
 			a.xlsx = optarg;
+			break;
+		case OPT_HTML:
+			a.html = optarg;
 			break;
 		case OPT_GRAPH:
 			a.graph = optarg;
@@ -152,6 +177,11 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			      "lights,\n"
 			      "                         one sheet per table, charts, Sources, "
 			      "Definitions\n"
+			      "  --html FILE            one self-contained page: findings per "
+			      "reader\n"
+			      "                         with their evidence, charts, org chart, "
+			      "handover\n"
+			      "                         graph, settings, sources, definitions\n"
 			      "  --graph FILE           the org chart (.svg .png .pdf .dot), "
 			      "collapsed\n"
 			      "                         to at most 1,500 boxes (\"+N people\")\n"
@@ -173,9 +203,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	if (optind < argc) {
 		return cli_usage_error(cli, "report", _("unexpected argument '%s'"), argv[optind]);
 	}
-	if (a.xlsx == NULL && a.graph == NULL && a.handover_graph == NULL) {
+	if (a.xlsx == NULL && a.html == NULL && a.graph == NULL && a.handover_graph == NULL) {
 		return cli_usage_error(cli, "report", "%s",
-				       _("nothing to write: give --xlsx, --graph or "
+				       _("nothing to write: give --xlsx, --html, --graph or "
 					 "--handover-graph"));
 	}
 	if (a.graph != NULL && maat_graph_format(a.graph) == NULL) {
@@ -203,6 +233,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 		}
 	}
 	if (a.xlsx != NULL && (status = write_xlsx(cli, db, &a)) != 0) {
+		goto out;
+	}
+	if (a.html != NULL && (status = write_html(cli, db, &a)) != 0) {
 		goto out;
 	}
 	if (a.graph != NULL && (status = write_graph(cli, db, &a, true)) != 0) {

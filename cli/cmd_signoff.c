@@ -20,6 +20,7 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 	const char *as_of = NULL, *decision = NULL;
 	bool json = false;
 	maat_err err = {0};
+	maat_org_snapshots snaps = {0};
 	maat_org *org = NULL;
 	maat_mandate *m = NULL;
 	size_t nm = 0;
@@ -73,18 +74,7 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	rc = maat_org_load(db, as_of, &org, &err);
-	if (rc < 0) {
-		status = cli_fail(cli, &err);
-		goto out;
-	}
-	if (rc == 1) {
-		cli_error(cli,
-			  as_of
-			      ? _("no org chart as of %s: import one with maatlat import org FILE")
-			      : _("no org chart imported%s: use maatlat import org FILE"),
-			  as_of ? as_of : "");
-		status = MAAT_E_NOINPUT;
+	if ((status = cli_org_load(cli, db, as_of, 0, &org, &snaps)) != 0) {
 		goto out;
 	}
 	if (maat_mandates_load(db, &m, &nm, &err) < 0) {
@@ -102,16 +92,19 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 	}
 	if (json) {
 		json_t *o = maat_signoff_json(s);
+		cli_org_json_snapshots(o, &snaps, org->as_of);
 		if (maat_json_print(o, stdout) < 0) {
 			status = MAAT_E_IO;
 		}
 		json_decref(o);
 	} else {
 		double mean = maat_signoff_top_mean(s);
-		printf(_("Org chart as of %s; cap %d (chains longer than %d are listed); %s\n\n"),
+		printf(_("Org chart as of %s; cap %d (chains longer than %d are listed); %s\n"),
 		       *org->as_of ? org->as_of : _("(undated)"), cap, cap,
 		       nm ? _("holders from the mandates file")
 			  : _("no mandates imported: the holder is the top"));
+		cli_org_print_snapshot(&snaps, org->as_of);
+		fputc('\n', stdout);
 		if (isnan(mean)) {
 			printf(_("  chain to the top: no people\n\n"));
 		} else {
@@ -132,6 +125,7 @@ out:
 	maat_signoff_free(s);
 	maat_mandates_free(m, nm);
 	maat_org_free(org);
+	maat_org_snapshots_fini(&snaps);
 	maat_db_close(db);
 	return status;
 }

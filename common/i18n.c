@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -24,4 +25,24 @@ maat_i18n_init(void)
 	}
 	bindtextdomain("maatlat", dir);
 	bind_textdomain_codeset("maatlat", "UTF-8");
+}
+
+const char *
+maat_i18n_decimal_point(void)
+{
+	/* TRANSLATORS: the decimal point in numbers shown to people ("," in Dutch) */
+	const char *p = _(".");
+	return p != NULL && *p != '\0' ? p : ".";
+}
+
+char *
+maat_i18n_real(char *buf, size_t size, double v, int decimals)
+{
+	const char *dp = maat_i18n_decimal_point();
+	char *dot;
+	snprintf(buf, size, "%.*f", decimals, v);
+	if (strcmp(dp, ".") != 0 && strlen(dp) == 1 && (dot = strchr(buf, '.')) != NULL) {
+		*dot = *dp;
+	}
+	return buf;
 }

@@ -199,9 +199,10 @@ maat_table_format_cell(const maat_table *t, size_t row, size_t col)
 	case MAAT_COL_INT:
 		return maat_xasprintf("%lld", (long long)c->i);
 	case MAAT_COL_REAL:
-		return maat_xasprintf("%.*f", k->decimals, c->d);
+		return maat_xstrdup(maat_i18n_real(buf, sizeof(buf), c->d, k->decimals));
 	case MAAT_COL_SHARE:
-		return maat_xasprintf("%.*f%%", k->decimals, c->d * 100.0);
+		return maat_xasprintf("%s%%",
+				      maat_i18n_real(buf, sizeof(buf), c->d * 100.0, k->decimals));
 	case MAAT_COL_BOOL:
 		return maat_xstrdup(c->i ? _("yes") : _("no"));
 	case MAAT_COL_DATE:

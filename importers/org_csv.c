@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "maatlat/csv.h"
 #include "maatlat/i18n.h"
@@ -28,11 +29,13 @@ enum field {
 	F_EMPLOYMENT,
 	F_ROLE,
 	F_LEVEL,
+	F_DATE,
 	NFIELDS
 };
 
-const char *const maat_org_fields[] = {"id",    "manager", "name",       "title", "unit",  "fte",
-				       "grade", "email",   "employment", "role",  "level", NULL};
+const char *const maat_org_fields[] = {"id",    "manager", "name",  "title",      "unit",
+				       "fte",   "grade",   "email", "employment", "role",
+				       "level", "date",    NULL};
 
 /* Column names per field, compared case-insensitively after trimming. */
 static const char *const aliases[NFIELDS][14] = {
@@ -54,6 +57,8 @@ static const char *const aliases[NFIELDS][14] = {
 		      "contractsoort", NULL},
     [F_ROLE] = {"role", "rol", NULL},
     [F_LEVEL] = {"level", "niveau", NULL},
+    [F_DATE] = {"date", "as of", "as_of", "asof", "snapshot", "snapshot date", "reference date",
+		"peildatum", "datum", "stand per", NULL},
 };
 
 bool
@@ -294,6 +299,223 @@ role_of(const char *s)
 	return NULL;
 }
 
+/* ---- the snapshot date ---- */
+
+static bool
+valid_ymd(int y, int m, int d)
+{
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) {
+		return false;
+	}
+	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static int
+last_day(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : days[m - 1];
+}
+
+/* "yyyy-mm-dd" of a valid date into out[11] */
+static void
+fmt_date(int y, int m, int d, char out[11])
+{
+	char buf[48];
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	memcpy(out, buf, 10);
+	out[10] = '\0';
+}
+
+/* n digits at s as a number, or -1 */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* A snapshot date as HR exports write it, into out (yyyy-mm-dd): "2026-01-31" (a time after it
+ * is ignored), "31-01-2026", "31/01/2026", "31.01.2026" (day first: the Dutch and British
+ * order), "2026/01/31", and a month alone ("Mar-15", "mrt 2015", "March 2015": the last day of
+ * that month, as the IfG organograms date theirs). False when s is none of these. */
+static bool
+parse_snapshot_date(const char *s, char out[11])
+{
+	static const char *const months[12][3] = {
+	    {"jan", "januari", "january"}, {"feb", "februari", "february"},
+	    {"mar", "mrt", "maart"},       {"apr", "april", NULL},
+	    {"may", "mei", NULL},          {"jun", "juni", "june"},
+	    {"jul", "juli", "july"},       {"aug", "augustus", "august"},
+	    {"sep", "sept", "september"},  {"oct", "okt", "oktober"},
+	    {"nov", "november", NULL},     {"dec", "december", NULL}};
+	size_t n = strlen(s);
+	int y = -1, m = -1, d = -1;
+
+	if (n >= 10 && digits(s, 4) >= 0 && (s[4] == '-' || s[4] == '/') && s[7] == s[4] &&
+	    (n == 10 || s[10] == 'T' || s[10] == ' ')) {
+		y = digits(s, 4);
+		m = digits(s + 5, 2);
+		d = digits(s + 8, 2);
+	} else if (n == 10 && (s[2] == '-' || s[2] == '/' || s[2] == '.') && s[5] == s[2]) {
+		d = digits(s, 2);
+		m = digits(s + 3, 2);
+		y = digits(s + 6, 4);
+	} else {
+		/* a month name, a separator, a year of 2 or 4 digits */
+		char word[16];
+		size_t k = 0;
+		const char *p = s;
+		while (*p && isalpha((unsigned char)*p) && k < sizeof(word) - 1) {
+			word[k++] = (char)tolower((unsigned char)*p++);
+		}
+		word[k] = '\0';
+		if (k == 0 || (*p != '-' && *p != ' ' && *p != '/')) {
+			return false;
+		}
+		p++;
+		for (int i = 0; i < 12 && m < 0; i++) {
+			for (int j = 0; j < 3; j++) {
+				if (months[i][j] != NULL && strcmp(word, months[i][j]) == 0) {
+					m = i + 1;
+					break;
+				}
+			}
+		}
+		if (m < 0) {
+			return false;
+		}
+		if (strlen(p) == 2 && digits(p, 2) >= 0) {
+			y = 2000 + digits(p, 2);
+		} else if (strlen(p) == 4) {
+			y = digits(p, 4);
+		}
+		if (y < 0) {
+			return false;
+		}
+		d = last_day(y, m);
+	}
+	if (!valid_ymd(y, m, d)) {
+		return false;
+	}
+	fmt_date(y, m, d, out);
+	return true;
+}
+
+/* The local date of the import (sources.imported_at), for a file with no other date. */
+static void
+import_date(maat_import *imp, char out[11])
+{
+	sqlite3_stmt *st =
+	    maat_db_stmt(imp->db, "SELECT imported_at FROM sources WHERE id = ?1", NULL);
+	time_t t = time(NULL);
+	struct tm tm;
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, imp->source_id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			t = (time_t)sqlite3_column_int64(st, 0);
+		}
+		sqlite3_reset(st);
+	}
+	if (localtime_r(&t, &tm) == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = 70;
+		tm.tm_mday = 1;
+	}
+	fmt_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out);
+}
+
+static const char *const format_names[] = {"csv", "organogram-senior", "organogram-junior"};
+
+/* True when a file of layout `mine` joins an import of format `theirs` in one snapshot: only
+ * a UK organogram's senior and junior files make one chart together. */
+static bool
+joins(layout mine, const char *theirs)
+{
+	return (mine == L_SENIOR && strcmp(theirs, "organogram-junior") == 0) ||
+	       (mine == L_JUNIOR && strcmp(theirs, "organogram-senior") == 0);
+}
+
+/* Files already holding the snapshot date as_of that this file does not join: refused, or
+ * with --replace removed (their rows go with them: ON DELETE CASCADE). */
+static int
+check_snapshot(maat_import *imp, layout kind, const char *as_of, const char *date_from,
+	       bool replace, maat_err *err)
+{
+	sqlite3_stmt *st = maat_db_stmt(imp->db,
+					"SELECT s.id, s.path, i.format FROM org_imports i"
+					" JOIN sources s ON s.id = i.source_id"
+					" WHERE i.as_of = ?1 AND i.source_id <> ?2 ORDER BY s.id",
+					err);
+	sqlite3_stmt *del;
+	int64_t *drop = NULL;
+	char **paths = NULL;
+	size_t ndrop = 0;
+	int rc, out = 0;
+
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, imp->source_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (joins(kind, (const char *)sqlite3_column_text(st, 2))) {
+			continue;
+		}
+		drop = maat_xreallocarray(drop, ndrop + 1, sizeof(*drop));
+		paths = maat_xreallocarray(paths, ndrop + 1, sizeof(*paths));
+		drop[ndrop] = sqlite3_column_int64(st, 0);
+		paths[ndrop++] = maat_xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		out = maat_db_fail(imp->db, err, _("looking up org snapshots"));
+		goto done;
+	}
+	if (ndrop > 0 && !replace) {
+		out = maat_err_set(
+		    err, MAAT_E_DATA,
+		    _("%s: the store already holds an org chart of %s (from %s); this file, "
+		      "dated %s by %s, would be a second, unrelated chart of that date. Give "
+		      "its own date with --as-of DATE, or --replace to replace the chart of %s"),
+		    imp->path, as_of, paths[0], as_of, date_from, as_of);
+		goto done;
+	}
+	del = ndrop ? maat_db_stmt(imp->db, "DELETE FROM sources WHERE id = ?1", err) : NULL;
+	for (size_t k = 0; k < ndrop; k++) {
+		if (del == NULL) {
+			out = -MAAT_E_INTERNAL;
+			goto done;
+		}
+		sqlite3_bind_int64(del, 1, drop[k]);
+		rc = sqlite3_step(del);
+		sqlite3_reset(del);
+		if (rc != SQLITE_DONE) {
+			out = maat_db_fail(imp->db, err, _("replacing an earlier import"));
+			goto done;
+		}
+		if ((out = maat_db_log(imp->db, imp->source_id, 0, "warning", err,
+				       _("replaces %s, the org chart of %s (--replace)"), paths[k],
+				       as_of)) < 0) {
+			goto done;
+		}
+	}
+done:
+	for (size_t k = 0; k < ndrop; k++) {
+		free(paths[k]);
+	}
+	free(paths);
+	free(drop);
+	return out;
+}
+
 static void
 bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
@@ -305,7 +527,7 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 /* Adds the rows of the other files of the same snapshot to the model, so a junior file finds
  * its senior posts. */
 static int
-add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, maat_err *err)
+add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, size_t *added, maat_err *err)
 {
 	sqlite3_stmt *src = maat_db_stmt(imp->db,
 					 "SELECT source_id, first_row, last_row FROM org_imports"
@@ -345,6 +567,7 @@ add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, maat_err *err
 			    .employment = MAAT_EMP_UNKNOWN,
 			};
 			maat_org_builder_add(rd->model, &r);
+			(*added)++;
 		}
 		sqlite3_reset(st);
 	}
@@ -352,14 +575,28 @@ add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, maat_err *err
 	return rc == SQLITE_DONE ? 0 : maat_db_fail(imp->db, err, _("reading the snapshot"));
 }
 
+/* alone: a junior file whose snapshot holds no senior file yet (its orphans are one message) */
 static int
-log_anomalies(maat_import *imp, const maat_org *org, maat_err *err)
+log_anomalies(maat_import *imp, const maat_org *org, bool alone, maat_err *err)
 {
+	if (alone) {
+		int rc = maat_db_log(imp->db, imp->source_id, 0, "warning", err,
+				     _("a UK organogram junior file without its senior file: its "
+				       "rows report to senior posts that are not in the store yet; "
+				       "import the senior file with the same --as-of (%s)"),
+				     org->as_of);
+		if (rc < 0) {
+			return rc;
+		}
+	}
 	for (size_t i = 0; i < org->nanomalies; i++) {
 		const maat_org_anomaly *a = &org->anomalies[i];
 		int rc;
 		if (a->source_id != imp->source_id && a->kind != MAAT_ORG_A_CYCLE &&
 		    a->kind != MAAT_ORG_A_LEADING_ZEROS) {
+			continue;
+		}
+		if (alone && a->kind == MAAT_ORG_A_ORPHAN) {
 			continue;
 		}
 		rc = maat_db_log(imp->db, imp->source_id,
@@ -380,8 +617,10 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	maat_csv *c = NULL;
 	maat_org *org = NULL;
 	sqlite3_stmt *ins;
-	static const char *const format_names[] = {"csv", "organogram-senior", "organogram-junior"};
-	char junior_id[64];
+	char junior_id[64], file_date[11] = "", as_of[11];
+	const char *date_from;
+	int64_t date_line = 0;
+	size_t others = 0;
 	int64_t first_row = 0, last_row = -1;
 	int rc;
 
@@ -405,7 +644,7 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		goto out;
 	}
 	sqlite3_bind_int64(ins, 1, imp->source_id);
-	sqlite3_bind_text(ins, 2, o->as_of ? o->as_of : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 3, format_names[rd.kind], -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		rc = maat_db_fail(imp->db, err, _("recording the import"));
@@ -428,9 +667,6 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			maat_org_builder_reserve(rd.model, (size_t)sb.st_size / 40 + 16);
 		}
 	}
-	if ((rc = add_snapshot_rows(imp, &rd, o->as_of, err)) < 0) {
-		goto out;
-	}
 	while ((rc = maat_csv_next(c, err)) > 0) {
 		int64_t line = maat_csv_line(c);
 		const char *id, *manager, *fte_s, *level;
@@ -451,6 +687,29 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		manager = get(&rd, c, F_MANAGER);
 		fte_s = get(&rd, c, F_FTE);
 		level = get(&rd, c, F_LEVEL);
+		if (o->as_of == NULL && rd.col[F_DATE] >= 0 && *get(&rd, c, F_DATE) != '\0') {
+			char d[11];
+			if (!parse_snapshot_date(rd.val[F_DATE].data, d)) {
+				rc = maat_err_set(
+				    err, MAAT_E_DATA,
+				    _("%s:%lld: date '%.40s' is not a date (yyyy-mm-dd, "
+				      "dd-mm-yyyy or a month like Mar-15); give the "
+				      "snapshot date with --as-of DATE"),
+				    imp->path, (long long)line, rd.val[F_DATE].data);
+				goto out;
+			}
+			if (file_date[0] == '\0') {
+				memcpy(file_date, d, sizeof(file_date));
+				date_line = line;
+			} else if (strcmp(file_date, d) != 0) {
+				rc = maat_err_set(
+				    err, MAAT_E_DATA,
+				    _("%s:%lld: date %s differs from %s on line %lld: one file is "
+				      "one snapshot; split it, or give its date with --as-of DATE"),
+				    imp->path, (long long)line, d, file_date, (long long)date_line);
+				goto out;
+			}
+		}
 		if (*id == '\0') {
 			imp->rows_rejected++;
 			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
@@ -551,9 +810,27 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 				  imp->path);
 		goto out;
 	}
-	ins = maat_db_stmt(
-	    imp->db, "UPDATE org_imports SET first_row = ?2, last_row = ?3 WHERE source_id = ?1",
-	    err);
+	if (o->as_of != NULL) {
+		snprintf(as_of, sizeof(as_of), "%s", o->as_of);
+		date_from = _("--as-of");
+	} else if (file_date[0] != '\0') {
+		memcpy(as_of, file_date, sizeof(as_of));
+		date_from = _("the date column");
+	} else {
+		import_date(imp, as_of);
+		date_from = _("the import date");
+	}
+	if ((rc = check_snapshot(imp, rd.kind, as_of, date_from, o->replace, err)) < 0) {
+		goto out;
+	}
+	if ((rc = maat_db_log(imp->db, imp->source_id, 0, "info", err, _("snapshot %s (from %s)"),
+			      as_of, date_from)) < 0) {
+		goto out;
+	}
+	ins = maat_db_stmt(imp->db,
+			   "UPDATE org_imports SET first_row = ?2, last_row = ?3, as_of = ?4"
+			   " WHERE source_id = ?1",
+			   err);
 	if (ins == NULL) {
 		rc = -MAAT_E_INTERNAL;
 		goto out;
@@ -561,13 +838,18 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	sqlite3_bind_int64(ins, 1, imp->source_id);
 	sqlite3_bind_int64(ins, 2, first_row);
 	sqlite3_bind_int64(ins, 3, last_row);
+	sqlite3_bind_text(ins, 4, as_of, -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		rc = maat_db_fail(imp->db, err, _("recording the import"));
 		goto out;
 	}
-	org = maat_org_builder_finish(rd.model, o->as_of);
+	/* the other files of the snapshot (a junior file's senior posts) for the anomalies */
+	if ((rc = add_snapshot_rows(imp, &rd, as_of, &others, err)) < 0) {
+		goto out;
+	}
+	org = maat_org_builder_finish(rd.model, as_of);
 	rd.model = NULL;
-	rc = log_anomalies(imp, org, err);
+	rc = log_anomalies(imp, org, rd.kind == L_JUNIOR && others == 0, err);
 out:
 	maat_org_free(org);
 	maat_org_builder_free(rd.model);
@@ -607,8 +889,17 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 	for (size_t i = 0; i < o->nmap; i++) {
 		maat_buf_printf(&opts, " map=%s", o->map[i]);
 	}
-	rc = maat_db_import_file(db, "org", path, opts.data, flags, org_callback, (void *)o,
-				 source_id, err);
+	{
+		maat_org_import_opts mine = *o;
+		mine.replace = (flags & MAAT_IMPORT_REPLACE) != 0;
+		/* --replace replaces the chart of the same date (check_snapshot), not an import of
+		 * the same path or content: HR sends "org.csv" every quarter, and one file may be
+		 * the chart of two dates */
+		flags &= ~(unsigned)MAAT_IMPORT_REPLACE;
+		rc = maat_db_import_file(db, "org", path, opts.data,
+					 flags | MAAT_IMPORT_SAME_OPTIONS, org_callback, &mine,
+					 source_id, err);
+	}
 	maat_buf_fini(&opts);
 	return rc;
 }

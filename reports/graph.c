@@ -16,7 +16,7 @@
 /* Characters of one field on a box; longer text is cut with an ellipsis. */
 #define FIELD_MAX 40
 /* Boxes of the legend, taken from the budget. */
-#define LEGEND_BOXES 3
+#define LEGEND_BOXES 4
 
 /* Fill colours: the same presets the workbook uses for red and yellow. */
 #define COLOR_ONE "#FFC7CE"
@@ -97,6 +97,7 @@ new_graph(const char *name, bool directed_tree)
 	agattr(g, AGNODE, "fontname", "Helvetica");
 	agattr(g, AGNODE, "fontsize", "10");
 	agattr(g, AGNODE, "label", "\\N");
+	agattr(g, AGNODE, "peripheries", "1");
 	agattr(g, AGEDGE, "color", "gray40");
 	agattr(g, AGEDGE, "arrowhead", directed_tree ? "none" : "normal");
 	agattr(g, AGEDGE, "penwidth", "1");
@@ -117,8 +118,18 @@ format_span(char *out, size_t size, double span)
 	}
 }
 
+/* The staff folded into a box: kids[from..to) of nodes, those with fold set. */
+typedef struct folded {
+	const size_t *kids;
+	size_t from, to;
+	const bool *fold;
+	size_t count;
+	double fte;
+} folded;
+
 static Agnode_t *
-person_box(Agraph_t *g, Agraph_t *cluster, size_t i, const maat_tree_node *node)
+person_box(Agraph_t *g, Agraph_t *cluster, size_t i, const maat_tree_node *node,
+	   const maat_tree_node *nodes, const folded *staff)
 {
 	char name[32], span[64];
 	maat_buf label = {0};
@@ -141,6 +152,24 @@ person_box(Agraph_t *g, Agraph_t *cluster, size_t i, const maat_tree_node *node)
 		format_span(span, sizeof(span), node->span);
 		append_field(&label, span);
 	}
+	if (staff != NULL && staff->count > 0 && staff->count <= MAAT_GRAPH_FOLD_LIST) {
+		for (size_t k = staff->from; k < staff->to; k++) {
+			const maat_tree_node *c = &nodes[staff->kids[k]];
+			if (staff->fold[staff->kids[k]]) {
+				char *line = maat_xasprintf(
+				    "\xC2\xB7 %s", c->label != NULL && *c->label ? c->label : "?");
+				append_field(&label, line);
+				free(line);
+			}
+		}
+	} else if (staff != NULL && staff->count > 0) {
+		char fte[32], *line;
+		maat_i18n_real(fte, sizeof(fte), staff->fte, 1);
+		line = maat_xasprintf(P_("+%zu staff, %s FTE", "+%zu staff, %s FTE", staff->count),
+				      staff->count, fte);
+		append_field(&label, line);
+		free(line);
+	}
 	set(v, "label", label.data);
 	maat_buf_fini(&label);
 	if (node->flags & MAAT_TREE_MANAGER_OF_ONE) {
@@ -150,6 +179,9 @@ person_box(Agraph_t *g, Agraph_t *cluster, size_t i, const maat_tree_node *node)
 	}
 	if (node->flags & MAAT_TREE_AGGREGATE) {
 		set(v, "style", "rounded,filled,dashed");
+	}
+	if (node->flags & MAAT_TREE_PASS_THROUGH) {
+		set(v, "peripheries", "2");
 	}
 	return v;
 }
@@ -181,6 +213,10 @@ legend(Agraph_t *g, int min_span)
 	v = agnode(sub, "legend_thin", 1);
 	set(v, "label", thin);
 	set(v, "fillcolor", COLOR_THIN);
+	v = agnode(sub, "legend_pass", 1);
+	set(v, "label", _("pass-through manager"));
+	set(v, "fillcolor", COLOR_ONE);
+	set(v, "peripheries", "2");
 	v = agnode(sub, "legend_more", 1);
 	set(v, "label", _("+N people: collapsed"));
 	set(v, "fillcolor", COLOR_MORE);
@@ -233,7 +269,10 @@ maat_graph_org(const maat_tree_node *nodes, size_t n, const maat_org_graph_optio
 	maat_org_graph_stats st = {0};
 	size_t budget, *first = NULL, *kids = NULL, *order = NULL, *size = NULL, head = 0, tail = 0;
 	size_t *count = NULL, *internal = NULL, cum = 0;
-	int *depth = NULL, maxdepth = 0, shown = 0;
+	int *depth = NULL, maxdepth = 0, shown = 0, bmax = 0;
+	bool *fold = NULL;
+	size_t *nfold = NULL, *boxkids = NULL;
+	double *fold_fte = NULL;
 	Agnode_t **boxes = NULL;
 	const char **units = NULL;
 	size_t nunits = 0;
@@ -302,6 +341,26 @@ maat_graph_org(const maat_tree_node *nodes, size_t n, const maat_org_graph_optio
 		st.unplaced = n - tail;
 	}
 	st.depth = maxdepth;
+	/* individual contributors (no reports, under a manager) fold into their manager's box */
+	fold = maat_xcalloc(n ? n : 1, sizeof(*fold));
+	nfold = maat_xcalloc(n ? n : 1, sizeof(*nfold));
+	boxkids = maat_xcalloc(n ? n : 1, sizeof(*boxkids));
+	fold_fte = maat_xcalloc(n ? n : 1, sizeof(*fold_fte));
+	for (size_t k = 0; k < tail; k++) {
+		size_t v = order[k];
+		if (first[v + 1] == first[v] && !is_top(nodes, n, v) &&
+		    !(o.has_root && v == o.root)) {
+			size_t p = (size_t)nodes[v].parent;
+			fold[v] = true;
+			nfold[p]++;
+			fold_fte[p] += nodes[v].fte > 0 ? nodes[v].fte : 0;
+		} else {
+			bmax = depth[v] > bmax ? depth[v] : bmax;
+			if (!is_top(nodes, n, v) && !(o.has_root && v == o.root)) {
+				boxkids[nodes[v].parent]++;
+			}
+		}
+	}
 	/* subtree sizes, children before parents */
 	size = maat_xcalloc(n ? n : 1, sizeof(*size));
 	for (size_t k = tail; k-- > 0;) {
@@ -315,13 +374,15 @@ maat_graph_org(const maat_tree_node *nodes, size_t n, const maat_org_graph_optio
 	internal = maat_xcalloc((size_t)maxdepth + 2, sizeof(*internal));
 	for (size_t k = 0; k < tail; k++) {
 		size_t v = order[k];
-		count[depth[v]]++;
-		internal[depth[v]] += first[v + 1] > first[v];
+		if (!fold[v]) {
+			count[depth[v]]++;
+			internal[depth[v]] += boxkids[v] > 0;
+		}
 	}
 	/* the deepest layer that fits, with one "+N" box per subtree cut off below it */
-	for (int d = 1; d <= maxdepth; d++) {
+	for (int d = 1; d <= bmax; d++) {
 		cum += count[d];
-		if (cum + (d < maxdepth ? internal[d] : 0) > budget) {
+		if (cum + (d < bmax ? internal[d] : 0) > budget) {
 			break;
 		}
 		shown = d;
@@ -333,20 +394,26 @@ maat_graph_org(const maat_tree_node *nodes, size_t n, const maat_org_graph_optio
 	if (shown > 0) {
 		for (size_t k = 0; k < tail && depth[order[k]] <= shown; k++) {
 			size_t v = order[k];
-			Agraph_t *cl =
-			    o.by_unit ? unit_cluster(g, nodes[v].unit, &units, &nunits) : NULL;
-			boxes[v] = person_box(g, cl, v, &nodes[v]);
+			Agraph_t *cl;
+			folded staff = {kids, first[v], first[v + 1], fold, nfold[v], fold_fte[v]};
+			if (fold[v]) {
+				continue;
+			}
+			cl = o.by_unit ? unit_cluster(g, nodes[v].unit, &units, &nunits) : NULL;
+			boxes[v] = person_box(g, cl, v, &nodes[v], nodes, &staff);
 			st.boxes++;
+			st.folded += nfold[v];
 			if (!is_top(nodes, n, v) && !(o.has_root && v == o.root) &&
 			    boxes[nodes[v].parent] != NULL) {
 				agedge(g, boxes[nodes[v].parent], boxes[v], NULL, 1);
 			}
-			if (depth[v] == shown && shown < maxdepth && size[v] > 1) {
+			if (depth[v] == shown && shown < bmax && boxkids[v] > 0) {
 				char name[32];
+				size_t below = size[v] - 1 - nfold[v];
 				snprintf(name, sizeof(name), "more%zu", v);
-				agedge(g, boxes[v], more_box(g, name, size[v] - 1), NULL, 1);
+				agedge(g, boxes[v], more_box(g, name, below), NULL, 1);
 				st.collapsed_boxes++;
-				st.collapsed_nodes += size[v] - 1;
+				st.collapsed_nodes += below;
 			}
 		}
 	} else {
@@ -359,7 +426,7 @@ maat_graph_org(const maat_tree_node *nodes, size_t n, const maat_org_graph_optio
 			if (st.boxes + st.collapsed_boxes + need + 1 > budget) {
 				break;
 			}
-			boxes[v] = person_box(g, NULL, v, &nodes[v]);
+			boxes[v] = person_box(g, NULL, v, &nodes[v], nodes, NULL);
 			st.boxes++;
 			if (size[v] > 1) {
 				char name[32];
@@ -384,6 +451,10 @@ maat_graph_org(const maat_tree_node *nodes, size_t n, const maat_org_graph_optio
 	}
 	free(units);
 	free(boxes);
+	free(fold);
+	free(nfold);
+	free(boxkids);
+	free(fold_fte);
 	free(count);
 	free(internal);
 	free(size);
@@ -614,6 +685,40 @@ maat_graph_render(Agraph_t *g, const char *file, maat_err *err)
 	}
 out:
 	free(tmp);
+	return rc;
+}
+
+int
+maat_graph_svg(Agraph_t *g, char **svg, maat_err *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	agusererrf old;
+	int rc = 0;
+
+	*svg = NULL;
+	if (gvc == NULL) {
+		gvc = gvContext();
+	}
+	gv_message[0] = '\0';
+	old = agseterrf(keep_message);
+	if (gvLayout(gvc, g, "dot") != 0) {
+		rc = maat_err_set(err, MAAT_E_INTERNAL, _("laying out the graph: %s"), gv_message);
+	} else {
+		unsigned int n = 0;
+		if (gvRenderData(gvc, g, "svg", &data, &n) != 0 || data == NULL) {
+			rc = maat_err_set(err, MAAT_E_INTERNAL, _("drawing %s: %s"), "SVG",
+					  gv_message);
+		} else {
+			len = n;
+			*svg = maat_xmalloc(len + 1);
+			memcpy(*svg, data, len);
+			(*svg)[len] = '\0';
+		}
+		gvFreeRenderData(data);
+		gvFreeLayout(gvc, g);
+	}
+	agseterrf(old);
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 /* The demo's summary: the first figures per reader, from the same analyses the commands run. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,6 +194,8 @@ case_figures(maat_db *db, const maat_org *org, maat_summary *s, maat_err *err)
 	s->max_handovers = h->max_handovers;
 	s->pingpong_cases = h->pingpong_cases;
 	s->cases_finished_by_picker = h->cases_finished_by_picker;
+	s->cases_without_handover = h->cases_without_handover;
+	s->throughput_median = h->throughput_median;
 	s->up = h->up;
 	s->down = h->down;
 	s->sideways = h->sideways;
@@ -213,7 +217,7 @@ maat_summary_compute(maat_db *db, maat_summary *s, maat_err *err)
 
 	memset(s, 0, sizeof(*s));
 	s->span_mean = s->external_share = s->distance_mean_before = s->distance_mean_after = NAN;
-	s->chain_to_top_mean = s->cap_hours = s->idle_days = NAN;
+	s->chain_to_top_mean = s->cap_hours = s->idle_days = s->throughput_median = NAN;
 	if (maat_db_has_kind(db, "org")) {
 		if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
 			goto out;
@@ -394,4 +398,257 @@ maat_summary_text(const maat_summary *s, const char *db)
 	}
 	free(w);
 	return b.data;
+}
+
+/* ---- findings: whole sentences for people, shared by the HTML report and the workbook ---- */
+
+typedef struct flist {
+	maat_finding *v;
+	size_t n;
+} flist;
+
+static void __attribute__((format(printf, 6, 7)))
+add_finding(flist *l, enum maat_audience a, const char *key, double value,
+	    enum maat_finding_status st, const char *fmt, ...)
+{
+	va_list ap;
+	maat_buf b = {0};
+	char *text;
+	va_start(ap, fmt);
+	{
+		char small[1];
+		va_list aq;
+		int len;
+		va_copy(aq, ap);
+		len = vsnprintf(small, sizeof(small), fmt, aq);
+		va_end(aq);
+		text = maat_xmalloc(len > 0 ? (size_t)len + 1 : 1);
+		vsnprintf(text, len > 0 ? (size_t)len + 1 : 1, fmt, ap);
+	}
+	va_end(ap);
+	maat_buf_fini(&b);
+	l->v = maat_xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = (maat_finding){a, text, key, value, st, NULL};
+}
+
+/* the evidence of the last finding added */
+static void
+evidence(flist *l, const char *sheet)
+{
+	if (l->n > 0) {
+		l->v[l->n - 1].evidence = sheet;
+	}
+}
+
+static void
+org_findings(const maat_summary *s, flist *l)
+{
+	const enum maat_audience D = MAAT_AUDIENCE_DIRECTOR;
+	char a[32], b[32];
+
+	add_finding(l, D, "layers.layers", s->layers, MAAT_FINDING_FACT,
+		    P_("The organisation has %d management layer from the top to the front line "
+		       "(%zu people in %zu units).",
+		       "The organisation has %d management layers from the top to the front line "
+		       "(%zu people in %zu units).",
+		       s->layers),
+		    s->layers, s->people, s->units);
+	evidence(l, _("Layer pyramid"));
+	add_finding(
+	    l, D, "layers.span_mean", s->span_mean,
+	    s->span_mean >= s->min_span ? MAAT_FINDING_OK : MAAT_FINDING_OVER,
+	    P_("The %zu manager has %s direct reports on average; the target is at least %d.",
+	       "The %zu managers have %s direct reports on average; the target is at least "
+	       "%d.",
+	       s->managers),
+	    s->managers, maat_i18n_real(a, sizeof(a), s->span_mean, 1), s->min_span);
+	evidence(l, _("Span distribution"));
+	add_finding(l, D, "layers.thin_managers", (double)s->thin_managers,
+		    s->thin_managers > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
+		    P_("%zu manager has fewer than %d direct reports (a thin manager).",
+		       "%zu managers have fewer than %d direct reports (thin managers).",
+		       s->thin_managers),
+		    s->thin_managers, s->min_span);
+	evidence(l, _("Managers"));
+	add_finding(l, D, "layers.managers_span_1", (double)s->managers_span_1, MAAT_FINDING_FACT,
+		    P_("%zu manager manages one person; %zu of the managers of one only pass work "
+		       "on to one other manager (pass-through).",
+		       "%zu managers manage one person each; %zu of them only pass work on to one "
+		       "other manager (pass-through).",
+		       s->managers_span_1),
+		    s->managers_span_1, s->pass_through_managers);
+	evidence(l, _("Managers"));
+	add_finding(
+	    l, D, "layers.delayering.layers_after", s->layers_after, MAAT_FINDING_FACT,
+	    P_("What-if: if the management role of the %zu thin manager went (the person "
+	       "stays on as staff, the reports move to the next manager up), there would be "
+	       "%d layers instead of %d, and the mean distance to the top would be %s "
+	       "layers instead of %s.",
+	       "What-if: if the management role of the %zu thin managers went (the people "
+	       "stay on as staff, their reports move to the next manager up), there would be "
+	       "%d layers instead of %d, and the mean distance to the top would be %s "
+	       "layers instead of %s.",
+	       s->removed_managers),
+	    s->removed_managers, s->layers_after, s->layers,
+	    maat_i18n_real(a, sizeof(a), s->distance_mean_after, 2),
+	    maat_i18n_real(b, sizeof(b), s->distance_mean_before, 2));
+	evidence(l, _("Delayering"));
+	if (!isnan(s->chain_to_top_mean)) {
+		add_finding(
+		    l, D, "signoff.chain_to_top_mean", s->chain_to_top_mean, MAAT_FINDING_FACT,
+		    _("On its way to the top, a decision passes %s managers on average, at "
+		      "most %d."),
+		    maat_i18n_real(a, sizeof(a), s->chain_to_top_mean, 2), s->chain_to_top_max);
+		evidence(l, _("Sign-off chains"));
+	}
+	for (size_t i = 0; i < s->ntypes; i++) {
+		add_finding(l, D, NULL, s->types[i].chain_mean, MAAT_FINDING_FACT,
+			    _("A decision of type %s passes %s managers on average on its way up "
+			      "to the mandate holder (%s), at most %d."),
+			    s->types[i].decision_type,
+			    maat_i18n_real(a, sizeof(a), s->types[i].chain_mean, 2),
+			    s->types[i].holder, s->types[i].chain_max);
+		evidence(l, _("Sign-off chains"));
+	}
+	if (!isnan(s->external_share)) {
+		add_finding(l, D, "layers.external_share", s->external_share, MAAT_FINDING_FACT,
+			    _("Hired-in staff (inhuur) make up %s%% of the FTE."),
+			    maat_i18n_real(a, sizeof(a), 100.0 * s->external_share, 1));
+	}
+}
+
+static void
+calendar_findings(const maat_summary *s, flist *l)
+{
+	const enum maat_audience W = MAAT_AUDIENCE_WORKS_COUNCIL;
+	char a[32], b[32], c[32];
+
+	add_finding(l, W, "meetings.people_over_cap", (double)s->people_over_cap,
+		    s->people_over_cap > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
+		    P_("%zu of %zu person was over the meeting cap (%s hours per full-time week, "
+		       "times their FTE) in at least one week between %s and %s.",
+		       "%zu of %zu people were over the meeting cap (%s hours per full-time week, "
+		       "times their FTE) in at least one week between %s and %s.",
+		       s->persons),
+		    s->people_over_cap, s->persons, maat_i18n_real(a, sizeof(a), s->cap_hours, 0),
+		    s->from, s->to);
+	evidence(l, _("Unit weeks"));
+	add_finding(l, W, "meetings.over_cap_person_weeks", (double)s->over_cap_person_weeks,
+		    s->over_cap_person_weeks > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
+		    P_("%zu of %zu person-week (%s%%) was over that cap.",
+		       "%zu of %zu person-weeks (%s%%) were over that cap.", s->person_weeks),
+		    s->over_cap_person_weeks, s->person_weeks,
+		    maat_i18n_real(b, sizeof(b),
+				   s->person_weeks ? 100.0 * (double)s->over_cap_person_weeks /
+							 (double)s->person_weeks
+						   : 0,
+				   1));
+	evidence(l, _("Weekly meeting hours"));
+	if (s->series != NULL) {
+		add_finding(l, W, NULL, s->series_person_hours, MAAT_FINDING_FACT,
+			    P_("The costliest recurring meeting is \"%s\": %s person-hours in %lld "
+			       "meeting of %s people on average.",
+			       "The costliest recurring meeting is \"%s\": %s person-hours in %lld "
+			       "meetings of %s people on average.",
+			       s->series_instances),
+			    s->series, maat_i18n_real(a, sizeof(a), s->series_person_hours, 1),
+			    (long long)s->series_instances,
+			    maat_i18n_real(c, sizeof(c), s->series_mean_attendees, 1));
+		evidence(l, _("Meeting series"));
+	}
+}
+
+static void
+case_findings(const maat_summary *s, flist *l)
+{
+	const enum maat_audience P = MAAT_AUDIENCE_POLICY_MAKER;
+	double mean = s->cases ? (double)s->handovers / (double)s->cases : NAN;
+	char a[32];
+
+	add_finding(l, P, "handovers.handovers_mean", mean,
+		    mean > s->max_handovers ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
+		    P_("The %lld case in the case log was handed over %s times on average; the cap "
+		       "is %d.",
+		       "The %lld cases in the case log were handed over %s times on average; the "
+		       "cap is %d per case.",
+		       s->cases),
+		    (long long)s->cases, maat_i18n_real(a, sizeof(a), mean, 2), s->max_handovers);
+	evidence(l, _("Handovers per case"));
+	add_finding(l, P, "handovers.cases_over_max", (double)s->cases_over_max,
+		    s->cases_over_max > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
+		    P_("%lld case was handed over more than %d times.",
+		       "%lld cases were handed over more than %d times.", s->cases_over_max),
+		    (long long)s->cases_over_max, s->max_handovers);
+	evidence(l, _("Cases"));
+	add_finding(l, P, "handovers.pingpong_cases", (double)s->pingpong_cases, MAAT_FINDING_FACT,
+		    P_("%lld case went back and forth between two people (ping-pong: A to B and "
+		       "back to A).",
+		       "%lld cases went back and forth between two people (ping-pong: A to B and "
+		       "back to A).",
+		       s->pingpong_cases),
+		    (long long)s->pingpong_cases);
+	evidence(l, _("Handover pairs"));
+	add_finding(l, P, "handovers.cases_without_handover", (double)s->cases_without_handover,
+		    MAAT_FINDING_FACT,
+		    P_("%lld of %lld case stayed with whoever picked it up: it was never handed "
+		       "over.",
+		       "%lld of %lld cases stayed with whoever picked them up: they were never "
+		       "handed over.",
+		       s->cases),
+		    (long long)s->cases_without_handover, (long long)s->cases);
+	evidence(l, _("Cases"));
+	add_finding(
+	    l, P, "handovers.cases_finished_by_picker", (double)s->cases_finished_by_picker,
+	    MAAT_FINDING_FACT,
+	    P_("%lld of %lld case (%s%%) was closed by whoever picked it up, after any "
+	       "number of handovers in between.",
+	       "%lld of %lld cases (%s%%) were closed by whoever picked them up, some after "
+	       "several handovers in between.",
+	       s->cases),
+	    (long long)s->cases_finished_by_picker, (long long)s->cases,
+	    maat_i18n_real(a, sizeof(a),
+			   share((size_t)s->cases_finished_by_picker, (size_t)s->cases), 1));
+	evidence(l, _("Cases"));
+	add_finding(l, P, "handovers.escalations.up", (double)s->up, MAAT_FINDING_FACT,
+		    P_("Of the handovers, %lld went up the line, %lld down and %lld sideways "
+		       "(%lld between people the org chart does not know).",
+		       "Of the handovers, %lld went up the line, %lld down and %lld sideways "
+		       "(%lld between people the org chart does not know).",
+		       s->up),
+		    (long long)s->up, (long long)s->down, (long long)s->sideways,
+		    (long long)s->unknown);
+	evidence(l, _("Handover pairs"));
+	add_finding(l, P, "handovers.idle_cases", (double)s->idle_cases,
+		    s->idle_cases > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
+		    P_("%lld case lay idle for more than %s days between two steps.",
+		       "%lld cases lay idle for more than %s days between two steps.",
+		       s->idle_cases),
+		    (long long)s->idle_cases, maat_i18n_real(a, sizeof(a), s->idle_days, 0));
+	evidence(l, _("Cases"));
+}
+
+void
+maat_summary_findings(const maat_summary *s, maat_finding **out, size_t *n)
+{
+	flist l = {0};
+	if (s->have_org) {
+		org_findings(s, &l);
+	}
+	if (s->have_calendar) {
+		calendar_findings(s, &l);
+	}
+	if (s->have_cases) {
+		case_findings(s, &l);
+	}
+	*out = l.v;
+	*n = l.n;
+}
+
+void
+maat_summary_findings_free(maat_finding *f, size_t n)
+{
+	for (size_t i = 0; f != NULL && i < n; i++) {
+		free(f[i].text);
+	}
+	free(f);
 }

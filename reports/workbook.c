@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "maatlat/i18n.h"
+#include "maatlat/terms.h"
+#include "maatlat/trend.h"
 #include "maatlat/util.h"
 #include "maatlat/workbook.h"
 #include "maatlat/xlsx.h"
@@ -134,6 +136,22 @@ maat_workbook_add_note(maat_workbook *wb, const char *note)
 {
 	wb->notes = maat_xreallocarray(wb->notes, wb->nnotes + 1, sizeof(*wb->notes));
 	wb->notes[wb->nnotes++] = maat_xstrdup(note);
+}
+
+size_t
+maat_workbook_nsettings(const maat_workbook *wb)
+{
+	return wb->nsettings;
+}
+
+const char *
+maat_workbook_setting(const maat_workbook *wb, size_t i, const char **value)
+{
+	if (i >= wb->nsettings) {
+		return NULL;
+	}
+	*value = wb->settings[i].value;
+	return wb->settings[i].name;
 }
 
 size_t
@@ -663,6 +681,80 @@ maat_report_weekly_table(const maat_table *pw)
 	return t;
 }
 
+/* one person-week row, for sorting by unit and week */
+struct uw_row {
+	/* borrowed */
+	const char *unit, *week;
+	double hours, cap;
+	bool over;
+};
+
+static int
+cmp_uw(const void *a, const void *b)
+{
+	const struct uw_row *x = a, *y = b;
+	int c = strcmp(x->unit, y->unit);
+	return c != 0 ? c : strcmp(x->week, y->week);
+}
+
+maat_table *
+maat_report_unit_week_table(const maat_table *pw, int min_group)
+{
+	size_t cu = maat_report_col(pw, "unit"), cw = maat_report_col(pw, "week");
+	size_t ch = maat_report_col(pw, "hours"), cc = maat_report_col(pw, "cap");
+	size_t nr = maat_table_nrows(pw), n = 0;
+	struct uw_row *rows = maat_xcalloc(nr ? nr : 1, sizeof(*rows));
+	maat_table *t = maat_table_new(_("Meeting hours per unit and week against the cap"));
+	maat_table *out;
+
+	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "week", _("week"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "people", _("people"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "mean_hours", _("mean hours"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "mean_cap", _("mean cap"), MAAT_COL_REAL, 1);
+	maat_table_add_column(t, "over_cap", _("people over their cap"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "over_cap_share", _("share over their cap"), MAAT_COL_SHARE, 0);
+	if (cu == (size_t)-1 || cw == (size_t)-1 || ch == (size_t)-1 || cc == (size_t)-1) {
+		free(rows);
+		return t;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		const maat_cell *u = maat_table_cell(pw, r, cu), *w = maat_table_cell(pw, r, cw);
+		const maat_cell *h = maat_table_cell(pw, r, ch), *c = maat_table_cell(pw, r, cc);
+		if (w->null || w->s == NULL) {
+			continue;
+		}
+		rows[n++] = (struct uw_row){u->null || u->s == NULL ? _("(unknown)") : u->s, w->s,
+					    h->null ? 0 : h->d, c->null ? 0 : c->d,
+					    !h->null && !c->null && h->d > c->d};
+	}
+	qsort(rows, n, sizeof(*rows), cmp_uw);
+	for (size_t i = 0; i < n;) {
+		size_t j = i, over = 0;
+		double hours = 0, cap = 0;
+		while (j < n && cmp_uw(&rows[i], &rows[j]) == 0) {
+			hours += rows[j].hours;
+			cap += rows[j].cap;
+			over += rows[j].over;
+			j++;
+		}
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, rows[i].unit);
+		maat_table_set_text(t, 1, rows[i].week);
+		maat_table_set_int(t, 2, (int64_t)(j - i));
+		maat_table_set_real(t, 3, hours / (double)(j - i));
+		maat_table_set_real(t, 4, cap / (double)(j - i));
+		maat_table_set_int(t, 5, (int64_t)over);
+		maat_table_set_real(t, 6, (double)over / (double)(j - i));
+		i = j;
+	}
+	free(rows);
+	/* privacy (METRICS.md section 4): a unit-week of fewer than min_group people is blanked */
+	out = maat_report_suppress(t, 2, (size_t)-1, min_group, NULL);
+	maat_table_free(t);
+	return out;
+}
+
 maat_table *
 maat_report_handover_histogram(const maat_table *cases, int max_bins)
 {
@@ -866,6 +958,8 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_workbook_add_sheet(wb, _("Meetings"), pw);
 	s = maat_workbook_add_sheet(wb, _("Weekly meeting hours"), weekly);
 	maat_workbook_add_chart(wb, s, MAAT_CHART_LINE, _("Mean meeting hours per week"), 0, 2, 3);
+	maat_workbook_add_sheet(wb, _("Unit weeks"),
+				maat_report_unit_week_table(pw, opt->min_group));
 	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
 	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
 	maat_meetings_free(m);
@@ -932,9 +1026,10 @@ add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_e
 	return 0;
 }
 
-int
-maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
-		      char **summary, maat_err *err)
+/* The org chart into path, or as SVG text into *svg when svg is non-NULL. */
+static int
+org_graph(maat_db *db, const maat_report_graph_options *o, const char *path, char **svg,
+	  char **summary, maat_err *err)
 {
 #ifdef HAVE_LAYERS
 	maat_org *org = NULL;
@@ -977,9 +1072,11 @@ maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const cha
 		nodes[i].title = v->title;
 		nodes[i].unit = v->unit;
 		nodes[i].span = span;
+		nodes[i].fte = v->fte;
 		nodes[i].flags = (span == 1 ? MAAT_TREE_MANAGER_OF_ONE : 0) |
 				 (span > 0 && span < min_span ? MAAT_TREE_THIN : 0) |
-				 (v->aggregate ? MAAT_TREE_AGGREGATE : 0);
+				 (v->aggregate ? MAAT_TREE_AGGREGATE : 0) |
+				 (maat_layers_pass_through(l, i) ? MAAT_TREE_PASS_THROUGH : 0);
 	}
 	go.by_unit = o->by_unit;
 	go.min_span = min_span;
@@ -987,12 +1084,20 @@ maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const cha
 		rc = -err->code;
 		goto out;
 	}
-	rc = maat_graph_render(g, path, err);
+	rc = svg != NULL ? maat_graph_svg(g, svg, err) : maat_graph_render(g, path, err);
 	if (rc == 0 && summary != NULL) {
-		*summary = maat_xasprintf(
-		    _("%s: %zu boxes, layers 1-%d of %d shown, %zu people in %zu collapsed boxes"),
-		    path, st.boxes, st.depth_shown, st.depth, st.collapsed_nodes,
-		    st.collapsed_boxes);
+		if (st.collapsed_boxes == 0) {
+			*summary = maat_xasprintf(
+			    _("%s: %zu boxes for the managers and the top, %zu staff listed in "
+			      "their manager's box, %d layers"),
+			    path != NULL ? path : "SVG", st.boxes, st.folded, st.depth);
+		} else {
+			*summary = maat_xasprintf(
+			    _("%s: %zu boxes down to layer %d of %d, %zu staff listed in their "
+			      "manager's box, %zu people below in %zu \"+N\" boxes"),
+			    path != NULL ? path : "SVG", st.boxes, st.depth_shown, st.depth,
+			    st.folded, st.collapsed_nodes, st.collapsed_boxes);
+		}
 	}
 out:
 	maat_graph_free(g);
@@ -1003,6 +1108,7 @@ out:
 #else
 	(void)o;
 	(void)path;
+	(void)svg;
 	(void)summary;
 	return maat_err_set(err, MAAT_E_FAIL, "%s",
 			    _("report --graph: the org chart analysis is not in this build yet"));
@@ -1025,9 +1131,10 @@ cmp_uedge(const void *a, const void *b)
 }
 #endif
 
-int
-maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
-			   char **summary, maat_err *err)
+/* The handover graph into path, or as SVG text into *svg when svg is non-NULL. */
+static int
+handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path, char **svg,
+	       char **summary, maat_err *err)
 {
 #ifdef HAVE_HANDOVERS
 	maat_handovers *h = NULL;
@@ -1112,9 +1219,10 @@ maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, cons
 		rc = -1;
 		goto out;
 	}
-	rc = maat_graph_render(g, path, err);
+	rc = svg != NULL ? maat_graph_svg(g, svg, err) : maat_graph_render(g, path, err);
 	if (rc == 0 && summary != NULL) {
-		*summary = maat_xasprintf(_("%s: %zu handover edges between %s"), path, shown,
+		*summary = maat_xasprintf(_("%s: %zu handover edges between %s"),
+					  path != NULL ? path : "SVG", shown,
 					  by_unit ? _("units") : _("resources"));
 	}
 out:
@@ -1129,11 +1237,114 @@ out:
 #else
 	(void)o;
 	(void)path;
+	(void)svg;
 	(void)summary;
 	return maat_err_set(
 	    err, MAAT_E_FAIL, "%s",
 	    _("report --handover-graph: the case analysis is not in this build yet"));
 #endif
+}
+
+/* Decision terms (METRICS.md §5): a headline, per case type, unit and month (a line of the
+ * share over the term), and the cases over it. */
+static int
+add_terms(maat_db *db, maat_workbook *wb, maat_err *err)
+{
+	maat_terms *t = NULL;
+	size_t s;
+	int rc;
+	if (!maat_db_has_kind(db, "cases")) {
+		return 0;
+	}
+	if ((rc = maat_terms_compute(db, NULL, &t, err)) < 0) {
+		return rc;
+	}
+	maat_workbook_add_headline(wb, _("Cases over their decision term"), t->share_over_term,
+				   MAAT_COL_SHARE, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_headline(wb, _("Open cases over their decision term"),
+				   (double)t->open_over_term, MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
+	maat_workbook_add_setting(wb, _("Decision terms"),
+				  t->have_terms ? t->terms_source
+						: _("none: the Awb's 8 weeks for every case"));
+	maat_workbook_add_sheet(wb, _("Terms"), maat_terms_summary_table(t));
+	maat_workbook_add_sheet(wb, _("Terms per case type"), maat_terms_type_table(t));
+	maat_workbook_add_sheet(wb, _("Terms per unit"), maat_terms_unit_table(t));
+	s = maat_workbook_add_sheet(wb, _("Terms per month"), maat_terms_month_table(t));
+	maat_workbook_add_chart(
+	    wb, s, MAAT_CHART_LINE, _("Share of cases over the term"), 0,
+	    maat_report_col(maat_workbook_sheet_table(wb, s), "share_over_term"),
+	    MAAT_CHART_NO_SERIES);
+	maat_workbook_add_sheet(wb, _("Cases over term"), maat_terms_case_table(t, 0));
+	maat_terms_free(t);
+	return 0;
+}
+
+/* Trends and the role mix (METRICS.md §6), with line charts over the periods. */
+static int
+add_trend(maat_db *db, int min_group, maat_workbook *wb, maat_err *err)
+{
+	maat_trend *t = NULL;
+	size_t s;
+	int rc;
+	if ((rc = maat_trend_compute(db, &t, err)) < 0) {
+		return rc;
+	}
+	if (t->nsnapshots > 1) {
+		s = maat_workbook_add_sheet(wb, _("Trend snapshots"), maat_trend_snapshot_table(t));
+		maat_workbook_add_chart(
+		    wb, s, MAAT_CHART_LINE, _("Managers and layers"), 0,
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "managers"),
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "layers"));
+		maat_workbook_add_sheet(wb, _("Public-service flag"), maat_trend_flag_table(t));
+	}
+	if (t->nmix > 0) {
+		maat_workbook_add_sheet(wb, _("Role mix"), maat_trend_mix_table(t, min_group));
+	}
+	if (t->ncase_months > 0) {
+		s = maat_workbook_add_sheet(wb, _("Trend cases"), maat_trend_case_month_table(t));
+		maat_workbook_add_chart(
+		    wb, s, MAAT_CHART_LINE, _("Handovers per case and share over the term"), 0,
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "handovers_per_case"),
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "share_over_term"));
+	}
+	if (t->nmeeting_months > 0) {
+		s = maat_workbook_add_sheet(wb, _("Trend meetings"),
+					    maat_trend_meeting_month_table(t));
+		maat_workbook_add_chart(
+		    wb, s, MAAT_CHART_LINE, _("Meeting hours per person-week"), 0,
+		    maat_report_col(maat_workbook_sheet_table(wb, s), "hours_mean"),
+		    MAAT_CHART_NO_SERIES);
+	}
+	maat_trend_free(t);
+	return 0;
+}
+
+int
+maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+		      char **summary, maat_err *err)
+{
+	return org_graph(db, o, path, NULL, summary, err);
+}
+
+int
+maat_report_org_graph_svg(maat_db *db, const maat_report_graph_options *o, char **svg,
+			  char **summary, maat_err *err)
+{
+	return org_graph(db, o, NULL, svg, summary, err);
+}
+
+int
+maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
+			   char **summary, maat_err *err)
+{
+	return handover_graph(db, o, path, NULL, summary, err);
+}
+
+int
+maat_report_handover_graph_svg(maat_db *db, const maat_report_graph_options *o, char **svg,
+			       char **summary, maat_err *err)
+{
+	return handover_graph(db, o, NULL, svg, summary, err);
 }
 
 int
@@ -1160,7 +1371,8 @@ maat_report_fill(maat_db *db, const maat_report_options *opt, maat_workbook *wb,
 	snprintf(value, sizeof(value), "%d", o.min_group);
 	maat_workbook_add_setting(wb, _("Minimum group size"), value);
 	if (add_org(db, &o, wb, err) < 0 || add_calendar(db, &o, wb, err) < 0 ||
-	    add_cases(db, &o, wb, err) < 0) {
+	    add_cases(db, &o, wb, err) < 0 || add_terms(db, wb, err) < 0 ||
+	    add_trend(db, o.min_group, wb, err) < 0) {
 		goto out;
 	}
 	maat_workbook_add_sheet(wb, _("Sources"), sources);

@@ -336,17 +336,23 @@ maat_db_has_kind(maat_db *db, const char *kind)
 }
 
 static int
-find_same(maat_db *db, const char *kind, const char *sha, maat_err *err)
+find_same(maat_db *db, const char *kind, const char *sha, const char *options, maat_err *err)
 {
-	sqlite3_stmt *st =
-	    maat_db_stmt(db, "SELECT id FROM sources WHERE kind = ?1 AND sha256 = ?2 LIMIT 1", err);
+	sqlite3_stmt *st = maat_db_stmt(db,
+					"SELECT id FROM sources WHERE kind = ?1 AND sha256 = ?2"
+					" AND (?3 IS NULL OR options = ?3) LIMIT 1",
+					err);
 	int rc;
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	if (options != NULL) {
+		sqlite3_bind_text(st, 3, options, -1, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(st);
+	sqlite3_reset(st);
 	if (rc == SQLITE_ROW) {
 		return 1;
 	}
@@ -388,7 +394,10 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 			rc = maat_db_fail(db, err, _("replacing an earlier import"));
 			goto out;
 		}
-	} else if ((rc = find_same(db, kind, sha, err)) != 0) {
+	} else if ((rc = find_same(db, kind, sha,
+				   (flags & MAAT_IMPORT_SAME_OPTIONS) ? (options ? options : "")
+								      : NULL,
+				   err)) != 0) {
 		if (rc == 1) {
 			maat_err_set(err, MAAT_OK,
 				     _("%s: already imported (same sha256); nothing to do"), path);

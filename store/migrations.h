@@ -13,6 +13,8 @@ extern const char maat_schema_core[];
 extern const char maat_schema_org[];
 extern const char maat_schema_calendar[];
 extern const char maat_schema_cases[];
+extern const char maat_schema_terms[];
+extern const char maat_schema_org_dates[];
 extern const char maat_schema_calendar_versions[];
 
 #endif

@@ -82,6 +82,9 @@ typedef int (*maat_import_fn)(maat_import *imp, FILE *f, void *ctx, maat_err *er
 enum maat_import_flags {
 	/* replace earlier imports of the same kind from the same path, in the same transaction */
 	MAAT_IMPORT_REPLACE = 1 << 0,
+	/* a file counts as imported before only when its options were the same too (the same org
+	 * chart may be imported again as the chart of another --as-of date) */
+	MAAT_IMPORT_SAME_OPTIONS = 1 << 1,
 };
 
 /* Imports one file as one transaction: hashes it (sha256), records it in sources (kind, path,

@@ -27,7 +27,13 @@ enum maat_tree_flags {
 	MAAT_TREE_THIN = 1 << 1,
 	/* an aggregate row (junior staff), not a person */
 	MAAT_TREE_AGGREGATE = 1 << 2,
+	/* a manager of one whose one report is a manager too (METRICS.md §1) */
+	MAAT_TREE_PASS_THROUGH = 1 << 3,
 };
+
+/* Staff folded into their manager's box are listed by name up to this many; beyond it the box
+ * says "+N staff, F FTE". */
+#define MAAT_GRAPH_FOLD_LIST 6
 
 /* One node of the generic tree the org chart is drawn from. */
 typedef struct maat_tree_node {
@@ -44,6 +50,8 @@ typedef struct maat_tree_node {
 	double span;
 	/* enum maat_tree_flags */
 	unsigned flags;
+	/* FTE (0 = unknown); summed for the staff folded into a manager's box */
+	double fte;
 } maat_tree_node;
 
 /* How the org chart is drawn. Zero-initialise, then set what differs. */
@@ -64,6 +72,9 @@ typedef struct maat_org_graph_options {
 typedef struct maat_org_graph_stats {
 	/* nodes drawn as their own box */
 	size_t boxes;
+	/* individual contributors (no reports) listed in (folded into) a drawn manager's box;
+	 * boxes + folded + collapsed_nodes = the nodes placed */
+	size_t folded;
 	/* "+N people" boxes standing for collapsed subtrees */
 	size_t collapsed_boxes;
 	/* nodes inside the collapsed subtrees (the sum of the N's) */
@@ -77,7 +88,11 @@ typedef struct maat_org_graph_stats {
 } maat_org_graph_stats;
 
 /* Builds the org chart of the n nodes: boxes top-down (rank = layer) with label, title, unit
- * and span; managers of one and thin managers coloured, with a legend. When the tree has more
+ * and span; managers of one and thin managers coloured, pass-through managers with a double
+ * border, with a legend. Individual contributors (nodes without reports under a manager) are
+ * no boxes of their own: they fold into their manager's box, listed by name up to
+ * MAAT_GRAPH_FOLD_LIST, else as "+N staff, F FTE"; so every manager keeps a box while the
+ * picture stays a few thousand pixels wide. When the tree has more
  * boxes than opt->max_boxes it is cut at the deepest layer that fits, each node at that layer
  * with reports getting one "+N people" box for its whole subtree. Runs in O(n) before the
  * drawing, so a million nodes take well under a second. stats (optional) says what was drawn.
@@ -113,6 +128,10 @@ const char *maat_graph_format(const char *path);
  * MAAT_E_USAGE for an unknown extension, MAAT_E_CANTCREAT, MAAT_E_IO, MAAT_E_INTERNAL when
  * Graphviz fails (its message kept, never printed). */
 int maat_graph_render(Agraph_t *g, const char *path, maat_err *err);
+
+/* Lays g out with dot and renders it as SVG into memory: *svg receives a new NUL-terminated
+ * string (caller frees). Returns 0, or MAAT_E_INTERNAL with err set when Graphviz fails. */
+int maat_graph_svg(Agraph_t *g, char **svg, maat_err *err);
 
 /* The DOT text of g as agwrite() writes it. Caller frees. */
 char *maat_graph_dot(Agraph_t *g);

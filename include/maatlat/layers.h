@@ -73,6 +73,8 @@ void maat_layers_free(maat_layers *l);
 const maat_layers_figures *maat_layers_figures_get(const maat_layers *l);
 /* The span of node i (direct person reports + FTE of direct aggregate rows). */
 double maat_layers_span(const maat_layers *l, size_t i);
+/* True when node i is a pass-through manager: a manager of one whose one report is a manager. */
+bool maat_layers_pass_through(const maat_layers *l, size_t i);
 /* True when node i is removed by the delayering simulation. */
 bool maat_layers_removed(const maat_layers *l, size_t i);
 /* The layer of node i after delayering (0 = no layer). */

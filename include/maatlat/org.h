@@ -183,6 +183,47 @@ char *maat_org_normalise_id(const char *id);
  * snapshot), 1 when none matches, negative with err set. */
 int maat_org_snapshot(maat_db *db, const char *as_of, char **out, maat_err *err);
 
+/* ---- snapshots (METRICS.md §1): every org import has a date; files of one date form one chart.
+ * The cases and calendar joins use these to meet each event or meeting week with the chart in
+ * force on its date. Dates are "yyyy-mm-dd" strings, so they compare as text. ---- */
+
+/* The snapshot dates held in the store, oldest first. Zero-initialise; fill with
+ * maat_org_snapshots_list(); free with maat_org_snapshots_fini(). */
+typedef struct maat_org_snapshots {
+	/* the dates, oldest first, each "yyyy-mm-dd" ("" only for a store written before
+	 * snapshots had dates and never migrated); owned */
+	char **dates;
+	/* number of dates (0 when no org chart was imported) */
+	size_t n;
+} maat_org_snapshots;
+
+/* Lists the snapshot dates of the store into *out (any previous content is not freed).
+ * Returns 0 (out->n may be 0), negative with err set. */
+int maat_org_snapshots_list(maat_db *db, maat_org_snapshots *out, maat_err *err);
+
+/* Frees the dates; the struct is zeroed and can be reused. NULL-safe. */
+void maat_org_snapshots_fini(maat_org_snapshots *s);
+
+/* The index in s of the snapshot in force on date: the latest one on or before it, the earliest
+ * when none is before; -1 only when s holds no snapshot. date is "yyyy-mm-dd"; a longer ISO
+ * text ("2026-01-31T10:00") is compared by its first 10 characters. No I/O: call it per event. */
+ssize_t maat_org_snapshots_in_force(const maat_org_snapshots *s, const char *date);
+
+/* The index of the latest snapshot on or before date (NULL = the latest of all), or -1 when
+ * none is that old (or s is empty): what `--as-of DATE` of the org commands picks. */
+ssize_t maat_org_snapshots_as_of(const maat_org_snapshots *s, const char *date);
+
+/* maat_org_snapshots_in_force() against the store: 0 and *out (new string, caller frees), 1 when
+ * no org chart was imported (*out = NULL), negative with err set. */
+int maat_org_snapshot_in_force(maat_db *db, const char *date, char **out, maat_err *err);
+
+/* Loads exactly the snapshot dated snapshot (a date from maat_org_snapshots_list) as the org
+ * model, with the flags of maat_org_load_flags(). Returns 0 and *out (caller frees with
+ * maat_org_free), 1 when the store holds no snapshot of that date (*out = NULL), negative with
+ * err set. Load each snapshot once and keep it: a load reads every row of the chart. */
+int maat_org_load_snapshot(maat_db *db, const char *snapshot, unsigned flags, maat_org **out,
+			   maat_err *err);
+
 /* A short English name of an anomaly kind ("self-loop", "orphan", ...); static. */
 const char *maat_org_anomaly_name(int kind);
 

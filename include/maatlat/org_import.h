@@ -23,7 +23,7 @@ enum maat_org_format {
 
 /* Options of one org import. */
 typedef struct maat_org_import_opts {
-	/* the snapshot date (yyyy-mm-dd) or NULL for an undated snapshot */
+	/* the snapshot date (yyyy-mm-dd); NULL = the file's date column, else the import date */
 	const char *as_of;
 	/* strip leading zeros from all-digit ids and manager ids */
 	bool normalise_ids;
@@ -37,6 +37,10 @@ typedef struct maat_org_import_opts {
 	/* --pseudonymise: ids, manager ids, names and e-mails are stored as keyed hashes;
 	 * borrowed, NULL = store them as read */
 	const struct maat_pseudo *pseudo;
+	/* another file of the same snapshot date that this one does not join (anything but a UK
+	 * senior + junior pair) is replaced instead of refused; maat_org_import_file() sets it
+	 * from MAAT_IMPORT_REPLACE */
+	bool replace;
 } maat_org_import_opts;
 
 /* The fields a column can be mapped to (for --map); NULL-terminated, static. */

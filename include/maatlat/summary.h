@@ -75,6 +75,8 @@ typedef struct maat_summary {
 	int max_handovers;
 	int64_t pingpong_cases;
 	int64_t cases_finished_by_picker;
+	int64_t cases_without_handover;
+	double throughput_median;
 	int64_t up, down, sideways, unknown;
 	int64_t idle_cases;
 	double idle_days;
@@ -99,5 +101,44 @@ char *maat_summary_text(const maat_summary *s, const char *db);
  * False (FTE 1, unit unknown) when the org chart does not know the key. */
 bool maat_summary_org_person(void *ctx, const char *key, const char **person, double *fte,
 			     const char **unit);
+
+/* Who a finding is written for. */
+enum maat_audience {
+	MAAT_AUDIENCE_DIRECTOR,
+	MAAT_AUDIENCE_WORKS_COUNCIL,
+	MAAT_AUDIENCE_POLICY_MAKER,
+};
+
+/* How a finding's figure stands against its cap or target. */
+enum maat_finding_status {
+	/* no cap or target: a fact */
+	MAAT_FINDING_FACT,
+	/* within the cap, or the target reached */
+	MAAT_FINDING_OK,
+	/* over the cap, or the target missed */
+	MAAT_FINDING_OVER,
+};
+
+/* One finding: a whole sentence with its figure and, where there is one, its cap or target. */
+typedef struct maat_finding {
+	enum maat_audience audience;
+	/* the sentence, translated, numbers as people of the language write them; owned */
+	char *text;
+	/* the figure's command and JSON key ("meetings.people_over_cap"), so a reader (and the
+	 * browser test) can find it in `maatlat COMMAND --json`; static */
+	const char *key;
+	/* the figure as that JSON holds it */
+	double value;
+	enum maat_finding_status status;
+	/* the workbook sheet holding its evidence (translated), NULL = none; static */
+	const char *evidence;
+} maat_finding;
+
+/* The findings of s, in audience order: *out receives a new array of *n findings (free with
+ * maat_summary_findings_free). */
+void maat_summary_findings(const maat_summary *s, maat_finding **out, size_t *n);
+
+/* NULL-safe. */
+void maat_summary_findings_free(maat_finding *f, size_t n);
 
 #endif

@@ -70,7 +70,8 @@ maat_coltype maat_table_col_type(const maat_table *t, size_t col);
 int maat_table_col_decimals(const maat_table *t, size_t col);
 const maat_cell *maat_table_cell(const maat_table *t, size_t row, size_t col);
 
-/* Formats one cell as people read it (numbers with the column's decimals, dates in UTC
+/* Formats one cell as people read it (numbers with the column's decimals and the language's
+ * decimal point, maat_i18n_real; dates in UTC
  * yyyy-mm-dd, shares as "12.5%"); returns a new string, caller frees. */
 char *maat_table_format_cell(const maat_table *t, size_t row, size_t col);
 

@@ -68,6 +68,10 @@ void maat_workbook_add_setting(maat_workbook *wb, const char *name, const char *
 /* Adds a note to Summary (e.g. which data was not imported). Copied. */
 void maat_workbook_add_note(maat_workbook *wb, const char *note);
 
+/* The settings added: their number, and setting i's name (its value into *value). Borrowed. */
+size_t maat_workbook_nsettings(const maat_workbook *wb);
+const char *maat_workbook_setting(const maat_workbook *wb, size_t i, const char **value);
+
 /* The number of sheets added (Summary not counted) and one sheet's table. Borrowed. */
 size_t maat_workbook_nsheets(const maat_workbook *wb);
 const maat_table *maat_workbook_sheet_table(const maat_workbook *wb, size_t sheet);
@@ -116,6 +120,12 @@ size_t maat_report_col(const maat_table *t, const char *key);
  * Returns a new table. */
 maat_table *maat_report_weekly_table(const maat_table *person_weeks);
 
+/* Meeting hours per unit and week against the cap: from a person-weeks table (keys unit, week,
+ * hours, cap) one row per unit and week, sorted: unit, week, people, mean hours, mean cap,
+ * people over their own (FTE-scaled) cap and their share. A unit-week of fewer than
+ * min_group people has its numbers blanked (METRICS.md section 4). Returns a new table. */
+maat_table *maat_report_unit_week_table(const maat_table *person_weeks, int min_group);
+
 /* Handovers per case for the chart: from a per-case table (key handovers) the number of cases
  * with 0, 1, 2, ... handovers (a last row "N+" gathers everything from max_bins on). Returns a
  * new table. */
@@ -149,5 +159,12 @@ int maat_report_org_graph(maat_db *db, const maat_report_graph_options *o, const
  * MAAT_E_NOINPUT when no case log was imported. *summary as above. */
 int maat_report_handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path,
 			       char **summary, maat_err *err);
+
+/* The same two pictures as SVG text in memory (for the HTML report): *svg receives a new
+ * string (caller frees); *summary as above. Same errors. */
+int maat_report_org_graph_svg(maat_db *db, const maat_report_graph_options *o, char **svg,
+			      char **summary, maat_err *err);
+int maat_report_handover_graph_svg(maat_db *db, const maat_report_graph_options *o, char **svg,
+				   char **summary, maat_err *err);
 
 #endif

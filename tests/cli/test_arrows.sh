@@ -6,8 +6,8 @@
 S=$MAAT_SRCDIR
 common="err i18n json table util zone calendar"
 store="db"
-analyzer="org layers signoff meetings handovers person"
-importers="ics csv cases timestamp org_import pseudonym"
+analyzer="org layers signoff meetings handovers person terms trend"
+importers="ics csv cases timestamp org_import pseudonym terms_import"
 reports="xlsx graph workbook summary html"
 
 # includes DIR: the maatlat headers the C files of DIR include, one a line

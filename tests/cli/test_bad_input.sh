@@ -7,7 +7,7 @@
 B="$MAAT_TESTDATA/bad"
 
 printf 'id,manager,name\nA1,,Anna\nA2,A1,Bram\n' >base.csv
-run --db s.db import org base.csv
+run --db s.db import org --as-of 2020-01-31 base.csv
 expect_status 0 "the baseline org chart imports"
 dump() { sqlite3 s.db .dump | sha256sum; }
 base=$(dump)

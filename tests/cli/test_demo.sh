@@ -35,7 +35,7 @@ cp "$T/.out" summary1.txt
 expect_out_has "$(ls "$EX"/calendars/*.ics | wc -l) calendars" "the header counts the calendars imported"
 # (sanitizer builds add LeakSanitizer's list of suppressions at exit: only our lines count)
 if grep -q "maatlat" "$T/.err"; then not_ok "no diagnostics on stderr without -v" "$(head -5 "$T/.err")"; else ok "no diagnostics on stderr without -v"; fi
-files="maatlat.db report.xlsx org.svg"
+files="maatlat.db report.html report.xlsx org.svg"
 [ $CASES = yes ] && files="$files handovers.svg"
 for f in $files; do
 	if [ -s "demo out/$f" ]; then ok "it wrote $f"; else not_ok "it wrote $f"; fi
@@ -48,9 +48,11 @@ import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 want = ["Summary", "Layers", "Managers", "Layer pyramid", "Span distribution", "Delayering",
         "Removed roles", "Sign-off chains", "Meetings", "Weekly meeting hours", "Meeting series",
-        "Units", "Sources", "Definitions"]
+        "Units", "Sources", "Definitions", "Trend snapshots", "Public-service flag", "Role mix",
+        "Trend meetings"]
 if sys.argv[2] == "yes":
-    want += ["Handovers per case", "Cases", "Handover pairs"]
+    want += ["Handovers per case", "Cases", "Handover pairs", "Terms", "Terms per case type",
+             "Terms per unit", "Terms per month", "Cases over term", "Trend cases"]
 missing = [w for w in want if w not in wb.sheetnames]
 print("sheets ok" if not missing else "missing %r in %r" % (missing, wb.sheetnames))
 EOF
@@ -62,15 +64,33 @@ for f in $files; do
 	expect_eq "$got" "True" "$f is well-formed XML with an <svg> root"
 done
 
+# --- the org chart fits a screen (issue 13): staff fold into their manager's box -------------
+# Every manager keeps a box: the managers are the distinct values of org.csv's manager column
+# that are ids (52, the top among them); boxes are the SVG node groups named n<index>. Width:
+# Graphviz writes pt, px = pt * 4 / 3 (96 dpi); before folding the chart was about 29,700 px.
+got=$($PY - "demo out/org.svg" "$EX/org.csv" <<'EOF'
+import csv, re, sys
+svg = open(sys.argv[1], encoding="utf-8").read()
+w = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1)) * 4 / 3
+boxes = len(re.findall(r'<title>n[0-9]+</title>', svg))
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+ids = {r["id"] for r in rows}
+managers = {r["manager"] for r in rows if r["manager"] in ids}
+print("width ok" if w <= 4000 else "width %.0f px" % w, "boxes %d managers %d" % (boxes, len(managers)))
+EOF
+)
+expect_eq "$got" "width ok boxes 52 managers 52" "org.svg: at most 4,000 px wide, one box per manager (52), staff inside"
+if grep -q 'pass&#45;through manager' "demo out/org.svg"; then ok "org.svg's legend names pass-through managers"; else not_ok "org.svg's legend names pass-through managers"; fi
+
 # --- a second run into the same directory replaces the store: the same summary ---------------
 run demo --out "demo out"
 expect_status 0 "a second run into the same directory works"
 if cmp -s summary1.txt "$T/.out"; then ok "and prints the same summary (the old store was replaced)"; else not_ok "and prints the same summary" "$(diff summary1.txt "$T/.out" | head -20)"; fi
 run --db "demo out/maatlat.db" sources --json
 got=$($PY -c 'import json,sys; s=json.load(open(sys.argv[1]))["sources"]; print(len(s))' "$T/.out")
-want=$(($(ls "$EX"/calendars/*.ics | wc -l) + 2))
+want=$(($(ls "$EX"/calendars/*.ics | wc -l) + 4))
 [ $CASES = yes ] && want=$((want + 1))
-expect_eq "$got" "$want" "the store holds each example file once (org, mandates, calendars, cases)"
+expect_eq "$got" "$want" "the store holds each example file once (two org snapshots, mandates, calendars, cases, terms)"
 
 # --- unwritable output ------------------------------------------------------------------------
 : >afile
@@ -233,6 +253,95 @@ EOF
 else
 	ok "# SKIP the case-log pipeline is not in this tree"
 fi
+
+# --- decision terms (terms_reference.py) and the trend (org_reference.py, csv, pw.tsv) ---------
+if [ $CASES = yes ]; then
+	$PY "$HERE/terms_reference.py" --terms "$EX/terms.csv" --holidays "$EX/holidays.txt" \
+		--org "$EX/org-2024.csv@2024-01-01" --org "$EX/org.csv@2025-01-01" "$EX/cases.csv" >tref.json
+	run --db "$DB" terms --json
+	cp "$T/.out" terms.json
+	expect_eq "$($PY "$HERE/json_agree.py" tref.json terms.json)" "ok" "terms: terms_reference.py = every figure of terms --json"
+	line=$($PY -c 'import json,sys; r=json.load(open(sys.argv[1])); print("Decision terms: %d of %d closed cases (%.1f%%) over their term, median lead time %.1f days, p90 %.1f; %d open cases over it" % (r["over_term"], r["closed_cases"], 100*r["share_over_term"], r["lead_time_days"]["median"], r["lead_time_days"]["p90"], r["open_over_term"]))' tref.json)
+	if grep -qF "$line" "$S"; then ok "the summary's terms line matches the reference"; else not_ok "the summary's terms line matches the reference" "$line"; fi
+	# ping-pong as handovers counts it (owner segments, or the work segments of METRICS.md)
+	pp=owner
+	[ "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pingpong_cases"])' handovers.json)" = "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pingpong_cases"])' href.json)" ] || pp=work
+	$PY "$HERE/terms_reference.py" --case-months --pingpong $pp --terms "$EX/terms.csv" --holidays "$EX/holidays.txt" "$EX/cases.csv" >cmref.json
+	run --db "$DB" trend --json
+	cp "$T/.out" trend.json
+	expect_eq "$($PY "$HERE/json_agree.py" cmref.json trend.json)" "ok" "trend: case months (cases, handovers per case, ping-pong, median throughput, share over term) = reference"
+else
+	run --db "$DB" trend --json
+	cp "$T/.out" trend.json
+fi
+$PY "$HERE/org_reference.py" 3 "$EX/org-2024.csv" >ref2024.json
+got=$($PY - ref2024.json ref.json trend.json "$EX/org-2024.csv" "$EX/org.csv" pw.tsv "$S" <<'EOF'
+import csv, datetime as dt, json, sys
+r0, r1, j = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+s = open(sys.argv[7]).read()
+bad = []
+snaps = j["snapshots"]
+if [x["as_of"] for x in snaps] != ["2024-01-01", "2025-01-01"]:
+    bad.append("snapshots %r" % [x["as_of"] for x in snaps])
+roles = []
+for ref, snap, path in ((r0, snaps[0], sys.argv[4]), (r1, snaps[1], sys.argv[5])):
+    for k in ["people", "layers", "managers", "thin_managers"]:
+        if ref[k] != snap[k]:
+            bad.append("%s %s: reference %r, trend %r" % (snap["as_of"], k, ref[k], snap[k]))
+    if abs(ref["span_mean"] - snap["span_mean"]) > 1e-9:
+        bad.append("%s span_mean" % snap["as_of"])
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    fte = sum(float(x["fte"]) for x in rows)
+    ext = sum(float(x["fte"]) for x in rows if x["employment"] == "inhuur")
+    if abs(snap["fte"] - fte) > 1e-9 or abs(snap["external_share"] - ext / fte) > 1e-9:
+        bad.append("%s fte/external" % snap["as_of"])
+    per = {}
+    for x in rows:
+        per[x["role"]] = per.get(x["role"], 0) + float(x["fte"])
+    roles.append(per)
+    for k, v in per.items():
+        if abs(snap["fte_per_role"][k] - v) > 1e-9:
+            bad.append("%s fte %s: reference %r, trend %r" % (snap["as_of"], k, v, snap["fte_per_role"][k]))
+flag = roles[1]["execution"] < roles[0]["execution"] and (roles[1]["management"] > roles[0]["management"] or roles[1]["policy"] > roles[0]["policy"])
+if [x["flagged"] for x in snaps] != [False, flag] or not flag:
+    bad.append("flag: reference %r, trend %r" % (flag, [x["flagged"] for x in snaps]))
+# the rows behind the flag: execution people of 2024 gone in 2025, policy/management people new
+ids0 = {x["id"]: x for x in csv.DictReader(open(sys.argv[4], encoding="utf-8"))}
+ids1 = {x["id"]: x for x in csv.DictReader(open(sys.argv[5], encoding="utf-8"))}
+want = sorted([i for i, x in ids0.items() if x["role"] == "execution" and i not in ids1] +
+              [i for i, x in ids1.items() if x["role"] in ("management", "policy") and i not in ids0])
+got = sorted(x["id"] for x in j["flag_rows"])
+if want != got:
+    bad.append("flag rows: reference %r, trend %r" % (want, got))
+# meeting months: a week in the month of its Thursday; cap 12 x FTE by e-mail
+fte = {x["email"].lower(): float(x["fte"]) for x in ids1.values()}
+months = {}
+for line in open(sys.argv[6]):
+    p, w, h, b = line.rstrip("\n").split("\t")
+    y, wk = int(w[:4]), int(w[6:])
+    thu = dt.date.fromisocalendar(y, wk, 4).strftime("%Y-%m")
+    m = months.setdefault(thu, [0, 0, 0.0])
+    m[0] += 1
+    m[1] += float(h) > 12 * fte.get(p.lower(), 1.0) + 1e-9
+    m[2] += float(h)
+jm = {x["month"]: x for x in j["meeting_months"]}
+if sorted(jm) != sorted(months):
+    bad.append("meeting months %r vs %r" % (sorted(jm), sorted(months)))
+for k, (n, over, hours) in months.items():
+    x = jm.get(k)
+    if x is None or x["person_weeks"] != n or abs(x["share_over_cap"] - over / n) > 1e-9 or abs(x["hours_mean"] - hours / n) > 1e-3:
+        bad.append("meeting month %s: reference %r, trend %r" % (k, (n, over / n, hours / n), x))
+line = "Trend 2024-01-01 -> 2025-01-01: layers %d -> %d, managers %d -> %d, hired-in FTE %.1f%% -> %.1f%%; flagged" % (r0["layers"], r1["layers"], r0["managers"], r1["managers"], 100 * snaps[0]["external_share"], 100 * snaps[1]["external_share"])
+if line not in s:
+    bad.append("summary lacks: " + line)
+print("ok" if not bad else "; ".join(bad))
+EOF
+)
+expect_eq "$got" "ok" "trend: snapshots (org_reference.py, FTE per role, external share), the flag and its rows, meeting months (pw.tsv) = trend --json = summary"
+
+# the HTML report has the terms and trend sections
+if grep -q 'id="trend"' "demo out/report.html" && grep -q 'id="trend-managers-t"' "demo out/report.html"; then ok "report.html has the trend section and its chart"; else not_ok "report.html has the trend section and its chart"; fi
+if [ $CASES = no ] || grep -q 'id="terms-month-t"' "demo out/report.html"; then ok "report.html has the decision terms chart"; else not_ok "report.html has the decision terms chart"; fi
 
 # --- examples/generate.sh rebuilds the committed files byte for byte ------------------------
 BUILD=$(dirname "$MAATLAT")

@@ -17,7 +17,7 @@ awk 'BEGIN { print "id,manager,name,unit";
 	for (i = 1; i <= 600000; i++) print "E" i "," (i > 1 ? "E" int(i / 5) : "") ",Persoon " i ",Afd " (i % 40) }' >big.csv
 
 # 1. SIGKILL in the middle of the import
-"$MAATLAT" --db s.db import org big.csv >/dev/null 2>&1 &
+"$MAATLAT" --db s.db import org --as-of 2030-01-31 big.csv >/dev/null 2>&1 &
 pid=$!
 # wait until the import has written into the WAL, then kill it
 i=0
@@ -45,7 +45,7 @@ expect_status 0 "layers works on the store after the kill"
 (
 	trap '' XFSZ
 	ulimit -f 4096
-	"$MAATLAT" --db s.db import org big.csv >"$T/.out" 2>"$T/.err"
+	"$MAATLAT" --db s.db import org --as-of 2030-01-31 big.csv >"$T/.out" 2>"$T/.err"
 	echo $? >"$T/.status"
 )
 status=$(cat "$T/.status")
@@ -74,7 +74,7 @@ expect_eq "$got" "5" "layers sees the 5 people of the replacement"
 
 # 5. reading while an import runs (WAL: readers see the last commit, they do not wait)
 before=$(dump s.db)
-"$MAATLAT" --db s.db import org big.csv >/dev/null 2>&1 &
+"$MAATLAT" --db s.db import org --as-of 2030-01-31 big.csv >/dev/null 2>&1 &
 pid=$!
 i=0
 while [ "$i" -lt 200 ]; do

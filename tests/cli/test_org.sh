@@ -38,9 +38,9 @@ expect_err_has "no org chart imported" "says what is missing"
 # --- MoJ senior file alone: checked by hand in the file (and MANIFEST.tsv): 132 posts, root
 # 'XX' (post 1), post 150 reports to itself (a second root), posts 146 and 134 report to
 # '131', which is not in the file (orphans at layer 1).
-run --db moj_senior.db import org "$SENIOR"
+run --db moj_senior.db import org --as-of 2011-09-30 "$SENIOR"
 expect_status 0 "MoJ senior imports"
-expect_out_has "132 rows read, 0 rejected, 3 anomalies (organogram-senior)" "detected as an organogram, 3 anomalies"
+expect_out_has "132 rows read, 0 rejected, 3 anomalies (organogram-senior, as of 2011-09-30)" "detected as an organogram, 3 anomalies"
 expect_err_has "ministry_of_justice-2011-09-30-senior.csv:2: warning: self-loop: 150" "the self-loop is reported with its line"
 expect_err_has "orphan: 146: manager '131' is not in the chart" "orphan 146 under the missing post 131"
 expect_err_has "orphan: 134: manager '131' is not in the chart" "orphan 134 under the missing post 131"
@@ -58,7 +58,8 @@ if $PY "$HERE/org_compare.py" ref.json "$T/.out" >diff.txt; then ok "MoJ senior:
 # posts (624 rows, 23404.91 FTE summed by the reference)
 run --db moj.db import org "$SENIOR" "$JUNIOR"
 expect_status 0 "MoJ senior and junior import together"
-expect_out_has "624 rows read, 0 rejected, 0 anomalies (organogram-junior)" "the junior file: no orphans once the senior posts are there"
+expect_out_has "624 rows read, 0 rejected, 0 anomalies (organogram-junior" "the junior file: no orphans once the senior posts are there"
+expect_out_has "(2 files form this snapshot)" "one snapshot of two files (undated: both of the import date)"
 for k in 3 10; do
 	run --db moj.db layers --json --min-span $k
 	$PY "$HERE/org_reference.py" $k "$SENIOR" "$JUNIOR" >ref.json
@@ -147,6 +148,60 @@ expect_eq "$(jv layers)" 4 "--as-of picks the latest snapshot on or before the d
 expect_eq "$(jv as_of)" '2025-06-30' "and says which"
 run --db snap.db layers --as-of 2024-01-01
 expect_status 66 "no snapshot that old: 66"
+expect_err_has "no org snapshot on or before 2024-01-01: the first snapshot in the store is of 2025-06-30" "and it says so, naming the first snapshot"
+run --db snap.db signoff --as-of 2024-01-01
+expect_status 66 "signoff --as-of before the first snapshot: 66 (issue 18 item 8)"
+expect_err_has "no org snapshot on or before 2024-01-01: the first snapshot in the store is of 2025-06-30" "signoff says so too (not 'no org chart ... import one')"
+run --db snap.db layers
+expect_out_has "snapshot 2026-06-30; 1 other snapshot, --as-of to choose" "layers says which snapshot and how many others"
+run --db snap.db signoff
+expect_out_has "snapshot 2026-06-30; 1 other snapshot, --as-of to choose" "signoff says which snapshot and how many others"
+# a date column dates the snapshot (peildatum 31-12-2025, day first): a third snapshot
+run --db snap.db import org "$D/org_peildatum.csv"
+expect_status 0 "a file with a peildatum column imports"
+expect_out_has "4 rows read, 0 rejected, 0 anomalies (csv, as of 2025-12-31)" "dated by its date column"
+expect_out_has "snapshot 2025-12-31; 2 other snapshots, --as-of to choose" "the import names its snapshot and the others"
+run --db snap.db layers --json --as-of 2026-01-15
+expect_eq "$(jv as_of)" '2025-12-31' "--as-of 2026-01-15 picks the 2025-12-31 chart"
+expect_eq "$(jv layers)" 3 "1 > {2 > 4, 3}: 3 layers"
+expect_eq "$(jv other_snapshots)" 2 "2 other snapshots"
+expect_eq "$(jv snapshots)" '["2025-06-30", "2025-12-31", "2026-06-30"]' "every snapshot, oldest first"
+# a second, unrelated file of a date already held: refused, store unchanged; --replace swaps it
+before=$(sqlite3 snap.db .dump | sha256sum)
+run --db snap.db import org --as-of 2025-12-31 "$D/org_asof_2026.csv"
+expect_status 65 "a second chart of the same date is refused"
+expect_err_has "the store already holds an org chart of 2025-12-31 (from $D/org_peildatum.csv)" "naming the date and the file that holds it"
+expect_err_has "or --replace to replace the chart of 2025-12-31" "and the way out"
+expect_eq "$(sqlite3 snap.db .dump | sha256sum)" "$before" "the refused file left the store unchanged"
+run --db snap.db import org --replace --as-of 2025-12-31 "$D/org_asof_2026.csv"
+expect_status 0 "--replace replaces the chart of that date"
+expect_err_has "replaces $D/org_peildatum.csv, the org chart of 2025-12-31 (--replace)" "and says what it replaced"
+run --db snap.db layers --json --as-of 2025-12-31
+expect_eq "$(jv layers)" 2 "the 2025-12-31 chart is now A > {B, C}: 2 layers"
+expect_eq "$(jv other_snapshots)" 2 "still three snapshots"
+# an undated file: the import date
+run --db undated.db import org "$D/org_asof_2025.csv"
+expect_out_has "as of $(date +%Y-%m-%d))" "no --as-of and no date column: the import date"
+run --db undated.db import org "$D/org_asof_2026.csv"
+expect_status 65 "a second undated file the same day is never silently merged or ignored"
+expect_err_has "dated $(date +%Y-%m-%d) by the import date" "and the message says where its date came from"
+# the IfG export dates its rows 'Mar-15': the last day of that month
+run --db ifgd.db import org "$C/ifg_processed_dcms.csv"
+expect_out_has "(csv, as of 2015-03-31)" "IfG 'Mar-15' dates the snapshot 2015-03-31"
+# UK junior before senior: the same chart as senior before junior (import order never matters)
+run --db mojr.db import org --as-of 2011-09-30 "$JUNIOR"
+expect_status 0 "a junior file alone imports"
+expect_err_has "a UK organogram junior file without its senior file" "one message instead of 624 orphans"
+run --db mojr.db import org --as-of 2011-09-30 "$SENIOR"
+expect_status 0 "its senior file joins it"
+expect_out_has "(2 files form this snapshot)" "one snapshot of two files"
+run --db mojr.db layers --json --min-span 3
+$PY "$HERE/org_reference.py" 3 "$SENIOR" "$JUNIOR" >ref.json
+if $PY "$HERE/org_compare.py" ref.json "$T/.out" >diff.txt; then ok "MoJ junior then senior: every figure equals the Python reference"; else not_ok "MoJ junior then senior: every figure equals the Python reference" "$(cat diff.txt)"; fi
+run --db mojr.db import org --as-of 2011-09-30 "$D/org_asof_2025.csv"
+expect_status 65 "a plain CSV does not join a UK snapshot"
+run --db mojr.db import org --as-of 2011-09-30 "$C/ifg_processed_dcms.csv"
+expect_status 65 "nor does an id,parentId export"
 run --db snap.db layers --as-of 2025-02-30
 expect_status 64 "an impossible date is a usage error"
 

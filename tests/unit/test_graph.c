@@ -41,6 +41,7 @@ teardown(void **state)
 	"\t\tfontname=Helvetica,\n"                                                                \
 	"\t\tfontsize=10,\n"                                                                       \
 	"\t\tlabel=\"\\N\",\n"                                                                     \
+	"\t\tperipheries=1,\n"                                                                     \
 	"\t\tshape=box,\n"                                                                         \
 	"\t\tstyle=\"rounded,filled\"\n"                                                           \
 	"\t];\n"                                                                                   \
@@ -62,6 +63,9 @@ teardown(void **state)
 	"\t\t\tlabel=\"manager of one\"];\n"                                                       \
 	"\t\tlegend_thin\t[fillcolor=\"#FFEB9C\",\n"                                               \
 	"\t\t\tlabel=\"thin manager (span < 3)\"];\n"                                              \
+	"\t\tlegend_pass\t[fillcolor=\"#FFC7CE\",\n"                                               \
+	"\t\t\tlabel=\"pass-through manager\",\n"                                                  \
+	"\t\t\tperipheries=2];\n"                                                                  \
 	"\t\tlegend_more\t[fillcolor=\"#EEEEEE\",\n"                                               \
 	"\t\t\tlabel=\"+N people: collapsed\",\n"                                                  \
 	"\t\t\tstyle=\"filled,dashed\"];\n"                                                        \
@@ -70,10 +74,10 @@ teardown(void **state)
 /* Anna (top, 2 reports) -> Bob (manager of one) -> Dirk; Anna -> "C\N" (a backslash that
  * Graphviz would expand to the node name unless doubled). */
 static const maat_tree_node small_org[] = {
-    {-1, "Anna", "Director", "Board", 2, 0},
-    {0, "Bob", "Head", "IT", 1, MAAT_TREE_MANAGER_OF_ONE | MAAT_TREE_THIN},
-    {0, "C\\N", NULL, "HR", 0, 0},
-    {1, "Dirk", NULL, NULL, 0, 0},
+    {-1, "Anna", "Director", "Board", 2, 0, 1},
+    {0, "Bob", "Head", "IT", 1, MAAT_TREE_MANAGER_OF_ONE | MAAT_TREE_THIN, 1},
+    {0, "C\\N", NULL, "HR", 0, 0, 1},
+    {1, "Dirk", NULL, NULL, 0, 0, 1},
 };
 
 static void
@@ -86,14 +90,11 @@ test_graph_org_small_dot(void **state)
 				     "\t\trankdir=TB,\n"
 				     "\t\tranksep=0.4\n"
 				     "\t];\n" NODE_EDGE_DEFAULTS("none") LEGEND
-	    "\tn0\t[label=\"Anna\\nDirector\\nBoard\\nspan 2\"];\n"
+	    /* C\N and Dirk have no reports: listed in their manager's box, no box of their own */
+	    "\tn0\t[label=\"Anna\\nDirector\\nBoard\\nspan 2\\n\xC2\xB7 C\\\\N\"];\n"
 	    "\tn1\t[fillcolor=\"#FFC7CE\",\n"
-	    "\t\tlabel=\"Bob\\nHead\\nIT\\nspan 1\"];\n"
+	    "\t\tlabel=\"Bob\\nHead\\nIT\\nspan 1\\n\xC2\xB7 Dirk\"];\n"
 	    "\tn0 -> n1;\n"
-	    "\tn2\t[label=\"C\\\\N\\nHR\"];\n"
-	    "\tn0 -> n2;\n"
-	    "\tn3\t[label=Dirk];\n"
-	    "\tn1 -> n3;\n"
 	    "}\n";
 	maat_err err = {0};
 	maat_org_graph_stats st;
@@ -102,11 +103,13 @@ test_graph_org_small_dot(void **state)
 	assert_non_null(g);
 	dot = maat_graph_dot(g);
 	assert_string_equal(dot, expect);
-	/* 4 boxes, 3 layers, nothing collapsed */
-	assert_int_equal(st.boxes, 4);
+	/* 2 boxes (Anna, Bob) with 2 staff folded in (C\N, Dirk); 3 layers in the tree, the
+	 * 2 layers of boxes shown, nothing collapsed */
+	assert_int_equal(st.boxes, 2);
+	assert_int_equal(st.folded, 2);
 	assert_int_equal(st.collapsed_boxes, 0);
 	assert_int_equal(st.depth, 3);
-	assert_int_equal(st.depth_shown, 3);
+	assert_int_equal(st.depth_shown, 2);
 	free(dot);
 	maat_graph_free(g);
 }
@@ -121,12 +124,14 @@ test_graph_org_subtree_and_units(void **state)
 	char *dot;
 	assert_non_null(g);
 	dot = maat_graph_dot(g);
-	/* Bob's subtree: Bob and Dirk; Bob in a cluster for IT, Dirk (no unit) outside */
-	assert_int_equal(st.boxes, 2);
+	/* Bob's subtree: Bob's box in a cluster for IT, Dirk (no reports) listed inside it */
+	assert_int_equal(st.boxes, 1);
+	assert_int_equal(st.folded, 1);
 	assert_int_equal(st.depth, 2);
 	assert_non_null(strstr(dot, "subgraph cluster_u0 {"));
 	assert_non_null(strstr(dot, "label=IT"));
-	assert_non_null(strstr(dot, "n1 -> n3;"));
+	assert_non_null(strstr(dot, "\xC2\xB7 Dirk"));
+	assert_null(strstr(dot, "n3"));
 	assert_null(strstr(dot, "n0"));
 	assert_null(strstr(dot, "n2"));
 	free(dot);
@@ -142,9 +147,9 @@ test_graph_org_cycle_unplaced(void **state)
 {
 	/* 0 is the top; 1 -> 2 -> 1 is a cycle with no way up; 3 reports to 2 */
 	static const maat_tree_node nodes[] = {
-	    {-1, "Top", NULL, NULL, 0, 0}, {2, "X", NULL, NULL, 1, 0},
-	    {1, "Y", NULL, NULL, 2, 0},    {2, "Z", NULL, NULL, 0, 0},
-	    {4, "Self", NULL, NULL, 0, 0},
+	    {-1, "Top", NULL, NULL, 0, 0, 1}, {2, "X", NULL, NULL, 1, 0, 1},
+	    {1, "Y", NULL, NULL, 2, 0, 1},    {2, "Z", NULL, NULL, 0, 0, 1},
+	    {4, "Self", NULL, NULL, 0, 0, 1},
 	};
 	maat_err err = {0};
 	maat_org_graph_stats st;
@@ -194,16 +199,19 @@ test_graph_org_collapse_regular(void **state)
 	maat_org_graph_stats st;
 	Agraph_t *g = maat_graph_org(nodes, n, NULL, &st, &err);
 	char *dot = maat_graph_dot(g);
-	/* budget 1500 - 3 legend boxes = 1497. Layers 1-4 hold 1 + 7 + 49 + 343 = 400 nodes,
-	 * plus one "+N" box for each of the 343 layer-4 nodes = 743 <= 1497; layer 5 would need
-	 * 2801 nodes alone. Each layer-4 subtree has 7 + 49 = 56 people below its top. */
+	/* The 16,807 layer-6 nodes have no reports: they fold into their layer-5 managers, so
+	 * 2,801 nodes need a box. Budget 1500 - 4 legend boxes = 1496. Layers 1-4 hold 1 + 7 +
+	 * 49 + 343 = 400 boxes, plus one "+N" box for each of the 343 layer-4 nodes = 743 <=
+	 * 1496; layer 5 would need 2801 boxes alone. Each layer-4 subtree has 7 + 49 = 56 people
+	 * below its top, none folded into a drawn box. */
 	assert_int_equal(st.depth, 6);
 	assert_int_equal(st.depth_shown, 4);
 	assert_int_equal(st.boxes, 400);
 	assert_int_equal(st.collapsed_boxes, 343);
 	assert_int_equal(st.collapsed_nodes, 343 * 56);
+	assert_int_equal(st.folded, 0);
 	assert_int_equal(st.boxes + st.collapsed_nodes, n);
-	assert_int_equal((size_t)agnnodes(g), 400 + 343 + 3);
+	assert_int_equal((size_t)agnnodes(g), 400 + 343 + 4);
 	assert_int_equal(sum_collapsed(dot, &labelled), 343 * 56);
 	assert_int_equal(labelled, 343);
 	assert_non_null(strstr(dot, "label=\"+56 people\""));
@@ -218,14 +226,15 @@ test_graph_org_collapse_random(void **state)
 	/* 20,000 nodes, each under a pseudo-random earlier node (a deterministic LCG), so the
 	 * shape is irregular; depths and subtree sizes are recomputed here by a different method
 	 * (parents come first, so one forward pass gives depths) */
-	const size_t n = 20000, budget = MAAT_GRAPH_MAX_BOXES - 3;
+	const size_t n = 20000, budget = MAAT_GRAPH_MAX_BOXES - 4;
 	maat_tree_node *nodes = maat_xcalloc(n, sizeof(*nodes));
 	int *depth = maat_xcalloc(n, sizeof(*depth));
 	size_t *count = maat_xcalloc(n + 2, sizeof(*count));
 	size_t *internal = maat_xcalloc(n + 2, sizeof(*internal));
 	bool *has_kids = maat_xcalloc(n, sizeof(*has_kids));
+	bool *box_kids = maat_xcalloc(n, sizeof(*box_kids));
 	uint32_t seed = 12345;
-	int maxdepth = 1;
+	int maxdepth = 1, bmax = 1;
 	size_t cum = 0, labelled;
 	maat_err err = {0};
 	maat_org_graph_stats st;
@@ -244,14 +253,25 @@ test_graph_org_collapse_random(void **state)
 		}
 		maxdepth = depth[i] > maxdepth ? depth[i] : maxdepth;
 	}
+	/* a node without reports (but node 0, the top) folds into its manager's box: only the
+	 * others need a box, and a box needs a "+N" box below the cut only for boxed reports */
+	for (size_t i = 1; i < n; i++) {
+		if (has_kids[i]) {
+			box_kids[nodes[i].parent] = true;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && !has_kids[i]) {
+			continue;
+		}
 		count[depth[i]]++;
-		internal[depth[i]] += has_kids[i];
+		internal[depth[i]] += box_kids[i];
+		bmax = depth[i] > bmax ? depth[i] : bmax;
 	}
 	g = maat_graph_org(nodes, n, NULL, &st, &err);
 	dot = maat_graph_dot(g);
 	assert_int_equal(st.depth, maxdepth);
-	assert_true(st.depth_shown >= 1 && st.depth_shown < maxdepth);
+	assert_true(st.depth_shown >= 1 && st.depth_shown < bmax);
 	/* the shown layer fits, the next one would not */
 	for (int d = 1; d <= st.depth_shown; d++) {
 		cum += count[d];
@@ -260,8 +280,8 @@ test_graph_org_collapse_random(void **state)
 	assert_true(cum + count[st.depth_shown + 1] + internal[st.depth_shown + 1] > budget);
 	assert_int_equal(st.boxes, cum);
 	assert_int_equal(st.collapsed_boxes, internal[st.depth_shown]);
-	/* every node is either drawn or counted in exactly one "+N people" box */
-	assert_int_equal(st.boxes + st.collapsed_nodes, n);
+	/* every node is drawn, listed in a drawn box or counted in exactly one "+N people" box */
+	assert_int_equal(st.boxes + st.folded + st.collapsed_nodes, n);
 	assert_int_equal(sum_collapsed(dot, &labelled), st.collapsed_nodes);
 	assert_int_equal(labelled, st.collapsed_boxes);
 	assert_true((size_t)agnnodes(g) <= MAAT_GRAPH_MAX_BOXES);
@@ -272,6 +292,7 @@ test_graph_org_collapse_random(void **state)
 	free(count);
 	free(internal);
 	free(has_kids);
+	free(box_kids);
 }
 
 static void
@@ -286,7 +307,8 @@ test_graph_org_too_many_tops(void **state)
 	maat_err err = {0};
 	Agraph_t *g;
 	for (size_t i = 0; i < 60; i++) {
-		nodes[i] = (maat_tree_node){i < 30 ? -1 : (ssize_t)(i - 30), "P", NULL, NULL, 0, 0};
+		nodes[i] =
+		    (maat_tree_node){i < 30 ? -1 : (ssize_t)(i - 30), "P", NULL, NULL, 0, 0, 1};
 	}
 	g = maat_graph_org(nodes, 60, &o, &st, &err);
 	assert_int_equal(st.depth_shown, 0);

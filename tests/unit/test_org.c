@@ -418,11 +418,82 @@ test_org_load_snapshots(void **state)
 	maat_db_close(db);
 }
 
+/* The snapshot API the cases and calendar joins use: dates oldest first; in force on a date =
+ * the latest on or before it, the earliest when none is before; --as-of = the latest on or
+ * before, none when the date is older than every snapshot. Three snapshots by hand:
+ * 2025-01-01 (A > B), 2025-07-01 (A > {B, C}, two files), 2026-01-01 (A alone). */
+static void
+test_org_snapshots_in_force(void **state)
+{
+	maat_err err = {0};
+	maat_db *db = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+	maat_org_snapshots s = {0};
+	maat_org *org = NULL;
+	char *snap = NULL;
+	(void)state;
+	assert_non_null(db);
+	assert_int_equal(maat_org_snapshots_list(db, &s, &err), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2025-01-01"), -1);
+	assert_int_equal(maat_org_snapshot_in_force(db, "2025-01-01", &snap, &err), 1);
+	assert_null(snap);
+	exec_ok(db,
+		"INSERT INTO sources(id, kind, path, sha256, imported_at) VALUES"
+		" (1, 'org', 'c.csv', 'x1', 0), (2, 'org', 'a.csv', 'x2', 0),"
+		" (3, 'org', 'b1.csv', 'x3', 0), (4, 'org', 'b2.csv', 'x4', 0);"
+		"INSERT INTO org_imports(source_id, as_of, format) VALUES"
+		" (1, '2026-01-01', 'csv'), (2, '2025-01-01', 'csv'),"
+		" (3, '2025-07-01', 'organogram-junior'), (4, '2025-07-01', 'organogram-senior');"
+		"INSERT INTO org_rows(source_id, line, id, manager, fte, aggregate) VALUES"
+		" (1, 2, 'A', NULL, 1, 0),"
+		" (2, 2, 'A', NULL, 1, 0), (2, 3, 'B', 'A', 1, 0),"
+		" (3, 2, 'g1', 'C', 4, 1),"
+		" (4, 2, 'A', NULL, 1, 0), (4, 3, 'B', 'A', 1, 0), (4, 4, 'C', 'A', 1, 0);"
+		"UPDATE org_imports SET"
+		" first_row = (SELECT min(rowid) FROM org_rows r WHERE r.source_id ="
+		" org_imports.source_id),"
+		" last_row = (SELECT max(rowid) FROM org_rows r WHERE r.source_id ="
+		" org_imports.source_id);");
+	assert_int_equal(maat_org_snapshots_list(db, &s, &err), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.dates[0], "2025-01-01");
+	assert_string_equal(s.dates[1], "2025-07-01");
+	assert_string_equal(s.dates[2], "2026-01-01");
+	/* before the first: the earliest is in force, but --as-of finds none */
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2024-06-30"), 0);
+	assert_int_equal(maat_org_snapshots_as_of(&s, "2024-06-30"), -1);
+	/* on the day itself, between two, a timestamp, after the last */
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2025-01-01"), 0);
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2025-06-30"), 0);
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2025-07-01"), 1);
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2025-12-31T23:59:59Z"), 1);
+	assert_int_equal(maat_org_snapshots_in_force(&s, "2030-01-01"), 2);
+	assert_int_equal(maat_org_snapshots_as_of(&s, "2025-12-31"), 1);
+	assert_int_equal(maat_org_snapshots_as_of(&s, NULL), 2);
+	assert_int_equal(maat_org_snapshot_in_force(db, "2020-01-01", &snap, &err), 0);
+	assert_string_equal(snap, "2025-01-01");
+	free(snap);
+	/* the mid snapshot loads as one chart of both files, the junior row under C, whatever
+	 * order the files were imported in (junior first here) */
+	assert_int_equal(maat_org_load_snapshot(db, s.dates[1], 0, &org, &err), 0);
+	assert_string_equal(org->as_of, "2025-07-01");
+	assert_int_equal(org->n, 4);
+	assert_int_equal(org->counts.orphans, 0);
+	assert_int_equal(org->nodes[idx(org, "g1")].layer, 3);
+	maat_org_free(org);
+	assert_int_equal(maat_org_load_snapshot(db, "2025-03-01", 0, &org, &err), 1);
+	assert_null(org);
+	maat_org_snapshots_fini(&s);
+	maat_org_snapshots_fini(&s);
+	maat_db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_org_top_markers),
+	    cmocka_unit_test(test_org_snapshots_in_force),
 	    cmocka_unit_test(test_org_layers_and_roots),
 	    cmocka_unit_test(test_org_orphans_and_self_loops),
 	    cmocka_unit_test(test_org_job_share_sums_fte),
