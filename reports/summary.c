@@ -133,13 +133,20 @@ calendar_figures(maat_db *db, maat_org *org, maat_summary *s, maat_err *err)
 	maat_table *t;
 	size_t ci, cs, cn, ch, ca;
 
+	maat_meetings_people *people = NULL;
+
 	maat_meetings_opts_init(&o);
-	if (org != NULL) {
-		o.person = maat_summary_org_person;
-		o.person_ctx = org;
+	/* the same joins as `meetings`: every org row a person (job sharers with their own FTE),
+	 * names several people share join nobody */
+	if (org != NULL && maat_meetings_people_load(db, org->as_of, &people, err) < 0) {
+		return -1;
 	}
+	o.people = people;
+	o.snapshot = org != NULL ? org->as_of : NULL;
 	o.top_series = 0;
-	if ((m = maat_meetings_compute(db, &o, err)) == NULL) {
+	m = maat_meetings_compute(db, &o, err);
+	maat_meetings_people_free(people);
+	if (m == NULL) {
 		return -1;
 	}
 	ms = maat_meetings_get_summary(m);

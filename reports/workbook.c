@@ -908,6 +908,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 #ifdef HAVE_MEETINGS
 	maat_meetings_opts mo;
 	maat_org *org = NULL;
+	maat_meetings_people *people = NULL;
 	maat_meetings *m;
 	const maat_meetings_summary *ms;
 	maat_table *pw, *weekly;
@@ -927,11 +928,15 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	if (maat_db_has_kind(db, "org") && maat_org_load(db, NULL, &org, err) < 0) {
 		return -1;
 	}
-	if (org != NULL) {
-		mo.person = maat_summary_org_person;
-		mo.person_ctx = org;
+	/* the same joins as `meetings` (every org row a person; shared names join nobody) */
+	if (org != NULL && maat_meetings_people_load(db, org->as_of, &people, err) < 0) {
+		maat_org_free(org);
+		return -1;
 	}
+	mo.people = people;
+	mo.snapshot = org != NULL ? org->as_of : NULL;
 	m = maat_meetings_compute(db, &mo, err);
+	maat_meetings_people_free(people);
 	if (m == NULL) {
 		maat_org_free(org);
 		return -1;
