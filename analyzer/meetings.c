@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <libical/ical.h>
@@ -133,6 +134,9 @@ typedef struct person {
 	const char *name;
 	const char *unit;
 	double fte;
+	/* the first participant key that named them (borrowed from pkeys): looked up again in
+	 * the snapshot in force on each week */
+	const char *key;
 	/* figures */
 	size_t weeks, weeks_over;
 	double hours, booked, max_hours;
@@ -142,6 +146,11 @@ typedef struct pweek {
 	size_t person;
 	size_t week;
 	double hours, booked;
+	/* FTE and unit in the snapshot in force on the week (the person's when there is one) */
+	double fte;
+	const char *unit;
+	/* index into opts.snap_dates, or -1 */
+	ssize_t snap;
 } pweek;
 
 typedef struct series {
@@ -156,6 +165,8 @@ typedef struct unitfig {
 	const char *unit;
 	size_t persons, pweeks, over;
 	double hours;
+	/* the last person counted (index + 1) */
+	size_t last;
 } unitfig;
 
 /* ---- the people directory (issue 18: ambiguous names, job sharers) ---- */
@@ -349,9 +360,12 @@ struct maat_meetings {
 	strtab pkeys;
 	size_t *pkey_person;
 	size_t cappkey;
-	/* the week starts (unix UTC) and their labels */
+	/* the week starts (unix UTC), their labels and local dates (yyyy-mm-dd) */
 	int64_t *wstart;
 	char (*wlabel)[16];
+	char (*wdate)[16];
+	/* person-weeks per snapshot (opts.snap_dates) */
+	size_t *snap_weeks;
 	size_t nweeks;
 	pweek *pw;
 	size_t npw;
@@ -552,9 +566,13 @@ make_weeks(maat_meetings *m, icaltimezone *z)
 			cap = cap ? cap * 2 : 64;
 			m->wstart = maat_xreallocarray(m->wstart, cap + 1, sizeof(*m->wstart));
 			m->wlabel = maat_xreallocarray(m->wlabel, cap + 1, sizeof(*m->wlabel));
+			m->wdate = maat_xreallocarray(m->wdate, cap + 1, sizeof(*m->wdate));
 		}
 		iso_week(lt.year, lt.month, lt.day, &iy, &iw);
 		m->wstart[m->nweeks] = s;
+		snprintf(m->wdate[m->nweeks], sizeof(m->wdate[0]), "%04u-%02u-%02u",
+			 (unsigned)lt.year % 10000u, (unsigned)lt.month % 100u,
+			 (unsigned)lt.day % 100u);
 		snprintf(m->wlabel[m->nweeks], sizeof(m->wlabel[0]), "%04u-W%02u",
 			 (unsigned)iy % 10000u, (unsigned)iw % 100u);
 		m->nweeks++;
@@ -782,6 +800,7 @@ person_index(maat_meetings *m, const char *key)
 			m->sum.fte_zero++;
 		}
 		m->persons[idx].unit = NULL;
+		m->persons[idx].key = m->pkeys.s[k];
 		if (unit != NULL) {
 			/* intern first: it may move units.s */
 			size_t u = intern(&m->units, unit);
@@ -1178,6 +1197,9 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		m->pw[m->npw].week = pc[i].week;
 		m->pw[m->npw].hours = (double)uni / 3600.0;
 		m->pw[m->npw].booked = (double)booked / 3600.0;
+		m->pw[m->npw].fte = m->persons[pc[i].person].fte;
+		m->pw[m->npw].unit = m->persons[pc[i].person].unit;
+		m->pw[m->npw].snap = -1;
 		m->npw++;
 		i = j;
 	}
@@ -1220,10 +1242,60 @@ cap_of(const maat_meetings *m, const person *p)
 	return m->o.cap_hours * p->fte;
 }
 
+/* Each person-week meets the snapshot in force on its Monday (the latest on or before it, the
+ * earliest when none is before): FTE and unit from there (METRICS.md §2, issue 18). */
+static void
+week_snapshots(maat_meetings *m)
+{
+	const maat_meetings_opts *o = &m->o;
+	if (o->nsnaps == 0 || o->snap_people == NULL || o->snap_dates == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < m->npw; i++) {
+		pweek *w = &m->pw[i];
+		const person *p = &m->persons[w->person];
+		const char *day = m->wdate[w->week];
+		ssize_t s = -1;
+		size_t r;
+		for (size_t k = 0; k < o->nsnaps; k++) {
+			if (strcmp(o->snap_dates[k], day) <= 0) {
+				s = (ssize_t)k;
+			}
+		}
+		if (s < 0) {
+			s = 0;
+		}
+		w->snap = s;
+		m->snap_weeks[s]++;
+		if (o->snap_people[s] == NULL || p->key == NULL) {
+			continue;
+		}
+		r = people_find(o->snap_people[s], p->key);
+		if (r == AMBIGUOUS || r == (size_t)-2) {
+			/* not (uniquely) in that snapshot: unknown there */
+			w->fte = 1.0;
+			w->unit = NULL;
+			continue;
+		}
+		w->fte = o->snap_people[s]->fte[r] >= 0 ? o->snap_people[s]->fte[r] : 1.0;
+		w->unit = NULL;
+		if (o->snap_people[s]->unit[r] != NULL) {
+			w->unit = m->units.s[intern(&m->units, o->snap_people[s]->unit[r])];
+		}
+	}
+}
+
+static double
+week_cap(const maat_meetings *m, const pweek *w)
+{
+	return m->o.cap_hours * w->fte;
+}
+
 static void
 figures(maat_meetings *m)
 {
 	size_t np = m->people.n, k = 0;
+	week_snapshots(m);
 	for (size_t i = 0; i < m->npw; i++) {
 		person *p = &m->persons[m->pw[i].person];
 		p->weeks++;
@@ -1232,7 +1304,7 @@ figures(maat_meetings *m)
 		if (m->pw[i].hours > p->max_hours) {
 			p->max_hours = m->pw[i].hours;
 		}
-		if (m->pw[i].hours > cap_of(m, p) + 1e-9) {
+		if (m->pw[i].hours > week_cap(m, &m->pw[i]) + 1e-9) {
 			p->weeks_over++;
 			m->sum.over_cap_person_weeks++;
 		}
@@ -1265,22 +1337,23 @@ figures(maat_meetings *m)
 		m->uf[i].unit = m->units.s[i];
 	}
 	m->uf[m->units.n].unit = NULL;
-	for (size_t i = 0; i < np; i++) {
-		person *p = &m->persons[i];
+	/* per person-week, in the unit of its snapshot (pw is sorted by person) */
+	for (size_t i = 0; i < m->npw; i++) {
+		const pweek *w = &m->pw[i];
 		size_t u = m->units.n;
-		if (p->weeks == 0) {
-			continue;
-		}
-		for (size_t j = 0; p->unit != NULL && j < m->units.n; j++) {
-			if (m->units.s[j] == p->unit) {
+		for (size_t j = 0; w->unit != NULL && j < m->units.n; j++) {
+			if (m->units.s[j] == w->unit) {
 				u = j;
 				break;
 			}
 		}
-		m->uf[u].persons++;
-		m->uf[u].pweeks += p->weeks;
-		m->uf[u].over += p->weeks_over;
-		m->uf[u].hours += p->hours;
+		if (m->uf[u].last != w->person + 1) {
+			m->uf[u].persons++;
+			m->uf[u].last = w->person + 1;
+		}
+		m->uf[u].pweeks++;
+		m->uf[u].over += w->hours > week_cap(m, w) + 1e-9;
+		m->uf[u].hours += w->hours;
 	}
 	k = 0;
 	for (size_t i = 0; i < m->nuf; i++) {
@@ -1307,6 +1380,7 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 
 	m->o = *o;
 	m->sum.joined = o->people != NULL || o->person != NULL;
+	m->snap_weeks = maat_xcalloc(o->nsnaps + 1, sizeof(*m->snap_weeks));
 	snprintf(m->tz, sizeof(m->tz), "%s", o->tz ? o->tz : "Europe/Amsterdam");
 	m->o.tz = m->tz;
 	if (!maat_zone_valid(m->tz)) {
@@ -1354,6 +1428,8 @@ maat_meetings_free(maat_meetings *m)
 	free(m->persons);
 	free(m->wstart);
 	free(m->wlabel);
+	free(m->wdate);
+	free(m->snap_weeks);
 	free(m->pw);
 	free(m->ser);
 	free(m->uf);
@@ -1480,10 +1556,10 @@ maat_meetings_person_weeks_table(const maat_meetings *m)
 	maat_table_add_column(t, "over_cap", _("over cap"), MAAT_COL_BOOL, 0);
 	for (size_t i = 0; i < m->npw; i++) {
 		const person *p = &m->persons[v[i].person];
-		double cap = cap_of(m, p);
+		double cap = week_cap(m, &v[i]);
 		maat_table_add_row(t);
 		maat_table_set_text(t, 0, p->name);
-		maat_table_set_text(t, 1, unit_name(p->unit));
+		maat_table_set_text(t, 1, unit_name(v[i].unit));
 		maat_table_set_text(t, 2, m->wlabel[v[i].week]);
 		maat_table_set_real(t, 3, v[i].hours);
 		maat_table_set_real(t, 4, v[i].booked);
@@ -1633,7 +1709,7 @@ maat_meetings_json(const maat_meetings *m)
 	json_object_set_new(o, "people_over_cap", json_integer((json_int_t)s->people_over_cap));
 	for (size_t i = 0; i < m->npw; i++) {
 		const person *p = &m->persons[v[i].person];
-		double cap = cap_of(m, p);
+		double cap = week_cap(m, &v[i]);
 		json_t *r = json_object();
 		json_object_set_new(r, "person", json_string(p->name));
 		json_object_set_new(r, "week", json_string(m->wlabel[v[i].week]));
@@ -1642,7 +1718,10 @@ maat_meetings_json(const maat_meetings *m)
 		json_object_set_new(r, "cap", json_real(cap));
 		json_object_set_new(r, "over_cap", json_boolean(v[i].hours > cap + 1e-9));
 		json_object_set_new(r, "double_booked", json_real(v[i].booked - v[i].hours));
-		json_object_set_new(r, "unit", p->unit ? json_string(p->unit) : json_null());
+		json_object_set_new(r, "unit", v[i].unit ? json_string(v[i].unit) : json_null());
+		if (v[i].snap >= 0) {
+			json_object_set_new(r, "snapshot", json_string(m->o.snap_dates[v[i].snap]));
+		}
 		json_array_append_new(rows, r);
 	}
 	free(v);
@@ -1668,6 +1747,17 @@ maat_meetings_json(const maat_meetings *m)
 		json_object_set_new(j, "ambiguous", json_integer((json_int_t)s->keys_ambiguous));
 		json_object_set_new(j, "ambiguous_keys", amb);
 		json_object_set_new(j, "fte_zero", json_integer((json_int_t)s->fte_zero));
+		if (m->o.nsnaps > 0) {
+			json_t *sn = json_array();
+			for (size_t k = 0; k < m->o.nsnaps; k++) {
+				json_t *e = json_object();
+				json_object_set_new(e, "date", json_string(m->o.snap_dates[k]));
+				json_object_set_new(e, "person_weeks",
+						    json_integer((json_int_t)m->snap_weeks[k]));
+				json_array_append_new(sn, e);
+			}
+			json_object_set_new(j, "snapshots", sn);
+		}
 		json_object_set_new(o, "org_join", j);
 	} else {
 		json_object_set_new(o, "org_join", json_null());

@@ -10,6 +10,7 @@
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
 #include "maatlat/org.h"
+#include "maatlat/util.h"
 #include "maatlat/summary.h"
 #include "maatlat/table.h"
 #include "maatlat/zone.h"
@@ -116,7 +117,13 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o)
 		} else {
 			printf("%s", _("FTE and units from the org chart: "));
 		}
-		printf(_("%zu of %zu participants found in it.\n\n"), s->keys_matched, s->keys);
+		printf(_("%zu of %zu participants found in it.\n"), s->keys_matched, s->keys);
+		if (o->nsnaps > 1) {
+			printf("%s",
+			       _("Each week meets the org chart snapshot in force on its Monday; "
+				 "--as-of pins one.\n"));
+		}
+		putchar('\n');
 	}
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && rc == 0; i++) {
 		maat_table *t = fns[i](m);
@@ -164,7 +171,8 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	maat_meetings_opts o;
 	const char *from = NULL, *to = NULL;
 	maat_meetings *m = NULL;
-	maat_meetings_people *people = NULL;
+	maat_meetings_people *people = NULL, **snap_people = NULL;
+	maat_org_snapshots snaps = {0};
 	const char *as_of = NULL;
 	char *snap = NULL;
 	maat_err err = {0};
@@ -277,6 +285,26 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		}
 		o.people = people;
 		o.snapshot = snap;
+		/* without --as-of each meeting week meets the snapshot in force on its date */
+		if (r == 0 && as_of == NULL) {
+			if (maat_org_snapshots_list(db, &snaps, &err) < 0) {
+				status = cli_fail(cli, &err);
+				goto out;
+			}
+			if (snaps.n > 1) {
+				snap_people = maat_xcalloc(snaps.n, sizeof(*snap_people));
+				for (size_t k = 0; k < snaps.n; k++) {
+					if (maat_meetings_people_load(db, snaps.dates[k],
+								      &snap_people[k], &err) < 0) {
+						status = cli_fail(cli, &err);
+						goto out;
+					}
+				}
+				o.snap_dates = (const char *const *)snaps.dates;
+				o.snap_people = (const maat_meetings_people *const *)snap_people;
+				o.nsnaps = snaps.n;
+			}
+		}
 	} else if (as_of != NULL) {
 		status =
 		    cli_usage_error(cli, "meetings", "%s", _("--as-of: no org chart imported"));
@@ -352,6 +380,11 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 out:
 	maat_meetings_free(m);
 	maat_meetings_people_free(people);
+	for (size_t k = 0; snap_people != NULL && k < snaps.n; k++) {
+		maat_meetings_people_free(snap_people[k]);
+	}
+	free(snap_people);
+	maat_org_snapshots_fini(&snaps);
 	free(snap);
 	maat_db_close(db);
 	maat_zone_cleanup();

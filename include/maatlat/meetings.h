@@ -66,6 +66,12 @@ typedef struct maat_meetings_opts {
 	const maat_meetings_people *people;
 	/* the snapshot date the joins used (shown in output); borrowed, may be NULL */
 	const char *snapshot;
+	/* every snapshot (dates oldest first, and their directories): each person-week takes
+	 * FTE and unit from the one in force on its Monday (the latest on or before it, else the
+	 * earliest); nsnaps 0 = people for every week. Borrowed. */
+	const char *const *snap_dates;
+	const maat_meetings_people *const *snap_people;
+	size_t nsnaps;
 } maat_meetings_opts;
 
 /* Fills o with the defaults of METRICS.md §2. */

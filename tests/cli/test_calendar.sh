@@ -295,6 +295,23 @@ expect_status 64 "--as-of before every snapshot is a usage error"
 run --db asof.db meetings --tz UTC --as-of 2024-03-31 --json
 expect_eq "$(jq_py "d['org_join']['snapshot'], d['org_join']['matched']")" "2024-01-31 4" "--as-of picks the snapshot on or before it and the output names it"
 
+# --- each meeting week meets the org snapshot in force on its date (issue 18 item 1) ----------
+# org_snap_2024a.csv (as of 2024-01-31): ann 0.5 FTE in Beleid; org_snap_2024b.csv (as of
+# 2024-03-11): ann 1.0 FTE in Uitvoering. ann meets boss 7 h on Tue 5 March (W10, Monday 4 March:
+# the January snapshot is in force: cap 6, over) and 7 h on Tue 12 March (W11, Monday 11 March:
+# the March snapshot: cap 12, not over). --as-of 2024-03-31 pins March (no week over),
+# --as-of 2024-02-15 pins January (both weeks over: 7 > 6).
+run --db snap.db import org --as-of 2024-01-31 "$D/org_snap_2024a.csv"
+run --db snap.db import org --as-of 2024-03-11 "$D/org_snap_2024b.csv"
+run --db snap.db import calendar --tz UTC "$D/org_snap.ics"
+run --db snap.db meetings --tz UTC --json --min-group 1
+expect_eq "$(jq_py "d['over_cap_person_weeks'], [(r['week'], r['cap'], r['unit'], r['snapshot']) for r in d['rows'] if r['person'] == 'ann@example.org']")" "1 [('2024-W10', 6.0, 'Beleid', '2024-01-31'), ('2024-W11', 12.0, 'Uitvoering', '2024-03-11')]" "each week takes FTE and unit from the snapshot in force on its Monday"
+expect_eq "$(jq_py "[(x['date'], x['person_weeks']) for x in d['org_join']['snapshots']]")" "[('2024-01-31', 2), ('2024-03-11', 2)]" "the output names the snapshots used"
+run --db snap.db meetings --tz UTC --json --min-group 1 --as-of 2024-03-31
+expect_eq "$(jq_py "d['over_cap_person_weeks'], d['org_join']['snapshot']")" "0 2024-03-11" "--as-of 2024-03-31 pins the March snapshot"
+run --db snap.db meetings --tz UTC --json --min-group 1 --as-of 2024-02-15
+expect_eq "$(jq_py "d['over_cap_person_weeks'], d['org_join']['snapshot']")" "2 2024-01-31" "--as-of 2024-02-15 pins the January snapshot"
+
 # --- bounds ------------------------------------------------------------------------------------
 # FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
 # series with --to 2027-01-06: 6 Jan 2025 .. 4 Jan 2027 = 728 days = 104 weeks: 105 Mondays.
