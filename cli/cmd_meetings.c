@@ -36,8 +36,8 @@ static const char *const help =
        "  --exclude-no-reply         NEEDS-ACTION does not count as attending\n"
        "  --min-group N              units with fewer people are not shown (default 5)\n"
        "  --top N                    recurring series listed (default 20)\n"
-       "  --as-of DATE               the org chart snapshot on or before DATE (default: the\n"
-       "                             latest)\n"
+       "  --as-of DATE               the org chart snapshot on or before DATE for every week\n"
+       "                             (default: each week the snapshot in force on its Monday)\n"
        "  --json                     one JSON object on stdout\n");
 
 static void
