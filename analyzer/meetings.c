@@ -12,6 +12,7 @@
 #include "maatlat/calendar.h"
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
+#include "maatlat/org.h"
 #include "maatlat/util.h"
 #include "maatlat/zone.h"
 
@@ -321,6 +322,84 @@ maat_meetings_people_free(maat_meetings_people *d)
 		free(d->val[k]);
 	}
 	free(d);
+}
+
+struct maat_meetings_joins {
+	/* the snapshot naming people (the latest, or the one of as_of); owned */
+	char *snapshot;
+	maat_meetings_people *people;
+	/* every snapshot, oldest first (only without as_of and when there are several) */
+	maat_org_snapshots snaps;
+	maat_meetings_people **snap_people;
+};
+
+int
+maat_meetings_joins_load(maat_db *db, const char *as_of, maat_meetings_joins **out, maat_err *err)
+{
+	maat_meetings_joins *j;
+	int r;
+	*out = NULL;
+	if (!maat_db_has_kind(db, "org")) {
+		return 1;
+	}
+	j = maat_xcalloc(1, sizeof(*j));
+	if ((r = maat_org_snapshot(db, as_of, &j->snapshot, err)) != 0) {
+		maat_meetings_joins_free(j);
+		return r < 0 ? r : (as_of != NULL ? 2 : 1);
+	}
+	if ((r = maat_meetings_people_load(db, j->snapshot, &j->people, err)) < 0) {
+		maat_meetings_joins_free(j);
+		return r;
+	}
+	if (as_of == NULL) {
+		if ((r = maat_org_snapshots_list(db, &j->snaps, err)) < 0) {
+			maat_meetings_joins_free(j);
+			return r;
+		}
+		if (j->snaps.n > 1) {
+			j->snap_people = maat_xcalloc(j->snaps.n, sizeof(*j->snap_people));
+			for (size_t k = 0; k < j->snaps.n; k++) {
+				if ((r = maat_meetings_people_load(db, j->snaps.dates[k],
+								   &j->snap_people[k], err)) < 0) {
+					maat_meetings_joins_free(j);
+					return r;
+				}
+			}
+		}
+	}
+	*out = j;
+	return 0;
+}
+
+void
+maat_meetings_joins_free(maat_meetings_joins *j)
+{
+	if (j == NULL) {
+		return;
+	}
+	for (size_t k = 0; j->snap_people != NULL && k < j->snaps.n; k++) {
+		maat_meetings_people_free(j->snap_people[k]);
+	}
+	free(j->snap_people);
+	maat_org_snapshots_fini(&j->snaps);
+	maat_meetings_people_free(j->people);
+	free(j->snapshot);
+	free(j);
+}
+
+void
+maat_meetings_joins_apply(const maat_meetings_joins *j, maat_meetings_opts *o)
+{
+	if (j == NULL) {
+		return;
+	}
+	o->people = j->people;
+	o->snapshot = j->snapshot;
+	if (j->snap_people != NULL) {
+		o->snap_dates = (const char *const *)j->snaps.dates;
+		o->snap_people = (const maat_meetings_people *const *)j->snap_people;
+		o->nsnaps = j->snaps.n;
+	}
 }
 
 /* The person of key: its index, AMBIGUOUS, or (size_t)-2 when unknown. */

@@ -171,10 +171,8 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	maat_meetings_opts o;
 	const char *from = NULL, *to = NULL;
 	maat_meetings *m = NULL;
-	maat_meetings_people *people = NULL, **snap_people = NULL;
-	maat_org_snapshots snaps = {0};
+	maat_meetings_joins *joins = NULL;
 	const char *as_of = NULL;
-	char *snap = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
 	bool json = false;
@@ -264,51 +262,27 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
 	}
-	/* FTE (cap x FTE) and unit of each participant from the org chart snapshot (--as-of: the
-	 * latest on or before that date; else the latest): every row a person, matched by e-mail,
-	 * id or name; a key several people share joins nobody */
-	if (maat_db_has_kind(db, "org")) {
-		int r = maat_org_snapshot(db, as_of, &snap, &err);
+	/* FTE (cap x FTE) and unit of each participant: each week from the org chart snapshot in
+	 * force on its Monday (--as-of: one snapshot for all); every row a person, matched by
+	 * e-mail, id or name; a key several people share joins nobody */
+	{
+		int r = maat_meetings_joins_load(db, as_of, &joins, &err);
 		if (r < 0) {
 			status = cli_fail(cli, &err);
 			goto out;
 		}
-		if (r == 1 && as_of != NULL) {
+		if (r == 2) {
 			status = cli_usage_error(
 			    cli, "meetings", _("--as-of: no org chart snapshot on or before %s"),
 			    as_of);
 			goto out;
 		}
-		if (r == 0 && maat_meetings_people_load(db, snap, &people, &err) < 0) {
-			status = cli_fail(cli, &err);
+		if (r == 1 && as_of != NULL) {
+			status = cli_usage_error(cli, "meetings", "%s",
+						 _("--as-of: no org chart imported"));
 			goto out;
 		}
-		o.people = people;
-		o.snapshot = snap;
-		/* without --as-of each meeting week meets the snapshot in force on its date */
-		if (r == 0 && as_of == NULL) {
-			if (maat_org_snapshots_list(db, &snaps, &err) < 0) {
-				status = cli_fail(cli, &err);
-				goto out;
-			}
-			if (snaps.n > 1) {
-				snap_people = maat_xcalloc(snaps.n, sizeof(*snap_people));
-				for (size_t k = 0; k < snaps.n; k++) {
-					if (maat_meetings_people_load(db, snaps.dates[k],
-								      &snap_people[k], &err) < 0) {
-						status = cli_fail(cli, &err);
-						goto out;
-					}
-				}
-				o.snap_dates = (const char *const *)snaps.dates;
-				o.snap_people = (const maat_meetings_people *const *)snap_people;
-				o.nsnaps = snaps.n;
-			}
-		}
-	} else if (as_of != NULL) {
-		status =
-		    cli_usage_error(cli, "meetings", "%s", _("--as-of: no org chart imported"));
-		goto out;
+		maat_meetings_joins_apply(joins, &o);
 	}
 	if ((m = maat_meetings_compute(db, &o, &err)) == NULL) {
 		status = cli_fail(cli, &err);
@@ -379,13 +353,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	}
 out:
 	maat_meetings_free(m);
-	maat_meetings_people_free(people);
-	for (size_t k = 0; snap_people != NULL && k < snaps.n; k++) {
-		maat_meetings_people_free(snap_people[k]);
-	}
-	free(snap_people);
-	maat_org_snapshots_fini(&snaps);
-	free(snap);
+	maat_meetings_joins_free(joins);
 	maat_db_close(db);
 	maat_zone_cleanup();
 	return status;

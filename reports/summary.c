@@ -133,20 +133,19 @@ calendar_figures(maat_db *db, maat_org *org, maat_summary *s, maat_err *err)
 	maat_table *t;
 	size_t ci, cs, cn, ch, ca;
 
-	maat_meetings_people *people = NULL;
+	maat_meetings_joins *joins = NULL;
 
 	maat_meetings_opts_init(&o);
-	/* the same joins as `meetings`: every org row a person (job sharers with their own FTE),
-	 * names several people share join nobody */
-	if (org != NULL && maat_meetings_people_load(db, org->as_of, &people, err) < 0) {
+	/* the same joins as `meetings`: each week the snapshot in force, every org row a person
+	 * (job sharers with their own FTE), names several people share join nobody */
+	if (org != NULL && maat_meetings_joins_load(db, NULL, &joins, err) < 0) {
 		return -1;
 	}
-	o.people = people;
-	o.snapshot = org != NULL ? org->as_of : NULL;
+	maat_meetings_joins_apply(joins, &o);
 	o.top_series = 0;
 	m = maat_meetings_compute(db, &o, err);
-	maat_meetings_people_free(people);
 	if (m == NULL) {
+		maat_meetings_joins_free(joins);
 		return -1;
 	}
 	ms = maat_meetings_get_summary(m);
@@ -180,6 +179,7 @@ calendar_figures(maat_db *db, maat_org *org, maat_summary *s, maat_err *err)
 	}
 	maat_table_free(t);
 	maat_meetings_free(m);
+	maat_meetings_joins_free(joins);
 	return 0;
 }
 

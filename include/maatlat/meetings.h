@@ -39,6 +39,25 @@ int maat_meetings_people_load(maat_db *db, const char *snapshot, maat_meetings_p
 /* NULL-safe. */
 void maat_meetings_people_free(maat_meetings_people *p);
 
+/* Everything the meeting joins need from the org chart, loaded once: without as_of, every
+ * snapshot (each week meets the one in force on its Monday), the latest naming people; with
+ * as_of, the snapshot on or before it for every week. */
+typedef struct maat_meetings_joins maat_meetings_joins;
+
+/* Returns 0 and *out (free with maat_meetings_joins_free), 1 when no org chart was imported,
+ * 2 when as_of is before every snapshot (*out = NULL in both), negative with err set. */
+int maat_meetings_joins_load(maat_db *db, const char *as_of, maat_meetings_joins **out,
+			     maat_err *err);
+
+/* NULL-safe. */
+void maat_meetings_joins_free(maat_meetings_joins *j);
+
+struct maat_meetings_opts;
+
+/* Points o's people, snapshot and per-week snapshots at j (which must outlive o's use).
+ * NULL-safe (then nothing changes). */
+void maat_meetings_joins_apply(const maat_meetings_joins *j, struct maat_meetings_opts *o);
+
 typedef struct maat_meetings_opts {
 	/* cap per full-time week in hours (default 12) */
 	double cap_hours;
