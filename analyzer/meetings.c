@@ -1769,12 +1769,33 @@ maat_meetings_summary_table(const maat_meetings *m)
 	return t;
 }
 
-json_t *
-maat_meetings_json(const maat_meetings *m)
+/* One row of "rows". New reference. */
+static json_t *
+row_json(const maat_meetings *m, const pweek *w)
+{
+	const person *p = &m->persons[w->person];
+	double cap = week_cap(m, w);
+	json_t *r = json_object();
+	json_object_set_new(r, "person", json_string(p->name));
+	json_object_set_new(r, "week", json_string(m->wlabel[w->week]));
+	json_object_set_new(r, "hours", json_real(w->hours));
+	json_object_set_new(r, "booked", json_real(w->booked));
+	json_object_set_new(r, "cap", json_real(cap));
+	json_object_set_new(r, "over_cap", json_boolean(w->hours > cap + 1e-9));
+	json_object_set_new(r, "double_booked", json_real(w->booked - w->hours));
+	json_object_set_new(r, "unit", w->unit ? json_string(w->unit) : json_null());
+	if (w->snap >= 0) {
+		json_object_set_new(r, "snapshot", json_string(m->o.snap_dates[w->snap]));
+	}
+	return r;
+}
+
+/* The --json object with rows as given (NULL: an empty array). */
+static json_t *
+meetings_json(const maat_meetings *m, json_t *rows)
 {
 	const maat_meetings_summary *s = &m->sum;
-	json_t *o = json_object(), *rows = json_array();
-	pweek *v = sorted_pw(m);
+	json_t *o = json_object();
 	maat_table *t;
 
 	json_object_set_new(o, "cap_hours", json_real(m->o.cap_hours));
@@ -1786,25 +1807,7 @@ maat_meetings_json(const maat_meetings *m)
 	json_object_set_new(o, "over_cap_person_weeks",
 			    json_integer((json_int_t)s->over_cap_person_weeks));
 	json_object_set_new(o, "people_over_cap", json_integer((json_int_t)s->people_over_cap));
-	for (size_t i = 0; i < m->npw; i++) {
-		const person *p = &m->persons[v[i].person];
-		double cap = week_cap(m, &v[i]);
-		json_t *r = json_object();
-		json_object_set_new(r, "person", json_string(p->name));
-		json_object_set_new(r, "week", json_string(m->wlabel[v[i].week]));
-		json_object_set_new(r, "hours", json_real(v[i].hours));
-		json_object_set_new(r, "booked", json_real(v[i].booked));
-		json_object_set_new(r, "cap", json_real(cap));
-		json_object_set_new(r, "over_cap", json_boolean(v[i].hours > cap + 1e-9));
-		json_object_set_new(r, "double_booked", json_real(v[i].booked - v[i].hours));
-		json_object_set_new(r, "unit", v[i].unit ? json_string(v[i].unit) : json_null());
-		if (v[i].snap >= 0) {
-			json_object_set_new(r, "snapshot", json_string(m->o.snap_dates[v[i].snap]));
-		}
-		json_array_append_new(rows, r);
-	}
-	free(v);
-	json_object_set_new(o, "rows", rows);
+	json_object_set_new(o, "rows", rows != NULL ? rows : json_array());
 	json_object_set_new(o, "min_participants", json_integer(m->o.min_participants));
 	json_object_set_new(o, "max_meeting_hours", json_real(m->o.max_meeting_hours));
 	json_object_set_new(o, "meetings", json_integer((json_int_t)s->meetings));
@@ -1853,4 +1856,79 @@ maat_meetings_json(const maat_meetings *m)
 	json_object_set_new(o, "series", maat_table_to_json(t));
 	maat_table_free(t);
 	return o;
+}
+
+json_t *
+maat_meetings_json(const maat_meetings *m)
+{
+	json_t *rows = json_array();
+	pweek *v = sorted_pw(m);
+	for (size_t i = 0; i < m->npw; i++) {
+		json_array_append_new(rows, row_json(m, &v[i]));
+	}
+	free(v);
+	return meetings_json(m, rows);
+}
+
+/* Writes text with every newline followed by indent spaces. */
+static void
+put_indented(const char *text, int indent, FILE *out)
+{
+	static const char spaces[] = "        ";
+	const char *nl;
+	while ((nl = strchr(text, '\n')) != NULL) {
+		fwrite(text, 1, (size_t)(nl - text) + 1, out);
+		fwrite(spaces, 1, (size_t)indent < sizeof(spaces) - 1 ? (size_t)indent : 8, out);
+		text = nl + 1;
+	}
+	fputs(text, out);
+}
+
+int
+maat_meetings_json_write(const maat_meetings *m, FILE *out)
+{
+	/* the object without rows, dumped as maat_json_print would; "rows" holds a marker
+	 * string that the first match finds (the keys before it hold no user text) */
+	static const char marker[] = "\"\\u0001rows\\u0001\"";
+	const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
+	json_t *o = meetings_json(m, json_string("\001rows\001"));
+	char *text = json_dumps(o, flags), *at;
+	pweek *v;
+	int rc = 0;
+
+	json_decref(o);
+	if (text == NULL || (at = strstr(text, marker)) == NULL) {
+		free(text);
+		return -1;
+	}
+	fwrite(text, 1, (size_t)(at - text), out);
+	if (m->npw == 0) {
+		fputs("[]", out);
+	} else {
+		/* one row object at a time: memory stays that of the person-weeks, whatever
+		 * their number */
+		v = sorted_pw(m);
+		fputs("[\n    ", out);
+		for (size_t i = 0; i < m->npw && rc == 0; i++) {
+			json_t *r = row_json(m, &v[i]);
+			char *rt = json_dumps(r, flags);
+			json_decref(r);
+			if (rt == NULL) {
+				rc = -1;
+				break;
+			}
+			if (i > 0) {
+				fputs(",\n    ", out);
+			}
+			put_indented(rt, 4, out);
+			free(rt);
+			rc = ferror(out) ? -1 : 0;
+		}
+		free(v);
+		fputs("\n  ]", out);
+	}
+	fputs(at + strlen(marker), out);
+	fputc('\n', out);
+	free(text);
+	return rc == 0 && !ferror(out) ? 0 : -1;
 }

@@ -713,7 +713,7 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	static const char *const none[P_N] = {NULL, NULL, NULL, NULL};
 	maat_terms_opts defaults;
 	struct run r = {0};
-	const char *tzname;
+	const char *zone_name;
 	sqlite3_stmt *st, *cs = NULL;
 	int64_t cur_src = -1, cur_no = -1;
 	char *key = NULL, *type = NULL;
@@ -723,14 +723,15 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 		maat_terms_opts_init(&defaults);
 		opts = &defaults;
 	}
-	tzname = opts->tz != NULL ? opts->tz : "Europe/Amsterdam";
-	if (!maat_zone_valid(tzname) || (r.tz = maat_zone_builtin(tzname)) == NULL) {
-		return maat_err_set(err, MAAT_E_USAGE, _("--tz: unknown time zone '%s'"), tzname);
+	zone_name = opts->tz != NULL ? opts->tz : "Europe/Amsterdam";
+	if (!maat_zone_valid(zone_name) || (r.tz = maat_zone_builtin(zone_name)) == NULL) {
+		return maat_err_set(err, MAAT_E_USAGE, _("--tz: unknown time zone '%s'"),
+				    zone_name);
 	}
 	r.t = maat_xcalloc(1, sizeof(*r.t));
 	r.t->default_term_days = MAAT_TERMS_DEFAULT_DAYS;
 	r.t->warn_days = opts->warn_days;
-	r.t->tz = maat_xstrdup(tzname);
+	r.t->tz = maat_xstrdup(zone_name);
 	r.t->case_type_attr =
 	    maat_xstrdup(opts->case_type_attr ? opts->case_type_attr : MAAT_TERMS_CASE_TYPE_ATTRS);
 	r.t->share_over_term = r.t->lead_median = r.t->lead_p90 = r.t->lead_max =

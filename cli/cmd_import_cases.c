@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "maatlat/cases.h"
+#include "maatlat/dbsource.h"
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/timestamp.h"
@@ -14,6 +15,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"format", required_argument, NULL, 'f'},
+	    {"query", required_argument, NULL, 'Q'},
 	    {"case", required_argument, NULL, 'c'},
 	    {"activity", required_argument, NULL, 'a'},
 	    {"time", required_argument, NULL, 't'},
@@ -35,7 +37,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	maat_cases_opts o = {.counts = &counts};
 	const char *tzname = "Europe/Amsterdam";
 	unsigned flags = 0;
-	const char *key_file = NULL;
+	const char *key_file = NULL, *query = NULL;
 	bool want_pseudo = false;
 	maat_pseudo *pseudo = NULL;
 	maat_err err = {0};
@@ -50,10 +52,13 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "csv") != 0 &&
 			    strcmp(optarg, "xes") != 0 && strcmp(optarg, "zgw") != 0) {
 				return cli_usage_error(
-				    cli, "import", _("--format: use auto, csv, xes or zgw, not '%s'"),
-				    optarg);
+				    cli, "import",
+				    _("--format: use auto, csv, xes or zgw, not '%s'"), optarg);
 			}
 			o.format = optarg;
+			break;
+		case 'Q':
+			query = optarg;
 			break;
 		case 'c':
 			o.case_col = optarg;
@@ -98,7 +103,8 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(
 			    "import",
-			    _("maatlat import cases FILE... [--format auto|csv|xes|zgw] [--case COL]\n"
+			    _("maatlat import cases FILE... [--format auto|csv|xes|zgw] [--case "
+			      "COL]\n"
 			      "  [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]\n"
 			      "  [--role COL] [--group COL] [--case-type COL] [--tz ZONE]\n"
 			      "  [--encoding ENC] [--replace] [--pseudonymise [--key-file "
@@ -122,6 +128,12 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc) {
 		return cli_usage_error(cli, "import", "%s", _("import cases: which file(s)?"));
+	}
+	for (int i = optind; i < argc; i++) {
+		if (maat_dbsource_is_uri(argv[i]) && query == NULL) {
+			return cli_usage_error(cli, "import", "%s",
+					       _("a database source needs --query 'SELECT ...'"));
+		}
 	}
 	if ((o.tz = maat_tz_new(tzname, &err)) == NULL) {
 		return cli_usage_error(cli, "import", "--tz: %s", err.msg);
@@ -154,8 +166,11 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		int rc = maat_db_import_file(db, "cases", argv[i], options.data, flags,
-					     maat_cases_import, &o, NULL, &err);
+		int rc = maat_dbsource_is_uri(argv[i])
+			     ? maat_dbsource_import(db, "cases", argv[i], query, options.data,
+						    flags, maat_cases_import, &o, NULL, &err)
+			     : maat_db_import_file(db, "cases", argv[i], options.data, flags,
+						   maat_cases_import, &o, NULL, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
 			goto out;
@@ -164,9 +179,15 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), argv[i],
-		       (long long)counts.cases, (long long)counts.events,
-		       (long long)counts.without_resource);
+		{
+			/* a database is shown without user name or password */
+			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
+								    : maat_xstrdup(argv[i]);
+			printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), shown,
+			       (long long)counts.cases, (long long)counts.events,
+			       (long long)counts.without_resource);
+			free(shown);
+		}
 	}
 out:
 	maat_pseudo_free(pseudo);

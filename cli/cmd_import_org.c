@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/org_common.h"
+#include "maatlat/dbsource.h"
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/org_import.h"
@@ -68,12 +69,19 @@ int
 cmd_import_org(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"as-of", required_argument, NULL, 'a'},   {"normalise-ids", no_argument, NULL, 'n'},
-	    {"normalize-ids", no_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'},
-	    {"map", required_argument, NULL, 'm'},     {"encoding", required_argument, NULL, 'e'},
-	    {"replace", no_argument, NULL, 'r'},       {"pseudonymise", no_argument, NULL, 'P'},
-	    {"pseudonymize", no_argument, NULL, 'P'},  {"key-file", required_argument, NULL, 'K'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"as-of", required_argument, NULL, 'a'},
+	    {"normalise-ids", no_argument, NULL, 'n'},
+	    {"normalize-ids", no_argument, NULL, 'n'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"map", required_argument, NULL, 'm'},
+	    {"encoding", required_argument, NULL, 'e'},
+	    {"replace", no_argument, NULL, 'r'},
+	    {"pseudonymise", no_argument, NULL, 'P'},
+	    {"pseudonymize", no_argument, NULL, 'P'},
+	    {"key-file", required_argument, NULL, 'K'},
+	    {"query", required_argument, NULL, 'Q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	maat_org_import_opts o = {.format = MAAT_ORG_FORMAT_AUTO};
 	const char **map = NULL;
@@ -98,6 +106,9 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			o.normalise_ids = true;
+			break;
+		case 'Q':
+			o.query = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "auto") == 0) {
@@ -162,8 +173,10 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			      "are\n"
 			      "recognised; --encoding windows-1252 converts other encodings.\n"
 			      "Each import is the chart of one date: --as-of, else a date column\n"
-			      "(date, peildatum: yyyy-mm-dd, dd-mm-yyyy, Mar-15), else today. A UK\n"
-			      "senior and junior file of one date form one chart; another file of a\n"
+			      "(date, peildatum: yyyy-mm-dd, dd-mm-yyyy, Mar-15), else today. A "
+			      "UK\n"
+			      "senior and junior file of one date form one chart; another file of "
+			      "a\n"
 			      "date already held is refused unless --replace (which replaces the\n"
 			      "chart of that date). Analyses use the latest; --as-of picks one.\n"
 			      "Anomalies (self-loops, orphans, job shares, conflicts, cycles, ids "
@@ -181,6 +194,13 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		}
 	}
 	o.map = map;
+	for (int i = optind; i < argc; i++) {
+		if (maat_dbsource_is_uri(argv[i]) && o.query == NULL) {
+			status = cli_usage_error(cli, "import", "%s",
+						 _("a database source needs --query 'SELECT ...'"));
+			goto out;
+		}
+	}
 	if (optind >= argc) {
 		status = cli_usage_error(cli, "import", _("import org: no file given"));
 		goto out;
@@ -204,8 +224,14 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s", err.msg);
 			continue;
 		}
-		print_summary(db, source_id, argv[i]);
-		cli_print_source_messages(cli, db, source_id, argv[i], "layers");
+		{
+			/* a database is shown without user name or password */
+			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
+								    : maat_xstrdup(argv[i]);
+			print_summary(db, source_id, shown);
+			cli_print_source_messages(cli, db, source_id, shown, "layers");
+			free(shown);
+		}
 		print_snapshot(cli, db, source_id);
 	}
 out:

@@ -340,11 +340,10 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 		}
 	}
 	if (json) {
-		json_t *root = maat_meetings_json(m);
-		if (maat_json_print(root, stdout) < 0) {
+		/* streamed: a weekly meeting of 20,000 people over a year is a million rows */
+		if (maat_meetings_json_write(m, stdout) < 0) {
 			status = MAAT_E_IO;
 		}
-		json_decref(root);
 	} else if (maat_meetings_get_summary(m)->person_weeks == 0) {
 		print_window(maat_meetings_get_summary(m));
 		printf("%s\n", _("No meetings in the window."));

@@ -170,8 +170,14 @@ parse_gtime(const char *s, gtime *t)
 	if (*s != '\0') {
 		return false;
 	}
-	return t->mo >= 1 && t->mo <= 12 && t->d >= 1 && t->d <= 31 && t->h <= 23 && t->mi <= 59 &&
-	       t->s <= 60;
+	if (t->mo < 1 || t->mo > 12 || t->d < 1 || t->h > 23 || t->mi > 59 || t->s > 60) {
+		return false;
+	}
+	{
+		static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		bool leap = (t->y % 4 == 0 && t->y % 100 != 0) || t->y % 400 == 0;
+		return t->d <= mdays[t->mo - 1] + (t->mo == 2 && leap);
+	}
 }
 
 /* Appends an iCalendar TEXT value: backslash, semicolon, comma and line ends escaped, other

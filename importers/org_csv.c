@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "maatlat/csv.h"
+#include "maatlat/dbsource.h"
 #include "maatlat/i18n.h"
 #include "maatlat/org.h"
 #include "maatlat/org_import.h"
@@ -896,9 +897,13 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 		 * the same path or content: HR sends "org.csv" every quarter, and one file may be
 		 * the chart of two dates */
 		flags &= ~(unsigned)MAAT_IMPORT_REPLACE;
-		rc = maat_db_import_file(db, "org", path, opts.data,
-					 flags | MAAT_IMPORT_SAME_OPTIONS, org_callback, &mine,
-					 source_id, err);
+		rc = maat_dbsource_is_uri(path)
+			 ? maat_dbsource_import(db, "org", path, o->query, opts.data,
+						flags | MAAT_IMPORT_SAME_OPTIONS, org_callback,
+						&mine, source_id, err)
+			 : maat_db_import_file(db, "org", path, opts.data,
+					       flags | MAAT_IMPORT_SAME_OPTIONS, org_callback,
+					       &mine, source_id, err);
 	}
 	maat_buf_fini(&opts);
 	return rc;

@@ -70,7 +70,7 @@ parse_term(const char *s)
 			return -1;
 		}
 	}
-	if (v < 1 || v * mul > 3650) {
+	if (v < 1 || v > 3650 || v * mul > 3650) {
 		return -1;
 	}
 	return (int)(v * mul);
@@ -326,6 +326,13 @@ out:
 	}
 	maat_csv_free(c);
 	return rc;
+}
+
+int
+maat_terms_import_stream(maat_import *imp, FILE *f, const maat_terms_import_opts *o, maat_err *err)
+{
+	struct ctx x = {.o = o};
+	return import_terms(imp, f, &x, err);
 }
 
 int

@@ -319,10 +319,17 @@ emit_all(zgw *z, maat_case_event_fn fn, void *ctx, maat_err *err)
 	size_t i = 0, j = 0;
 	int64_t n = 0;
 
-	qsort(z->st, z->nst, sizeof(*z->st), cmp_status);
-	qsort(z->rol, z->nrol, sizeof(*z->rol), cmp_rol);
-	qsort(z->zaak, z->nzaak, sizeof(*z->zaak), cmp_zaak);
-	qsort(z->names, z->nnames, sizeof(*z->names), cmp_name);
+	/* qsort's base may not be NULL, even for no elements */
+	if (z->nrol > 1) {
+		qsort(z->rol, z->nrol, sizeof(*z->rol), cmp_rol);
+	}
+	if (z->nzaak > 1) {
+		qsort(z->zaak, z->nzaak, sizeof(*z->zaak), cmp_zaak);
+	}
+	if (z->nnames > 1) {
+		qsort(z->names, z->nnames, sizeof(*z->names), cmp_name);
+	}
+	qsort(z->st, z->nst, sizeof(*z->st), cmp_status); /* nst > 0 here */
 	while (i < z->nst) {
 		const char *key = z->st[i].zaak, *cur = NULL;
 		zzaak probe = {.key = (char *)key};

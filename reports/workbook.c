@@ -58,7 +58,32 @@ struct maat_workbook {
 	/* owned strings */
 	char **notes;
 	size_t nnotes;
+	/* rows per sheet, the header included (0 = Excel's MAAT_XLSX_MAX_ROWS) */
+	size_t sheet_rows;
 };
+
+/* Data rows one sheet of wb holds. */
+static size_t
+rows_per_sheet(const maat_workbook *wb)
+{
+	size_t n = wb->sheet_rows >= 2 && wb->sheet_rows <= MAAT_XLSX_MAX_ROWS ? wb->sheet_rows
+									       : MAAT_XLSX_MAX_ROWS;
+	return n - 1;
+}
+
+/* The sheets a table of nr rows takes (at least 1). */
+static size_t
+sheet_parts(const maat_workbook *wb, size_t nr)
+{
+	size_t per = rows_per_sheet(wb);
+	return nr <= per ? 1 : (nr + per - 1) / per;
+}
+
+void
+maat_workbook_set_sheet_rows(maat_workbook *wb, size_t rows)
+{
+	wb->sheet_rows = rows;
+}
 
 maat_workbook *
 maat_workbook_new(void)
@@ -297,15 +322,27 @@ write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err
 	maat_xlsx_write_text(ws, r++, 0, _("Sheets"), bold);
 	for (size_t i = 0; i < wb->nsheets; i++, r++) {
 		const char *title = maat_table_title(wb->sheets[i].table);
+		size_t nr = maat_table_nrows(wb->sheets[i].table), parts = sheet_parts(wb, nr);
 		maat_xlsx_write_text(ws, r, 0, wb->sheets[i].name, NULL);
 		maat_xlsx_write_text(ws, r, 1, title, NULL);
+		if (parts > 1) {
+			char *more = maat_xasprintf(
+			    dngettext(
+				"maatlat",
+				"%zu rows: more than a sheet holds, continued on %zu more sheet",
+				"%zu rows: more than a sheet holds, continued on %zu more sheets",
+				parts - 1),
+			    nr, parts - 1);
+			maat_xlsx_write_text(ws, r, 2, more, NULL);
+			free(more);
+		}
 	}
 	return 0;
 }
 
 static int
-write_chart(maat_xlsx *x, lxw_worksheet *ws, const char *sheet, const maat_table *t,
-	    const struct chart *c)
+write_chart(maat_xlsx *x, const maat_workbook *wb, lxw_worksheet *ws, const char *sheet,
+	    const maat_table *t, const struct chart *c)
 {
 	static const uint8_t types[] = {LXW_CHART_COLUMN, LXW_CHART_BAR, LXW_CHART_LINE};
 	size_t nr = maat_table_nrows(t), nc = maat_table_ncols(t);
@@ -317,7 +354,8 @@ write_chart(maat_xlsx *x, lxw_worksheet *ws, const char *sheet, const maat_table
 	if (nr == 0 || c->cat_col >= nc || c->val_col >= nc) {
 		return 0;
 	}
-	last = (lxw_row_t)(nr < MAAT_XLSX_MAX_ROWS - 2 ? nr : MAAT_XLSX_MAX_ROWS - 2);
+	/* the first sheet's rows only, when the table goes on */
+	last = (lxw_row_t)(nr < rows_per_sheet(wb) ? nr : rows_per_sheet(wb));
 	chart = workbook_add_chart(maat_xlsx_workbook(x), types[c->kind]);
 	s = chart_add_series(chart, NULL, NULL);
 	chart_series_set_categories(s, sheet, 1, (lxw_col_t)c->cat_col, last,
@@ -365,6 +403,11 @@ maat_workbook_write(const maat_workbook *wb, const char *path, int64_t generated
 		size_t n = maat_table_nrows(wb->sheets[i].table);
 		max_rows = n > max_rows ? n : max_rows;
 	}
+	if (max_rows > rows_per_sheet(wb)) {
+		/* a part of a long table still decides constant_memory */
+		max_rows =
+		    max_rows > MAAT_XLSX_TABLE_MAX_ROWS ? max_rows : MAAT_XLSX_TABLE_MAX_ROWS + 1;
+	}
 	if ((x = maat_xlsx_new(path, max_rows, err)) == NULL) {
 		free(final);
 		return err != NULL ? -err->code : -MAAT_E_CANTCREAT;
@@ -373,15 +416,27 @@ maat_workbook_write(const maat_workbook *wb, const char *path, int64_t generated
 		goto fail;
 	}
 	for (size_t i = 0; i < wb->nsheets; i++) {
+		const maat_table *t = wb->sheets[i].table;
+		size_t per = rows_per_sheet(wb), parts = sheet_parts(wb, maat_table_nrows(t));
 		lxw_worksheet *ws = maat_xlsx_add_sheet(x, wb->sheets[i].name, &final[i], err);
-		if (ws == NULL || maat_xlsx_write_table(x, ws, 0, wb->sheets[i].table, err) < 0) {
+		if (ws == NULL || maat_xlsx_write_table_part(x, ws, t, 0, per, err) < 0) {
 			goto fail;
 		}
 		for (size_t c = 0; c < wb->ncharts; c++) {
 			if (wb->charts[c].sheet == i &&
-			    write_chart(x, ws, final[i], wb->sheets[i].table, &wb->charts[c]) < 0) {
+			    write_chart(x, wb, ws, final[i], wb->sheets[i].table, &wb->charts[c]) <
+				0) {
 				maat_err_set(err, MAAT_E_INTERNAL, _("cannot add a chart to '%s'"),
 					     final[i]);
+				goto fail;
+			}
+		}
+		/* a table longer than a sheet goes on in "Name (2)", "Name (3)", ... (the name
+		 * taken makes maat_xlsx_sheet_name number the next) */
+		for (size_t k = 1; k < parts; k++) {
+			lxw_worksheet *more = maat_xlsx_add_sheet(x, final[i], NULL, err);
+			if (more == NULL ||
+			    maat_xlsx_write_table_part(x, more, t, k * per, per, err) < 0) {
 				goto fail;
 			}
 		}
@@ -648,7 +703,17 @@ maat_report_weekly_table(const maat_table *pw)
 		}
 	}
 	qsort(w, nw, sizeof(*w), cmp_week);
-	/* one pass over the rows, finding each row's week by binary search */
+	/* the distinct weeks, in order: a week's many people are one entry, so that each row
+	 * finds its week by one binary search (linear in the rows, whatever the people per week) */
+	{
+		size_t u = 0;
+		for (size_t i = 0; i < nw; i++) {
+			if (u == 0 || strcmp(w[u - 1].week, w[i].week) != 0) {
+				w[u++] = w[i];
+			}
+		}
+		nw = u;
+	}
 	for (size_t r = 0; r < nr; r++) {
 		const maat_cell *wk = maat_table_cell(pw, r, cw);
 		const maat_cell *h = maat_table_cell(pw, r, ch), *c = maat_table_cell(pw, r, cc);
@@ -657,19 +722,12 @@ maat_report_weekly_table(const maat_table *pw)
 			continue;
 		}
 		hit = bsearch(&key, w, nw, sizeof(*w), cmp_week);
-		/* equal weeks are adjacent: count on the first of the run */
-		while (hit > w && strcmp(hit[-1].week, hit->week) == 0) {
-			hit--;
-		}
 		hit->people++;
 		hit->hours += h->null ? 0 : h->d;
 		hit->cap += c->null ? 0 : c->d;
 		hit->over += !h->null && !c->null && h->d > c->d;
 	}
 	for (size_t i = 0; i < nw; i++) {
-		if (i > 0 && strcmp(w[i].week, w[i - 1].week) == 0) {
-			continue;
-		}
 		maat_table_add_row(t);
 		maat_table_set_text(t, 0, w[i].week);
 		maat_table_set_int(t, 1, (int64_t)w[i].people);
@@ -1135,6 +1193,14 @@ cmp_uedge(const void *a, const void *b)
 	int c = strcmp(x->from, y->from);
 	return c != 0 ? c : strcmp(x->to, y->to);
 }
+
+static int
+cmp_gedge(const void *a, const void *b)
+{
+	const maat_graph_edge *x = a, *y = b;
+	int c = strcmp(x->from, y->from);
+	return c != 0 ? c : strcmp(x->to, y->to);
+}
 #endif
 
 /* The handover graph into path, or as SVG text into *svg when svg is non-NULL. */
@@ -1211,14 +1277,12 @@ handover_graph(maat_db *db, const maat_report_graph_options *o, const char *path
 	}
 	/* both directions present: a ping-pong candidate (the pairs carry no per-pair ping-pong
 	 * count yet) */
+	/* edges[] is sorted by (from, to) and distinct: one binary search per edge */
 	for (size_t i = 0; i < m; i++) {
-		struct uedge key = {edges[i].to, edges[i].from, 0};
-		for (size_t j = 0; j < m; j++) {
-			if (strcmp(edges[j].from, key.from) == 0 &&
-			    strcmp(edges[j].to, key.to) == 0 && strcmp(key.from, key.to) != 0) {
-				edges[i].pingpong = 1;
-				break;
-			}
+		maat_graph_edge key = {edges[i].to, edges[i].from, 0, 0};
+		if (strcmp(key.from, key.to) != 0 &&
+		    bsearch(&key, edges, m, sizeof(*edges), cmp_gedge) != NULL) {
+			edges[i].pingpong = 1;
 		}
 	}
 	if ((g = maat_graph_handovers(edges, m, o->top, &shown, err)) == NULL) {

@@ -639,12 +639,13 @@ table_headers(const maat_table *t)
 	return h;
 }
 
-int
-maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, const maat_table *t,
-		      maat_err *err)
+/* Writes the header and rows [from, from + count) of t from first_row, then, when note is not
+ * NULL, note as a bold last row. */
+static int
+write_rows(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, const maat_table *t, size_t from,
+	   size_t count, const char *note, maat_err *err)
 {
-	size_t nc = maat_table_ncols(t), nr = maat_table_nrows(t), shown = nr, links = 0;
-	size_t room = MAAT_XLSX_MAX_ROWS - 1 - (size_t)first_row;
+	size_t nc = maat_table_ncols(t), links = 0;
 	lxw_format **fmts = NULL;
 	char **headers = NULL;
 	lxw_error e = LXW_NO_ERROR;
@@ -654,16 +655,13 @@ maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, cons
 	if (nc == 0) {
 		return 0;
 	}
-	if (shown > room) {
-		/* the last row that fits says what was left out */
-		shown = room - 1;
-	}
-	as_table = !x->constant_memory && shown > 0 && shown <= MAAT_XLSX_TABLE_MAX_ROWS;
+	as_table = !x->constant_memory && count > 0 && count <= MAAT_XLSX_TABLE_MAX_ROWS;
 	headers = table_headers(t);
 	fmts = maat_xcalloc(nc, sizeof(*fmts));
 	for (size_t c = 0; c < nc; c++) {
 		fmts[c] = column_format(x, t, c);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, column_width(t, c, nr), NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+				     column_width(t, c, from + count), NULL);
 		e = maat_xlsx_write_text(ws, first_row, (lxw_col_t)c, headers[c],
 					 header_format(x, t, c));
 		if (e != LXW_NO_ERROR) {
@@ -671,22 +669,27 @@ maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, cons
 		}
 	}
 	worksheet_freeze_panes(ws, first_row + 1, 0);
-	for (size_t r = 0; r < shown; r++) {
+	/* the autofilter before the rows: in constant_memory mode libxlsxwriter refuses a range
+	 * that ends above a row already written (the note below the data) */
+	if (!as_table && count > 0) {
+		e = worksheet_autofilter(ws, first_row, 0, first_row + (lxw_row_t)count,
+					 (lxw_col_t)(nc - 1));
+		if (e != LXW_NO_ERROR) {
+			goto out;
+		}
+	}
+	for (size_t r = 0; r < count; r++) {
 		for (size_t c = 0; c < nc; c++) {
-			e = write_cell(x, ws, first_row + 1 + (lxw_row_t)r, (lxw_col_t)c, t, r,
-				       fmts[c], &links);
+			e = write_cell(x, ws, first_row + 1 + (lxw_row_t)r, (lxw_col_t)c, t,
+				       from + r, fmts[c], &links);
 			if (e != LXW_NO_ERROR) {
 				goto out;
 			}
 		}
 	}
-	if (shown < nr) {
-		char *msg = maat_xasprintf(_("%zu more rows not shown: a sheet holds at most "
-					     "%d rows (use --json for all)"),
-					   nr - shown, MAAT_XLSX_MAX_ROWS);
-		e = maat_xlsx_write_text(ws, first_row + 1 + (lxw_row_t)shown, 0, msg,
+	if (note != NULL) {
+		e = maat_xlsx_write_text(ws, first_row + 1 + (lxw_row_t)count, 0, note,
 					 x->fmt[MAAT_XLSX_FMT_BOLD]);
-		free(msg);
 		if (e != LXW_NO_ERROR) {
 			goto out;
 		}
@@ -703,13 +706,10 @@ maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, cons
 		opts.columns = colp;
 		opts.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
 		opts.style_type_number = 9;
-		e = worksheet_add_table(ws, first_row, 0, first_row + (lxw_row_t)shown,
+		e = worksheet_add_table(ws, first_row, 0, first_row + (lxw_row_t)count,
 					(lxw_col_t)(nc - 1), &opts);
 		free(colp);
 		free(cols);
-	} else if (shown > 0) {
-		e = worksheet_autofilter(ws, first_row, 0, first_row + (lxw_row_t)shown,
-					 (lxw_col_t)(nc - 1));
 	}
 out:
 	if (e != LXW_NO_ERROR) {
@@ -723,6 +723,44 @@ out:
 	free(headers);
 	free(fmts);
 	return rc;
+}
+
+int
+maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, const maat_table *t,
+		      maat_err *err)
+{
+	size_t nr = maat_table_nrows(t), shown = nr;
+	size_t room = MAAT_XLSX_MAX_ROWS - 1 - (size_t)first_row;
+	char *msg = NULL;
+	int rc;
+
+	if (shown > room) {
+		/* the last row that fits says what was left out */
+		shown = room - 1;
+		msg = maat_xasprintf(_("%zu more rows not shown: a sheet holds at most %d rows "
+				       "(use --json for all)"),
+				     nr - shown, MAAT_XLSX_MAX_ROWS);
+	}
+	rc = write_rows(x, ws, first_row, t, 0, shown, msg, err);
+	free(msg);
+	return rc;
+}
+
+int
+maat_xlsx_write_table_part(maat_xlsx *x, lxw_worksheet *ws, const maat_table *t, size_t from,
+			   size_t count, maat_err *err)
+{
+	size_t nr = maat_table_nrows(t);
+	if (from > nr) {
+		from = nr;
+	}
+	if (count > nr - from) {
+		count = nr - from;
+	}
+	if (count > MAAT_XLSX_MAX_ROWS - 1) {
+		count = MAAT_XLSX_MAX_ROWS - 1;
+	}
+	return write_rows(x, ws, 0, t, from, count, NULL, err);
 }
 
 static void

@@ -97,6 +97,15 @@ int maat_db_import_file(maat_db *db, const char *kind, const char *path, const c
 			unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id,
 			maat_err *err);
 
+/* maat_db_import_file() for a stream that is not a file (a database query's rows): f is read
+ * once, name is what sources records (no sha256 is known beforehand: it is taken of the bytes
+ * as fn reads them, and the rest is read after fn returns). A stream whose kind and sha256 were
+ * imported before is rolled back and returns 1; MAAT_IMPORT_REPLACE replaces earlier imports of
+ * the same kind and name. Same returns as maat_db_import_file(). */
+int maat_db_import_stream(maat_db *db, const char *kind, const char *name, FILE *f,
+			  const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			  int64_t *source_id, maat_err *err);
+
 /* Logs a message about a source (an anomaly, a skipped row); line 0 = not tied to a line.
  * severity: "info", "warning" or "error". */
 int maat_db_log(maat_db *db, int64_t source_id, int64_t line, const char *severity, maat_err *err,

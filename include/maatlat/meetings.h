@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -188,5 +189,10 @@ maat_table *maat_meetings_summary_table(const maat_meetings *m);
  * over_cap_person_weeks, people_over_cap, rows[...]) plus units, series and shares.
  * New reference; caller decrefs. */
 json_t *maat_meetings_json(const maat_meetings *m);
+
+/* Writes the same object as maat_json_print(maat_meetings_json(m)) would, byte for byte, but
+ * builds one row at a time: memory stays flat whatever the number of person-weeks. Returns 0,
+ * or -1 when writing failed. */
+int maat_meetings_json_write(const maat_meetings *m, FILE *out);
 
 #endif

@@ -37,6 +37,9 @@ typedef struct maat_org_import_opts {
 	/* --pseudonymise: ids, manager ids, names and e-mails are stored as keyed hashes;
 	 * borrowed, NULL = store them as read */
 	const struct maat_pseudo *pseudo;
+	/* --query: the rows of a database source (maat_org_import_file's path is then a
+	 * postgresql:// or sqlite: URI); NULL for files */
+	const char *query;
 	/* another file of the same snapshot date that this one does not join (anything but a UK
 	 * senior + junior pair) is replaced instead of refused; maat_org_import_file() sets it
 	 * from MAAT_IMPORT_REPLACE */
@@ -55,8 +58,9 @@ bool maat_org_field_known(const char *field);
  * "PATH:LINE: ...". */
 int maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o, maat_err *err);
 
-/* Imports one file as one transaction (see maat_db_import_file: returns 0, 1 when the same
- * file was imported before, negative with err set). *nanomalies (optional) receives the number
+/* Imports one file (or, for a postgresql:// or sqlite: path, the rows of o->query) as one
+ * transaction (see maat_db_import_file: returns 0, 1 when the same file was imported before,
+ * negative with err set). *nanomalies (optional) receives the number
  * of anomalies logged. */
 int maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *o,
 			 unsigned flags, int64_t *source_id, maat_err *err);

@@ -5,6 +5,7 @@
 #define MAAT_TERMS_IMPORT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "maatlat/db.h"
 #include "maatlat/err.h"
@@ -25,5 +26,11 @@ typedef struct maat_terms_import_opts {
  * (MAAT_E_DATA; MAAT_E_NOINPUT for a missing file). *source_id (optional) gets the source. */
 int maat_terms_import_file(maat_db *db, const char *path, const maat_terms_import_opts *o,
 			   unsigned flags, int64_t *source_id, maat_err *err);
+
+/* The same for an open stream inside an import (imp from maat_db_import_file's callback, or a
+ * test's own source row): reads f as a terms file, then o->holidays when given. Returns 0 or
+ * negative with err "PATH:LINE: ..." (MAAT_E_DATA). */
+int maat_terms_import_stream(maat_import *imp, FILE *f, const maat_terms_import_opts *o,
+			     maat_err *err);
 
 #endif

@@ -77,6 +77,11 @@ size_t maat_workbook_nsheets(const maat_workbook *wb);
 const maat_table *maat_workbook_sheet_table(const maat_workbook *wb, size_t sheet);
 const char *maat_workbook_sheet_name(const maat_workbook *wb, size_t sheet);
 
+/* Rows per sheet, the header included (default and upper bound: Excel's 1,048,576). A table
+ * with more data rows than a sheet holds continues on sheets named "Name (2)", "Name (3)", ...,
+ * each with the header, and the Summary's list of sheets says so. Lowered by tests. */
+void maat_workbook_set_sheet_rows(maat_workbook *wb, size_t rows);
+
 /* Writes the workbook to path atomically (see maat_xlsx_close); generated is the time shown
  * on Summary (unix seconds UTC). Returns 0 or negative with err set (MAAT_E_CANTCREAT,
  * MAAT_E_IO); nothing is left at path on failure. */

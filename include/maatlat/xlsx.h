@@ -98,6 +98,13 @@ lxw_worksheet *maat_xlsx_add_sheet(maat_xlsx *x, const char *want, const char **
 int maat_xlsx_write_table(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t first_row, const maat_table *t,
 			  maat_err *err);
 
+/* Writes rows [from, from + count) of t into ws from its first row, as maat_xlsx_write_table
+ * does (header, types, widths, table or autofilter): one part of a table too long for one sheet.
+ * count is cut to the rows t has and to what a sheet holds (MAAT_XLSX_MAX_ROWS - 1). Returns 0,
+ * or negative with err set. */
+int maat_xlsx_write_table_part(maat_xlsx *x, lxw_worksheet *ws, const maat_table *t, size_t from,
+			       size_t count, maat_err *err);
+
 /* Writes user text s as a string cell (never a formula or a link), as valid UTF-8 cut to
  * MAAT_XLSX_MAX_CELL_CHARS. NULL writes nothing. Returns the libxlsxwriter error. */
 lxw_error maat_xlsx_write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,

@@ -339,6 +339,23 @@ EOF
 )
 expect_eq "$got" "ok" "trend: snapshots (org_reference.py, FTE per role, external share), the flag and its rows, meeting months (pw.tsv) = trend --json = summary"
 
+# the workbook draws the trends and the share over the term as line charts
+got=$($PY - "demo out/report.xlsx" $CASES <<'EOF'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+lines = set()
+for n in z.namelist():
+    if n.startswith("xl/charts/chart"):
+        d = z.read(n).decode()
+        if "<c:lineChart>" in d:
+            lines.update(re.findall(r"<c:title>.*?<a:t>(.*?)</a:t>", d, re.S)[:1])
+want = {"Managers and layers", "Meeting hours per person-week"}
+if sys.argv[2] == "yes":
+    want |= {"Share of cases over the term", "Handovers per case and share over the term"}
+print("ok" if want <= lines else "missing %r in %r" % (sorted(want - lines), sorted(lines)))
+EOF
+)
+expect_eq "$got" "ok" "report.xlsx has line charts for the trends and the share over the term"
 # the HTML report has the terms and trend sections
 if grep -q 'id="trend"' "demo out/report.html" && grep -q 'id="trend-managers-t"' "demo out/report.html"; then ok "report.html has the trend section and its chart"; else not_ok "report.html has the trend section and its chart"; fi
 if [ $CASES = no ] || grep -q 'id="terms-month-t"' "demo out/report.html"; then ok "report.html has the decision terms chart"; else not_ok "report.html has the decision terms chart"; fi

@@ -149,4 +149,22 @@ expect_err_has "no statussen" "and says what is missing"
 run --db z2.db import cases --format zgw trunc.json
 expect_status 65 "truncated JSON is bad input (65)"
 
+# --- --pseudonymise: the same figures, no id or e-mail in the store ---------------------------
+export MAATLAT_KEY=0123456789abcdef0123456789abcdef
+run --db gp.db import calendar $WIN --pseudonymise "$D/graph_calendarview.json"
+expect_status 0 "Graph JSON imports with --pseudonymise"
+run --db gp.db meetings $WIN --json
+expect_eq "$(jget 'd["persons"], d["person_weeks"]')" "(3, 7)" "pseudonymised Graph: the same 3 persons, 7 person-weeks"
+if grep -qaF -e ann@example -e bob@example -e dave@example gp.db gp.db-wal 2>/dev/null; then
+	not_ok "pseudonymised Graph: no attendee e-mail in the store"
+else ok "pseudonymised Graph: no attendee e-mail in the store"; fi
+run --db zp.db import cases --pseudonymise "$D/zgw_export.json"
+expect_status 0 "ZGW imports with --pseudonymise"
+run --db zp.db handovers --json
+expect_eq "$(jget 'd["handovers"], d["pingpong_cases"]')" "(2, 1)" "pseudonymised ZGW: the same 2 handovers and 1 ping-pong case"
+if grep -qaF -e e.12 -e e.14 -e e.20 zp.db zp.db-wal 2>/dev/null; then
+	not_ok "pseudonymised ZGW: no employee id in the store"
+else ok "pseudonymised ZGW: no employee id in the store"; fi
+unset MAATLAT_KEY
+
 done_testing

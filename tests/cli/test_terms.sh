@@ -189,6 +189,7 @@ bad() { # FILE-CONTENT WANT-STATUS WANT-STDERR DESC [OPTIONS]
 }
 bad 'case_type,term_days\nx,zes\n' 65 "bad.csv:2: term 'zes'" "a term that is no number"
 bad 'case_type,term_days\nx,0\n' 65 "bad.csv:2: term '0'" "a term of 0 days"
+bad 'case_type,term_days\nx,5048556834644120917w\n' 65 "bad.csv:2: term '5048556834644120917w'" "a term of weeks that would overflow (a fuzz finding)"
 bad 'case_type,term_days,day_kind\nx,5,lunar\n' 65 "bad.csv:2: day kind 'lunar'" "an unknown day kind"
 bad 'case_type,term_days,end\nx,5,(besluit\n' 65 "bad.csv:2: end pattern" "a pattern that does not compile"
 bad 'case_type,term_days\nx,5\nX,6\n' 65 "bad.csv:3: case type 'X' was given before, on line 2" "a case type twice (case-insensitive)"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "maatlat/ics.h"
+#include "maatlat/json.h"
 #include "maatlat/meetings.h"
 #include "maatlat/zone.h"
 
@@ -191,6 +192,40 @@ test_meetings_empty_and_bad_zone(void **state)
 	maat_db_close(db);
 }
 
+static void
+test_meetings_json_streamed(void **state)
+{
+	/* the streamed --json is the tree's dump byte for byte: on the fixture (rows, units,
+	 * series) and on an empty store ("rows": []) */
+	maat_db *dbs[2] = {fixture_db(), NULL};
+	maat_err err = {0};
+	(void)state;
+	dbs[1] = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+	for (int k = 0; k < 2; k++) {
+		maat_meetings_opts o;
+		maat_meetings *m;
+		json_t *j;
+		char *tree = NULL, *streamed = NULL;
+		size_t ntree = 0, nstreamed = 0;
+		FILE *a = open_memstream(&tree, &ntree), *b = open_memstream(&streamed, &nstreamed);
+		opts_fixture(&o);
+		m = maat_meetings_compute(dbs[k], &o, &err);
+		assert_non_null(m);
+		j = maat_meetings_json(m);
+		assert_int_equal(maat_json_print(j, a), 0);
+		assert_int_equal(maat_meetings_json_write(m, b), 0);
+		fclose(a);
+		fclose(b);
+		assert_true(k == 1 || json_array_size(json_object_get(j, "rows")) > 0);
+		assert_string_equal(streamed, tree);
+		json_decref(j);
+		free(tree);
+		free(streamed);
+		maat_meetings_free(m);
+		maat_db_close(dbs[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -198,6 +233,7 @@ main(void)
 	    cmocka_unit_test(test_meetings_fixture),
 	    cmocka_unit_test(test_meetings_fte_cap),
 	    cmocka_unit_test(test_meetings_empty_and_bad_zone),
+	    cmocka_unit_test(test_meetings_json_streamed),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	maat_zone_cleanup();

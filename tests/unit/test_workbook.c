@@ -311,6 +311,38 @@ test_workbook_weekly_hours(void **state)
 }
 
 static void
+test_workbook_weekly_many_people(void **state)
+{
+	/* 300,000 people (person i: i mod 3 hours, cap 1), all in one week but person 150,000 (5 h)
+	 * in the next; over the cap (2 > 1) every third person: 100,000.
+	 * A step quadratic in people per week (4.5e10 comparisons) would not finish within the
+	 * unit test's timeout. */
+	maat_table *pw = maat_table_new(NULL), *w;
+	maat_table_add_column(pw, "week", "week", MAAT_COL_TEXT, 0);
+	maat_table_add_column(pw, "hours", "hours", MAAT_COL_REAL, 2);
+	maat_table_add_column(pw, "cap", "cap", MAAT_COL_REAL, 2);
+	for (int i = 0; i < 300000; i++) {
+		maat_table_add_row(pw);
+		maat_table_set_text(pw, 0, i == 150000 ? "2026-W09" : "2026-W08");
+		maat_table_set_real(pw, 1, i == 150000 ? 5 : i % 3);
+		maat_table_set_real(pw, 2, 1);
+	}
+	/* the person moved to W09 (i = 150,000) had i mod 3 = 0: W08 keeps 299,999 people, 99,999
+	 * at 0 h, 100,000 at 1 h and 100,000 at 2 h: mean 300,000 / 299,999 */
+	w = maat_report_weekly_table(pw);
+	assert_int_equal(maat_table_nrows(w), 2);
+	assert_string_equal(maat_table_cell(w, 0, 0)->s, "2026-W08");
+	assert_int_equal(maat_table_cell(w, 0, 1)->i, 299999);
+	assert_true(fabs(maat_table_cell(w, 0, 2)->d - 300000.0 / 299999.0) < 1e-12);
+	assert_int_equal(maat_table_cell(w, 0, 4)->i, 100000);
+	assert_string_equal(maat_table_cell(w, 1, 0)->s, "2026-W09");
+	assert_int_equal(maat_table_cell(w, 1, 1)->i, 1);
+	assert_int_equal(maat_table_cell(w, 1, 4)->i, 1);
+	maat_table_free(w);
+	maat_table_free(pw);
+}
+
+static void
 test_workbook_handover_histogram(void **state)
 {
 	/* handovers 0, 1, 1, 3, 12, 2 with bins 0, 1, 2, 3+: 1, 2, 1, 2 cases */
@@ -335,6 +367,52 @@ test_workbook_handover_histogram(void **state)
 	maat_table_free(c);
 }
 
+static void
+test_workbook_sheet_overflow(void **state)
+{
+	/* 25 rows with 10 rows a sheet (a header and 9 data rows): "Long" holds rows 1-9,
+	 * "Long (2)" rows 10-18, "Long (3)" rows 19-25 (7); every part has the header; the
+	 * short sheet after them keeps its name; the Summary says the table goes on. */
+	maat_workbook *wb = maat_workbook_new();
+	maat_table *t = maat_table_new("Long table"), *small = maat_table_new("Small");
+	char *xlsx = maat_xasprintf("%s/overflow.xlsx", tmpdir), *out;
+	maat_err err = {0};
+	maat_table_add_column(t, "n", "n", MAAT_COL_INT, 0);
+	maat_table_add_column(t, "name", "name", MAAT_COL_TEXT, 0);
+	for (int i = 1; i <= 25; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "row %d", i);
+		maat_table_add_row(t);
+		maat_table_set_int(t, 0, i);
+		maat_table_set_text(t, 1, name);
+	}
+	maat_table_add_column(small, "x", "x", MAAT_COL_INT, 0);
+	maat_table_add_row(small);
+	maat_table_set_int(small, 0, 7);
+	maat_workbook_add_sheet(wb, "Long", t);
+	maat_workbook_add_sheet(wb, "Small", small);
+	maat_workbook_set_sheet_rows(wb, 10);
+	assert_int_equal(maat_workbook_write(wb, xlsx, 1767225600, &err), 0);
+	out = openpyxl(xlsx, "print(wb.sheetnames)\n"
+			     "for n in ('Long', 'Long (2)', 'Long (3)', 'Small'):\n"
+			     "    ws = wb[n]\n"
+			     "    rows = list(ws.iter_rows(values_only=True))\n"
+			     "    print(n, len(rows) - 1, rows[0], rows[1], rows[-1])\n"
+			     "s = wb['Summary']\n"
+			     "print([c for r in s.iter_rows(values_only=True) for c in r"
+			     " if isinstance(c, str) and 'continued' in c])\n");
+	assert_string_equal(out,
+			    "['Summary', 'Long', 'Long (2)', 'Long (3)', 'Small']\n"
+			    "Long 9 ('n', 'name') (1, 'row 1') (9, 'row 9')\n"
+			    "Long (2) 9 ('n', 'name') (10, 'row 10') (18, 'row 18')\n"
+			    "Long (3) 7 ('n', 'name') (19, 'row 19') (25, 'row 25')\n"
+			    "Small 1 ('x',) (7,) (7,)\n"
+			    "['25 rows: more than a sheet holds, continued on 2 more sheets']\n");
+	free(out);
+	free(xlsx);
+	maat_workbook_free(wb);
+}
+
 int
 main(void)
 {
@@ -344,7 +422,9 @@ main(void)
 	    cmocka_unit_test(test_workbook_summary_lights),
 	    cmocka_unit_test(test_workbook_from_store),
 	    cmocka_unit_test(test_workbook_weekly_hours),
+	    cmocka_unit_test(test_workbook_weekly_many_people),
 	    cmocka_unit_test(test_workbook_handover_histogram),
+	    cmocka_unit_test(test_workbook_sheet_overflow),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
