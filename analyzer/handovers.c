@@ -234,17 +234,167 @@ pairs_add(struct pairs *p, uint32_t from, uint32_t to, int64_t kase)
 
 /* Per canonical resource. */
 struct res {
-	/* case counter of the last segment / sign-off of this resource (returns, approvers) */
+	/* case counter of the last work segment / sign-off of this resource (returns,
+	 * approvers) */
 	int64_t seg_stamp, appr_stamp;
-	/* resource-bearing events */
-	int64_t events;
-	/* the org chart node, its layer (0 = unknown) and unit index (into units) */
+};
+
+/* A resource in one org snapshot. */
+struct rsnap {
+	/* the org chart node (-1: not found or ambiguous), its layer (0 = unknown) and unit
+	 * index (into units) */
 	ssize_t node;
 	int32_t layer;
 	size_t unit;
 	/* the org chart gives the resource a unit (else unit is "(unknown)") */
 	bool unit_known;
+	/* the name matches several people (METRICS.md §1: joins nobody) */
+	bool ambiguous;
+	/* resource-bearing events joined to this snapshot */
+	int64_t events;
 };
+
+/* Resources matched to one org chart: folded id, e-mail and name -> node, or AMBIGUOUS. */
+#define AMBIGUOUS ((ssize_t)-2)
+struct jtab {
+	char **key;
+	ssize_t *node;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s);
+
+static void
+jtab_put(struct jtab *t, const char *raw, ssize_t node)
+{
+	char *k;
+	size_t j;
+	if (raw == NULL) {
+		return;
+	}
+	k = maat_trim(maat_casefold(raw));
+	if (*k == '\0') {
+		free(k);
+		return;
+	}
+	if ((t->n + 1) * 2 > t->cap) {
+		struct jtab old = *t;
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->key = maat_xcalloc(t->cap, sizeof(*t->key));
+		t->node = maat_xcalloc(t->cap, sizeof(*t->node));
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.key[i] != NULL) {
+				j = fnv(old.key[i]) & (t->cap - 1);
+				while (t->key[j] != NULL) {
+					j = (j + 1) & (t->cap - 1);
+				}
+				t->key[j] = old.key[i];
+				t->node[j] = old.node[i];
+			}
+		}
+		free(old.key);
+		free(old.node);
+	}
+	j = fnv(k) & (t->cap - 1);
+	while (t->key[j] != NULL) {
+		if (strcmp(t->key[j], k) == 0) {
+			if (t->node[j] != node) {
+				t->node[j] = AMBIGUOUS;
+			}
+			free(k);
+			return;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->key[j] = k;
+	t->node[j] = node;
+	t->n++;
+}
+
+/* The node of folded key k, -1 when none, AMBIGUOUS when several. */
+static ssize_t
+jtab_get(const struct jtab *t, const char *k)
+{
+	size_t j;
+	if (t->cap == 0) {
+		return -1;
+	}
+	j = fnv(k) & (t->cap - 1);
+	while (t->key[j] != NULL) {
+		if (strcmp(t->key[j], k) == 0) {
+			return t->node[j];
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	return -1;
+}
+
+static void
+jtab_fini(struct jtab *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		free(t->key[i]);
+	}
+	free(t->key);
+	free(t->node);
+	memset(t, 0, sizeof(*t));
+}
+
+/* One org snapshot the events join. */
+struct snap {
+	/* borrowed (the caller's) or owned (loaded here) */
+	const maat_org *org;
+	maat_org *owned;
+	/* the first instant it is in force (unix ms; INT64_MIN for the earliest) */
+	int64_t from_ms;
+	/* id, e-mail and name lookups */
+	struct jtab ids, emails, names;
+};
+
+/* Builds the lookups of a snapshot: ids, e-mails and names of people (aggregate rows are
+ * not people), each folded; a key several nodes share is ambiguous. */
+static void
+snap_index(struct snap *sn)
+{
+	const maat_org *o = sn->org;
+	for (size_t i = 0; i < o->n; i++) {
+		const maat_org_node *n = &o->nodes[i];
+		if (n->aggregate) {
+			continue;
+		}
+		jtab_put(&sn->ids, n->id, (ssize_t)i);
+		jtab_put(&sn->emails, n->email, (ssize_t)i);
+		jtab_put(&sn->names, n->name, (ssize_t)i);
+	}
+}
+
+/* METRICS.md §1: a resource matches by id, then e-mail, then name (case-insensitive,
+ * trimmed); a value that matches several people joins nobody (AMBIGUOUS). */
+static ssize_t
+snap_find(const struct snap *sn, const char *resource)
+{
+	char *k = maat_trim(maat_casefold(resource));
+	ssize_t v = -1;
+	if (*k != '\0') {
+		v = jtab_get(&sn->ids, k);
+		if (v == -1) {
+			/* "0042" finds the post stored as "42" under --normalise-ids */
+			char *canon = maat_org_normalise_id(k);
+			if (canon != NULL) {
+				v = jtab_get(&sn->ids, canon);
+				free(canon);
+			}
+		}
+		if (v == -1) {
+			v = jtab_get(&sn->emails, k);
+		}
+		if (v == -1) {
+			v = jtab_get(&sn->names, k);
+		}
+	}
+	free(k);
+	return v;
+}
 
 /* Per canonical activity. */
 struct act {
@@ -255,23 +405,68 @@ struct act {
 /* The state of the case being read. */
 struct cur {
 	int64_t counter;
+	/* cases.case_no */
+	int64_t case_no;
 	int64_t events, without_res, first_t, last_t, max_gap;
-	int64_t segments, pingpong, returns, signoffs, approvers;
-	/* resource of the previous resource-bearing event; owners of the last two segments;
-	 * first owner (all canonical indices, -1 = none) */
-	int64_t prev_res, s1, s2, first_owner;
+	int64_t segments, pingpong, returns, signoffs, approvers, roundtrips;
+	/* resource of the previous resource-bearing event; owner of the open owner segment and
+	 * of the one before it; first owner (all canonical indices, -1 = none) */
+	int64_t prev_res, s1, s0, first_owner;
+	/* the open owner segment holds only sign-off events so far */
+	bool s1_signoff;
+	/* owners of the last two work segments (METRICS.md §3), -1 = none */
+	int64_t w1, w2;
+	/* the org snapshot in force at the case's first event (its sign-offs and formal chain
+	 * are judged there) */
+	size_t snap;
+	/* distinct approvers in the first owner's line of managers, outside it, not in the chart */
+	int64_t appr_in_line, appr_outside, appr_unknown;
 	/* approvers' layers, "3,2,?" */
 	maat_buf layers;
+};
+
+/* One spelling of a resource: its name id, text and canonical resource. */
+struct spell {
+	int64_t id, canon;
+	char *name;
+};
+
+/* One stored event of the (case, instant) being gathered. */
+struct gev {
+	/* canonical activity, resource (-1 none), lifecycle (-1 none); the resource's name id */
+	int64_t act, res, lc, rid;
+	/* source rank; the key's index among the group's distinct keys */
+	uint32_t src;
+	uint32_t key;
 };
 
 struct run {
 	const maat_handovers_opts *o;
 	maat_handovers *h;
-	const maat_org *org;
+	/* the org snapshots, oldest first (none without an org chart) */
+	struct snap *snaps;
+	size_t nsnap;
+	/* per snapshot and resource: rs[s * nresources + i] */
+	struct rsnap *rs;
+	/* with several snapshots: successions keyed by (pair, snapshot of the handover) for the
+	 * escalations */
+	struct pairs spairs;
 	/* canonical index per case_names.id, -1 when unused */
 	int64_t *canon;
 	int64_t maxid;
-	struct names resources, activities, case_types, units;
+	struct names resources, activities, case_types, units, lifecycles;
+	/* per case_names.id: an event uses it (resources: only used spellings are shown) */
+	unsigned char *used;
+	/* every spelling of a resource in the store (name owned) */
+	struct spell *spell;
+	size_t nspell, capspell;
+	/* per source id: its rank by sha256 (ties between sources at one instant: import order
+	 * must not matter), and the number of ranks */
+	uint32_t *src_rank;
+	int64_t maxsrc;
+	/* the events of one (case, instant), before the copies of several sources merge */
+	struct gev *grp;
+	size_t ngrp, capgrp;
 	struct res *res;
 	struct act *act;
 	struct pairs pairs;
@@ -281,11 +476,9 @@ struct run {
 	struct cur c;
 	/* statement over cases, stepped alongside the events */
 	sqlite3_stmt *cases_st;
-	/* the mandates (with an org chart), and per canonical case type the mandate whose
-	 * decision type it is (-1: none, the chain runs to the top) */
+	/* the mandates (with an org chart) */
 	maat_mandate *mandates;
 	size_t nmandates;
-	int *type_mandate;
 };
 
 void
@@ -329,9 +522,10 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 	for (int64_t i = 0; i <= r->maxid; i++) {
 		r->canon[i] = -1;
 	}
+	r->used = maat_xcalloc((size_t)r->maxid + 1, 1);
 	st = maat_db_stmt(db,
 			  "SELECT id, kind, name FROM case_names WHERE kind IN ('resource', "
-			  "'activity', 'case_type') ORDER BY id",
+			  "'activity', 'case_type', 'lifecycle') ORDER BY id",
 			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
@@ -340,14 +534,52 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *kind = (const char *)sqlite3_column_text(st, 1);
 		const char *name = (const char *)sqlite3_column_text(st, 2);
-		struct names *d = strcmp(kind, "resource") == 0   ? &r->resources
-				  : strcmp(kind, "activity") == 0 ? &r->activities
-								  : &r->case_types;
-		r->canon[id] = (int64_t)names_add(d, name ? name : "");
+		if (strcmp(kind, "resource") == 0) {
+			/* one person however the files spell them (METRICS.md §3): trimmed on
+			 * import, compared here case-insensitively */
+			char *f = maat_casefold(name ? name : "");
+			r->canon[id] = (int64_t)names_add(&r->resources, f);
+			free(f);
+			if (r->nspell == r->capspell) {
+				r->capspell = r->capspell ? r->capspell * 2 : 64;
+				r->spell =
+				    maat_xreallocarray(r->spell, r->capspell, sizeof(*r->spell));
+			}
+			r->spell[r->nspell++] =
+			    (struct spell){id, r->canon[id], maat_xstrdup(name ? name : "")};
+		} else {
+			struct names *d = strcmp(kind, "activity") == 0    ? &r->activities
+					  : strcmp(kind, "lifecycle") == 0 ? &r->lifecycles
+									   : &r->case_types;
+			r->canon[id] = (int64_t)names_add(d, name ? name : "");
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		return maat_db_fail(db, err, _("reading case names"));
+	}
+	/* the case sources ranked by sha256: which file's order wins a tie at one instant */
+	st = maat_db_stmt(db, "SELECT coalesce(max(id), 0) FROM sources", err);
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+		return st == NULL ? -MAAT_E_INTERNAL : maat_db_fail(db, err, _("reading sources"));
+	}
+	r->maxsrc = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	r->src_rank = maat_xcalloc((size_t)r->maxsrc + 1, sizeof(*r->src_rank));
+	st = maat_db_stmt(db, "SELECT id FROM sources WHERE kind = 'cases' ORDER BY sha256, id",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	for (uint32_t k = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; k++) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && id <= r->maxsrc) {
+			r->src_rank[id] = k;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading sources"));
 	}
 	return 0;
 }
@@ -360,32 +592,100 @@ prepare(struct run *r, maat_err *err)
 	const char *pattern = r->h->approval_pattern;
 	char buf[128];
 
-	if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
-		regerror(rc, &re, buf, sizeof(buf));
-		regfree(&re);
-		return maat_err_set(err, MAAT_E_USAGE, _("--approval-pattern: %s: '%s'"), buf,
-				    pattern);
-	}
 	r->act = maat_xcalloc(r->activities.n + 1, sizeof(*r->act));
-	for (size_t i = 0; i < r->activities.n; i++) {
-		r->act[i].is_signoff = regexec(&re, r->activities.v[i], 0, NULL, 0) == 0;
+	/* an empty pattern: no event is a sign-off (METRICS.md §3) */
+	if (*pattern != '\0') {
+		if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
+			regerror(rc, &re, buf, sizeof(buf));
+			regfree(&re);
+			return maat_err_set(err, MAAT_E_USAGE, _("--approval-pattern: %s: '%s'"),
+					    buf, pattern);
+		}
+		for (size_t i = 0; i < r->activities.n; i++) {
+			r->act[i].is_signoff = regexec(&re, r->activities.v[i], 0, NULL, 0) == 0;
+		}
+		regfree(&re);
 	}
-	regfree(&re);
 	r->res = maat_xcalloc(r->resources.n + 1, sizeof(*r->res));
 	pairs_init(&r->pairs, r->resources.n);
+	if (r->nsnap > 1) {
+		/* key (from * n + to) * nsnap + snapshot: pairs_init sizes keys as n * n */
+		size_t n = r->resources.n;
+		pairs_init(&r->spairs, n);
+		r->spairs.keybits = n > 0 ? bits_for((uint64_t)n * n * r->nsnap - 1) : 0;
+	}
+	r->rs = maat_xcalloc(r->resources.n * (r->nsnap ? r->nsnap : 1) + 1, sizeof(*r->rs));
 	for (size_t i = 0; i < r->resources.n; i++) {
-		struct res *x = &r->res[i];
-		const char *unit = NULL;
-		x->seg_stamp = x->appr_stamp = -1;
-		x->node = r->org != NULL ? maat_org_find(r->org, r->resources.v[i]) : -1;
-		if (x->node >= 0) {
-			x->layer = r->org->nodes[x->node].layer;
-			unit = r->org->nodes[x->node].unit;
+		r->res[i].seg_stamp = r->res[i].appr_stamp = -1;
+	}
+	for (size_t sn = 0; sn < (r->nsnap ? r->nsnap : 1); sn++) {
+		for (size_t i = 0; i < r->resources.n; i++) {
+			struct rsnap *x = &r->rs[sn * r->resources.n + i];
+			const char *unit = NULL;
+			x->node = r->nsnap > 0 ? snap_find(&r->snaps[sn], r->resources.v[i]) : -1;
+			x->ambiguous = x->node == AMBIGUOUS;
+			if (x->node >= 0) {
+				const maat_org_node *nd = &r->snaps[sn].org->nodes[x->node];
+				x->layer = nd->layer;
+				unit = nd->unit;
+			} else {
+				x->node = -1;
+			}
+			x->unit =
+			    names_add(&r->units, unit != NULL && *unit ? unit : _("(unknown)"));
+			x->unit_known = unit != NULL && *unit;
 		}
-		x->unit = names_add(&r->units, unit != NULL && *unit ? unit : _("(unknown)"));
-		x->unit_known = unit != NULL && *unit;
 	}
 	return 0;
+}
+
+/* The snapshot in force at t (ms): the latest in force on or before it, else the earliest. */
+static size_t
+snap_at(const struct run *r, int64_t t)
+{
+	size_t k = r->nsnap;
+	while (k > 1 && r->snaps[k - 1].from_ms > t) {
+		k--;
+	}
+	return k > 0 ? k - 1 : 0;
+}
+
+static const struct rsnap *
+rsn(const struct run *r, size_t sn, int64_t res)
+{
+	return &r->rs[sn * r->resources.n + (size_t)res];
+}
+
+/* The open owner segment (c->s1) ends; next owns the segment that follows (-1: the case
+ * ends). Work segments (METRICS.md §3): a segment of sign-off events only is no work segment,
+ * and a round trip when the segments beside it have one owner; a work segment of the owner of
+ * the previous work segment merges with it. Ping-pong and returns count work segments. */
+static void
+close_segment(struct run *r, int64_t next)
+{
+	struct cur *c = &r->c;
+	int64_t o = c->s1;
+
+	if (o < 0) {
+		return;
+	}
+	if (c->s1_signoff) {
+		c->roundtrips += c->s0 >= 0 && c->s0 == next;
+		return;
+	}
+	if (o == c->w1) {
+		return;
+	}
+	if (r->res[o].seg_stamp == c->counter) {
+		c->returns++;
+	} else {
+		r->res[o].seg_stamp = c->counter;
+	}
+	if (o == c->w2) {
+		c->pingpong++;
+	}
+	c->w2 = c->w1;
+	c->w1 = o;
 }
 
 static void
@@ -396,40 +696,39 @@ start_case(struct run *r)
 	maat_buf layers = c->layers;
 	memset(c, 0, sizeof(*c));
 	c->counter = counter;
-	c->prev_res = c->s1 = c->s2 = c->first_owner = -1;
+	c->prev_res = c->s1 = c->s0 = c->first_owner = c->w1 = c->w2 = -1;
 	maat_buf_reset(&layers);
 	c->layers = layers;
 }
 
 /* The formal sign-off chain of resource res for a decision under mandate mi (METRICS.md §1,
- * the rules of maat_signoff_compute): layer(p) - layer(holder), the holder being the first node
- * from p upwards that matches the mandate, else p's root. -1 when p is not in the chart. */
+ * the rules of maat_signoff_compute) in snapshot sn: layer(p) - layer(holder), the holder
+ * being the first node from p upwards that matches the mandate. -1 when p is not in the
+ * chart (or has no layer), -2 when no holder is on p's path (p sits above it, or the rule
+ * matches nobody there). */
 static int32_t
-formal_chain(const struct run *r, int64_t res, int mi)
+formal_chain(const struct run *r, size_t sn, int64_t res, int mi)
 {
-	const maat_mandate *m;
-	ssize_t p = r->res[res].node;
+	const maat_org *org = r->snaps[sn].org;
+	const maat_mandate *m = &r->mandates[mi];
+	ssize_t p = rsn(r, sn, res)->node;
 	int32_t lp;
 
-	if (p < 0 || (lp = r->org->nodes[p].layer) <= 0) {
+	if (p < 0 || (lp = org->nodes[p].layer) <= 0) {
 		return -1;
 	}
-	if (mi < 0) {
-		return lp - 1;
-	}
-	m = &r->mandates[mi];
 	if (m->kind == MAAT_HOLDER_LAYER) {
-		return lp > m->layer ? lp - m->layer : 0;
+		return lp >= m->layer ? lp - m->layer : -2;
 	}
-	for (size_t steps = 0; p >= 0 && steps <= r->org->n; steps++) {
-		const maat_org_node *n = &r->org->nodes[p];
+	for (size_t steps = 0; p >= 0 && steps <= org->n; steps++) {
+		const maat_org_node *n = &org->nodes[p];
 		const char *v = m->kind == MAAT_HOLDER_TITLE ? n->title : n->id;
 		if (v != NULL && m->value != NULL && maat_strcasecmp0(v, m->value) == 0) {
 			return n->layer > 0 ? lp - n->layer : -1;
 		}
 		p = n->parent;
 	}
-	return lp - 1;
+	return -2;
 }
 
 static int
@@ -437,28 +736,41 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 {
 	struct cur *c = &r->c;
 	maat_handovers *h = r->h;
-	int64_t handovers = c->segments > 0 ? c->segments - 1 : 0;
-	bool picker = c->segments > 0 && c->first_owner == c->s1;
-	bool over = handovers > h->max_handovers;
+	int64_t handovers;
+	bool picker, over;
 	bool idle = (double)c->max_gap > h->idle_days * 86400000.0;
 	int32_t chain = -1;
 	int mi = -1;
-	int rc;
+	int rc = SQLITE_ROW;
 
-	/* the case row: its type picks the mandate (read only when needed: it costs a step) */
-	if (r->cases_st != NULL && (rc = sqlite3_step(r->cases_st)) != SQLITE_ROW) {
-		return rc == SQLITE_DONE
-			   ? maat_err_set(err, MAAT_E_DATA, "%s",
-					  _("the store's case events refer to unknown cases"))
-			   : maat_db_fail(db, err, _("reading cases"));
+	close_segment(r, -1);
+	handovers = c->segments > 0 ? c->segments - 1 : 0;
+	picker = c->segments > 0 && c->first_owner == c->s1;
+	over = handovers > h->max_handovers;
+	/* the case row: its type picks the mandate (read only when needed: it costs a step).
+	 * Both statements run in case_no order; cases without events are passed over. */
+	if (r->cases_st != NULL) {
+		while ((rc = sqlite3_step(r->cases_st)) == SQLITE_ROW &&
+		       sqlite3_column_int64(r->cases_st, 0) < c->case_no) {
+		}
+		if (rc != SQLITE_ROW || sqlite3_column_int64(r->cases_st, 0) != c->case_no) {
+			return rc == SQLITE_ROW || rc == SQLITE_DONE
+				   ? maat_err_set(
+					 err, MAAT_E_DATA, "%s",
+					 _("the store's case events refer to unknown cases"))
+				   : maat_db_fail(db, err, _("reading cases"));
+		}
 	}
-	if (r->type_mandate != NULL && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
-		int64_t tid = sqlite3_column_int64(r->cases_st, 2);
-		if (tid > 0 && tid <= r->maxid && r->canon[tid] >= 0) {
-			mi = r->type_mandate[r->canon[tid]];
+	if (r->nmandates > 0 && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
+		const char *type = (const char *)sqlite3_column_text(r->cases_st, 2);
+		for (size_t k = 0; k < r->nmandates; k++) {
+			if (maat_strcasecmp0(r->mandates[k].decision_type, type) == 0) {
+				mi = (int)k;
+			}
 		}
 	}
 	h->cases++;
+	h->signoff_roundtrips += c->roundtrips;
 	h->cases_without_resource += c->segments == 0;
 	h->cases_without_handover += handovers == 0;
 	h->cases_finished_by_picker += picker;
@@ -468,12 +780,28 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	h->cases_over_max += over;
 	h->idle_cases += idle;
 	h->signoff_cases += c->signoffs > 0;
-	if (c->first_owner >= 0 && (chain = formal_chain(r, c->first_owner, mi)) >= 0) {
-		if (c->signoffs > 0) {
-			h->signoff_cases_over_chain += c->approvers > chain;
-			h->signoff_cases_under_chain += c->approvers < chain;
+	/* observed against formal (METRICS.md §3): only where the case type names a mandate and
+	 * a holder is on the first owner's path; approvers outside the owner's line apart */
+	h->signoff_approvers_in_line += c->appr_in_line;
+	h->signoff_approvers_outside_line += c->appr_outside;
+	h->signoff_approvers_unknown += c->appr_unknown;
+	if (c->signoffs > 0 && r->nsnap > 0) {
+		if (mi < 0) {
+			h->signoff_cases_no_type++;
+		} else if (c->first_owner < 0 ||
+			   (chain = formal_chain(r, c->snap, c->first_owner, mi)) == -1) {
+			h->signoff_cases_owner_unknown++;
+		} else if (chain == -2) {
+			h->signoff_cases_no_holder++;
+		} else {
+			h->signoff_cases_compared++;
+			h->signoff_cases_over_chain += c->appr_in_line > chain;
+			h->signoff_cases_under_chain += c->appr_in_line < chain;
 		}
+	} else if (c->first_owner >= 0 && r->nsnap > 0 && mi >= 0) {
+		chain = formal_chain(r, c->snap, c->first_owner, mi);
 	}
+	chain = chain < 0 ? -1 : chain;
 	if (r->nthr == r->capthr) {
 		r->capthr = r->capthr ? r->capthr * 2 : 1024;
 		r->thr = maat_xreallocarray(r->thr, r->capthr, sizeof(*r->thr));
@@ -510,13 +838,14 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 		}
 		*row = (maat_handover_case){
 		    .seq = h->cases - 1,
-		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 0)),
-		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
+		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
+		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 2)),
 		    .events = c->events,
 		    .events_without_resource = c->without_res,
 		    .handovers = handovers,
 		    .pingpong = c->pingpong,
 		    .returns = c->returns,
+		    .roundtrips = c->roundtrips,
 		    .has_owner = c->segments > 0,
 		    .finished_by_picker = picker,
 		    .throughput_days = (double)(c->last_t - c->first_t) / 86400000.0,
@@ -526,7 +855,7 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 		    .signoffs = c->signoffs,
 		    .approvers = c->approvers,
 		    .approver_layers =
-			r->org != NULL && c->layers.len > 0 ? maat_xstrdup(c->layers.data) : NULL,
+			r->nsnap > 0 && c->layers.len > 0 ? maat_xstrdup(c->layers.data) : NULL,
 		    .formal_chain = chain,
 		};
 	}
@@ -543,6 +872,7 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 
 	if (c->events == 0) {
 		c->first_t = t;
+		c->snap = snap_at(r, t);
 	} else if (t - c->last_t > c->max_gap) {
 		c->max_gap = t - c->last_t;
 	}
@@ -557,14 +887,28 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 		if (res >= 0 && r->res[res].appr_stamp != c->counter) {
 			r->res[res].appr_stamp = c->counter;
 			c->approvers++;
-			if (r->org != NULL) {
+			if (r->nsnap > 0) {
+				const struct rsnap *ap = rsn(r, c->snap, res);
+				/* the first owner is known: this event bears a resource */
+				int64_t owner = c->first_owner >= 0 ? c->first_owner : res;
+				ssize_t on = rsn(r, c->snap, owner)->node;
 				if (c->layers.len > 0) {
 					maat_buf_append(&c->layers, ",", 1);
 				}
-				if (r->res[res].layer > 0) {
-					maat_buf_printf(&c->layers, "%d", (int)r->res[res].layer);
+				if (ap->layer > 0) {
+					maat_buf_printf(&c->layers, "%d", (int)ap->layer);
 				} else {
 					maat_buf_append(&c->layers, "?", 1);
+				}
+				if (ap->node < 0 || on < 0) {
+					/* not in the chart, or the owner is not: no line to judge
+					 */
+					c->appr_unknown++;
+				} else if (maat_org_is_ancestor(r->snaps[c->snap].org,
+								(size_t)ap->node, (size_t)on)) {
+					c->appr_in_line++;
+				} else {
+					c->appr_outside++;
 				}
 			}
 		}
@@ -575,7 +919,22 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 		a->without_resource++;
 		return;
 	}
-	r->res[res].events++;
+	if (r->nsnap > 1) {
+		size_t sn = snap_at(r, t);
+		r->rs[sn * r->resources.n + (size_t)res].events++;
+		if (c->prev_res >= 0) {
+			/* the handover joins the chart in force when the work arrives */
+			uint64_t k =
+			    ((uint64_t)c->prev_res * r->resources.n + (uint64_t)res) * r->nsnap +
+			    sn;
+			if (r->spairs.nbatch == r->spairs.capbatch) {
+				pairs_flush(&r->spairs);
+			}
+			r->spairs.batch[r->spairs.nbatch++] = (struct kv){k, (uint64_t)c->counter};
+		}
+	} else {
+		r->rs[res].events++;
+	}
 	if (c->prev_res >= 0) {
 		pairs_add(&r->pairs, (uint32_t)c->prev_res, (uint32_t)res, c->counter);
 		h->successions++;
@@ -588,42 +947,190 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 	}
 	if (res != c->s1) {
 		/* a new owner segment */
+		close_segment(r, res);
 		c->segments++;
-		if (r->res[res].seg_stamp == c->counter) {
-			c->returns++;
-		} else {
-			r->res[res].seg_stamp = c->counter;
-		}
-		if (res == c->s2) {
-			c->pingpong++;
-		}
-		c->s2 = c->s1;
+		c->s0 = c->s1;
 		c->s1 = res;
+		c->s1_signoff = a->is_signoff;
 		if (c->first_owner < 0) {
 			c->first_owner = res;
 		}
+	} else {
+		c->s1_signoff = c->s1_signoff && a->is_signoff;
 	}
 	c->prev_res = res;
 }
 
-static const char *
-direction(const struct run *r, uint32_t from, uint32_t to)
+static bool
+same_event(const struct gev *a, const struct gev *b)
 {
-	ssize_t a = r->res[from].node, b = r->res[to].node;
+	return a->act == b->act && a->res == b->res && a->lc == b->lc;
+}
+
+static const struct gev *sort_grp;
+
+static int
+cmp_gev_index(const void *pa, const void *pb)
+{
+	const struct gev *a = &sort_grp[*(const size_t *)pa], *b = &sort_grp[*(const size_t *)pb];
+	if (a->act != b->act) {
+		return a->act < b->act ? -1 : 1;
+	}
+	if (a->res != b->res) {
+		return a->res < b->res ? -1 : 1;
+	}
+	return a->lc < b->lc ? -1 : a->lc > b->lc;
+}
+
+/* Numbers the distinct events (activity, resource, lifecycle) of the group; returns how many. */
+static uint32_t
+number_keys(struct gev *g, size_t n)
+{
+	uint32_t d = 0;
+
+	if (n <= 32) {
+		for (size_t i = 0; i < n; i++) {
+			size_t j = 0;
+			while (j < i && !same_event(&g[j], &g[i])) {
+				j++;
+			}
+			g[i].key = j < i ? g[j].key : d++;
+		}
+		return d;
+	}
+	{
+		size_t *ix = maat_xcalloc(n, sizeof(*ix));
+		for (size_t i = 0; i < n; i++) {
+			ix[i] = i;
+		}
+		sort_grp = g;
+		qsort(ix, n, sizeof(*ix), cmp_gev_index);
+		sort_grp = NULL;
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0 && !same_event(&g[ix[i - 1]], &g[ix[i]])) {
+				d++;
+			}
+			g[ix[i]].key = d;
+		}
+		free(ix);
+		return d + 1;
+	}
+}
+
+static void
+emit(struct run *r, int64_t t, const struct gev *g)
+{
+	if (g->rid > 0) {
+		r->used[g->rid] = 1;
+	}
+	event(r, t, g->act, g->res);
+}
+
+/* The events of one case at one instant t, as the sources hold them (by source, then file
+ * order), merged into one log (METRICS.md §3): copies that repeat inside one source all count,
+ * an event held by several sources counts as often as the source holding most copies of it.
+ * Order: the file order of the source that holds most events of the instant (ties: the lower
+ * sha256), then the events only other sources hold, source by source. No store order (import
+ * order) decides anything. */
+static void
+flush_group(struct run *r, int64_t t)
+{
+	struct gev *g = r->grp;
+	size_t n = r->ngrp;
+	uint32_t d, *emitted, *occ, *srcs, *cnt;
+	size_t nsrc = 0;
+	bool one_source = true;
+
+	if (n == 0) {
+		return;
+	}
+	r->ngrp = 0;
+	if (n == 1) {
+		emit(r, t, &g[0]);
+		return;
+	}
+	d = number_keys(g, n);
+	for (size_t i = 1; i < n && one_source; i++) {
+		one_source = g[i].src == g[0].src;
+	}
+	if (one_source) {
+		for (size_t i = 0; i < n; i++) {
+			emit(r, t, &g[i]);
+		}
+		r->h->duplicates_within += (int64_t)(n - d);
+		return;
+	}
+	emitted = maat_xcalloc(d, sizeof(*emitted));
+	occ = maat_xcalloc(d, sizeof(*occ));
+	srcs = maat_xcalloc(n, sizeof(*srcs));
+	cnt = maat_xcalloc(n, sizeof(*cnt));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < nsrc && srcs[k] != g[i].src) {
+			k++;
+		}
+		if (k == nsrc) {
+			srcs[nsrc++] = g[i].src;
+		}
+		cnt[k]++;
+	}
+	/* sources by events held at this instant (descending), then by rank: few, so a plain
+	 * insertion sort */
+	for (size_t i = 1; i < nsrc; i++) {
+		for (size_t j = i; j > 0 && (cnt[j] > cnt[j - 1] ||
+					     (cnt[j] == cnt[j - 1] && srcs[j] < srcs[j - 1]));
+		     j--) {
+			uint32_t ts = srcs[j], tc = cnt[j];
+			srcs[j] = srcs[j - 1];
+			cnt[j] = cnt[j - 1];
+			srcs[j - 1] = ts;
+			cnt[j - 1] = tc;
+		}
+	}
+	for (size_t k = 0; k < nsrc; k++) {
+		memset(occ, 0, d * sizeof(*occ));
+		for (size_t i = 0; i < n; i++) {
+			if (g[i].src != srcs[k]) {
+				continue;
+			}
+			if (++occ[g[i].key] > emitted[g[i].key]) {
+				emitted[g[i].key]++;
+				emit(r, t, &g[i]);
+			} else {
+				r->h->duplicates_across++;
+			}
+		}
+	}
+	for (uint32_t k = 0; k < d; k++) {
+		r->h->duplicates_within += emitted[k] - 1;
+	}
+	free(emitted);
+	free(occ);
+	free(srcs);
+	free(cnt);
+}
+
+static const char *
+direction(const struct run *r, size_t sn, uint32_t from, uint32_t to)
+{
+	const maat_org *org = r->nsnap > 0 ? r->snaps[sn].org : NULL;
+	ssize_t a = r->nsnap > 0 ? rsn(r, sn, from)->node : -1;
+	ssize_t b = r->nsnap > 0 ? rsn(r, sn, to)->node : -1;
 	if (from == to) {
 		return "self";
 	}
-	if (a < 0 || b < 0) {
+	/* not in the chart, or without a layer (a manager cycle: no line to move along) */
+	if (a < 0 || b < 0 || org->nodes[a].layer <= 0 || org->nodes[b].layer <= 0) {
 		return "unknown";
 	}
 	if (a == b) {
 		/* two spellings of one person (id and e-mail, say): no move on the line */
 		return "same";
 	}
-	if (maat_org_is_ancestor(r->org, (size_t)b, (size_t)a)) {
+	if (maat_org_is_ancestor(org, (size_t)b, (size_t)a)) {
 		return "up";
 	}
-	if (maat_org_is_ancestor(r->org, (size_t)a, (size_t)b)) {
+	if (maat_org_is_ancestor(org, (size_t)a, (size_t)b)) {
 		return "down";
 	}
 	return "sideways";
@@ -760,11 +1267,145 @@ cmp_group(const void *pa, const void *pb)
 		      ((const maat_handover_group *)pb)->name);
 }
 
+/* Adds count handovers from -> to, joined to snapshot sn, to the escalations and unit flows. */
+static void
+account(struct run *r, size_t sn, uint32_t from, uint32_t to, const char *dir, int64_t count)
+{
+	maat_handovers *h = r->h;
+	const struct rsnap *a = rsn(r, sn, from), *b = rsn(r, sn, to);
+	maat_handover_group *uf, *ut;
+
+	if (from == to) {
+		return;
+	}
+	uf = &h->units[a->unit];
+	ut = &h->units[b->unit];
+	uf->handovers_out += count;
+	ut->handovers_in += count;
+	/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
+	if (uf == ut && a->unit_known) {
+		uf->handovers_within += count;
+	}
+	if (strcmp(dir, "up") == 0) {
+		h->up += count;
+		uf->up += count;
+	} else if (strcmp(dir, "down") == 0) {
+		h->down += count;
+		uf->down += count;
+	} else if (strcmp(dir, "same") == 0) {
+		h->same_person += count;
+		uf->same_person += count;
+	} else if (strcmp(dir, "sideways") == 0) {
+		h->sideways += count;
+		uf->sideways += count;
+	} else {
+		h->unknown += count;
+		uf->unknown += count;
+	}
+}
+
+static int
+cmp_str(const void *pa, const void *pb)
+{
+	return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+static int
+cmp_spell(const void *pa, const void *pb)
+{
+	const struct spell *a = pa, *b = pb;
+	if (a->canon != b->canon) {
+		return a->canon < b->canon ? -1 : 1;
+	}
+	return strcmp(a->name, b->name);
+}
+
+/* Each resource is shown by the first (strcmp order) of the spellings its events use, so
+ * that import order does not decide; resources spelt in several ways are listed. */
+static void
+name_resources(struct run *r)
+{
+	maat_handovers *h = r->h;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nspell; i++) {
+		if (r->used[r->spell[i].id]) {
+			r->spell[n++] = r->spell[i];
+		} else {
+			free(r->spell[i].name);
+		}
+	}
+	r->nspell = n;
+	sort_n(r->spell, n, sizeof(*r->spell), cmp_spell);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, k, distinct = 0;
+		maat_buf b = {0};
+		free(r->resources.v[r->spell[i].canon]);
+		r->resources.v[r->spell[i].canon] = maat_xstrdup(r->spell[i].name);
+		while (j < n && r->spell[j].canon == r->spell[i].canon) {
+			j++;
+		}
+		for (k = i; k < j; k++) {
+			if (k > i && strcmp(r->spell[k].name, r->spell[k - 1].name) == 0) {
+				continue;
+			}
+			maat_buf_printf(&b, "%s%s", k > i ? " = " : "", r->spell[k].name);
+			distinct++;
+		}
+		if (distinct > 1) {
+			h->merged_spellings =
+			    maat_xreallocarray(h->merged_spellings, h->nmerged_spellings + 1,
+					       sizeof(*h->merged_spellings));
+			h->merged_spellings[h->nmerged_spellings++] = b.data;
+		} else {
+			maat_buf_fini(&b);
+		}
+		i = j;
+	}
+}
+
+/* How many resources joined the chart (METRICS.md §1: every joined output says so). */
+static void
+count_joins(struct run *r)
+{
+	maat_handovers *h = r->h;
+	size_t ns = r->nsnap > 0 ? r->nsnap : 1;
+	unsigned char *used = maat_xcalloc(r->resources.n + 1, 1);
+
+	for (size_t i = 0; i < r->nspell; i++) {
+		used[r->spell[i].canon] = 1;
+	}
+	for (size_t i = 0; i < r->resources.n; i++) {
+		bool matched = false, ambiguous = false;
+		if (!used[i]) {
+			continue;
+		}
+		h->resources_used++;
+		for (size_t sn = 0; sn < ns; sn++) {
+			matched = matched || rsn(r, sn, (int64_t)i)->node >= 0;
+			ambiguous = ambiguous || rsn(r, sn, (int64_t)i)->ambiguous;
+		}
+		h->resources_matched += matched;
+		if (ambiguous && !matched) {
+			h->ambiguous_resources =
+			    maat_xreallocarray(h->ambiguous_resources, h->nambiguous_resources + 1,
+					       sizeof(*h->ambiguous_resources));
+			h->ambiguous_resources[h->nambiguous_resources++] =
+			    maat_xstrdup(r->resources.v[i]);
+		}
+	}
+	free(used);
+	sort_n(h->ambiguous_resources, h->nambiguous_resources, sizeof(char *), cmp_str);
+}
+
 static void
 finish(struct run *r)
 {
 	maat_handovers *h = r->h;
 	double *days;
+
+	name_resources(r);
+	count_joins(r);
 
 	/* pairs, with their direction; escalations and unit flows follow from them */
 	pairs_flush(&r->pairs);
@@ -774,15 +1415,17 @@ finish(struct run *r)
 	for (size_t u = 0; u < r->units.n; u++) {
 		h->units[u].name = maat_xstrdup(r->units.v[u]);
 	}
-	for (size_t i = 0; i < r->resources.n; i++) {
-		h->units[r->res[i].unit].events += r->res[i].events;
+	for (size_t k = 0; k < r->resources.n * (r->nsnap > 1 ? r->nsnap : 1); k++) {
+		h->units[r->rs[k].unit].events += r->rs[k].events;
 	}
-	for (size_t i = 0; i < r->pairs.n; i++) {
+	if (r->nsnap > 1) {
+		pairs_flush(&r->spairs);
+	}
+	for (size_t i = 0, si = 0; i < r->pairs.n; i++) {
 		const struct pair *p = &r->pairs.v[i];
 		uint32_t from = (uint32_t)(p->key / r->pairs.nres),
 			 to = (uint32_t)(p->key % r->pairs.nres);
 		maat_handover_pair *q;
-		maat_handover_group *uf, *ut;
 		q = &h->pairs[h->npairs++];
 		q->from = r->resources.v[from];
 		q->to = r->resources.v[to];
@@ -790,38 +1433,33 @@ finish(struct run *r)
 		q->to_id = to;
 		q->count = p->count;
 		q->cases = p->cases;
-		q->direction = direction(r, from, to);
 		/* PM4Py's relative value: over the sum over cases of (events - 1) */
 		q->relative =
 		    h->events > h->cases ? (double)p->count / (double)(h->events - h->cases) : NAN;
-		if (from == to) {
+		if (r->nsnap <= 1) {
+			q->direction = direction(r, 0, from, to);
+			account(r, 0, from, to, q->direction, p->count);
 			continue;
 		}
-		uf = &h->units[r->res[from].unit];
-		ut = &h->units[r->res[to].unit];
-		uf->handovers_out += p->count;
-		ut->handovers_in += p->count;
-		/* "(unknown)" is not a unit: handovers between two unknowns are not "within" */
-		if (uf == ut && r->res[from].unit_known) {
-			uf->handovers_within += p->count;
+		/* the same pair per snapshot (both lists are sorted by pair, then snapshot) */
+		q->direction = NULL;
+		for (; si < r->spairs.n && r->spairs.v[si].key / r->nsnap <= p->key; si++) {
+			const struct pair *sp = &r->spairs.v[si];
+			size_t sn = (size_t)(sp->key % r->nsnap);
+			const char *d;
+			if (sp->key / r->nsnap < p->key) {
+				continue;
+			}
+			d = direction(r, sn, from, to);
+			account(r, sn, from, to, d, sp->count);
+			q->direction =
+			    q->direction == NULL || strcmp(q->direction, d) == 0 ? d : "mixed";
 		}
-		if (strcmp(q->direction, "up") == 0) {
-			h->up += p->count;
-			uf->up += p->count;
-		} else if (strcmp(q->direction, "down") == 0) {
-			h->down += p->count;
-			uf->down += p->count;
-		} else if (strcmp(q->direction, "same") == 0) {
-			h->same_person += p->count;
-			uf->same_person += p->count;
-		} else if (strcmp(q->direction, "sideways") == 0) {
-			h->sideways += p->count;
-			uf->sideways += p->count;
-		} else {
-			h->unknown += p->count;
-			uf->unknown += p->count;
+		if (q->direction == NULL) {
+			q->direction = "unknown";
 		}
 	}
+	pairs_fini(&r->spairs);
 	/* the pairs are the largest allocation: gone before the sort needs its own */
 	pairs_fini(&r->pairs);
 	sort_pairs(h, r->resources.v, r->resources.n);
@@ -857,18 +1495,89 @@ finish(struct run *r)
 	r->resources.n = 0;
 }
 
+static int compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t nsnap,
+		   maat_handovers **out, maat_err *err);
+
+/* The first instant (unix ms) of a snapshot dated yyyy-mm-dd; INT64_MIN when undated. */
+static int64_t
+snap_from(const char *as_of)
+{
+	int y, m, d;
+	if (as_of == NULL || sscanf(as_of, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		return INT64_MIN;
+	}
+	/* days from civil (H. Hinnant) */
+	y -= m <= 2;
+	{
+		int era = (y >= 0 ? y : y - 399) / 400;
+		int yoe = y - era * 400;
+		int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		int64_t days = (int64_t)era * 146097 + doe - 719468;
+		return days * 86400000;
+	}
+}
+
 int
 maat_handovers_compute(maat_db *db, const maat_handovers_opts *opts, maat_handovers **out,
 		       maat_err *err)
 {
-	maat_org *org = NULL;
+	struct snap *snaps = NULL;
+	size_t nsnap = 0;
 	int rc;
 
-	if ((rc = maat_org_load(db, NULL, &org, err)) < 0) {
-		return rc;
+	if (opts != NULL && opts->as_of != NULL) {
+		/* --as-of pins one snapshot: the latest on or before the date */
+		maat_org *org = NULL;
+		if ((rc = maat_org_load(db, opts->as_of, &org, err)) < 0) {
+			return rc;
+		}
+		if (rc == 1) {
+			return maat_err_set(err, MAAT_E_USAGE,
+					    _("--as-of %s: no org snapshot on or before that date"),
+					    opts->as_of);
+		}
+		snaps = maat_xcalloc(1, sizeof(*snaps));
+		snaps[0].org = snaps[0].owned = org;
+		snaps[0].from_ms = INT64_MIN;
+		nsnap = 1;
+	} else {
+		/* every snapshot: each event joins the one in force on its date */
+		maat_org_snapshots list = {0};
+		if ((rc = maat_org_snapshots_list(db, &list, err)) < 0) {
+			return rc;
+		}
+		snaps = maat_xcalloc(list.n + 1, sizeof(*snaps));
+		for (size_t k = 0; k < list.n && rc >= 0; k++) {
+			maat_org *org = NULL;
+			if ((rc = maat_org_load_snapshot(db, list.dates[k], 0, &org, err)) == 1) {
+				rc = 0;
+			}
+			snaps[nsnap].org = snaps[nsnap].owned = org;
+			snaps[nsnap].from_ms = k == 0 ? INT64_MIN : snap_from(list.dates[k]);
+			nsnap++;
+		}
+		maat_org_snapshots_fini(&list);
+		/* a snapshot that did not load (none that old) is dropped */
+		{
+			size_t m = 0;
+			for (size_t k = 0; k < nsnap; k++) {
+				if (snaps[k].org != NULL) {
+					snaps[m++] = snaps[k];
+				}
+			}
+			nsnap = m;
+		}
+		if (rc < 0) {
+			goto out;
+		}
 	}
-	rc = maat_handovers_compute_with_org(db, opts, org, out, err);
-	maat_org_free(org);
+	rc = compute(db, opts, snaps, nsnap, out, err);
+out:
+	for (size_t k = 0; k < nsnap; k++) {
+		maat_org_free(snaps[k].owned);
+	}
+	free(snaps);
 	return rc;
 }
 
@@ -876,10 +1585,18 @@ int
 maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, const maat_org *org,
 				maat_handovers **out, maat_err *err)
 {
+	struct snap one = {.org = org, .from_ms = INT64_MIN};
+	return compute(db, opts, org != NULL ? &one : NULL, org != NULL ? 1 : 0, out, err);
+}
+
+static int
+compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t nsnap,
+	maat_handovers **out, maat_err *err)
+{
 	maat_handovers_opts defaults;
 	struct run r = {0};
 	sqlite3_stmt *st;
-	int64_t cur_case = -1;
+	int64_t cur_case = -1, cur_t = 0;
 	int rc;
 
 	if (opts == NULL) {
@@ -893,70 +1610,54 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 	r.h->approval_pattern = maat_xstrdup(
 	    opts->approval_pattern ? opts->approval_pattern : MAAT_APPROVAL_PATTERN_DEFAULT);
 	r.h->throughput_median = r.h->throughput_p90 = r.h->throughput_max = NAN;
-	r.org = org;
-	r.h->have_org = r.org != NULL;
+	r.snaps = snaps;
+	r.nsnap = nsnap;
+	r.h->have_org = nsnap > 0;
+	for (size_t k = 0; k < nsnap; k++) {
+		snap_index(&snaps[k]);
+		r.h->org_snapshots =
+		    maat_xreallocarray(r.h->org_snapshots, k + 1, sizeof(*r.h->org_snapshots));
+		r.h->org_snapshots[k] =
+		    maat_xstrdup(snaps[k].org->as_of ? snaps[k].org->as_of : "");
+		r.h->norg_snapshots++;
+	}
 	if ((rc = load_names(db, &r, err)) < 0 || (rc = prepare(&r, err)) < 0) {
 		goto out;
 	}
 	/* the cases, in the events' order: keys for the per-case rows, types for the mandates */
-	if (opts->keep_cases || org != NULL) {
+	if (opts->keep_cases || nsnap > 0) {
+		/* a case's type: the first in name order of those its sources give */
 		r.cases_st = maat_db_stmt(
 		    db,
-		    opts->keep_cases
-			? "SELECT c.case_key, t.name, c.case_type FROM cases c LEFT JOIN "
-			  "case_names t ON t.id = c.case_type ORDER BY c.source_id, c.case_no"
-			: "SELECT NULL, NULL, case_type FROM cases ORDER BY source_id, case_no",
+		    "SELECT c.case_no, c.case_key, (SELECT min(n.name) FROM case_types t JOIN "
+		    "case_names n ON n.id = t.case_type WHERE t.case_no = c.case_no) FROM cases c "
+		    "ORDER BY c.case_no",
 		    err);
 		if (r.cases_st == NULL) {
 			rc = -MAAT_E_INTERNAL;
 			goto out;
 		}
 	}
-	if (org != NULL) {
+	if (nsnap > 0) {
 		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
 			goto out;
 		}
-		r.type_mandate = maat_xcalloc(r.case_types.n + 1, sizeof(*r.type_mandate));
-		for (size_t i = 0; i < r.case_types.n; i++) {
-			r.type_mandate[i] = -1;
-			for (size_t k = 0; k < r.nmandates; k++) {
-				if (maat_strcasecmp0(r.mandates[k].decision_type,
-						     r.case_types.v[i]) == 0) {
-					r.type_mandate[i] = (int)k;
-				}
-			}
-		}
 	}
 	/* The primary key order: no sort, no temporary index. */
-	/* Three integers per row, packed in SQL: every sqlite3_column_*() call takes a mutex, and
-	 * those calls were a third of the time. Case: source_id * 2^40 + case_no; time in ms;
-	 * activity * 2^31 + resource (name ids start at 1, so 0 is "no resource"). The bounds are
-	 * checked first so that the packing cannot overflow or collide. */
-	if (r.maxid >= ((int64_t)1 << 31)) {
+	/* Four integers per row, packed in SQL: every sqlite3_column_*() call takes a mutex, and
+	 * those calls were a third of the time. Case number; time in ms; activity * 2^31 +
+	 * resource (name ids start at 1, so 0 is "no resource"); lifecycle * 2^22 + source. The
+	 * bounds are checked first so that the packing cannot overflow or collide. */
+	if (r.maxid >= ((int64_t)1 << 31) || r.maxsrc >= ((int64_t)1 << 22)) {
 		rc = maat_err_set(err, MAAT_E_DATA, "%s",
-				  _("too many distinct names in the case logs"));
+				  _("too many distinct names or case logs in the store"));
 		goto out;
 	}
 	st = maat_db_stmt(db,
-			  "SELECT (SELECT coalesce(max(source_id), 0) FROM cases), "
-			  "(SELECT coalesce(max(case_no), 0) FROM cases)",
-			  err);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-		rc = st == NULL ? -MAAT_E_INTERNAL : maat_db_fail(db, err, _("reading cases"));
-		goto out;
-	}
-	if (sqlite3_column_int64(st, 0) >= ((int64_t)1 << 22) ||
-	    sqlite3_column_int64(st, 1) >= ((int64_t)1 << 40)) {
-		sqlite3_reset(st);
-		rc = maat_err_set(err, MAAT_E_DATA, "%s",
-				  _("too many case logs or cases in the store"));
-		goto out;
-	}
-	sqlite3_reset(st);
-	st = maat_db_stmt(db,
-			  "SELECT source_id * 1099511627776 + case_no, ts * 1000 + ms, "
-			  "activity * 2147483648 + coalesce(resource, 0) FROM case_events "
-			  "ORDER BY source_id, case_no, ts, ms, seq",
+			  "SELECT case_no, ts * 1000 + ms, "
+			  "activity * 2147483648 + coalesce(resource, 0), "
+			  "coalesce(lifecycle, 0) * 4194304 + source_id FROM case_events "
+			  "ORDER BY case_no, ts, ms, source_id, seq",
 			  err);
 	if (st == NULL) {
 		rc = -MAAT_E_INTERNAL;
@@ -966,26 +1667,44 @@ maat_handovers_compute_with_org(maat_db *db, const maat_handovers_opts *opts, co
 		int64_t key = sqlite3_column_int64(st, 0);
 		int64_t t = sqlite3_column_int64(st, 1);
 		int64_t ar = sqlite3_column_int64(st, 2);
+		int64_t ls = sqlite3_column_int64(st, 3);
 		int64_t aid = ar >> 31;
 		int64_t rid = ar & (((int64_t)1 << 31) - 1);
-		int64_t act, res;
+		int64_t lid = ls >> 22;
+		int64_t src = ls & (((int64_t)1 << 22) - 1);
+		struct gev *g;
 		if (aid < 1 || aid > r.maxid || r.canon[aid] < 0 ||
-		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0))) {
+		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0)) ||
+		    (lid > 0 && (lid > r.maxid || r.canon[lid] < 0)) || src > r.maxsrc) {
 			rc = maat_err_set(err, MAAT_E_DATA, "%s",
 					  _("the store's case events refer to unknown names"));
 			goto out;
 		}
-		act = r.canon[aid];
-		res = rid > 0 ? r.canon[rid] : -1;
+		if (key != cur_case || t != cur_t) {
+			flush_group(&r, cur_t);
+		}
 		if (key != cur_case) {
 			if (cur_case >= 0 && (rc = end_case(&r, db, err)) < 0) {
 				goto out;
 			}
 			cur_case = key;
 			start_case(&r);
+			r.c.case_no = key;
 		}
-		event(&r, t, act, res);
+		cur_t = t;
+		if (r.ngrp == r.capgrp) {
+			r.capgrp = r.capgrp ? r.capgrp * 2 : 64;
+			r.grp = maat_xreallocarray(r.grp, r.capgrp, sizeof(*r.grp));
+		}
+		g = &r.grp[r.ngrp++];
+		g->act = r.canon[aid];
+		g->res = rid > 0 ? r.canon[rid] : -1;
+		g->rid = rid;
+		g->lc = lid > 0 ? r.canon[lid] : -1;
+		g->src = r.src_rank[src];
+		g->key = 0;
 	}
+	flush_group(&r, cur_t);
 	if (rc != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading case events"));
 		goto out;
@@ -1005,7 +1724,21 @@ out:
 	maat_handovers_free(r.h);
 	free(r.canon);
 	maat_mandates_free(r.mandates, r.nmandates);
-	free(r.type_mandate);
+	free(r.used);
+	free(r.rs);
+	pairs_fini(&r.spairs);
+	for (size_t k = 0; k < nsnap; k++) {
+		jtab_fini(&snaps[k].ids);
+		jtab_fini(&snaps[k].emails);
+		jtab_fini(&snaps[k].names);
+	}
+	for (size_t i = 0; i < r.nspell; i++) {
+		free(r.spell[i].name);
+	}
+	free(r.spell);
+	free(r.src_rank);
+	free(r.grp);
+	names_fini(&r.lifecycles);
 	names_fini(&r.resources);
 	names_fini(&r.activities);
 	names_fini(&r.case_types);
@@ -1043,6 +1776,18 @@ maat_handovers_free(maat_handovers *h)
 	free(h->activities);
 	free(h->units);
 	free(h->case_rows);
+	for (size_t i = 0; i < h->nmerged_spellings; i++) {
+		free(h->merged_spellings[i]);
+	}
+	free(h->merged_spellings);
+	for (size_t i = 0; i < h->norg_snapshots; i++) {
+		free(h->org_snapshots[i]);
+	}
+	free(h->org_snapshots);
+	for (size_t i = 0; i < h->nambiguous_resources; i++) {
+		free(h->ambiguous_resources[i]);
+	}
+	free(h->ambiguous_resources);
 	free(h->approval_pattern);
 	free(h);
 }
@@ -1097,6 +1842,12 @@ maat_handovers_summary_table(const maat_handovers *h)
 	kv_int(t, "pingpong_cases", _("ping-pong cases (A->B->A)"), h->pingpong_cases);
 	kv_int(t, "pingpong", _("ping-pong occurrences"), h->pingpong);
 	kv_int(t, "returns", _("returns to an earlier owner"), h->returns);
+	kv_int(t, "signoff_roundtrips", _("sign-off round trips (A->B for the paraaf->A)"),
+	       h->signoff_roundtrips);
+	kv_int(t, "duplicates_within", _("repeated events within one file (all counted)"),
+	       h->duplicates_within);
+	kv_int(t, "duplicates_across", _("events also in another file (counted once)"),
+	       h->duplicates_across);
 	kv_int(t, "max_handovers", _("cap: max handovers (setting)"), h->max_handovers);
 	kv_int(t, "cases_over_max", _("cases over the cap"), h->cases_over_max);
 	kv_real(t, "idle_days", _("idle after days (setting)"), h->idle_days, 1);
@@ -1117,6 +1868,19 @@ maat_handovers_summary_table(const maat_handovers *h)
 	       h->signoff_cases_over_chain);
 	kv_int(t, "signoff_cases_under_chain",
 	       _("cases with fewer approvers than the formal chain"), h->signoff_cases_under_chain);
+	kv_int(t, "signoff_cases_compared",
+	       _("cases with sign-offs compared with the formal chain"), h->signoff_cases_compared);
+	kv_int(t, "signoff_cases_no_type", _("cases with sign-offs, no type or mandate (apart)"),
+	       h->signoff_cases_no_type);
+	kv_int(t, "signoff_cases_no_holder",
+	       _("cases with sign-offs, no holder on the owner's path (apart)"),
+	       h->signoff_cases_no_holder);
+	kv_int(t, "signoff_cases_owner_unknown",
+	       _("cases with sign-offs, first owner not in the chart (apart)"),
+	       h->signoff_cases_owner_unknown);
+	kv_int(t, "signoff_approvers_outside_line",
+	       _("approvers outside the owner's line of managers (apart)"),
+	       h->signoff_approvers_outside_line);
 	return t;
 }
 
@@ -1144,6 +1908,7 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "pingpong", _("ping-pong"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "returns", _("returns"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "signoff_roundtrips", _("sign-off round trips"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "finished_by_picker", _("finished by picker"), MAAT_COL_BOOL, 0);
 	maat_table_add_column(t, "throughput_days", _("throughput days"), MAAT_COL_REAL, 1);
 	maat_table_add_column(t, "longest_idle_days", _("longest idle days"), MAAT_COL_REAL, 1);
@@ -1168,17 +1933,18 @@ maat_handovers_case_table(const maat_handovers *h, size_t limit)
 		maat_table_set_int(t, 3, c->handovers);
 		maat_table_set_int(t, 4, c->pingpong);
 		maat_table_set_int(t, 5, c->returns);
+		maat_table_set_int(t, 6, c->roundtrips);
 		if (c->has_owner) {
-			maat_table_set_int(t, 6, c->finished_by_picker);
+			maat_table_set_int(t, 7, c->finished_by_picker);
 		}
-		maat_table_set_real(t, 7, c->throughput_days);
-		maat_table_set_real(t, 8, c->longest_idle_days);
-		maat_table_set_int(t, 9, c->over_max);
-		maat_table_set_int(t, 10, c->signoffs);
-		maat_table_set_int(t, 11, c->approvers);
-		maat_table_set_text(t, 12, c->approver_layers);
+		maat_table_set_real(t, 8, c->throughput_days);
+		maat_table_set_real(t, 9, c->longest_idle_days);
+		maat_table_set_int(t, 10, c->over_max);
+		maat_table_set_int(t, 11, c->signoffs);
+		maat_table_set_int(t, 12, c->approvers);
+		maat_table_set_text(t, 13, c->approver_layers);
 		if (c->formal_chain >= 0) {
-			maat_table_set_int(t, 13, c->formal_chain);
+			maat_table_set_int(t, 14, c->formal_chain);
 		}
 	}
 	free(order);
@@ -1283,6 +2049,17 @@ build_json(const maat_handovers *h, bool with_pairs)
 	json_object_set_new(o, "pingpong_cases", json_integer(h->pingpong_cases));
 	json_object_set_new(o, "pingpong", json_integer(h->pingpong));
 	json_object_set_new(o, "returns", json_integer(h->returns));
+	json_object_set_new(o, "signoff_roundtrips", json_integer(h->signoff_roundtrips));
+	{
+		json_t *dup = json_object(), *sp = json_array();
+		json_object_set_new(dup, "within_sources", json_integer(h->duplicates_within));
+		json_object_set_new(dup, "across_sources", json_integer(h->duplicates_across));
+		json_object_set_new(o, "duplicate_events", dup);
+		for (size_t i = 0; i < h->nmerged_spellings; i++) {
+			json_array_append_new(sp, json_string(h->merged_spellings[i]));
+		}
+		json_object_set_new(o, "merged_spellings", sp);
+	}
 	json_object_set_new(o, "max_handovers", json_integer(h->max_handovers));
 	json_object_set_new(o, "cases_over_max", json_integer(h->cases_over_max));
 	json_object_set_new(o, "idle_days", json_real(h->idle_days));
@@ -1298,11 +2075,35 @@ build_json(const maat_handovers *h, bool with_pairs)
 	json_object_set_new(esc, "same_person", json_integer(h->same_person));
 	json_object_set_new(o, "escalations", esc);
 	json_object_set_new(o, "org_chart", json_boolean(h->have_org));
+	{
+		json_t *snaps = json_array(), *join = json_object(), *amb = json_array();
+		for (size_t i = 0; i < h->norg_snapshots; i++) {
+			json_array_append_new(snaps, json_string(h->org_snapshots[i]));
+		}
+		json_object_set_new(o, "org_snapshots", snaps);
+		json_object_set_new(join, "resources", json_integer(h->resources_used));
+		json_object_set_new(join, "matched", json_integer(h->resources_matched));
+		for (size_t i = 0; i < h->nambiguous_resources; i++) {
+			json_array_append_new(amb, json_string(h->ambiguous_resources[i]));
+		}
+		json_object_set_new(join, "ambiguous", amb);
+		json_object_set_new(o, "org_join", join);
+	}
 	json_object_set_new(so, "approval_pattern", json_string(h->approval_pattern));
 	json_object_set_new(so, "signoffs", json_integer(h->signoffs));
 	json_object_set_new(so, "cases", json_integer(h->signoff_cases));
 	json_object_set_new(so, "cases_over_chain", json_integer(h->signoff_cases_over_chain));
 	json_object_set_new(so, "cases_under_chain", json_integer(h->signoff_cases_under_chain));
+	json_object_set_new(so, "cases_compared", json_integer(h->signoff_cases_compared));
+	json_object_set_new(so, "cases_no_type", json_integer(h->signoff_cases_no_type));
+	json_object_set_new(so, "cases_no_holder", json_integer(h->signoff_cases_no_holder));
+	json_object_set_new(so, "cases_owner_unknown",
+			    json_integer(h->signoff_cases_owner_unknown));
+	json_object_set_new(so, "approvers_in_line", json_integer(h->signoff_approvers_in_line));
+	json_object_set_new(so, "approvers_outside_line",
+			    json_integer(h->signoff_approvers_outside_line));
+	json_object_set_new(so, "approvers_not_in_chart",
+			    json_integer(h->signoff_approvers_unknown));
 	json_object_set_new(o, "signoffs", so);
 	t = maat_handovers_activity_table(h);
 	json_object_set_new(o, "activities", maat_table_to_json(t));

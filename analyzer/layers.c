@@ -229,12 +229,12 @@ maat_layers_compute(const maat_org *org, int min_span)
 		} else {
 			f->nodes_without_layer++;
 		}
-		fte_all += nd->fte;
+		/* METRICS.md §1: unknown employment is never taken as internal: only FTE whose
+		 * employment is stated counts (a mixed job share split by row) */
+		fte_all += nd->fte_stated;
+		fte_ext += nd->fte_external;
 		if (nd->employment != MAAT_EMP_UNKNOWN) {
 			has_employment = true;
-			if (nd->employment == MAAT_EMP_EXTERNAL) {
-				fte_ext += nd->fte;
-			}
 		}
 	}
 	if (f->layer_histogram == NULL) {
@@ -271,6 +271,14 @@ maat_layers_compute(const maat_org *org, int min_span)
 	free(spans);
 	f->manager_share = f->people ? (double)f->managers / (double)f->people : NAN;
 	f->external_share = has_employment && fte_all > 0 ? fte_ext / fte_all : NAN;
+	if (has_employment) {
+		for (size_t i = 0; i < org->n; i++) {
+			const maat_org_node *nd = &org->nodes[i];
+			f->employment_unknown +=
+			    !nd->aggregate &&
+			    (nd->employment == MAAT_EMP_UNKNOWN || nd->fte_stated < nd->fte);
+		}
+	}
 	f->roots = org->counts.roots;
 	f->orphans = org->counts.orphans;
 	f->self_loops = org->counts.self_loops;
@@ -366,6 +374,8 @@ maat_layers_json(const maat_layers *l)
 	json_object_set_new(o, "staff_per_manager", maat_json_real(f->staff_per_manager));
 	json_object_set_new(o, "manager_share", maat_json_real(f->manager_share));
 	json_object_set_new(o, "external_share", maat_json_real(f->external_share));
+	json_object_set_new(o, "employment_unknown",
+			    json_integer((json_int_t)f->employment_unknown));
 	json_object_set_new(o, "orphans", jint(f->orphans));
 	json_object_set_new(o, "self_loops", jint(f->self_loops));
 	json_object_set_new(o, "cycles", jint(f->cycles));
@@ -445,6 +455,7 @@ maat_layers_summary_table(const maat_layers *l)
 	row_real(t, _("staff per manager"), f->staff_per_manager);
 	row_real(t, _("manager share"), f->manager_share);
 	row_real(t, _("external share (FTE)"), f->external_share);
+	row_int(t, _("employment unknown (people)"), f->employment_unknown);
 	row_int(t, _("orphans"), f->orphans);
 	row_int(t, _("self-loops"), f->self_loops);
 	row_int(t, _("cycles"), f->cycles);

@@ -257,8 +257,17 @@ maat_org_is_top_marker(const char *m)
 	while (n > 0 && isspace((unsigned char)m[n - 1])) {
 		n--;
 	}
-	return (n == 2 && (m[0] == 'X' || m[0] == 'x') && (m[1] == 'X' || m[1] == 'x')) ||
-	       (n == 1 && m[0] == '0') || (n == 2 && m[0] == '-' && m[1] == '1');
+	if ((n == 2 && (m[0] == 'X' || m[0] == 'x') && (m[1] == 'X' || m[1] == 'x')) ||
+	    (n == 2 && m[0] == '-' && m[1] == '1')) {
+		return true;
+	}
+	/* "0", "00000000": an all-zero id */
+	for (size_t i = 0; i < n; i++) {
+		if (m[i] != '0') {
+			return false;
+		}
+	}
+	return true;
 }
 
 static bool
@@ -336,6 +345,8 @@ fill_node(maat_org_builder *b, maat_org_node *nd, const maat_org_row *r, const c
 	nd->role = r->role && *r->role ? arena_strdup(&b->strings, r->role) : NULL;
 	nd->fte = r->fte;
 	nd->employment = r->employment;
+	nd->fte_stated = r->employment == MAAT_EMP_UNKNOWN ? 0 : r->fte;
+	nd->fte_external = r->employment == MAAT_EMP_EXTERNAL ? r->fte : 0;
 	nd->aggregate = r->aggregate;
 	nd->source_id = r->source_id;
 	nd->line = r->line;
@@ -416,6 +427,8 @@ merge_rows(maat_org_builder *b)
 		     strcmp(nd->manager_id, row.manager_id) == 0)) {
 			/* a job share: one node, FTE summed */
 			nd->fte += row.fte;
+			nd->fte_stated += row.fte_stated;
+			nd->fte_external += row.fte_external;
 			if (nd->employment == MAAT_EMP_UNKNOWN) {
 				nd->employment = row.employment;
 			}
@@ -801,6 +814,27 @@ maat_org_find(const maat_org *org, const char *key)
 	}
 	for (int w = 0; w < 3 && found < 0; w++) {
 		ntable *t = tabs[w];
+		if (w == 1) {
+			/* "0042" for a post stored as "42" (--normalise-ids) */
+			char *canon = maat_org_normalise_id(k);
+			if (canon != NULL) {
+				size_t m = t->cap - 1, h;
+				ntable *ti = tabs[0];
+				m = ti->cap - 1;
+				h = hash_str_ci(canon) & m;
+				while (ti->slot[h] != NONE) {
+					if (strcmp(org->nodes[ti->slot[h]].id, canon) == 0) {
+						found = (ssize_t)ti->slot[h];
+						break;
+					}
+					h = (h + 1) & m;
+				}
+				free(canon);
+				if (found >= 0) {
+					break;
+				}
+			}
+		}
 		size_t m = t->cap - 1, h = hash_str_ci(k) & m;
 		while (t->slot[h] != NONE) {
 			if (maat_strcasecmp0(key_of(&org->nodes[t->slot[h]], w), k) == 0) {

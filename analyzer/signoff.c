@@ -18,7 +18,7 @@
 /* per type: the chain and holder of every node (people only are counted) */
 typedef struct type_data {
 	maat_signoff_type fig;
-	/* chain per node; -1 for nodes not counted */
+	/* chain per node; -1 for nodes not counted and for people with no holder */
 	int32_t *chain;
 	/* holder per node (NONE when not counted) */
 	size_t *holder;
@@ -26,9 +26,11 @@ typedef struct type_data {
 
 /* per unit and type */
 typedef struct unit_cell {
-	size_t people, over_cap;
-	double sum;
-	int max;
+	/* people, people with no holder, over the cap */
+	size_t people, no_holder, over_cap;
+	/* sums and maxima over people with a holder */
+	double chain_sum;
+	int chain_max;
 } unit_cell;
 
 struct maat_signoff {
@@ -46,6 +48,10 @@ struct maat_signoff {
 	unit_cell *cells;
 	double top_mean;
 	int top_max;
+	/* people in or below a cycle */
+	size_t left_out;
+	/* per cell: people whose chain is 0 (they hold the mandate themselves) */
+	size_t *zero_cells;
 };
 
 int
@@ -193,14 +199,40 @@ counted(const maat_org_node *nd)
 	return !nd->aggregate && nd->layer > 0;
 }
 
+/* initials for a chain: the managers strictly between the person and the holder */
+static int
+initials_of(int chain)
+{
+	return chain > 1 ? chain - 1 : 0;
+}
+
 /* chains for one mandate (m NULL = to the root) */
 static void
 compute_type(const maat_org *org, const maat_mandate *m, int cap, type_data *td, size_t *root,
 	     size_t *near)
 {
 	double sum = 0;
+	size_t with = 0;
+	maat_mandate by_canon;
+	char *canon = NULL;
+	if (m != NULL && m->kind == MAAT_HOLDER_ID && (canon = maat_org_normalise_id(m->value))) {
+		/* id:0042 in a chart read with --normalise-ids finds the post stored as 42,
+		 * unless a post is spelled 0042 itself */
+		bool exact = false;
+		for (size_t i = 0; i < org->n && !exact; i++) {
+			exact = strcmp(org->nodes[i].id, m->value) == 0;
+		}
+		if (!exact) {
+			by_canon = *m;
+			by_canon.value = canon;
+			m = &by_canon;
+		}
+	}
 	td->chain = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(int32_t));
 	td->holder = maat_xreallocarray(NULL, org->n ? org->n : 1, sizeof(size_t));
+	td->fig.chain_max = -1;
+	td->fig.initials_max = -1;
+	td->fig.holder_found = m == NULL;
 	for (size_t i = 0; i < org->n; i++) {
 		td->chain[i] = -1;
 		td->holder[i] = NONE;
@@ -212,35 +244,46 @@ compute_type(const maat_org *org, const maat_mandate *m, int cap, type_data *td,
 		size_t h;
 		root[i] = p < 0 ? i : root[p];
 		if (m == NULL) {
+			near[i] = root[i];
+		} else if (m->kind == MAAT_HOLDER_LAYER && nd->layer < m->layer) {
+			/* above the holder's layer: no holder on the path */
 			near[i] = NONE;
-		} else if (m->kind == MAAT_HOLDER_LAYER && nd->layer <= m->layer) {
-			/* at the holder's layer or above: p signs it alone */
+		} else if (!nd->aggregate && matches(nd, m)) {
 			near[i] = i;
-		} else if (matches(nd, m)) {
-			near[i] = i;
+			td->fig.holder_found = true;
 		} else {
 			near[i] = p < 0 ? NONE : near[p];
 		}
 		if (!counted(nd)) {
 			continue;
 		}
+		td->fig.people++;
 		h = near[i];
 		if (h == NONE) {
-			h = root[i];
-			if (m != NULL) {
-				td->fig.without_holder++;
-			}
+			td->fig.no_holder++;
+			continue;
 		}
 		td->holder[i] = h;
 		td->chain[i] = nd->layer - org->nodes[h].layer;
-		td->fig.people++;
+		with++;
 		sum += td->chain[i];
 		if (td->chain[i] > td->fig.chain_max) {
 			td->fig.chain_max = td->chain[i];
 		}
-		td->fig.over_cap += td->chain[i] > cap;
+		td->fig.over_cap += initials_of(td->chain[i]) > cap;
 	}
-	td->fig.chain_mean = td->fig.people ? sum / (double)td->fig.people : NAN;
+	td->fig.chain_mean = with ? sum / (double)with : NAN;
+	/* mean of max(c - 1, 0) = mean(c) - 1 + share of chains of 0 */
+	{
+		size_t zeros = 0;
+		for (size_t i = 0; i < org->n; i++) {
+			zeros += td->chain[i] == 0;
+		}
+		td->fig.initials_mean =
+		    with ? (sum - (double)with + (double)zeros) / (double)with : NAN;
+	}
+	td->fig.initials_max = td->fig.chain_max < 0 ? -1 : initials_of(td->fig.chain_max);
+	free(canon);
 }
 
 static int
@@ -362,6 +405,9 @@ maat_signoff_compute(const maat_org *org, const maat_mandate *m, size_t nm, cons
 	free(near);
 	s->top_max = 0;
 	for (size_t i = 0; i < org->n; i++) {
+		if (!org->nodes[i].aggregate && org->nodes[i].layer == 0) {
+			s->left_out++;
+		}
 		if (counted(&org->nodes[i])) {
 			people++;
 			sum += org->nodes[i].layer - 1;
@@ -378,16 +424,30 @@ maat_signoff_compute(const maat_org *org, const maat_mandate *m, size_t nm, cons
 		const type_data *td = &s->types[t];
 		for (size_t i = 0; i < org->n; i++) {
 			unit_cell *c;
-			if (td->chain[i] < 0) {
+			if (!counted(&org->nodes[i])) {
 				continue;
 			}
 			c = &s->cells[s->unit_of[i] * s->ntypes + t];
 			c->people++;
-			c->sum += td->chain[i];
-			if (td->chain[i] > c->max) {
-				c->max = td->chain[i];
+			if (td->chain[i] < 0) {
+				c->no_holder++;
+				continue;
 			}
-			c->over_cap += td->chain[i] > cap;
+			c->chain_sum += td->chain[i];
+			if (td->chain[i] > c->chain_max) {
+				c->chain_max = td->chain[i];
+			}
+			c->over_cap += initials_of(td->chain[i]) > cap;
+		}
+	}
+	/* initials need the count of zero chains per cell: a second pass keeps the cell small */
+	s->zero_cells =
+	    maat_xcalloc((s->nunits ? s->nunits : 1) * (s->ntypes ? s->ntypes : 1), sizeof(size_t));
+	for (size_t t = 0; t < s->ntypes; t++) {
+		for (size_t i = 0; i < org->n; i++) {
+			if (s->types[t].chain[i] == 0) {
+				s->zero_cells[s->unit_of[i] * s->ntypes + t]++;
+			}
 		}
 	}
 	return s;
@@ -408,6 +468,7 @@ maat_signoff_free(maat_signoff *s)
 	free(s->unit_of);
 	free(s->units);
 	free(s->cells);
+	free(s->zero_cells);
 	free(s);
 }
 
@@ -441,6 +502,32 @@ maat_signoff_cap(const maat_signoff *s)
 	return s->cap;
 }
 
+size_t
+maat_signoff_left_out(const maat_signoff *s)
+{
+	return s->left_out;
+}
+
+/* the figures of one cell: people with a holder, means (NAN without) and maxima (-1) */
+static void
+cell_figures(const maat_signoff *s, size_t u, size_t t, double *ini_mean, int *ini_max,
+	     double *ch_mean, int *ch_max)
+{
+	const unit_cell *c = &s->cells[u * s->ntypes + t];
+	size_t with = c->people - c->no_holder;
+	size_t zeros = s->zero_cells[u * s->ntypes + t];
+	*ch_mean = with ? c->chain_sum / (double)with : NAN;
+	*ini_mean = with ? (c->chain_sum - (double)with + (double)zeros) / (double)with : NAN;
+	*ch_max = with ? c->chain_max : -1;
+	*ini_max = with ? initials_of(c->chain_max) : -1;
+}
+
+static json_t *
+json_max(int v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
 static const char *
 unit_name(const maat_signoff *s, size_t u)
 {
@@ -458,34 +545,43 @@ maat_signoff_json(const maat_signoff *s)
 		const maat_signoff_type *f = &s->types[t].fig;
 		json_t *e = json_object();
 		json_object_set_new(e, "decision_type", json_string(f->decision_type));
-		json_object_set_new(e, "people", json_integer((json_int_t)f->people));
-		json_object_set_new(e, "chain_mean", maat_json_real(f->chain_mean));
-		json_object_set_new(e, "chain_max", json_integer(f->chain_max));
 		json_object_set_new(e, "holder", json_string(f->holder));
+		json_object_set_new(e, "holder_found", json_boolean(f->holder_found));
+		json_object_set_new(e, "people", json_integer((json_int_t)f->people));
+		json_object_set_new(e, "initials_mean", maat_json_real(f->initials_mean));
+		json_object_set_new(e, "initials_max", json_max(f->initials_max));
+		json_object_set_new(e, "chain_mean", maat_json_real(f->chain_mean));
+		json_object_set_new(e, "chain_max", json_max(f->chain_max));
+		json_object_set_new(e, "no_holder", json_integer((json_int_t)f->no_holder));
 		json_object_set_new(e, "over_cap", json_integer((json_int_t)f->over_cap));
-		json_object_set_new(e, "without_holder",
-				    json_integer((json_int_t)f->without_holder));
 		json_array_append_new(types, e);
 	}
 	json_object_set_new(o, "decision_types", types);
 	json_object_set_new(o, "chain_to_top_mean", maat_json_real(s->top_mean));
 	json_object_set_new(o, "chain_to_top_max", json_integer(s->top_max));
 	json_object_set_new(o, "cap", json_integer(s->cap));
+	json_object_set_new(o, "left_out_cycles", json_integer((json_int_t)s->left_out));
 	json_object_set_new(o, "as_of", json_string(org->as_of ? org->as_of : ""));
 	for (size_t u = 0; u < s->nunits; u++) {
 		for (size_t t = 0; t < s->ntypes; t++) {
 			const unit_cell *c = &s->cells[u * s->ntypes + t];
+			double im, cm;
+			int ix, cx;
 			json_t *e;
 			if (c->people == 0) {
 				continue;
 			}
+			cell_figures(s, u, t, &im, &ix, &cm, &cx);
 			e = json_object();
 			json_object_set_new(e, "unit", json_string(unit_name(s, u)));
 			json_object_set_new(e, "decision_type",
 					    json_string(s->types[t].fig.decision_type));
 			json_object_set_new(e, "people", json_integer((json_int_t)c->people));
-			json_object_set_new(e, "chain_mean", json_real(c->sum / (double)c->people));
-			json_object_set_new(e, "chain_max", json_integer(c->max));
+			json_object_set_new(e, "initials_mean", maat_json_real(im));
+			json_object_set_new(e, "initials_max", json_max(ix));
+			json_object_set_new(e, "chain_mean", maat_json_real(cm));
+			json_object_set_new(e, "chain_max", json_max(cx));
+			json_object_set_new(e, "no_holder", json_integer((json_int_t)c->no_holder));
 			json_object_set_new(e, "over_cap", json_integer((json_int_t)c->over_cap));
 			json_array_append_new(units, e);
 		}
@@ -495,19 +591,29 @@ maat_signoff_json(const maat_signoff *s)
 		const type_data *td = &s->types[t];
 		for (size_t i = 0; i < org->n; i++) {
 			json_t *e;
-			if (td->chain[i] <= s->cap) {
+			if (td->chain[i] < 0 || initials_of(td->chain[i]) <= s->cap) {
 				continue;
 			}
 			e = json_object();
 			json_object_set_new(e, "id", json_string(org->nodes[i].id));
 			json_object_set_new(e, "unit", json_string(unit_name(s, s->unit_of[i])));
 			json_object_set_new(e, "decision_type", json_string(td->fig.decision_type));
+			json_object_set_new(e, "initials", json_integer(initials_of(td->chain[i])));
 			json_object_set_new(e, "chain", json_integer(td->chain[i]));
+			json_object_set_new(e, "holder", json_string(org->nodes[td->holder[i]].id));
 			json_array_append_new(over, e);
 		}
 	}
 	json_object_set_new(o, "people_over_cap", over);
 	return o;
+}
+
+static void
+set_max(maat_table *t, size_t col, int v)
+{
+	if (v >= 0) {
+		maat_table_set_int(t, col, v);
+	}
 }
 
 maat_table *
@@ -517,20 +623,24 @@ maat_signoff_types_table(const maat_signoff *s)
 	maat_table_add_column(t, "decision_type", _("decision type"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "holder", _("mandate holder"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "people", _("people"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "chain_mean", _("chain mean"), MAAT_COL_REAL, 2);
-	maat_table_add_column(t, "chain_max", _("chain max"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "initials_mean", _("initials mean"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "initials_max", _("initials max"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "chain_mean", _("chain incl. holder, mean"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "chain_max", _("chain incl. holder, max"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "over_cap", _("over cap"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "without_holder", _("no holder above"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "no_holder", _("no holder"), MAAT_COL_INT, 0);
 	for (size_t k = 0; k < s->ntypes; k++) {
 		const maat_signoff_type *f = &s->types[k].fig;
 		maat_table_add_row(t);
 		maat_table_set_text(t, 0, f->decision_type);
 		maat_table_set_text(t, 1, f->holder);
 		maat_table_set_int(t, 2, (int64_t)f->people);
-		maat_table_set_real(t, 3, f->chain_mean); /* NaN -> null */
-		maat_table_set_int(t, 4, f->chain_max);
-		maat_table_set_int(t, 5, (int64_t)f->over_cap);
-		maat_table_set_int(t, 6, (int64_t)f->without_holder);
+		maat_table_set_real(t, 3, f->initials_mean); /* NaN -> null */
+		set_max(t, 4, f->initials_max);
+		maat_table_set_real(t, 5, f->chain_mean);
+		set_max(t, 6, f->chain_max);
+		maat_table_set_int(t, 7, (int64_t)f->over_cap);
+		maat_table_set_int(t, 8, (int64_t)f->no_holder);
 	}
 	return t;
 }
@@ -542,22 +652,31 @@ maat_signoff_units_table(const maat_signoff *s)
 	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "decision_type", _("decision type"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "people", _("people"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "chain_mean", _("chain mean"), MAAT_COL_REAL, 2);
-	maat_table_add_column(t, "chain_max", _("chain max"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "initials_mean", _("initials mean"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "initials_max", _("initials max"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "chain_mean", _("chain incl. holder, mean"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "chain_max", _("chain incl. holder, max"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "over_cap", _("over cap"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "no_holder", _("no holder"), MAAT_COL_INT, 0);
 	for (size_t u = 0; u < s->nunits; u++) {
 		for (size_t k = 0; k < s->ntypes; k++) {
 			const unit_cell *c = &s->cells[u * s->ntypes + k];
+			double im, cm;
+			int ix, cx;
 			if (c->people == 0) {
 				continue;
 			}
+			cell_figures(s, u, k, &im, &ix, &cm, &cx);
 			maat_table_add_row(t);
 			maat_table_set_text(t, 0, s->units[u] ? s->units[u] : _("(no unit)"));
 			maat_table_set_text(t, 1, s->types[k].fig.decision_type);
 			maat_table_set_int(t, 2, (int64_t)c->people);
-			maat_table_set_real(t, 3, c->sum / (double)c->people);
-			maat_table_set_int(t, 4, c->max);
-			maat_table_set_int(t, 5, (int64_t)c->over_cap);
+			maat_table_set_real(t, 3, im);
+			set_max(t, 4, ix);
+			maat_table_set_real(t, 5, cm);
+			set_max(t, 6, cx);
+			maat_table_set_int(t, 7, (int64_t)c->over_cap);
+			maat_table_set_int(t, 8, (int64_t)c->no_holder);
 		}
 	}
 	return t;
@@ -567,7 +686,8 @@ maat_table *
 maat_signoff_over_cap_table(const maat_signoff *s)
 {
 	const maat_org *org = s->org;
-	char *title = maat_xasprintf(_("People whose sign-off chain exceeds the cap (%d)"), s->cap);
+	char *title =
+	    maat_xasprintf(_("People who collect more initials than the cap (%d)"), s->cap);
 	maat_table *t = maat_table_new(title);
 	free(title);
 	maat_table_add_column(t, "id", _("id"), MAAT_COL_TEXT, 0);
@@ -576,13 +696,14 @@ maat_signoff_over_cap_table(const maat_signoff *s)
 	maat_table_add_column(t, "unit", _("unit"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "layer", _("layer"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "decision_type", _("decision type"), MAAT_COL_TEXT, 0);
-	maat_table_add_column(t, "chain", _("chain"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "initials", _("initials"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "chain", _("chain incl. holder"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "holder", _("signed by"), MAAT_COL_TEXT, 0);
 	for (size_t k = 0; k < s->ntypes; k++) {
 		const type_data *td = &s->types[k];
 		for (size_t i = 0; i < org->n; i++) {
 			const maat_org_node *nd = &org->nodes[i];
-			if (td->chain[i] <= s->cap) {
+			if (td->chain[i] < 0 || initials_of(td->chain[i]) <= s->cap) {
 				continue;
 			}
 			maat_table_add_row(t);
@@ -592,8 +713,9 @@ maat_signoff_over_cap_table(const maat_signoff *s)
 			maat_table_set_text(t, 3, nd->unit);
 			maat_table_set_int(t, 4, nd->layer);
 			maat_table_set_text(t, 5, td->fig.decision_type);
-			maat_table_set_int(t, 6, td->chain[i]);
-			maat_table_set_text(t, 7, org->nodes[td->holder[i]].id);
+			maat_table_set_int(t, 6, initials_of(td->chain[i]));
+			maat_table_set_int(t, 7, td->chain[i]);
+			maat_table_set_text(t, 8, org->nodes[td->holder[i]].id);
 		}
 	}
 	return t;

@@ -755,14 +755,14 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	r.t->log_end_ms = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	cs = maat_db_stmt(db,
-			  "SELECT c.source_id, c.case_no, c.case_key, t.name FROM cases c LEFT JOIN"
-			  " case_names t ON t.id = c.case_type ORDER BY c.source_id, c.case_no",
+			  "SELECT 0, c.case_no, c.case_key, (SELECT min(n.name) FROM case_types t"
+			  " JOIN case_names n ON n.id = t.case_type WHERE t.case_no = c.case_no)"
+			  " FROM cases c ORDER BY c.case_no",
 			  err);
-	st = maat_db_stmt(
-	    db,
-	    "SELECT source_id, case_no, ts * 1000 + ms, activity, coalesce(resource, 0)"
-	    " FROM case_events ORDER BY source_id, case_no, ts, ms, seq",
-	    err);
+	st = maat_db_stmt(db,
+			  "SELECT 0, case_no, ts * 1000 + ms, activity, coalesce(resource, 0)"
+			  " FROM case_events ORDER BY case_no, ts, ms, source_id, seq",
+			  err);
 	if (st == NULL || cs == NULL) {
 		rc = -MAAT_E_INTERNAL;
 		goto out;

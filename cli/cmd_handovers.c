@@ -18,6 +18,7 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 	    {"max-handovers", required_argument, NULL, 'm'},
 	    {"idle-days", required_argument, NULL, 'i'},
 	    {"approval-pattern", required_argument, NULL, 'a'},
+	    {"as-of", required_argument, NULL, 's'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -48,6 +49,9 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		case 'a':
 			o.approval_pattern = optarg;
 			break;
+		case 's':
+			o.as_of = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -60,17 +64,32 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 			      "  successions and handovers between resources (PM4Py's handover of\n"
 			      "  work, self-successions included), handovers per case, cases "
 			      "finished\n"
-			      "  by whoever picked them up, ping-pong (A->B->A), returns, idle\n"
+			      "  by whoever picked them up, ping-pong (A->B->A) and returns on "
+			      "work\n"
+			      "  segments, sign-off round trips (A->B for the paraaf->A) apart, "
+			      "idle\n"
 			      "  dossiers, throughput (median, p90, max in days), escalations up,\n"
-			      "  down or sideways the management line, and observed sign-offs.\n\n"
+			      "  down or sideways the management line, and observed sign-offs.\n"
+			      "All imported case logs are one log: a case id is one case across "
+			      "files,\n"
+			      "an event found in several files counts once, rows repeated inside "
+			      "one\n"
+			      "file all count (as PM4Py); both are reported. Resources are "
+			      "trimmed\n"
+			      "and compared case-insensitively; merged spellings are listed.\n\n"
 			      "  --max-handovers N        a case is over the cap above N (default "
 			      "2)\n"
 			      "  --idle-days D            a gap over D days is idle (default 14)\n"
+			      "  --as-of DATE             join the org snapshot of DATE (the "
+			      "latest\n"
+			      "                           on or before it); default: each event\n"
+			      "                           joins the snapshot in force on its date\n"
 			      "  --approval-pattern RE    sign-off activities, POSIX extended,\n"
-			      "                           case-insensitive (default\n"
-			      "                           "
-			      "paraaf|parafe|akkoord|goedkeur|fiat|approv|"
-			      "sign)\n"
+			      "                           case-insensitive; '' = no sign-offs\n"
+			      "                           (default: at the start of a word, "
+			      "paraaf,\n"
+			      "                           paraf, akkoord, goedkeur, fiat, approv,\n"
+			      "                           sign-off/signoff/sign off, onderteken)\n"
 			      "  --json                   one JSON object on stdout\n"));
 		default:
 			return cli_usage_error(cli, "handovers", _("unknown option '%s'"),
@@ -89,6 +108,20 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 	if (maat_handovers_compute(db, &o, &h, &err) < 0) {
 		status = cli_fail(cli, &err);
 		goto out;
+	}
+	/* what joined the org chart: warned on stderr, so --json users see it too */
+	for (size_t i = 0; i < h->nambiguous_resources; i++) {
+		cli_warn(cli,
+			 _("resource '%s' matches several people in the org chart; it joins "
+			   "nobody (direction unknown)"),
+			 h->ambiguous_resources[i]);
+	}
+	if (h->have_org && h->resources_used > 0 && h->resources_matched * 2 < h->resources_used) {
+		cli_warn(cli,
+			 _("only %lld of %lld resources found in the org chart; likely causes: "
+			   "one side pseudonymised and the other not, or another id scheme "
+			   "(personnel numbers in one, names or e-mails in the other)"),
+			 (long long)h->resources_matched, (long long)h->resources_used);
 	}
 	if (json) {
 		if (maat_handovers_json_write(h, stdout) < 0) {
@@ -112,6 +145,31 @@ cmd_handovers(maat_cli *cli, int argc, char **argv)
 		printf(_("Pairs and cases: the first %d shown (cases with most handovers first); "
 			 "--json or the workbook give all.\n"),
 		       SHOW_ROWS);
+	}
+	if (h->nmerged_spellings > 0) {
+		printf("%s\n", _("Resources written in more than one way, counted as one person:"));
+		for (size_t i = 0; i < h->nmerged_spellings; i++) {
+			printf("  %s\n", h->merged_spellings[i]);
+		}
+	}
+	if (h->duplicates_within > 0 || h->duplicates_across > 0) {
+		printf(_("Repeated events: %lld repeated within one file (all counted, as PM4Py "
+			 "does); %lld copies also in another file (counted once).\n"),
+		       (long long)h->duplicates_within, (long long)h->duplicates_across);
+	}
+	if (h->have_org) {
+		printf(_("%lld of %lld resources found in the org chart"),
+		       (long long)h->resources_matched, (long long)h->resources_used);
+		printf(h->norg_snapshots == 1 ? _("; org snapshot %s") : _("; org snapshots %s"),
+		       h->org_snapshots[0][0] ? h->org_snapshots[0] : _("(undated)"));
+		for (size_t i = 1; i < h->norg_snapshots; i++) {
+			printf(", %s",
+			       h->org_snapshots[i][0] ? h->org_snapshots[i] : _("(undated)"));
+		}
+		printf("%s\n", h->norg_snapshots > 1
+				   ? _(" (each event joins the one in force on its date; --as-of "
+				       "to pin one)")
+				   : ".");
 	}
 	if (!h->have_org) {
 		printf("%s\n", _("No org chart imported: handover directions are unknown."));

@@ -30,6 +30,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	    {"pseudonymise", no_argument, NULL, 'P'},
 	    {"pseudonymize", no_argument, NULL, 'P'},
 	    {"key-file", required_argument, NULL, 'K'},
+	    {"max-inflate-ratio", required_argument, NULL, 'I'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -93,6 +94,14 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		case 'R':
 			flags |= MAAT_IMPORT_REPLACE;
 			break;
+		case 'I':
+			if (!cli_parse_double(cli, "import", "--max-inflate-ratio", optarg,
+					      &o.max_inflate_ratio)) {
+				return MAAT_E_USAGE;
+			}
+			/* 0 on the command line: no bound */
+			o.max_inflate_ratio = o.max_inflate_ratio == 0 ? -1 : o.max_inflate_ratio;
+			break;
 		case 'P':
 			want_pseudo = true;
 			break;
@@ -108,7 +117,8 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			      "  [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]\n"
 			      "  [--role COL] [--group COL] [--case-type COL] [--tz ZONE]\n"
 			      "  [--encoding ENC] [--replace] [--pseudonymise [--key-file "
-			      "FILE]]\n\n"
+			      "FILE]]\n"
+			      "  [--max-inflate-ratio N]\n\n"
 			      "Reads case logs: CSV (columns by name; defaults case:concept:name,\n"
 			      "concept:name, time:timestamp, org:resource, lifecycle:transition,\n"
 			      "org:role, org:group, zaaktype, and Dutch names such as zaaknummer,\n"
@@ -120,7 +130,14 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			      "kept; nothing about the citizen. --pseudonymise stores resources "
 			      "as\n"
 			      "keyed hashes (key from --key-file or $MAATLAT_KEY, never "
-			      "stored).\n"));
+			      "stored).\n"
+			      "All case logs form one log: a case id is one case across files, "
+			      "and an\n"
+			      "event another file already holds counts once (the import says how\n"
+			      "many); --replace of one file keeps what another file also holds.\n"
+			      "A .gz that inflates more than N times its size (default 250; 0 = "
+			      "no\n"
+			      "bound) is refused as a compression bomb.\n"));
 		default:
 			return cli_usage_error(cli, "import", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -173,6 +190,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 						   maat_cases_import, &o, NULL, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
@@ -181,13 +199,20 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		}
 		{
 			/* a database is shown without user name or password */
-			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
-								    : maat_xstrdup(argv[i]);
+			char *shown = maat_dbsource_is_uri(argv[i])
+					  ? maat_dbsource_redact(argv[i])
+					  : maat_xstrdup(cli_input_label(cli, argv[i]));
 			printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), shown,
 			       (long long)counts.cases, (long long)counts.events,
 			       (long long)counts.without_resource);
+			if (counts.known > 0) {
+				printf(_("%s: %lld of these events were already known from other "
+					 "case logs; they count once\n"),
+				       shown, (long long)counts.known);
+			}
 			free(shown);
 		}
+		cli_import_replaced(cli, db, argv[i]);
 	}
 out:
 	maat_pseudo_free(pseudo);

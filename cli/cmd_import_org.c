@@ -79,6 +79,8 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 	    {"pseudonymise", no_argument, NULL, 'P'},
 	    {"pseudonymize", no_argument, NULL, 'P'},
 	    {"key-file", required_argument, NULL, 'K'},
+	    {"fte-hours", required_argument, NULL, 'H'},
+	    {"manager-by", required_argument, NULL, 'M'},
 	    {"query", required_argument, NULL, 'Q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -143,6 +145,37 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		case 'e':
 			o.encoding = optarg;
 			break;
+		case 'H':
+			if (!cli_parse_double(cli, "import", "--fte-hours", optarg, &o.fte_hours)) {
+				status = MAAT_E_USAGE;
+				goto out;
+			}
+			if (!(o.fte_hours > 0 && o.fte_hours <= 168)) {
+				status = cli_usage_error(
+				    cli, "import",
+				    _("--fte-hours: the hours of a full-time week (e.g. 36), not "
+				      "'%s'"),
+				    optarg);
+				goto out;
+			}
+			break;
+		case 'M':
+			if (strcmp(optarg, "auto") == 0) {
+				o.manager_by = MAAT_MANAGER_BY_AUTO;
+			} else if (strcmp(optarg, "id") == 0) {
+				o.manager_by = MAAT_MANAGER_BY_ID;
+			} else if (strcmp(optarg, "email") == 0) {
+				o.manager_by = MAAT_MANAGER_BY_EMAIL;
+			} else if (strcmp(optarg, "name") == 0) {
+				o.manager_by = MAAT_MANAGER_BY_NAME;
+			} else {
+				status = cli_usage_error(
+				    cli, "import",
+				    _("--manager-by: use id, email, name or auto, not '%s'"),
+				    optarg);
+				goto out;
+			}
+			break;
 		case 'r':
 			flags |= MAAT_IMPORT_REPLACE;
 			break;
@@ -158,6 +191,7 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			    "import",
 			    _("maatlat import org FILE... [--as-of DATE] [--normalise-ids]\n"
 			      "    [--format auto|csv|organogram] [--map COLUMN=FIELD]...\n"
+			      "    [--manager-by id|email|name|auto] [--fte-hours H]\n"
 			      "    [--encoding ENC] [--replace] [--pseudonymise [--key-file "
 			      "FILE]]\n\n"
 			      "Reads org charts: a CSV with a header naming at least an id column\n"
@@ -182,6 +216,28 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 			      "Anomalies (self-loops, orphans, job shares, conflicts, cycles, ids "
 			      "that\n"
 			      "differ only in leading zeros) are logged, never fatal.\n"
+			      "Rows: a totals row (Totaal, Eindtotaal, Total, Grand total, or "
+			      "sums\n"
+			      "without id and manager) is skipped; a row with more or fewer "
+			      "fields\n"
+			      "than the header (an unquoted 0,8) is rejected with its line, and "
+			      "the\n"
+			      "file is refused when most rows are; employment other than the\n"
+			      "documented values (vast, inhuur, ZZP, ...) is unknown, listed, "
+			      "never\n"
+			      "internal. Ids are trimmed of every Unicode space; 0, 00000000, XX, "
+			      "-1\n"
+			      "and empty mark the top. --normalise-ids joins ids that differ only "
+			      "in\n"
+			      "leading zeros (said; the old spelling still finds the person).\n"
+			      "--manager-by id|email|name|auto: the manager column names managers "
+			      "by\n"
+			      "id, e-mail or name (auto: ids, unless most match the e-mail or "
+			      "name\n"
+			      "column; a name shared by several people refuses the file).\n"
+			      "FTE above 1.5 is flagged; --fte-hours H reads the FTE column as "
+			      "hours\n"
+			      "a week (FTE = hours / H); '1.000,5' is refused, never 1000.5.\n"
 			      "--pseudonymise stores ids, manager ids, names and e-mails as keyed\n"
 			      "hashes (key from --key-file or $MAATLAT_KEY, never stored); use "
 			      "the\n"
@@ -215,9 +271,11 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		maat_err err = {0};
 		int64_t source_id = 0;
+		const char *label = cli_input_label(cli, argv[i]);
 		int rc = maat_org_import_file(db, argv[i], &o, flags, &source_id, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
@@ -227,8 +285,9 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		{
 			/* a database is shown without user name or password */
 			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
-								    : maat_xstrdup(argv[i]);
+								    : maat_xstrdup(label);
 			print_summary(db, source_id, shown);
+			cli_import_replaced(cli, db, argv[i]);
 			cli_print_source_messages(cli, db, source_id, shown, "layers");
 			free(shown);
 		}

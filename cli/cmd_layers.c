@@ -75,6 +75,9 @@ print_people(const maat_org *org, const maat_org_snapshots *snaps, const maat_la
 	fig_line(_("staff per manager"), f->staff_per_manager, 2);
 	fig_line(_("manager share (%)"), f->manager_share * 100, 1);
 	fig_line(_("external share of FTE (%)"), f->external_share * 100, 1);
+	if (f->employment_unknown > 0) {
+		fig_line(_("employment unknown (people)"), (double)f->employment_unknown, 0);
+	}
 	fig_line(_("orphans"), (double)f->orphans, 0);
 	fig_line(_("self-loops"), (double)f->self_loops, 0);
 	fig_line(_("cycles"), (double)f->cycles, 0);

@@ -51,18 +51,30 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			return cli_help("signoff",
-					_("Formal sign-off chains: for every person, the number of "
-					  "managers who\n"
-					  "initial a decision before the mandate holder signs it "
-					  "(layer(person) -\n"
-					  "layer(holder)). Holders come from `maatlat import "
-					  "mandates`; without\n"
-					  "them the holder is the top. --cap N (default 3) lists "
-					  "the people whose\n"
-					  "chain is longer; --decision TYPE shows one decision "
-					  "type; --as-of DATE\n"
-					  "uses the latest org snapshot on or before DATE.\n"));
+			return cli_help(
+			    "signoff",
+			    _("Formal sign-off chains (METRICS.md section 1). Headline: the "
+			      "initials\n"
+			      "(parafen) a decision by a person collects before the mandate "
+			      "holder\n"
+			      "signs: the managers strictly between the person and the holder. "
+			      "The\n"
+			      "chain incl. the holder (layer(person) - layer(holder)) is shown "
+			      "beside\n"
+			      "it. Holders come from `maatlat import mandates` (layer:N, "
+			      "title:TEXT,\n"
+			      "id:ID: the first match walking up from the person); without them "
+			      "the\n"
+			      "holder is the top. People with no holder on their path (above the\n"
+			      "holder's layer, or a rule that matches nobody) are counted as 'no\n"
+			      "holder' and left out of the means; a rule that matches nobody "
+			      "gives\n"
+			      "null figures and a warning; people in or below a manager cycle are\n"
+			      "left out, and said. --cap N (default 3) lists the people who "
+			      "collect\n"
+			      "more initials; --decision TYPE shows one decision type; --as-of "
+			      "DATE\n"
+			      "uses the latest org snapshot on or before DATE.\n"));
 		default:
 			return cli_usage_error(cli, "signoff", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -90,6 +102,26 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 					 decision);
 		goto out;
 	}
+	for (size_t k = 0; k < maat_signoff_ntypes(s); k++) {
+		const maat_signoff_type *f = maat_signoff_type_get(s, k);
+		if (!f->holder_found) {
+			cli_warn(cli,
+				 _("warning: decision type '%s': the holder rule %s matches nobody "
+				   "in the chart of %s: its figures are null"),
+				 f->decision_type, f->holder, org->as_of);
+		}
+	}
+	if (maat_signoff_left_out(s) > 0) {
+		cli_warn(
+		    cli,
+		    dngettext("maatlat",
+			      "warning: %zu person in or below a manager cycle has no layer and "
+			      "is left out (maatlat layers lists the cycle)",
+			      "warning: %zu people in or below a manager cycle have no layer and "
+			      "are left out (maatlat layers lists the cycles)",
+			      maat_signoff_left_out(s)),
+		    maat_signoff_left_out(s));
+	}
 	if (json) {
 		json_t *o = maat_signoff_json(s);
 		cli_org_json_snapshots(o, &snaps, org->as_of);
@@ -99,8 +131,9 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 		json_decref(o);
 	} else {
 		double mean = maat_signoff_top_mean(s);
-		printf(_("Org chart as of %s; cap %d (chains longer than %d are listed); %s\n"),
-		       *org->as_of ? org->as_of : _("(undated)"), cap, cap,
+		printf(_("Org chart as of %s; cap %d initials (people who collect more are "
+			 "listed); %s\n"),
+		       *org->as_of ? org->as_of : _("(undated)"), cap,
 		       nm ? _("holders from the mandates file")
 			  : _("no mandates imported: the holder is the top"));
 		cli_org_print_snapshot(&snaps, org->as_of);
@@ -111,6 +144,10 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 			printf(_("  chain to the top: mean %.2f, max %d\n\n"), mean,
 			       maat_signoff_top_max(s));
 		}
+		printf(_("  initials: the managers strictly between a person and the mandate "
+			 "holder,\n  who initial before the holder signs; the chain incl. holder "
+			 "counts the\n  holder too. People with no holder on their path are "
+			 "counted apart.\n\n"));
 		rc = cli_print_table(maat_signoff_types_table(s));
 		rc |= cli_print_table(maat_signoff_units_table(s));
 		rc |= cli_print_table(maat_signoff_over_cap_table(s));

@@ -317,3 +317,22 @@ maat_looks_like_json(FILE *f)
 	}
 	return i < n && (buf[i] == '{' || buf[i] == '[');
 }
+
+char *
+maat_casefold(const char *s)
+{
+	size_t n = strlen(s);
+	unsigned char *out = (unsigned char *)maat_xstrdup(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = out[i];
+		if (c >= 'A' && c <= 'Z') {
+			out[i] = (unsigned char)(c + 32);
+		} else if (c == 0xC3 && i + 1 < n && out[i + 1] >= 0x80 && out[i + 1] <= 0x9E &&
+			   out[i + 1] != 0x97) {
+			/* U+00C0-U+00DE (but U+00D7, the multiplication sign): Latin-1 capitals */
+			out[i + 1] = (unsigned char)(out[i + 1] + 0x20);
+			i++;
+		}
+	}
+	return (char *)out;
+}

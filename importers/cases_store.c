@@ -13,13 +13,13 @@ static const char *const kind_names[K_N] = {"resource", "activity", "lifecycle",
 					    "role",     "group",    "case_type"};
 
 /* The in-memory side of case_names: a bounded open-addressing hash. Past MAX_CACHED names the
- * store's UNIQUE index answers instead, so memory stays bounded whatever the file holds. */
+ * store's index answers instead, so memory stays bounded whatever the file holds. */
 #define MAX_CACHED (1u << 18)
 
 /* Events go in BATCH rows per INSERT statement: one VDBE run per batch instead of per event
  * roughly halves the cost of the store side (bench/bench_cases.sh). */
 #define BATCH 64
-/* source_id, case_no, ts, ms, seq, activity, resource, lifecycle, role, grp; 0 = NULL for the
+/* case_no, ts, ms, source_id, seq, activity, resource, lifecycle, role, grp; 0 = NULL for the
  * last four (dictionary ids start at 1) */
 #define NCOL 10
 
@@ -44,6 +44,9 @@ struct maat_cases_sink {
 	/* the case of the previous event (owned), and its case_no: logs are mostly grouped */
 	char *last_case;
 	int64_t last_case_no;
+	/* cases numbered below this existed before the import: only their events can already
+	 * be known from another source */
+	int64_t first_new_case_no;
 	/* the next case_no to hand out; cases created by this sink */
 	int64_t next_case_no;
 	int64_t new_cases;
@@ -51,11 +54,15 @@ struct maat_cases_sink {
 	int64_t events;
 	/* events without a resource */
 	int64_t without_resource;
+	/* events that another source already held */
+	int64_t known;
 	/* events waiting for the next multi-row INSERT (BATCH of them), NCOL values each */
 	int64_t batch[BATCH][NCOL];
 	int nbatch;
 	/* the SQL text of a full batch (owned), so maat_db_stmt() prepares it once */
 	char *full_sql;
+	/* the trimmed resource of the event being added (owned, reused) */
+	maat_buf res;
 };
 
 static uint64_t
@@ -70,6 +77,38 @@ hash(const char *s, int kind)
 	return h;
 }
 
+/* Trims white space and no-break spaces (U+00A0) at both ends into b; returns b's text. */
+static const char *
+trim_into(maat_buf *b, const char *s)
+{
+	size_t n;
+	for (;;) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' ||
+		    *s == '\f') {
+			s++;
+		} else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) {
+			s += 2;
+		} else {
+			break;
+		}
+	}
+	n = strlen(s);
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+			      s[n - 1] == '\n' || s[n - 1] == '\v' || s[n - 1] == '\f')) {
+			n--;
+		} else if (n > 1 && (unsigned char)s[n - 2] == 0xC2 &&
+			   (unsigned char)s[n - 1] == 0xA0) {
+			n -= 2;
+		} else {
+			break;
+		}
+	}
+	maat_buf_reset(b);
+	maat_buf_append(b, s, n);
+	return b->data != NULL ? b->data : "";
+}
+
 maat_cases_sink *
 maat_cases_sink_new(maat_import *imp, maat_err *err)
 {
@@ -79,20 +118,18 @@ maat_cases_sink_new(maat_import *imp, maat_err *err)
 	s->imp = imp;
 	s->cap = 1024;
 	s->names = maat_xcalloc(s->cap, sizeof(*s->names));
-	/* case numbers continue after earlier events of the same source (none, normally) */
-	st = maat_db_stmt(imp->db,
-			  "SELECT coalesce(max(case_no), 0) FROM cases WHERE source_id = ?1", err);
+	st = maat_db_stmt(imp->db, "SELECT coalesce(max(case_no), 0) FROM cases", err);
 	if (st == NULL) {
 		maat_cases_sink_free(s);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, imp->source_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		maat_db_fail(imp->db, err, _("reading cases"));
 		maat_cases_sink_free(s);
 		return NULL;
 	}
 	s->next_case_no = sqlite3_column_int64(st, 0) + 1;
+	s->first_new_case_no = s->next_case_no;
 	sqlite3_reset(st);
 	return s;
 }
@@ -109,6 +146,7 @@ maat_cases_sink_free(maat_cases_sink *s)
 	free(s->names);
 	free(s->last_case);
 	free(s->full_sql);
+	maat_buf_fini(&s->res);
 	free(s);
 }
 
@@ -122,6 +160,12 @@ int64_t
 maat_cases_sink_without_resource(const maat_cases_sink *s)
 {
 	return s->without_resource;
+}
+
+int64_t
+maat_cases_sink_known(const maat_cases_sink *s)
+{
+	return s->known;
 }
 
 static void
@@ -144,7 +188,7 @@ grow(maat_cases_sink *s)
 	free(old);
 }
 
-/* The id of name in the source's dictionary, inserted when new. */
+/* The id of name in the dictionary, inserted when new. */
 static int
 name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *err)
 {
@@ -168,18 +212,14 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 		pseudonym = maat_pseudo_apply(s->pseudo, name);
 	}
 	stored = pseudonym != NULL ? pseudonym : name;
-	st = maat_db_stmt(
-	    db,
-	    "SELECT id FROM case_names WHERE source_id = ?1 AND kind = ?2 AND name = ?3 "
-	    "LIMIT 1",
-	    err);
+	st = maat_db_stmt(db, "SELECT id FROM case_names WHERE kind = ?1 AND name = ?2 LIMIT 1",
+			  err);
 	if (st == NULL) {
 		free(pseudonym);
 		return -MAAT_E_INTERNAL;
 	}
-	sqlite3_bind_int64(st, 1, s->imp->source_id);
-	sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, stored, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, kind_names[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, stored, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
@@ -189,15 +229,13 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 		return maat_db_fail(db, err, _("reading a name"));
 	} else {
 		sqlite3_reset(st);
-		st = maat_db_stmt(
-		    db, "INSERT INTO case_names(source_id, kind, name) VALUES (?1, ?2, ?3)", err);
+		st = maat_db_stmt(db, "INSERT INTO case_names(kind, name) VALUES (?1, ?2)", err);
 		if (st == NULL) {
 			free(pseudonym);
 			return -MAAT_E_INTERNAL;
 		}
-		sqlite3_bind_int64(st, 1, s->imp->source_id);
-		sqlite3_bind_text(st, 2, kind_names[kind], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, stored, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, kind_names[kind], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, stored, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			free(pseudonym);
 			return maat_db_fail(db, err, _("storing a name"));
@@ -219,7 +257,7 @@ name_id(maat_cases_sink *s, int kind, const char *name, int64_t *id, maat_err *e
 	return 0;
 }
 
-/* The case_no of case key, inserting the case when new. */
+/* The case_no of case key (one number over all sources), inserting the case when new. */
 static int
 case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *err)
 {
@@ -231,13 +269,11 @@ case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *e
 		*out = s->last_case_no;
 		return 0;
 	}
-	st = maat_db_stmt(db, "SELECT case_no FROM cases WHERE source_id = ?1 AND case_key = ?2",
-			  err);
+	st = maat_db_stmt(db, "SELECT case_no FROM cases WHERE case_key = ?1", err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
-	sqlite3_bind_int64(st, 1, s->imp->source_id);
-	sqlite3_bind_text(st, 2, ev->case_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, ev->case_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*out = sqlite3_column_int64(st, 0);
@@ -246,14 +282,12 @@ case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *e
 		return maat_db_fail(db, err, _("reading cases"));
 	} else {
 		sqlite3_reset(st);
-		st = maat_db_stmt(
-		    db, "INSERT INTO cases(source_id, case_no, case_key) VALUES (?1, ?2, ?3)", err);
+		st = maat_db_stmt(db, "INSERT INTO cases(case_no, case_key) VALUES (?1, ?2)", err);
 		if (st == NULL) {
 			return -MAAT_E_INTERNAL;
 		}
-		sqlite3_bind_int64(st, 1, s->imp->source_id);
-		sqlite3_bind_int64(st, 2, s->next_case_no);
-		sqlite3_bind_text(st, 3, ev->case_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, s->next_case_no);
+		sqlite3_bind_text(st, 2, ev->case_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			return maat_db_fail(db, err, _("storing a case"));
 		}
@@ -266,7 +300,8 @@ case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *e
 	return 0;
 }
 
-/* Case type: the first one a case names is kept (XES case attributes repeat per event). */
+/* Case type: the first one a case names in this source is kept (XES case attributes repeat
+ * per event); another source may give its own. */
 static int
 set_case_type(maat_cases_sink *s, int64_t cno, const char *type, maat_err *err)
 {
@@ -278,14 +313,14 @@ set_case_type(maat_cases_sink *s, int64_t cno, const char *type, maat_err *err)
 		return rc;
 	}
 	st = maat_db_stmt(s->imp->db,
-			  "UPDATE cases SET case_type = ?3 WHERE source_id = ?1 AND case_no = ?2 "
-			  "AND case_type IS NULL",
+			  "INSERT OR IGNORE INTO case_types(case_no, source_id, case_type) "
+			  "VALUES (?1, ?2, ?3)",
 			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
-	sqlite3_bind_int64(st, 1, s->imp->source_id);
-	sqlite3_bind_int64(st, 2, cno);
+	sqlite3_bind_int64(st, 1, cno);
+	sqlite3_bind_int64(st, 2, s->imp->source_id);
 	sqlite3_bind_int64(st, 3, id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		return maat_db_fail(s->imp->db, err, _("storing a case"));
@@ -304,7 +339,7 @@ static char *
 insert_sql(int n)
 {
 	maat_buf b = {0};
-	maat_buf_printf(&b, "INSERT INTO case_events(source_id, case_no, ts, ms, seq, activity, "
+	maat_buf_printf(&b, "INSERT INTO case_events(case_no, ts, ms, source_id, seq, activity, "
 			    "resource, lifecycle, role, grp) VALUES ");
 	for (int i = 0; i < n; i++) {
 		maat_buf_printf(&b, "%s(?,?,?,?,?,?,?,?,?,?)", i ? "," : "");
@@ -358,13 +393,87 @@ maat_cases_sink_finish(maat_cases_sink *s, maat_err *err)
 	return flush(s, err);
 }
 
+static bool
+same_id(sqlite3_stmt *st, int col, int64_t id)
+{
+	return id == 0 ? sqlite3_column_type(st, col) == SQLITE_NULL
+		       : sqlite3_column_type(st, col) != SQLITE_NULL &&
+			     sqlite3_column_int64(st, col) == id;
+}
+
+/* An event of a case that existed before this import (row already stored): was it known?
+ * It was when another source holds at least as many copies of it (same case, time,
+ * activity, lifecycle, and resource compared as METRICS.md §3 says) as this source holds
+ * up to and including it. */
+static int
+check_known(maat_cases_sink *s, const int64_t *row, const char *resource, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	sqlite3_stmt *st =
+	    maat_db_stmt(db,
+			 "SELECT e.source_id, e.activity, e.lifecycle, r.name FROM case_events e "
+			 "LEFT JOIN case_names r ON r.id = e.resource "
+			 "WHERE e.case_no = ?1 AND e.ts = ?2 AND e.ms = ?3",
+			 err);
+	char *mine = present(resource) ? maat_casefold(resource) : NULL;
+	int64_t own = 0, best = 0, cur = 0, cur_src = -1;
+	int rc;
+
+	if (st == NULL) {
+		free(mine);
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, row[0]);
+	sqlite3_bind_int64(st, 2, row[1]);
+	sqlite3_bind_int64(st, 3, row[2]);
+	/* rows come in (source, file order) order: count per source as they pass */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t src = sqlite3_column_int64(st, 0);
+		const char *rn = (const char *)sqlite3_column_text(st, 3);
+		bool same;
+		if (!same_id(st, 1, row[5]) || !same_id(st, 2, row[7])) {
+			continue;
+		}
+		if (rn == NULL || mine == NULL) {
+			same = rn == NULL && mine == NULL;
+		} else {
+			char *f = maat_casefold(rn);
+			same = strcmp(f, mine) == 0;
+			free(f);
+		}
+		if (!same) {
+			continue;
+		}
+		if (src == s->imp->source_id) {
+			own++;
+			continue;
+		}
+		if (src != cur_src) {
+			cur_src = src;
+			cur = 0;
+		}
+		if (++cur > best) {
+			best = cur;
+		}
+	}
+	sqlite3_reset(st);
+	free(mine);
+	if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading cases"));
+	}
+	s->known += own <= best;
+	return 0;
+}
+
 int
 maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err)
 {
 	maat_cases_sink *s = ctx;
-	const char *opt[4] = {ev->resource, ev->lifecycle, ev->role, ev->group};
+	const char *resource = present(ev->resource) ? trim_into(&s->res, ev->resource) : NULL;
+	const char *opt[4] = {resource, ev->lifecycle, ev->role, ev->group};
 	static const int optkind[4] = {K_RESOURCE, K_LIFECYCLE, K_ROLE, K_GROUP};
 	int64_t cno = 0, act = 0, ids[4];
+	int64_t *row;
 	bool new_case;
 	int rc;
 
@@ -383,23 +492,27 @@ maat_cases_sink_add(const maat_case_event *ev, void *ctx, maat_err *err)
 			return rc;
 		}
 	}
-	{
-		int64_t *row = s->batch[s->nbatch];
-		row[0] = s->imp->source_id;
-		row[1] = cno;
-		row[2] = ev->ts;
-		row[3] = ev->ms;
-		row[4] = s->events;
-		row[5] = act;
-		for (int i = 0; i < 4; i++) {
-			row[6 + i] = ids[i];
-		}
+	row = s->batch[s->nbatch];
+	row[0] = cno;
+	row[1] = ev->ts;
+	row[2] = ev->ms;
+	row[3] = s->imp->source_id;
+	row[4] = s->events;
+	row[5] = act;
+	for (int i = 0; i < 4; i++) {
+		row[6 + i] = ids[i];
 	}
-	if (++s->nbatch == BATCH && (rc = flush(s, err)) < 0) {
+	s->nbatch++;
+	if (cno < s->first_new_case_no) {
+		/* a case another source holds: store now, then compare with what is there */
+		if ((rc = flush(s, err)) < 0 || (rc = check_known(s, row, resource, err)) < 0) {
+			return rc;
+		}
+	} else if (s->nbatch == BATCH && (rc = flush(s, err)) < 0) {
 		return rc;
 	}
 	s->events++;
-	if (!present(ev->resource)) {
+	if (!present(resource)) {
 		s->without_resource++;
 	}
 	return 0;
@@ -476,6 +589,32 @@ maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
 		o.counts->cases = s->new_cases;
 		o.counts->events = s->events;
 		o.counts->without_resource = s->without_resource;
+		o.counts->known = s->known;
+	}
+	{
+		sqlite3_stmt *st = maat_db_stmt(imp->db,
+						"INSERT INTO case_imports(source_id, events, "
+						"already_known) VALUES (?1, ?2, ?3)",
+						err);
+		if (st == NULL) {
+			rc = -MAAT_E_INTERNAL;
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, imp->source_id);
+		sqlite3_bind_int64(st, 2, s->events);
+		sqlite3_bind_int64(st, 3, s->known);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = maat_db_fail(imp->db, err, _("storing the import's counts"));
+			goto out;
+		}
+		sqlite3_reset(st);
+	}
+	if (s->known > 0 &&
+	    (rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
+			      "%lld of %lld events were already known from other case logs; "
+			      "they count once",
+			      (long long)s->known, (long long)s->events)) < 0) {
+		goto out;
 	}
 	if (s->without_resource > 0) {
 		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,

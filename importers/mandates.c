@@ -6,6 +6,7 @@
 
 #include "maatlat/csv.h"
 #include "maatlat/i18n.h"
+#include "maatlat/org.h"
 #include "maatlat/org_import.h"
 #include "maatlat/signoff.h"
 #include "maatlat/util.h"
@@ -32,6 +33,34 @@ kind_name(int kind)
 	return kind == MAAT_HOLDER_LAYER ? "layer" : kind == MAAT_HOLDER_TITLE ? "title" : "id";
 }
 
+/* A holder rule that matches nobody in the latest org chart is warned now (METRICS.md §1): its
+ * figures will be null. Nothing to check before an org chart is imported. */
+static int
+check_holders(maat_import *imp, const maat_mandate *ms, const int64_t *lines, size_t n,
+	      maat_err *err)
+{
+	maat_org *org = NULL;
+	maat_signoff *s;
+	int rc = maat_org_load(imp->db, NULL, &org, err);
+	if (rc != 0) {
+		return rc < 0 ? rc : 0;
+	}
+	s = maat_signoff_compute(org, ms, n, NULL, MAAT_SIGNOFF_CAP_DEFAULT);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		const maat_signoff_type *f = maat_signoff_type_get(s, k);
+		if (f != NULL && !f->holder_found) {
+			rc = maat_db_log(
+			    imp->db, imp->source_id, lines[k], "warning", err,
+			    _("decision type '%s': the holder rule %s matches nobody "
+			      "in the org chart of %s: its sign-off figures will be null"),
+			    f->decision_type, f->holder, org->as_of);
+		}
+	}
+	maat_signoff_free(s);
+	maat_org_free(org);
+	return rc;
+}
+
 int
 maat_mandates_import_stream(maat_import *imp, FILE *f, maat_err *err)
 {
@@ -39,6 +68,9 @@ maat_mandates_import_stream(maat_import *imp, FILE *f, maat_err *err)
 	maat_csv *c = NULL;
 	ssize_t ct, ch;
 	sqlite3_stmt *ins, *dup;
+	maat_mandate *ms = NULL;
+	int64_t *lines = NULL;
+	size_t nms = 0;
 	int rc;
 
 	if ((c = maat_csv_open(f, &copts, err)) == NULL) {
@@ -118,18 +150,28 @@ maat_mandates_import_stream(maat_import *imp, FILE *f, maat_err *err)
 			sqlite3_clear_bindings(ins);
 			free(value);
 		}
-		free(type);
 		free(holder);
-		free(m.value);
 		if (rc < 0) {
+			free(type);
+			free(m.value);
 			goto out;
 		}
+		ms = maat_xreallocarray(ms, nms + 1, sizeof(*ms));
+		lines = maat_xreallocarray(lines, nms + 1, sizeof(*lines));
+		m.decision_type = type;
+		ms[nms] = m;
+		lines[nms++] = line;
+	}
+	if (rc == 0 && nms > 0) {
+		rc = check_holders(imp, ms, lines, nms, err);
 	}
 	if (rc == 0 && imp->rows_read == 0) {
 		rc = maat_err_set(err, MAAT_E_DATA, _("%s: a mandates header but no rows"),
 				  imp->path);
 	}
 out:
+	maat_mandates_free(ms, nms);
+	free(lines);
 	maat_csv_free(c);
 	return rc;
 }

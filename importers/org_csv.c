@@ -229,7 +229,72 @@ map_header(reader *rd, const maat_csv *c, const maat_org_import_opts *o, const c
 	return 0;
 }
 
-/* Copies field f of the current record, trimmed, into rd->val[f]; "" when absent. */
+/* The Unicode spaces exports leave around ids (UTF-8): no-break space, the U+2000 series,
+ * narrow no-break, ideographic space, zero-width space and a stray BOM. */
+static const char *const uspaces[] = {"\xc2\xa0",     "\xe1\x9a\x80", "\xe2\x80\x80",
+				      "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83",
+				      "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86",
+				      "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
+				      "\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xa8",
+				      "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",
+				      "\xe3\x80\x80", "\xef\xbb\xbf", NULL};
+
+/* the length of the (ASCII or Unicode) space at the start of the n bytes at s, or 0 */
+static size_t
+space_at(const char *s, size_t n)
+{
+	if (isspace((unsigned char)*s)) {
+		return 1;
+	}
+	if ((unsigned char)*s < 0xc2) {
+		return 0; /* ASCII or a continuation byte: the common case, no table scan */
+	}
+	for (size_t i = 0; uspaces[i] != NULL; i++) {
+		size_t k = strlen(uspaces[i]);
+		if (n >= k && memcmp(s, uspaces[i], k) == 0) {
+			return k;
+		}
+	}
+	return 0;
+}
+
+/* the length of the space that ends the n bytes at s, or 0 */
+static size_t
+space_before(const char *s, size_t n)
+{
+	if (isspace((unsigned char)s[n - 1])) {
+		return 1;
+	}
+	if ((unsigned char)s[n - 1] < 0x80) {
+		return 0; /* ends in ASCII */
+	}
+	for (size_t i = 0; uspaces[i] != NULL; i++) {
+		size_t k = strlen(uspaces[i]);
+		if (n >= k && memcmp(s + n - k, uspaces[i], k) == 0) {
+			return k;
+		}
+	}
+	return 0;
+}
+
+/* true when the fields of the current record from `from` on are all empty */
+static bool
+extra_empty(const maat_csv *c, size_t from)
+{
+	for (size_t i = from; i < maat_csv_nfields(c); i++) {
+		const char *f = maat_csv_field(c, i);
+		size_t n = maat_csv_field_len(c, i);
+		for (size_t k = 0; k < n; k++) {
+			if (!isspace((unsigned char)f[k])) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Copies field f of the current record, trimmed of every space, into rd->val[f]; "" when
+ * absent. */
 static const char *
 get(reader *rd, const maat_csv *c, int f)
 {
@@ -243,12 +308,12 @@ get(reader *rd, const maat_csv *c, int f)
 	}
 	s = maat_csv_field(c, (size_t)rd->col[f]);
 	n = maat_csv_field_len(c, (size_t)rd->col[f]);
-	while (n > 0 && isspace((unsigned char)*s)) {
-		s++;
-		n--;
+	for (size_t k; n > 0 && (k = space_at(s, n)) > 0;) {
+		s += k;
+		n -= k;
 	}
-	while (n > 0 && isspace((unsigned char)s[n - 1])) {
-		n--;
+	for (size_t k; n > 0 && (k = space_before(s, n)) > 0;) {
+		n -= k;
 	}
 	maat_buf_append(b, s, n);
 	return b->data;
@@ -267,21 +332,89 @@ contains_ci(const char *hay, const char *needle)
 	return strstr(low, needle) != NULL;
 }
 
-/* internal/external from the employment column; unknown when empty */
+/* The employment mapping of METRICS.md §1: the whole value, case-insensitive; anything else
+ * (and an empty cell) is unknown. */
 static int
 employment_of(const char *s)
 {
-	static const char *const external[] = {"extern",  "inhuur",  "ingehuurd",    "zzp",
-					       "interim", "uitzend", "gedetacheerd", NULL};
-	if (*s == '\0') {
-		return MAAT_EMP_UNKNOWN;
+	static const char *const internal[] = {"vast",      "tijdelijk", "in dienst",  "intern",
+					       "ambtenaar", "permanent", "fixed-term", "temporary",
+					       "employee",  NULL};
+	static const char *const external[] = {
+	    "inhuur",    "extern",     "externe",     "zzp",          "zzp'er",
+	    "freelance", "interim",    "detachering", "gedetacheerd", "uitzendkracht",
+	    "payroll",   "contractor", "consultant",  "agency",       NULL};
+	for (size_t i = 0; internal[i] != NULL; i++) {
+		if (strcasecmp(s, internal[i]) == 0) {
+			return MAAT_EMP_INTERNAL;
+		}
 	}
 	for (size_t i = 0; external[i] != NULL; i++) {
-		if (contains_ci(s, external[i])) {
+		if (strcasecmp(s, external[i]) == 0) {
 			return MAAT_EMP_EXTERNAL;
 		}
 	}
-	return MAAT_EMP_INTERNAL;
+	return MAAT_EMP_UNKNOWN;
+}
+
+/* A value the mapping did not know, with how often and where it came first (listed after the
+ * import). */
+typedef struct unknown_value {
+	char *value;
+	int64_t rows;
+	int64_t first_line;
+} unknown_value;
+
+static void
+note_unknown(unknown_value **v, size_t *n, const char *value, int64_t line)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcasecmp((*v)[i].value, value) == 0) {
+			(*v)[i].rows++;
+			return;
+		}
+	}
+	if (*n >= 100) {
+		return; /* listed enough: the count of the rest is in the total */
+	}
+	*v = maat_xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n].value = maat_xstrdup(value);
+	(*v)[*n].rows = 1;
+	(*v)[*n].first_line = line;
+	(*n)++;
+}
+
+/* True when an id cell is a totals label of a spreadsheet ("Totaal", "Eindtotaal", "Total",
+ * "Grand total", also followed by more text: "Totaal afdeling", "Total:"). */
+static bool
+is_totals_label(const char *s)
+{
+	static const char *const labels[] = {"eindtotaal", "grand total", "totaal", "total", NULL};
+	for (size_t i = 0; labels[i] != NULL; i++) {
+		size_t k = strlen(labels[i]);
+		if (strncasecmp(s, labels[i], k) == 0 &&
+		    (s[k] == '\0' || s[k] == ' ' || s[k] == ':' || s[k] == '(')) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* An FTE as HR exports write it: "0,8", "0.8", "1". A value with a thousands separator
+ * ("1.000,5", "1,000.5") is no FTE: false with *grouped set. */
+static bool
+parse_fte(const char *s, double *out, bool *grouped)
+{
+	size_t seps = 0;
+	*grouped = false;
+	for (const char *p = s; *p; p++) {
+		seps += *p == '.' || *p == ',';
+	}
+	if (seps > 1) {
+		*grouped = true;
+		return false;
+	}
+	return maat_csv_parse_number(s, out) && *out >= 0;
 }
 
 static const char *
@@ -576,6 +709,279 @@ add_snapshot_rows(maat_import *imp, reader *rd, const char *as_of, size_t *added
 	return rc == SQLITE_DONE ? 0 : maat_db_fail(imp->db, err, _("reading the snapshot"));
 }
 
+/* ---- managers given as e-mail or name (METRICS.md §1) ---- */
+
+typedef struct mrow {
+	int64_t rowid, line;
+	/* copies: id, manager (NULL for a top post), e-mail, name (NULL when absent) */
+	char *id, *manager, *email, *name;
+} mrow;
+
+/* sort keys: 0 id, 1 e-mail, 2 name (case-insensitive) */
+static const mrow *sort_rows;
+static int sort_key;
+
+static const char *
+key_of_row(const mrow *r, int key)
+{
+	return key == 0 ? r->id : key == 1 ? r->email : r->name;
+}
+
+static int
+cmp_idx(const void *a, const void *b)
+{
+	const char *x = key_of_row(&sort_rows[*(const size_t *)a], sort_key);
+	const char *y = key_of_row(&sort_rows[*(const size_t *)b], sort_key);
+	return sort_key == 0 ? strcmp(x, y) : strcasecmp(x, y);
+}
+
+/* The rows whose key equals v: [*lo, *hi) of the sorted index idx (n entries). */
+static void
+find_range(const mrow *rows, const size_t *idx, size_t n, int key, const char *v, size_t *lo,
+	   size_t *hi)
+{
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		const char *x = key_of_row(&rows[idx[mid]], key);
+		if ((key == 0 ? strcmp(x, v) : strcasecmp(x, v)) < 0) {
+			a = mid + 1;
+		} else {
+			b = mid;
+		}
+	}
+	*lo = a;
+	while (a < n) {
+		const char *x = key_of_row(&rows[idx[a]], key);
+		if ((key == 0 ? strcmp(x, v) : strcasecmp(x, v)) != 0) {
+			break;
+		}
+		a++;
+	}
+	*hi = a;
+}
+
+/* The index over rows with key k set (sorted); *n receives its length; caller frees. */
+static size_t *
+sorted_index(const mrow *rows, size_t nrows, int key, size_t *n)
+{
+	size_t *idx = maat_xreallocarray(NULL, nrows ? nrows : 1, sizeof(size_t));
+	*n = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		const char *k = key_of_row(&rows[i], key);
+		if (k != NULL && *k) {
+			idx[(*n)++] = i;
+		}
+	}
+	sort_rows = rows;
+	sort_key = key;
+	qsort(idx, *n, sizeof(size_t), cmp_idx);
+	return idx;
+}
+
+/* How many distinct ids the rows [lo, hi) of idx have, and the first one. */
+static size_t
+distinct_ids(const mrow *rows, const size_t *idx, size_t lo, size_t hi, const char **first)
+{
+	size_t d = 0;
+	*first = NULL;
+	for (size_t k = lo; k < hi; k++) {
+		bool seen = false;
+		for (size_t j = lo; j < k && !seen; j++) {
+			seen = strcmp(rows[idx[j]].id, rows[idx[k]].id) == 0;
+		}
+		if (!seen) {
+			if (d++ == 0) {
+				*first = rows[idx[k]].id;
+			}
+		}
+	}
+	return d;
+}
+
+/* When the manager column names managers by e-mail or name (--manager-by, or found: most
+ * managers match no id but the e-mail or name column), rewrites the managers of rows
+ * [first, last] to ids. Unique matches only; a name shared by several people refuses the
+ * file with their ids. *changed is set when a manager was rewritten. */
+static int
+resolve_managers(maat_import *imp, int mode, int64_t first, int64_t last, bool *changed,
+		 maat_err *err)
+{
+	sqlite3_stmt *st;
+	mrow *rows = NULL;
+	size_t nrows = 0, nid = 0, nem = 0, nnm = 0, *by_id = NULL, *by_em = NULL, *by_nm = NULL;
+	size_t managers = 0, id_hits = 0, em_hits = 0, nm_hits = 0, resolved = 0;
+	int key = -1, rc = 0;
+
+	*changed = false;
+	if (mode == MAAT_MANAGER_BY_ID || last < first) {
+		return 0;
+	}
+	st = maat_db_stmt(imp->db,
+			  "SELECT rowid, line, id, manager, email, name FROM org_rows"
+			  " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		mrow *r;
+		rows = maat_xreallocarray(rows, nrows + 1, sizeof(*rows));
+		r = &rows[nrows++];
+		r->rowid = sqlite3_column_int64(st, 0);
+		r->line = sqlite3_column_int64(st, 1);
+		r->id = maat_xstrdup((const char *)sqlite3_column_text(st, 2));
+		r->manager = maat_xstrdup((const char *)sqlite3_column_text(st, 3));
+		r->email = maat_xstrdup((const char *)sqlite3_column_text(st, 4));
+		r->name = maat_xstrdup((const char *)sqlite3_column_text(st, 5));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		rc = maat_db_fail(imp->db, err, _("reading the org rows"));
+		goto out;
+	}
+	rc = 0;
+	by_id = sorted_index(rows, nrows, 0, &nid);
+	by_em = sorted_index(rows, nrows, 1, &nem);
+	by_nm = sorted_index(rows, nrows, 2, &nnm);
+	for (size_t i = 0; i < nrows; i++) {
+		size_t lo, hi;
+		if (rows[i].manager == NULL) {
+			continue;
+		}
+		managers++;
+		find_range(rows, by_id, nid, 0, rows[i].manager, &lo, &hi);
+		id_hits += hi > lo;
+		find_range(rows, by_em, nem, 1, rows[i].manager, &lo, &hi);
+		em_hits += hi > lo;
+		find_range(rows, by_nm, nnm, 2, rows[i].manager, &lo, &hi);
+		nm_hits += hi > lo;
+	}
+	if (mode == MAAT_MANAGER_BY_EMAIL) {
+		key = 1;
+	} else if (mode == MAAT_MANAGER_BY_NAME) {
+		key = 2;
+	} else if (managers > 0 && id_hits * 2 < managers) {
+		/* most managers are no id: the column that explains more than half of them */
+		if (em_hits >= nm_hits && em_hits * 2 > managers) {
+			key = 1;
+		} else if (nm_hits * 2 > managers) {
+			key = 2;
+		}
+	}
+	if (key < 0) {
+		goto out;
+	}
+	st = maat_db_stmt(imp->db, "UPDATE org_rows SET manager = ?2 WHERE rowid = ?1", err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	for (size_t i = 0; i < nrows && rc == 0; i++) {
+		size_t lo, hi, d;
+		const char *to;
+		if (rows[i].manager == NULL) {
+			continue;
+		}
+		if (mode == MAAT_MANAGER_BY_AUTO) {
+			/* a value that is an id stays one */
+			find_range(rows, by_id, nid, 0, rows[i].manager, &lo, &hi);
+			if (hi > lo) {
+				continue;
+			}
+		}
+		if (key == 1) {
+			find_range(rows, by_em, nem, 1, rows[i].manager, &lo, &hi);
+		} else {
+			find_range(rows, by_nm, nnm, 2, rows[i].manager, &lo, &hi);
+		}
+		d = distinct_ids(rows, key == 1 ? by_em : by_nm, lo, hi, &to);
+		if (d > 1) {
+			maat_buf ids = {0};
+			const size_t *ix = key == 1 ? by_em : by_nm;
+			for (size_t k = lo; k < hi && ids.len < 200; k++) {
+				maat_buf_printf(&ids, "%s%s (line %lld)", k > lo ? ", " : "",
+						rows[ix[k]].id, (long long)rows[ix[k]].line);
+			}
+			rc = maat_err_set(err, MAAT_E_DATA,
+					  _("%s:%lld: manager '%.60s' matches %zu people: %s; give "
+					    "manager ids (or unique e-mail addresses with "
+					    "--manager-by email)"),
+					  imp->path, (long long)rows[i].line, rows[i].manager, d,
+					  ids.data);
+			maat_buf_fini(&ids);
+			break;
+		}
+		if (d == 0) {
+			continue; /* an orphan, reported as one */
+		}
+		sqlite3_bind_int64(st, 1, rows[i].rowid);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = maat_db_fail(imp->db, err, _("storing an org row"));
+		}
+		sqlite3_reset(st);
+		resolved++;
+	}
+	if (rc == 0 && resolved > 0) {
+		*changed = true;
+		rc = maat_db_log(
+		    imp->db, imp->source_id, 0, "warning", err,
+		    key == 1 ? _("the manager column holds e-mail addresses: %lld of %lld managers "
+				 "found by e-mail (%s)")
+			     : _("the manager column holds names: %lld of %lld managers found by "
+				 "name (%s)"),
+		    (long long)resolved, (long long)managers,
+		    mode == MAAT_MANAGER_BY_AUTO ? _("found automatically; --manager-by id keeps "
+						     "them as ids")
+						 : _("--manager-by"));
+	}
+out:
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].id);
+		free(rows[i].manager);
+		free(rows[i].email);
+		free(rows[i].name);
+	}
+	free(rows);
+	free(by_id);
+	free(by_em);
+	free(by_nm);
+	return rc;
+}
+
+/* Adds the rows [first, last] of this import to a fresh model (after managers changed). */
+static int
+add_own_rows(maat_import *imp, reader *rd, int64_t first, int64_t last, maat_err *err)
+{
+	sqlite3_stmt *st = maat_db_stmt(imp->db,
+					"SELECT line, id, manager, fte, aggregate FROM org_rows"
+					" WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+					err);
+	int rc;
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		maat_org_row r = {
+		    .source_id = imp->source_id,
+		    .line = sqlite3_column_int64(st, 0),
+		    .id = (const char *)sqlite3_column_text(st, 1),
+		    .manager = (const char *)sqlite3_column_text(st, 2),
+		    .fte = sqlite3_column_double(st, 3),
+		    .aggregate = sqlite3_column_int(st, 4) != 0,
+		    .employment = MAAT_EMP_UNKNOWN,
+		};
+		maat_org_builder_add(rd->model, &r);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : maat_db_fail(imp->db, err, _("reading the snapshot"));
+}
+
 /* alone: a junior file whose snapshot holds no senior file yet (its orphans are one message) */
 static int
 log_anomalies(maat_import *imp, const maat_org *org, bool alone, maat_err *err)
@@ -620,8 +1026,10 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	sqlite3_stmt *ins;
 	char junior_id[64], file_date[11] = "", as_of[11];
 	const char *date_from;
-	int64_t date_line = 0;
-	size_t others = 0;
+	int64_t date_line = 0, ragged = 0, ragged_line = 0, high_fte = 0, high_line = 0;
+	char high_val[48] = "";
+	size_t others = 0, header_n, nunknown = 0, njoined = 0;
+	unknown_value *unknown = NULL, *joined = NULL;
 	int64_t first_row = 0, last_row = -1;
 	int rc;
 
@@ -638,6 +1046,7 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	if ((rc = map_header(&rd, c, o, imp->path, err)) < 0) {
 		goto out;
 	}
+	header_n = maat_csv_nfields(c);
 	ins = maat_db_stmt(
 	    imp->db, "INSERT INTO org_imports(source_id, as_of, format) VALUES (?1, ?2, ?3)", err);
 	if (ins == NULL) {
@@ -678,6 +1087,22 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		maat_org_row row = {0};
 
 		imp->rows_read++;
+		if (maat_csv_nfields(c) != header_n &&
+		    !(maat_csv_nfields(c) > header_n && extra_empty(c, header_n))) {
+			imp->rows_rejected++;
+			if (ragged++ == 0) {
+				ragged_line = line;
+			}
+			if ((rc = maat_db_log(
+				 imp->db, imp->source_id, line, "warning", err,
+				 _("the row has %lld fields, the header %lld: rejected (a "
+				   "value with the separator in it, such as an unquoted "
+				   "0,8?)"),
+				 (long long)maat_csv_nfields(c), (long long)header_n)) < 0) {
+				goto out;
+			}
+			continue;
+		}
 		if (rd.kind == L_JUNIOR) {
 			snprintf(junior_id, sizeof(junior_id), "junior-%lld-%lld",
 				 (long long)imp->source_id, (long long)line);
@@ -688,6 +1113,28 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		manager = get(&rd, c, F_MANAGER);
 		fte_s = get(&rd, c, F_FTE);
 		level = get(&rd, c, F_LEVEL);
+		if (rd.kind != L_JUNIOR &&
+		    (is_totals_label(id) ||
+		     (*id == '\0' && is_totals_label(get(&rd, c, F_NAME))))) {
+			imp->rows_rejected++;
+			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
+					      _("a totals row ('%.40s'): skipped, not a person"),
+					      *id ? id : rd.val[F_NAME].data)) < 0) {
+				goto out;
+			}
+			continue;
+		}
+		if (*id == '\0') {
+			imp->rows_rejected++;
+			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
+					      *manager == '\0'
+						  ? _("a row without id and manager (a row of "
+						      "sums?): skipped")
+						  : _("row without an id: skipped"))) < 0) {
+				goto out;
+			}
+			continue;
+		}
 		if (o->as_of == NULL && rd.col[F_DATE] >= 0 && *get(&rd, c, F_DATE) != '\0') {
 			char d[11];
 			if (!parse_snapshot_date(rd.val[F_DATE].data, d)) {
@@ -711,26 +1158,38 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 				goto out;
 			}
 		}
-		if (*id == '\0') {
-			imp->rows_rejected++;
-			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
-					      _("row without an id: skipped"))) < 0) {
-				goto out;
-			}
-			continue;
-		}
-		if (*fte_s != '\0' && (!maat_csv_parse_number(fte_s, &fte) || fte < 0)) {
-			rc = maat_err_set(err, MAAT_E_DATA,
-					  _("%s:%lld: FTE '%.40s' is not a non-negative number"),
-					  imp->path, (long long)line, fte_s);
-			goto out;
-		}
 		if (strcasecmp(level, "junior") == 0 || strcasecmp(level, "aggregate") == 0) {
 			aggregate = true;
+		}
+		if (*fte_s != '\0') {
+			bool grouped;
+			if (!parse_fte(fte_s, &fte, &grouped)) {
+				rc = maat_err_set(
+				    err, MAAT_E_DATA,
+				    grouped
+					? _("%s:%lld: FTE '%.40s' has a thousands separator: "
+					    "not an FTE (hours? give --fte-hours H)")
+					: _("%s:%lld: FTE '%.40s' is not a non-negative number"),
+				    imp->path, (long long)line, fte_s);
+				goto out;
+			}
+			if (o->fte_hours > 0) {
+				fte /= o->fte_hours;
+			}
+			if (fte > 1.5 && !aggregate && high_fte++ == 0) {
+				high_line = line;
+				snprintf(high_val, sizeof(high_val), "%s", fte_s);
+			}
 		}
 		if (o->normalise_ids) {
 			id_norm = maat_org_normalise_id(id);
 			mgr_norm = maat_org_normalise_id(manager);
+			if (id_norm != NULL) {
+				note_unknown(&joined, &njoined, id, line);
+			}
+			if (mgr_norm != NULL) {
+				note_unknown(&joined, &njoined, manager, line);
+			}
 		}
 		row.id = id_norm ? id_norm : id;
 		row.manager = maat_org_is_top_marker(manager) ? NULL
@@ -777,6 +1236,9 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		bind_opt(ins, 10, role_of(get(&rd, c, F_ROLE)));
 		sqlite3_bind_double(ins, 11, fte);
 		row.employment = employment_of(get(&rd, c, F_EMPLOYMENT));
+		if (row.employment == MAAT_EMP_UNKNOWN && rd.val[F_EMPLOYMENT].data[0] != '\0') {
+			note_unknown(&unknown, &nunknown, rd.val[F_EMPLOYMENT].data, line);
+		}
 		if (row.employment != MAAT_EMP_UNKNOWN) {
 			sqlite3_bind_int(ins, 12, row.employment);
 		}
@@ -809,6 +1271,48 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	if (imp->rows_read == 0) {
 		rc = maat_err_set(err, MAAT_E_DATA, _("%s: an org chart header but no rows"),
 				  imp->path);
+		goto out;
+	}
+	if (ragged > 0 && ragged * 2 > imp->rows_read) {
+		rc = maat_err_set(err, MAAT_E_DATA,
+				  _("%s: %lld of %lld rows have another number of fields than the "
+				    "header (%zu; the first on line %lld): the separator or the "
+				    "quoting is off (an unquoted decimal comma such as 0,8 in a "
+				    "comma-separated file?)"),
+				  imp->path, (long long)ragged, (long long)imp->rows_read, header_n,
+				  (long long)ragged_line);
+		goto out;
+	}
+	if (ragged > 0 &&
+	    (rc = maat_db_log(imp->db, imp->source_id, 0, "warning", err,
+			      _("%lld rows with another number of fields than the header were "
+				"rejected (the first on line %lld)"),
+			      (long long)ragged, (long long)ragged_line)) < 0) {
+		goto out;
+	}
+	for (size_t k = 0; k < nunknown && rc >= 0; k++) {
+		rc = maat_db_log(
+		    imp->db, imp->source_id, unknown[k].first_line, "warning", err,
+		    _("employment '%.40s' (%lld rows) is neither internal nor external "
+		      "(METRICS.md section 1): unknown, left out of the external share"),
+		    unknown[k].value, (long long)unknown[k].rows);
+	}
+	for (size_t k = 0; k < njoined && rc >= 0; k++) {
+		char *canon = maat_org_normalise_id(joined[k].value);
+		rc = maat_db_log(imp->db, imp->source_id, joined[k].first_line, "warning", err,
+				 _("--normalise-ids: id '%s' read as '%s' (%lld rows); '%s' still "
+				   "finds it"),
+				 joined[k].value, canon ? canon : joined[k].value,
+				 (long long)joined[k].rows, joined[k].value);
+		free(canon);
+	}
+	if (rc >= 0 && high_fte > 0) {
+		rc = maat_db_log(imp->db, imp->source_id, high_line, "warning", err,
+				 _("%lld rows have an FTE above 1.5 (the first '%s'): hours or "
+				   "percentages in the FTE column? --fte-hours H reads hours"),
+				 (long long)high_fte, high_val);
+	}
+	if (rc < 0) {
 		goto out;
 	}
 	if (o->as_of != NULL) {
@@ -844,14 +1348,42 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		rc = maat_db_fail(imp->db, err, _("recording the import"));
 		goto out;
 	}
-	/* the other files of the snapshot (a junior file's senior posts) for the anomalies */
-	if ((rc = add_snapshot_rows(imp, &rd, as_of, &others, err)) < 0) {
+	/* the other files of the snapshot (a junior file's senior posts) for the anomalies; a
+	 * plain CSV is the only file of its snapshot */
+	if (rd.kind != L_CSV && (rc = add_snapshot_rows(imp, &rd, as_of, &others, err)) < 0) {
 		goto out;
 	}
 	org = maat_org_builder_finish(rd.model, as_of);
 	rd.model = NULL;
+	if (rd.kind == L_CSV && o->pseudo == NULL && o->manager_by != MAAT_MANAGER_BY_ID &&
+	    (o->manager_by != MAAT_MANAGER_BY_AUTO || org->counts.orphans * 2 > org->n)) {
+		/* most rows are orphans: are managers given by e-mail or name? */
+		bool changed = false;
+		if ((rc = resolve_managers(imp, o->manager_by, first_row, last_row, &changed,
+					   err)) < 0) {
+			goto out;
+		}
+		if (changed) {
+			maat_org_free(org);
+			rd.model = maat_org_builder_new();
+			if ((rc = add_own_rows(imp, &rd, first_row, last_row, err)) < 0) {
+				org = NULL;
+				goto out;
+			}
+			org = maat_org_builder_finish(rd.model, as_of);
+			rd.model = NULL;
+		}
+	}
 	rc = log_anomalies(imp, org, rd.kind == L_JUNIOR && others == 0, err);
 out:
+	for (size_t k = 0; k < nunknown; k++) {
+		free(unknown[k].value);
+	}
+	for (size_t k = 0; k < njoined; k++) {
+		free(joined[k].value);
+	}
+	free(unknown);
+	free(joined);
 	maat_org_free(org);
 	maat_org_builder_free(rd.model);
 	for (int k = 0; k < NFIELDS; k++) {
@@ -886,6 +1418,13 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 	}
 	if (o->encoding != NULL) {
 		maat_buf_printf(&opts, " encoding=%s", o->encoding);
+	}
+	if (o->fte_hours > 0) {
+		maat_buf_printf(&opts, " fte-hours=%g", o->fte_hours);
+	}
+	if (o->manager_by != MAAT_MANAGER_BY_AUTO) {
+		static const char *const by[] = {"auto", "id", "email", "name"};
+		maat_buf_printf(&opts, " manager-by=%s", by[o->manager_by & 3]);
 	}
 	for (size_t i = 0; i < o->nmap; i++) {
 		maat_buf_printf(&opts, " map=%s", o->map[i]);

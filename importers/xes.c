@@ -43,6 +43,10 @@ struct input {
 	unsigned char in[CHUNK];
 	/* plain mode: bytes of in[] not yet handed out */
 	size_t off, len;
+	/* gzip: bytes read from the file (those inflate has not taken yet are z.avail_in) and
+	 * bytes inflated so far (over all members), and the bound on their ratio (<= 0: none) */
+	uint64_t compressed, inflated;
+	double max_ratio;
 };
 
 struct xes {
@@ -58,6 +62,8 @@ struct xes {
 	int depth, trace_depth, event_depth, global_depth;
 	/* the root element was seen and is <log> */
 	bool root_seen;
+	/* the line of the event's time attribute (for a bad date) */
+	int64_t time_line;
 	/* values of the current trace and event, owned; NULL = absent */
 	char *v[F_N];
 	/* events of the current trace waiting for its case id */
@@ -122,6 +128,9 @@ is_case_type_key(const struct xes *x, const char *key)
 static void
 set_value(struct xes *x, enum field fld, const char *val)
 {
+	if (fld == F_TIME) {
+		x->time_line = (int64_t)XML_GetCurrentLineNumber(x->p);
+	}
 	free(x->v[fld]);
 	x->v[fld] = maat_xstrdup(val);
 }
@@ -207,7 +216,12 @@ end_event(struct xes *x)
 		return;
 	}
 	if (maat_ts_parse(x->v[F_TIME], x->o ? x->o->tz : NULL, &ts, &ms, &terr) < 0) {
-		fail(x, MAAT_E_DATA, "%s", terr.msg);
+		/* the line of the date itself (month 13, day 32: not a calendar date) */
+		if (x->rc == 0) {
+			x->rc = maat_err_set(x->err, MAAT_E_DATA, "%s:%lld: %s", path_of(x),
+					     (long long)x->time_line, terr.msg);
+			XML_StopParser(x->p, XML_FALSE);
+		}
 		return;
 	}
 	if (x->v[F_CASE] != NULL) {
@@ -386,13 +400,30 @@ input_read(struct input *in, unsigned char *buf, size_t n, maat_err *err, const 
 			}
 			in->z.next_in = in->in;
 			in->z.avail_in = (uInt)k;
+			in->compressed += k;
 		}
 		if (in->zend) {
 			/* another gzip member follows (concatenated .gz files) */
 			inflateReset(&in->z);
 			in->zend = false;
 		}
-		zr = inflate(&in->z, Z_NO_FLUSH);
+		{
+			uInt before = in->z.avail_out;
+			zr = inflate(&in->z, Z_NO_FLUSH);
+			in->inflated += before - in->z.avail_out;
+		}
+		/* a compression bomb is refused as soon as it shows, not read for minutes */
+		if (in->max_ratio > 0 && in->inflated > MAAT_INFLATE_MIN_BYTES &&
+		    (double)in->inflated >
+			in->max_ratio * (double)(in->compressed - in->z.avail_in)) {
+			return maat_err_set(
+			    err, MAAT_E_DATA,
+			    _("%s: gzip data inflates more than %g times (%llu MiB from %llu KiB): "
+			      "a compression bomb? --max-inflate-ratio N allows more (0: no "
+			      "bound)"),
+			    path, in->max_ratio, (unsigned long long)(in->inflated >> 20),
+			    (unsigned long long)((in->compressed - in->z.avail_in) >> 10));
+		}
 		if (zr == Z_STREAM_END) {
 			in->zend = true;
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
@@ -441,6 +472,9 @@ maat_xes_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, void *ct
 		in->zinit = true;
 		in->z.next_in = in->in;
 		in->z.avail_in = (uInt)in->len;
+		in->compressed = in->len;
+		in->max_ratio = o == NULL || o->max_inflate_ratio == 0 ? MAAT_INFLATE_RATIO_DEFAULT
+								       : o->max_inflate_ratio;
 	}
 	x.p = XML_ParserCreate(NULL);
 	if (x.p == NULL) {

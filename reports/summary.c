@@ -109,8 +109,10 @@ org_figures(maat_db *db, const maat_org *org, maat_summary *s, maat_err *err)
 				const maat_signoff_type *t = maat_signoff_type_get(so, i);
 				s->types[i].decision_type = maat_xstrdup(t->decision_type);
 				s->types[i].holder = maat_xstrdup(t->holder);
-				s->types[i].chain_mean = t->chain_mean;
-				s->types[i].chain_max = t->chain_max;
+				/* "passes N managers on its way up to the holder": the initials
+				 * (METRICS.md §1), people without a holder left out */
+				s->types[i].chain_mean = t->initials_mean;
+				s->types[i].chain_max = t->initials_max;
 			}
 		}
 		maat_signoff_free(so);
@@ -200,6 +202,7 @@ case_figures(maat_db *db, const maat_org *org, maat_summary *s, maat_err *err)
 	s->cases_over_max = h->cases_over_max;
 	s->max_handovers = h->max_handovers;
 	s->pingpong_cases = h->pingpong_cases;
+	s->signoff_roundtrips = h->signoff_roundtrips;
 	s->cases_finished_by_picker = h->cases_finished_by_picker;
 	s->cases_without_handover = h->cases_without_handover;
 	s->throughput_median = h->throughput_median;
@@ -382,6 +385,12 @@ maat_summary_text(const maat_summary *s, const char *db)
 				(long long)s->cases_over_max, s->max_handovers);
 		maat_buf_printf(&b, _("  %lld ping-pong cases (A -> B -> A)\n"),
 				(long long)s->pingpong_cases);
+		if (s->signoff_roundtrips > 0) {
+			maat_buf_printf(&b,
+					_("  %lld sign-off round trips (A -> B for a paraaf -> A), "
+					  "not counted as ping-pong\n"),
+					(long long)s->signoff_roundtrips);
+		}
 		maat_buf_printf(
 		    &b, _("  %lld of %lld cases (%.1f%%) finished by whoever picked them up\n"),
 		    (long long)s->cases_finished_by_picker, (long long)s->cases,

@@ -455,7 +455,8 @@ maat_report_sources_table(maat_db *db, maat_err *err)
 	sqlite3_stmt *st = maat_db_stmt(
 	    db,
 	    "SELECT s.id, s.kind, s.path, s.sha256, s.rows_read, s.rows_rejected, s.imported_at,"
-	    " s.options, (SELECT count(*) FROM source_messages m WHERE m.source_id = s.id)"
+	    " s.options, (SELECT count(*) FROM source_messages m WHERE m.source_id = s.id),"
+	    " (SELECT k.already_known FROM case_imports k WHERE k.source_id = s.id)"
 	    " FROM sources s ORDER BY s.id",
 	    err);
 	maat_table *t;
@@ -474,6 +475,8 @@ maat_report_sources_table(maat_db *db, maat_err *err)
 	maat_table_add_column(t, "imported_at", _("imported (UTC)"), MAAT_COL_DATETIME, 0);
 	maat_table_add_column(t, "options", _("options"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "messages", _("messages"), MAAT_COL_INT, 0);
+	/* case logs: events an earlier imported case log already held (they count once) */
+	maat_table_add_column(t, "already_known", _("events already known"), MAAT_COL_INT, 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		maat_table_add_row(t);
 		maat_table_set_int(t, 0, sqlite3_column_int64(st, 0));
@@ -485,6 +488,9 @@ maat_report_sources_table(maat_db *db, maat_err *err)
 		maat_table_set_int(t, 6, sqlite3_column_int64(st, 6));
 		maat_table_set_text(t, 7, (const char *)sqlite3_column_text(st, 7));
 		maat_table_set_int(t, 8, sqlite3_column_int64(st, 8));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+			maat_table_set_int(t, 9, sqlite3_column_int64(st, 9));
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		maat_db_fail(db, err, _("reading sources"));

@@ -12,12 +12,20 @@
 #include "maatlat/err.h"
 #include "maatlat/timestamp.h"
 
+/* A gzip stream may inflate to at most this many times the compressed bytes read (real
+ * event logs compress 10-40 times; a deflate bomb about 1000 times), checked once more than
+ * MAAT_INFLATE_MIN_BYTES came out. */
+#define MAAT_INFLATE_RATIO_DEFAULT 250.0
+#define MAAT_INFLATE_MIN_BYTES ((uint64_t)1 << 20)
+
 /* What one import stored. */
 typedef struct maat_cases_counts {
 	/* cases first seen in the file, events, and events without a resource */
 	int64_t cases;
 	int64_t events;
 	int64_t without_resource;
+	/* events that another, earlier imported case log already held (they count once) */
+	int64_t known;
 } maat_cases_counts;
 
 /* How to read a case log. Zero-initialised = defaults. */
@@ -43,6 +51,9 @@ typedef struct maat_cases_opts {
 	maat_cases_counts *counts;
 	/* --pseudonymise: resources stored as keyed hashes; borrowed, NULL = as read */
 	const struct maat_pseudo *pseudo;
+	/* the bound on a gzip stream's inflated / compressed bytes: 0 = the default
+	 * (MAAT_INFLATE_RATIO_DEFAULT), negative = no bound */
+	double max_inflate_ratio;
 } maat_cases_opts;
 
 /* One event as a reader delivers it. Strings are borrowed for the callback only; NULL or ""
@@ -110,6 +121,8 @@ int maat_cases_sink_finish(maat_cases_sink *s, maat_err *err);
 /* Events stored so far, and how many named no resource. */
 int64_t maat_cases_sink_events(const maat_cases_sink *s);
 int64_t maat_cases_sink_without_resource(const maat_cases_sink *s);
+/* Events of this sink that other sources already held when it stored them. */
+int64_t maat_cases_sink_known(const maat_cases_sink *s);
 /* NULL-safe. */
 void maat_cases_sink_free(maat_cases_sink *s);
 

@@ -17,8 +17,10 @@
 #include "maatlat/org.h"
 #include "maatlat/table.h"
 
-/* The default approval pattern (POSIX extended, matched case-insensitively on activities). */
-#define MAAT_APPROVAL_PATTERN_DEFAULT "paraaf|parafe|akkoord|goedkeur|fiat|approv|sign"
+/* The default approval pattern (POSIX extended, matched case-insensitively on activities):
+ * the words of METRICS.md §3, at the start of a word. */
+#define MAAT_APPROVAL_PATTERN_DEFAULT                                                              \
+	"(^|[^[:alnum:]])(paraaf|paraf|akkoord|goedkeur|fiat|approv|sign[- ]?off|onderteken)"
 
 /* Settings; every one is printed in the report header. */
 typedef struct maat_handovers_opts {
@@ -26,10 +28,13 @@ typedef struct maat_handovers_opts {
 	int max_handovers;
 	/* a case is idle with a gap between consecutive events over this many days (default 14) */
 	double idle_days;
-	/* sign-off activities; NULL = MAAT_APPROVAL_PATTERN_DEFAULT */
+	/* sign-off activities; NULL = MAAT_APPROVAL_PATTERN_DEFAULT, "" = none */
 	const char *approval_pattern;
 	/* keep one maat_handover_case per case (for the per-case table); costs memory per case */
 	bool keep_cases;
+	/* the org snapshot to join (the latest on or before this yyyy-mm-dd); NULL = each event
+	 * joins the snapshot in force on its date */
+	const char *as_of;
 	/* with keep_cases: keep only this many, the cases with most handovers (ties: the first in
 	 * store order), so memory stays flat; 0 = all */
 	size_t top_cases;
@@ -52,7 +57,8 @@ typedef struct maat_handover_pair {
 	/* PM4Py's relative value: count / sum over cases of (events - 1); NaN without such */
 	double relative;
 	/* "up", "down", "sideways", "unknown", "same" (two spellings of one person in the org
-	 * chart, e.g. id and e-mail) or "self" for a self-succession; static */
+	 * chart, e.g. id and e-mail) or "self" for a self-succession; "mixed" when the snapshots
+	 * in force at its handovers disagree; static */
 	const char *direction;
 } maat_handover_pair;
 
@@ -69,10 +75,12 @@ typedef struct maat_handover_case {
 	int64_t events_without_resource;
 	/* owner segments - 1 (0 when the case names no resource) */
 	int64_t handovers;
-	/* positions j with owner s_j == s_(j+2) */
+	/* positions j with work-segment owner w_j == w_(j+2) (sign-off-only segments removed) */
 	int64_t pingpong;
-	/* segments whose owner had an earlier segment */
+	/* work segments whose owner had an earlier work segment */
 	int64_t returns;
+	/* sign-off round trips: a sign-off-only segment between two segments of one owner */
+	int64_t roundtrips;
 	/* the case names a resource, and the first owner is the last owner */
 	bool has_owner;
 	bool finished_by_picker;
@@ -88,8 +96,9 @@ typedef struct maat_handover_case {
 	/* the approvers' layers in the org chart, in order of first sign-off ("3,2,?"); NULL
 	 * without an org chart or without approvers; owned */
 	char *approver_layers;
-	/* the formal chain of the first owner (METRICS.md §1): to the holder of the mandate whose
-	 * decision type is the case type, else to the top (layer - 1); -1 when unknown */
+	/* the formal chain of the first owner (METRICS.md §1) to the holder of the mandate whose
+	 * decision type is the case type; -1 when unknown (no type or mandate, no holder on the
+	 * path, owner not in the chart) */
 	int32_t formal_chain;
 } maat_handover_case;
 
@@ -123,6 +132,15 @@ typedef struct maat_handovers {
 	char *approval_pattern;
 	/* an org chart was loaded (escalations and layers need it) */
 	bool have_org;
+	/* the org snapshots joined (as_of dates, "" when undated; owned), oldest first */
+	char **org_snapshots;
+	size_t norg_snapshots;
+	/* resources the events use, those found in the org chart (in some snapshot), and those
+	 * whose value matches several people (joins nobody; listed, owned) */
+	int64_t resources_used;
+	int64_t resources_matched;
+	char **ambiguous_resources;
+	size_t nambiguous_resources;
 	/* totals */
 	int64_t cases;
 	int64_t events;
@@ -136,6 +154,16 @@ typedef struct maat_handovers {
 	int64_t pingpong_cases;
 	int64_t pingpong;
 	int64_t returns;
+	int64_t signoff_roundtrips;
+	/* events that repeat another event of the merged log (same case, activity, time,
+	 * resource, lifecycle) within one source, and stored copies of an event that another
+	 * source also holds (counted once) */
+	int64_t duplicates_within;
+	int64_t duplicates_across;
+	/* resources written in more than one way (case, spaces): per merged resource the
+	 * spellings the events use, as "Jan = jan" (owned) */
+	char **merged_spellings;
+	size_t nmerged_spellings;
 	int64_t cases_over_max;
 	int64_t idle_cases;
 	/* throughput in days over all cases (numpy's default "linear" percentiles); NaN when there
@@ -150,6 +178,18 @@ typedef struct maat_handovers {
 	int64_t signoff_cases;
 	int64_t signoff_cases_over_chain;
 	int64_t signoff_cases_under_chain;
+	/* cases with sign-offs compared with the formal chain (type known, holder on the first
+	 * owner's path), and those apart: no type (or no mandate for it), no holder on the path,
+	 * first owner not in the chart */
+	int64_t signoff_cases_compared;
+	int64_t signoff_cases_no_type;
+	int64_t signoff_cases_no_holder;
+	int64_t signoff_cases_owner_unknown;
+	/* distinct approvers per case (summed): in the first owner's line of managers (these are
+	 * compared with the chain), outside it, not in the chart */
+	int64_t signoff_approvers_in_line;
+	int64_t signoff_approvers_outside_line;
+	int64_t signoff_approvers_unknown;
 	/* the resource names (owned), distinct over all sources */
 	char **resources;
 	size_t nresources;

@@ -41,8 +41,12 @@ typedef struct maat_layers_figures {
 	int min_span;
 	/* managers of one whose one report is a manager */
 	size_t pass_through_managers;
-	/* (people - managers) / managers; managers / people; external FTE / all FTE */
+	/* (people - managers) / managers; managers / people; external FTE / FTE of stated
+	 * employment (unknown left out, METRICS.md §1; NAN when no row states it) */
 	double staff_per_manager, manager_share, external_share;
+	/* people whose employment is unknown while other rows state theirs (left out of the
+	 * external share; 0 when no row states employment) */
+	size_t employment_unknown;
 	/* anomaly counts (maat_org_counts) */
 	size_t orphans, self_loops, cycles, duplicate_ids, conflicts, job_shares;
 	size_t leading_zero_ids;

@@ -25,9 +25,13 @@ typedef struct maat_org_node {
 	ssize_t parent;
 	/* FTE (summed for job shares; an aggregate row's FTE) */
 	double fte;
+	/* of fte: the FTE of rows that state their employment, and of rows that say external (a
+	 * job share of an internal and an external row splits its FTE by row) */
+	double fte_stated;
+	double fte_external;
 	/* 1 for roots and orphans; 0 for members of a cycle (no layer) */
 	int32_t layer;
-	/* enum maat_employment */
+	/* enum maat_employment (of the first row that states it) */
 	int employment;
 	/* MAAT_ORG_F_* flags: root, self-loop, orphan, in a cycle, below a cycle */
 	unsigned flags;
@@ -171,7 +175,8 @@ maat_org *maat_org_builder_finish(maat_org_builder *b, const char *as_of);
 /* Frees a builder that was not finished. NULL-safe. */
 void maat_org_builder_free(maat_org_builder *b);
 
-/* True when a manager id marks a top post: NULL, empty, "XX"/"xx", "0" or "-1" (after trim). */
+/* True when a manager id marks a top post: NULL, empty, "XX"/"xx", "-1" or an all-zero id ("0",
+ * "00000000") after trim. */
 bool maat_org_is_top_marker(const char *manager);
 
 /* The canonical form of an all-digit id (leading zeros removed, "000" -> "0") as a new string
@@ -246,7 +251,8 @@ int maat_org_load_flags(maat_db *db, const char *as_of, unsigned flags, maat_org
 void maat_org_free(maat_org *org);
 
 /* The node whose id, e-mail or name equals key (case-insensitive, trimmed), or -1. Ids are
- * tried first, then e-mail, then names. The lookup table is built on the first call (so the
+ * tried first (an all-digit key with leading zeros also as its canonical form, so "0042" finds
+ * the post stored as "42" under --normalise-ids), then e-mail, then names. The lookup table is built on the first call (so the
  * first call on an org must not race with others). */
 ssize_t maat_org_find(const maat_org *org, const char *key);
 

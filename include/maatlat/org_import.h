@@ -44,7 +44,20 @@ typedef struct maat_org_import_opts {
 	 * senior + junior pair) is replaced instead of refused; maat_org_import_file() sets it
 	 * from MAAT_IMPORT_REPLACE */
 	bool replace;
+	/* > 0: the FTE column holds hours a week; FTE = hours / fte_hours (--fte-hours H) */
+	double fte_hours;
+	/* how the manager column names managers (--manager-by) */
+	int manager_by;
 } maat_org_import_opts;
+
+/* --manager-by of `import org` */
+enum maat_manager_by {
+	/* by id; when most managers match no id but the e-mail or name column, those (said) */
+	MAAT_MANAGER_BY_AUTO,
+	MAAT_MANAGER_BY_ID,
+	MAAT_MANAGER_BY_EMAIL,
+	MAAT_MANAGER_BY_NAME,
+};
 
 /* The fields a column can be mapped to (for --map); NULL-terminated, static. */
 extern const char *const maat_org_fields[];

@@ -74,6 +74,8 @@ typedef struct maat_summary {
 	int64_t cases_over_max;
 	int max_handovers;
 	int64_t pingpong_cases;
+	/* sign-off round trips (A -> B for the paraaf -> A), reported apart from ping-pong */
+	int64_t signoff_roundtrips;
 	int64_t cases_finished_by_picker;
 	int64_t cases_without_handover;
 	double throughput_median;

@@ -63,6 +63,10 @@ void maat_sha256_hex(const void *data, size_t n, char out[65]);
 /* Case-insensitive ASCII comparison; NULL sorts first. */
 int maat_strcasecmp0(const char *a, const char *b);
 
+/* The form in which names are compared case-insensitively (case-log resources, METRICS.md §3):
+ * ASCII and Latin-1 capitals (U+00C0-U+00DE) lower-cased. Returns a new string; caller frees. */
+char *maat_casefold(const char *s);
+
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *maat_trim(char *s);
 

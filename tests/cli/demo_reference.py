@@ -4,7 +4,8 @@ do not compute (no maatlat code, the rules of METRICS.md written again with the 
 icalendar and recurring_ical_events). Each mode prints one JSON object.
 
   demo_reference.py signoff ORG.csv MANDATES.csv
-      per decision type: mean and max chain, where chain(p) = layer(p) - layer(holder) and the
+      per decision type: mean and max chain and initials (max(chain - 1, 0)), people without
+      a holder left out and counted (no_holder), where chain(p) = layer(p) - layer(holder) and the
       holder is the first node walking up from p itself that matches the rule (layer:N = the
       ancestor at layer N, 0 when p is at layer N or above; title:T = title equal, ignoring
       case; id:I = that node); no match = the root. Also the chain to the top (layer - 1).
@@ -60,7 +61,9 @@ def signoff(org_path, mandates_path):
         for p in nodes:
             holder, cur = None, p
             while cur is not None:
-                if kind == "layer" and layer[cur] <= int(value):
+                if kind == "layer" and layer[cur] < int(value):
+                    break  # above the holder's layer: no holder (METRICS.md section 1)
+                if kind == "layer" and layer[cur] == int(value):
                     holder = cur
                     break
                 if kind == "title" and nodes[cur]["title"].strip().lower() == value.lower():
@@ -70,13 +73,15 @@ def signoff(org_path, mandates_path):
                     holder = cur
                     break
                 cur = parent[cur]
-            if holder is None:
-                holder = p
-                while parent[holder] is not None:
-                    holder = parent[holder]
-            chains.append(layer[p] - layer[holder])
+            if holder is not None:  # no holder: counted apart, left out of the means
+                chains.append(layer[p] - layer[holder])
+        initials = [max(c - 1, 0) for c in chains]
         types.append({"decision_type": m["decision_type"], "holder": m["holder"],
-                      "chain_mean": sum(chains) / len(chains), "chain_max": max(chains)})
+                      "no_holder": len(nodes) - len(chains),
+                      "chain_mean": sum(chains) / len(chains) if chains else None,
+                      "chain_max": max(chains) if chains else None,
+                      "initials_mean": sum(initials) / len(initials) if initials else None,
+                      "initials_max": max(initials) if initials else None})
     top = [layer[p] - 1 for p in nodes]
     print(json.dumps({"decision_types": types, "chain_to_top_mean": sum(top) / len(top),
                       "chain_to_top_max": max(top)}))

@@ -18,7 +18,7 @@ while IFS="$tab" read -r file kind code stderr_has stored_has; do
 	case "$file" in '#'* | '') continue ;; esac
 	files=$((files + 1))
 	cp s.db work.db
-	run --db work.db import "$kind" "$B/$file"
+	run --db work.db import "$kind" "$B/$file" </dev/null
 	expect_status "$code" "$file: exit $code"
 	if [ "$status" -ge 128 ] || grep -q "AddressSanitizer\|runtime error" "$T/.err"; then
 		not_ok "$file: no crash or sanitizer report" "$(head -c 400 "$T/.err")"

@@ -115,7 +115,13 @@ run --db "$SDB" handovers --json
 expect_eq "$(jget signoffs.signoffs)" 2 "two sign-offs by the default pattern"
 expect_eq "$(jget handovers)" 3 "piet>kees>anna>piet: 3 handovers"
 expect_eq "$(jget cases_finished_by_picker)" 1 "piet picked it up and finished it"
-expect_eq "$(jget returns)" 1 "piet returns once"
+# work segments (METRICS.md §3): kees's and anna's segments hold only sign-offs and go; the two
+# piet segments then merge: one work segment, so no return and no round trip (kees sits
+# between piet and anna, anna between kees and piet: neither has one owner on both sides)
+expect_eq "$(jget returns)" 0 "piet's segments merge: no return"
+expect_eq "$(jget signoff_roundtrips)" 0 "no sign-off segment between two segments of one owner"
+run --db "$SDB" handovers --json --approval-pattern ''
+expect_eq "$(jget signoffs.signoffs) $(jget returns)" "0 1" "--approval-pattern '': no sign-off, piet returns once"
 run --db "$SDB" handovers --json --approval-pattern 'verzend'
 expect_eq "$(jget signoffs.signoffs)" 1 "--approval-pattern verzend: one sign-off"
 run --db "$SDB" handovers --approval-pattern '(unclosed'

@@ -7,6 +7,8 @@
 #   +-- 006 Afdelingshoofd (Ruimte)                   layer 2
 #       +-- 007 Beleidsmedewerker (Ruimte)            layer 3
 # Chain to the top (layer - 1): 0 1 2 3 3 1 2 = 12 -> mean 12/7, max 3.
+# Initials (the managers strictly between a person and the holder, max(chain - 1, 0)):
+# 0 0 1 2 2 0 1 = 6 -> mean 6/7, max 2.
 . "$TAP_LIB"
 PY=/usr/bin/python3
 D=$MAAT_TESTDATA
@@ -34,47 +36,61 @@ run --db s.db signoff --json
 expect_status 0 "signoff --json without mandates"
 expect_eq "$(jv decision_types.0.decision_type)" "(top)" "one decision type: to the top"
 expect_eq "$(jv decision_types.0.people)" 7 "7 people"
-near "$(jv decision_types.0.chain_mean)" "$($PY -c 'print(12/7)')" "chain mean 12/7"
-expect_eq "$(jv decision_types.0.chain_max)" 3 "chain max 3"
+near "$(jv decision_types.0.initials_mean)" "$($PY -c 'print(6/7)')" "initials mean 6/7"
+expect_eq "$(jv decision_types.0.initials_max)" 2 "initials max 2"
+near "$(jv decision_types.0.chain_mean)" "$($PY -c 'print(12/7)')" "chain incl. holder mean 12/7"
+expect_eq "$(jv decision_types.0.chain_max)" 3 "chain incl. holder max 3"
+expect_eq "$(jv decision_types.0.no_holder)" 0 "everyone has the top as holder"
 near "$(jv chain_to_top_mean)" "$($PY -c 'print(12/7)')" "chain to the top: mean 12/7"
 expect_eq "$(jv chain_to_top_max)" 3 "chain to the top: max 3"
 expect_eq "$(jv cap)" 3 "the default cap is 3"
 expect_eq "$(jv people_over_cap)" "[]" "nobody over a cap of 3"
 run --db s.db signoff
-expect_out_has "cap 3 (chains longer than 3 are listed)" "the header prints the cap"
+expect_out_has "cap 3 initials (people who collect more are listed)" "the header prints the cap"
 expect_out_has "no mandates imported: the holder is the top" "and where holders come from"
 
-# cap 2: 004 and 005 (chain 3) are over it
+# cap 2: nobody (004 and 005 collect 2 initials: 002 and 003; 001 signs); cap 1: those two
 run --db s.db signoff --cap 2 --json
-expect_eq "$(jv decision_types.0.over_cap)" 2 "cap 2: two people over it"
+expect_eq "$(jv decision_types.0.over_cap)" 0 "cap 2: 2 initials is not over it"
+run --db s.db signoff --cap 1 --json
+expect_eq "$(jv decision_types.0.over_cap)" 2 "cap 1: two people over it"
 expect_eq "$(jv people_over_cap.0.id)" "004" "004 first"
-run --db s.db signoff --cap 2
-expect_out_has "People whose sign-off chain exceeds the cap (2)" "the over-cap table"
+expect_eq "$(jv people_over_cap.0.initials)" 2 "with 2 initials"
+expect_eq "$(jv people_over_cap.0.chain)" 3 "and a chain of 3 incl. the holder"
+run --db s.db signoff --cap 1
+expect_out_has "People who collect more initials than the cap (1)" "the over-cap table"
 expect_out_has "Cees Smit" "names the people"
 
 # mandates: subsidie layer:2, inkoop title:Teamleider, personeel id:001
-#  subsidie: 001 0, 002 0, 003 1, 004 2, 005 2, 006 0, 007 1 -> 6/7, max 2
-#  inkoop: 003 0, 004 1, 005 1; no Teamleider above 001, 002, 006, 007: to the top
-#          0, 1, 1, 2 -> total 6/7, max 2, 4 without a holder
-#  personeel: the top post: 12/7, max 3
+#  subsidie: 001 sits above layer 2: no holder; 002 0, 003 1, 004 2, 005 2, 006 0, 007 1 ->
+#          chain 6/6 = 1, max 2; initials 0 0 1 1 0 0 = 2/6, max 1
+#  inkoop: 003 0, 004 1, 005 1 -> chain 2/3, max 1, initials 0; 001, 002, 006, 007 have no
+#          Teamleider on their path: 4 without a holder, left out of the means
+#  personeel: the top post: chain 12/7, max 3; initials 6/7, max 2; cap 1: 004, 005 over
 run --db s.db import mandates "$D/mandates.csv"
 expect_status 0 "mandates import"
 expect_out_has "mandates.csv: 3 mandates" "3 mandates"
-run --db s.db signoff --json --cap 2
+run --db s.db signoff --json --cap 1
 expect_eq "$(jv decision_types.0.decision_type)" subsidie "in file order: subsidie"
-near "$(jv decision_types.0.chain_mean)" "$($PY -c 'print(6/7)')" "subsidie: 6/7"
-expect_eq "$(jv decision_types.0.chain_max)" 2 "subsidie: max 2"
+near "$(jv decision_types.0.chain_mean)" 1 "subsidie: chain mean 6/6"
+expect_eq "$(jv decision_types.0.chain_max)" 2 "subsidie: chain max 2"
+near "$(jv decision_types.0.initials_mean)" "$($PY -c 'print(2/6)')" "subsidie: initials mean 2/6"
+expect_eq "$(jv decision_types.0.initials_max)" 1 "subsidie: initials max 1"
+expect_eq "$(jv decision_types.0.no_holder)" 1 "subsidie: 001 has no holder"
 expect_eq "$(jv decision_types.1.decision_type)" inkoop "inkoop"
-near "$(jv decision_types.1.chain_mean)" "$($PY -c 'print(6/7)')" "inkoop: 6/7"
-expect_eq "$(jv decision_types.1.without_holder)" 4 "inkoop: 4 without a Teamleider above"
-expect_eq "$(jv decision_types.2.chain_max)" 3 "personeel: max 3"
-expect_eq "$(jv decision_types.2.over_cap)" 2 "personeel: 2 over cap 2"
-# per unit for personeel: Burgerzaken 1 + 2 + 3 + 3 = 9 / 4 = 2.25
+near "$(jv decision_types.1.chain_mean)" "$($PY -c 'print(2/3)')" "inkoop: chain mean 2/3"
+near "$(jv decision_types.1.initials_mean)" 0 "inkoop: initials mean 0"
+expect_eq "$(jv decision_types.1.no_holder)" 4 "inkoop: 4 without a Teamleider above"
+expect_eq "$(jv decision_types.2.chain_max)" 3 "personeel: chain max 3"
+expect_eq "$(jv decision_types.2.initials_max)" 2 "personeel: initials max 2"
+expect_eq "$(jv decision_types.2.over_cap)" 2 "personeel: 2 over cap 1"
+# per unit for personeel: Burgerzaken 002 1, 003 2, 004 3, 005 3 -> chain 9 / 4 = 2.25;
+# initials 0 1 2 2 -> 5 / 4 = 1.25, max 2, 2 over cap 1
 $PY -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 u=[x for x in d["units"] if x["unit"]=="Burgerzaken" and x["decision_type"]=="personeel"][0]
-print(u["people"], u["chain_mean"], u["chain_max"], u["over_cap"])' "$T/.out" >unit.txt
-expect_eq "$(cat unit.txt)" "4 2.25 3 2" "personeel in Burgerzaken: 4 people, mean 2.25, max 3, 2 over"
+print(u["people"], u["initials_mean"], u["initials_max"], u["chain_mean"], u["chain_max"], u["over_cap"])' "$T/.out" >unit.txt
+expect_eq "$(cat unit.txt)" "4 1.25 2 2.25 3 2" "personeel in Burgerzaken: 4 people, initials 1.25 (max 2), chain 2.25 (max 3), 2 over"
 run --db s.db signoff --decision inkoop --json
 expect_eq "$(jv decision_types.0.decision_type)" inkoop "--decision shows one type"
 $PY -c 'import json,sys; sys.exit(0 if len(json.load(open(sys.argv[1]))["decision_types"])==1 else 1)' "$T/.out" && ok "only that type" || not_ok "only that type"

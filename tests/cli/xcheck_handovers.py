@@ -3,11 +3,14 @@
 cross-checks in test_cases.sh. Shares no code with maatlat: XES through xml.etree, CSV through
 pandas, per-case loops in plain Python, percentiles with numpy's default (linear) method.
 
-usage: xcheck_handovers.py [--org ORG.csv] FILE [MAAT_JSON [MAX_HANDOVERS IDLE_DAYS]]
+usage: xcheck_handovers.py [--org ORG.csv] [--pattern RE] FILE [MAAT_JSON [MAX_HANDOVERS IDLE_DAYS]]
 With --org (generic id,manager,... CSV; resources matched by id), also the escalations.
+--pattern: the approval pattern (default METRICS.md §3's words at the start of a word; '' =
+no sign-offs); ping-pong and returns are counted on work segments, sign-off round trips apart.
 Prints the figures as JSON; with MAAT_JSON (maatlat's output) compares and exits 1 on a
 difference, naming it."""
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime
@@ -56,10 +59,37 @@ def read_csv(path):
     return out
 
 
-def figures(cases, max_handovers=2, idle_days=14):
+DEFAULT_PATTERN = ("(^|[^0-9A-Za-z])(paraaf|paraf|akkoord|goedkeur|fiat|approv|sign[- ]?off|"
+                   "onderteken)")
+
+
+def work_segments(evs, pattern):
+    """METRICS.md §3: owner segments without those holding only sign-offs, neighbours of one
+    owner merged; a removed segment between two segments of one owner is a round trip."""
+    pat = re.compile(pattern, re.I) if pattern else None
+    osegs = []
+    for e in evs:
+        if e[3] is None:
+            continue
+        sig = bool(pat and pat.search(e[2]))
+        if osegs and osegs[-1][0] == e[3]:
+            osegs[-1][1] = osegs[-1][1] and sig
+        else:
+            osegs.append([e[3], sig])
+    work, rt = [], 0
+    for i, (o, sig) in enumerate(osegs):
+        if sig:
+            rt += 0 < i < len(osegs) - 1 and osegs[i - 1][0] == osegs[i + 1][0]
+        elif not work or work[-1] != o:
+            work.append(o)
+    return work, rt
+
+
+def figures(cases, max_handovers=2, idle_days=14, pattern=DEFAULT_PATTERN):
     f = dict(cases=0, events=0, events_without_resource=0, successions=0, self_successions=0,
              handovers=0, cases_without_handover=0, cases_finished_by_picker=0,
-             pingpong_cases=0, pingpong=0, returns=0, cases_over_max=0, idle_cases=0)
+             pingpong_cases=0, pingpong=0, returns=0, signoff_roundtrips=0, cases_over_max=0,
+             idle_cases=0)
     pairs = {}
     thr = []
     per_case = {}
@@ -83,10 +113,12 @@ def figures(cases, max_handovers=2, idle_days=14):
         f["handovers"] += h
         f["cases_without_handover"] += h == 0
         f["cases_finished_by_picker"] += bool(segs) and segs[0] == segs[-1]
-        pp = sum(1 for j in range(len(segs) - 2) if segs[j] == segs[j + 2])
+        work, rt = work_segments(evs, pattern)
+        pp = sum(1 for j in range(len(work) - 2) if work[j] == work[j + 2])
         f["pingpong"] += pp
         f["pingpong_cases"] += pp > 0
-        f["returns"] += sum(1 for j in range(len(segs)) if segs[j] in segs[:j])
+        f["returns"] += sum(1 for j in range(len(work)) if work[j] in work[:j])
+        f["signoff_roundtrips"] += rt
         f["cases_over_max"] += h > max_handovers
         ts = [e[0] for e in evs]
         gaps = [b - a for a, b in zip(ts, ts[1:])]
@@ -138,15 +170,19 @@ def escalations(cases, org_path):
 
 def main():
     org_path = None
-    if sys.argv[1] == "--org":
-        org_path = sys.argv[2]
+    pattern = DEFAULT_PATTERN
+    while sys.argv[1] in ("--org", "--pattern"):
+        if sys.argv[1] == "--org":
+            org_path = sys.argv[2]
+        else:
+            pattern = sys.argv[2]
         del sys.argv[1:3]
     path = sys.argv[1]
     cases = read_xes(path) if path.endswith(".xes") else read_csv(path)
     if len(sys.argv) >= 5:
-        f = figures(cases, int(sys.argv[3]), float(sys.argv[4]))
+        f = figures(cases, int(sys.argv[3]), float(sys.argv[4]), pattern)
     else:
-        f = figures(cases)
+        f = figures(cases, pattern=pattern)
     if org_path:
         f["escalations"] = escalations(cases, org_path)
     if len(sys.argv) < 3:

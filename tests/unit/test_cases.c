@@ -203,10 +203,10 @@ test_cases_store_layout(void **state)
 	assert_int_equal(
 	    sqlite3_prepare_v2(maat_db_sqlite(db),
 			       "SELECT c.case_key, e.ts, a.name, coalesce(r.name, '-') "
-			       "FROM case_events e JOIN cases c USING (source_id, "
-			       "case_no) JOIN case_names a ON a.id = e.activity "
+			       "FROM case_events e JOIN cases c USING (case_no) "
+			       "JOIN case_names a ON a.id = e.activity "
 			       "LEFT JOIN case_names r ON r.id = e.resource "
-			       "ORDER BY e.source_id, e.case_no, e.ts, e.ms, e.seq",
+			       "ORDER BY e.case_no, e.ts, e.ms, e.source_id, e.seq",
 			       -1, &st, NULL),
 	    SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -234,7 +234,7 @@ test_cases_store_layout(void **state)
 	assert_int_equal(sqlite3_prepare_v2(maat_db_sqlite(db),
 					    "EXPLAIN QUERY PLAN SELECT source_id, case_no, ts, ms, "
 					    "activity, resource FROM case_events ORDER BY "
-					    "source_id, case_no, ts, ms, seq",
+					    "case_no, ts, ms, source_id, seq",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {

@@ -330,9 +330,10 @@ test_handovers_signoffs(void **state)
 {
 	/* case c: ann drafts, then "paraaf" by head, "Paraaf" by head again, "akkoord" by dir,
 	 * "Besluit verzenden" by ann. Default pattern (case-insensitive): 3 sign-off events, 2
-	 * distinct approvers (head layer 2, dir layer 1) -> layers "2,1". First owner ann, layer
-	 * 3: formal chain to the top = 2; approvers 2 = chain, so neither over nor under. With
-	 * the pattern "verzend" only one sign-off (by ann). */
+	 * distinct approvers (head layer 2, dir layer 1) -> layers "2,1", both in Ann's line of
+	 * managers. The case has no type: it is not compared with a formal chain (METRICS.md §3),
+	 * but counted as "no type". With the pattern "verzend" only one sign-off, by Ann herself:
+	 * outside her line of managers. */
 	const struct ev evs[] = {
 	    {"c", "concept opstellen", 0, "Ann"}, {"c", "paraaf", 1, "Head"},
 	    {"c", "Paraaf", 2, "Head"},           {"c", "akkoord directeur", 3, "Dir"},
@@ -346,15 +347,18 @@ test_handovers_signoffs(void **state)
 	assert_int_equal(h->case_rows[0].signoffs, 3);
 	assert_int_equal(h->case_rows[0].approvers, 2);
 	assert_string_equal(h->case_rows[0].approver_layers, "2,1");
-	assert_int_equal(h->case_rows[0].formal_chain, 2);
+	assert_int_equal(h->case_rows[0].formal_chain, -1);
+	assert_int_equal(h->signoff_cases_compared, 0);
+	assert_int_equal(h->signoff_cases_no_type, 1);
+	assert_int_equal(h->signoff_approvers_in_line, 2);
 	assert_int_equal(h->signoff_cases_over_chain, 0);
 	assert_int_equal(h->signoff_cases_under_chain, 0);
 	maat_handovers_free(h);
 	h = compute(db, org, "verzend");
 	assert_int_equal(h->signoffs, 1);
 	assert_int_equal(h->case_rows[0].approvers, 1);
-	/* one approver against a chain of 2: under */
-	assert_int_equal(h->signoff_cases_under_chain, 1);
+	assert_int_equal(h->signoff_approvers_in_line, 0);
+	assert_int_equal(h->signoff_approvers_outside_line, 1);
 	maat_handovers_free(h);
 	maat_org_free(org);
 	maat_db_close(db);
@@ -365,7 +369,8 @@ test_handovers_formal_chain_by_mandate(void **state)
 {
 	/* Ann (layer 3) picks up every case. Mandates: bouw -> title:Afdelingshoofd (Head, layer
 	 * 2): chain 1; milieu -> id:1 (Dir, layer 1): chain 2; zorg -> layer:3 (Ann herself):
-	 * chain 0; a type without a mandate, and no type: to the top, chain 2. */
+	 * chain 0; a type without a mandate, and no type: no formal chain (-1, METRICS.md §3:
+	 * compared only when the type is known). */
 	static const char *const types[] = {"bouw", "milieu", "zorg", "onbekend", NULL};
 	maat_err err = {0};
 	maat_db *db = store(NULL, 0);
@@ -404,8 +409,8 @@ test_handovers_formal_chain_by_mandate(void **state)
 	assert_int_equal(h->case_rows[0].formal_chain, 1);
 	assert_int_equal(h->case_rows[1].formal_chain, 2);
 	assert_int_equal(h->case_rows[2].formal_chain, 0);
-	assert_int_equal(h->case_rows[3].formal_chain, 2);
-	assert_int_equal(h->case_rows[4].formal_chain, 2);
+	assert_int_equal(h->case_rows[3].formal_chain, -1);
+	assert_int_equal(h->case_rows[4].formal_chain, -1);
 	assert_string_equal(h->case_rows[0].case_type, "bouw");
 	assert_null(h->case_rows[4].case_type);
 	maat_handovers_free(h);
@@ -567,15 +572,19 @@ test_handovers_pairs_across_batches(void **state)
 static void
 test_handovers_after_forget(void **state)
 {
-	/* "piet" and "Piet" are two resource names of one source; forgetting piet turns both
-	 * into the same token (case-insensitive match), which the store must accept. Before:
-	 * piet -> Piet -> kees, 2 handovers. After: token -> token (self) -> kees: 1 handover. */
+	/* "piet" and "Piet" are two spellings of one resource (METRICS.md §3: compared
+	 * case-insensitively); forgetting piet turns both into the same token, which the store
+	 * must accept. Before and after: piet -> piet (self) -> kees, 1 handover; before, the
+	 * merged spellings are listed as "Piet = piet" (strcmp order: 'P' < 'p'). */
 	const struct ev evs[] = {
 	    {"c", "x", 0, "piet"}, {"c", "x", 1, "Piet"}, {"c", "x", 2, "kees"}};
 	maat_db *db = store(evs, 3);
 	maat_err err = {0};
 	maat_handovers *h = compute(db, NULL, NULL);
-	assert_int_equal(h->handovers, 2);
+	assert_int_equal(h->handovers, 1);
+	assert_int_equal(h->self_successions, 1);
+	assert_int_equal(h->nmerged_spellings, 1);
+	assert_string_equal(h->merged_spellings[0], "Piet = piet");
 	maat_handovers_free(h);
 	assert_int_equal(maat_person_forget(db, "piet", NULL, &err), 0);
 	h = compute(db, NULL, NULL);
@@ -586,6 +595,82 @@ test_handovers_after_forget(void **state)
 	}
 	maat_handovers_free(h);
 	maat_db_close(db);
+}
+
+/* Adds one cases source with the given sha256 (which ranks sources at a tie) to db. */
+static void
+add_source(maat_db *db, const char *sha, const struct ev *evs, size_t n)
+{
+	maat_err err = {0};
+	maat_import imp = {.db = db, .path = sha};
+	maat_cases_sink *s;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(maat_db_sqlite(db),
+					    "INSERT INTO sources(kind, path, sha256, imported_at) "
+					    "VALUES ('cases', ?1, ?1, 0)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	imp.source_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	s = maat_cases_sink_new(&imp, &err);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		maat_case_event e = {.case_id = evs[i].c,
+				     .activity = evs[i].a,
+				     .ts = evs[i].t,
+				     .resource = evs[i].r};
+		assert_int_equal(maat_cases_sink_add(&e, s, &err), 0);
+	}
+	assert_int_equal(maat_cases_sink_finish(s, &err), 0);
+	maat_cases_sink_free(s);
+}
+
+static void
+test_handovers_sources_merge_in_any_order(void **state)
+{
+	/* Two exports of case c. A (sha "a"): at t=0 ann x, bob y; at t=5 carl z, carl z (a row
+	 * repeated inside A). B (sha "b"): at t=0 bob y, dave w; at t=5 carl z. At t=0 both hold
+	 * two events: the tie goes to the lower sha256, A, so ann x, bob y, then what only B holds,
+	 * dave w. At t=5 A's two copies of carl z both count (a repeat inside one file), B's one
+	 * copy is known. Log: ann bob dave carl carl: 4 successions, 1 self, 3 handovers
+	 * (ann>bob, bob>dave, dave>carl); within 1, across 2 (bob y and carl z of B). Importing B
+	 * first gives the same. */
+	const struct ev a[] = {{"c", "x", 0, "ann"},
+			       {"c", "y", 0, "bob"},
+			       {"c", "z", 5, "carl"},
+			       {"c", "z", 5, "carl"}};
+	const struct ev b[] = {{"c", "y", 0, "bob"}, {"c", "w", 0, "dave"}, {"c", "z", 5, "carl"}};
+	for (int order = 0; order < 2; order++) {
+		maat_err err = {0};
+		maat_db *db = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+		maat_handovers *h;
+		assert_non_null(db);
+		if (order == 0) {
+			add_source(db, "a", a, 4);
+			add_source(db, "b", b, 3);
+		} else {
+			add_source(db, "b", b, 3);
+			add_source(db, "a", a, 4);
+		}
+		h = compute(db, NULL, NULL);
+		assert_int_equal(h->cases, 1);
+		assert_int_equal(h->events, 5);
+		assert_int_equal(h->successions, 4);
+		assert_int_equal(h->self_successions, 1);
+		assert_int_equal(h->handovers, 3);
+		assert_int_equal(h->duplicates_within, 1);
+		assert_int_equal(h->duplicates_across, 2);
+		assert_non_null(pair(h, "ann", "bob"));
+		assert_non_null(pair(h, "bob", "dave"));
+		assert_non_null(pair(h, "dave", "carl"));
+		assert_int_equal(pair(h, "carl", "carl")->count, 1);
+		maat_handovers_free(h);
+		maat_db_close(db);
+	}
+	(void)state;
 }
 
 /* Renders with f into a string; caller frees. */
@@ -659,6 +744,7 @@ main(void)
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	    cmocka_unit_test(test_handovers_many_pairs),
 	    cmocka_unit_test(test_handovers_pairs_across_batches),
+	    cmocka_unit_test(test_handovers_sources_merge_in_any_order),
 	    cmocka_unit_test(test_handovers_after_forget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

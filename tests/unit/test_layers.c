@@ -58,7 +58,8 @@ add(maat_org_builder *b, const char *id, const char *manager)
  * spans 4, 1, 3, 2, 2.5: mean 12.5 / 5 = 2.5, median 2.5, max 4;
  * managers of one 1 (M1); thin (< 3) M1, M2, M3 = 3; pass-through 1 (M1);
  * staff per manager (11 - 5) / 5 = 1.2; manager share 5 / 11;
- * external share: d only, 1 FTE of 11 + 2.5 = 13.5 FTE -> 1 / 13.5;
+ * external share: only d (external, 1 FTE) and e (internal, 1 FTE) state their employment;
+ * the other 9 people and agg1 are unknown, left out (METRICS.md §1): 1 / 2;
  * layers 4, histogram 1:1 2:4 3:4 4:3.
  * Delayering at k = 3: T = {M1, M2, M3} (non-root, span < 3; P has 3, R is a root).
  * P, d, e and agg1 move to R; M1, M2, M3 stay under R as individual contributors.
@@ -77,7 +78,7 @@ hand_tree(void)
 	add(b, "c", "P");
 	add(b, "M2", "R");
 	add_full(b, "d", "M2", 1.0, false, MAAT_EMP_EXTERNAL);
-	add(b, "e", "M2");
+	add_full(b, "e", "M2", 1.0, false, MAAT_EMP_INTERNAL);
 	add(b, "f", "R");
 	add(b, "M3", "R");
 	add_full(b, "agg1", "M3", 2.5, true, MAAT_EMP_UNKNOWN);
@@ -109,7 +110,7 @@ test_layers_hand_tree_figures(void **state)
 	assert_int_equal(f->pass_through_managers, 1);
 	assert_near(f->staff_per_manager, 1.2);
 	assert_near(f->manager_share, 5.0 / 11.0);
-	assert_near(f->external_share, 1.0 / 13.5);
+	assert_near(f->external_share, 1.0 / 2.0);
 	assert_near(maat_layers_span(l, 10), 2.5); /* M3 */
 
 	assert_int_equal(f->delayering.min_span, 3);

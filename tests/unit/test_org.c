@@ -66,7 +66,10 @@ test_org_top_markers(void **state)
 	assert_true(maat_org_is_top_marker("xx"));
 	assert_true(maat_org_is_top_marker(" 0 "));
 	assert_true(maat_org_is_top_marker("-1"));
-	assert_false(maat_org_is_top_marker("00"));
+	/* all-zero ids mark the top too (METRICS.md §1) */
+	assert_true(maat_org_is_top_marker("00"));
+	assert_true(maat_org_is_top_marker("00000000"));
+	assert_false(maat_org_is_top_marker("001"));
 	assert_false(maat_org_is_top_marker("X"));
 	assert_false(maat_org_is_top_marker("1"));
 }

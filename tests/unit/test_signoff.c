@@ -91,14 +91,17 @@ test_signoff_parse_holder(void **state)
 	assert_int_equal(maat_mandate_parse_holder(NULL, &m), -1);
 }
 
-/* Without mandates: one type "(top)", chain = distance to the top: 18 / 9 = 2, max 4.
- * Cap 3: only x (4) exceeds it. Per unit: Burgerzaken H1 1, T1 2, m1 3, m2 3, x 4, m3 2 ->
- * 6 people, 15 / 6 = 2.5, max 4, 1 over; Ruimte H2 1, r1 2 -> 1.5, max 2; Staf D 0. */
+/* Without mandates: one type "(top)", the holder is the root. Chain incl. the holder = distance
+ * to the top: 0 1 2 3 3 4 2 1 2 = 18 / 9 = 2, max 4. Initials = max(chain - 1, 0): D 0, H1 0,
+ * T1 1, m1 2, m2 2, x 3, m3 1, H2 0, r1 1 = 10 / 9, max 3. Cap 2: only x (3 initials) exceeds
+ * it. Per unit: Burgerzaken H1 0, T1 1, m1 2, m2 2, x 3, m3 1 -> 6 people, initials 9 / 6 = 1.5,
+ * max 3, chain 15 / 6 = 2.5, max 4, 1 over; Ruimte H2 0, r1 1 -> initials 0.5, chain 1.5;
+ * Staf D 0. */
 static void
 test_signoff_to_the_top(void **state)
 {
 	maat_org *org = tree();
-	maat_signoff *s = maat_signoff_compute(org, NULL, 0, NULL, 3);
+	maat_signoff *s = maat_signoff_compute(org, NULL, 0, NULL, 2);
 	const maat_signoff_type *f;
 	maat_table *t;
 	char *c;
@@ -106,12 +109,16 @@ test_signoff_to_the_top(void **state)
 	f = maat_signoff_type_get(s, 0);
 	assert_string_equal(f->decision_type, MAAT_SIGNOFF_TOP);
 	assert_int_equal(f->people, 9);
+	assert_near(f->initials_mean, 10.0 / 9.0);
+	assert_int_equal(f->initials_max, 3);
 	assert_near(f->chain_mean, 2);
 	assert_int_equal(f->chain_max, 4);
 	assert_int_equal(f->over_cap, 1);
-	assert_int_equal(f->without_holder, 0);
+	assert_int_equal(f->no_holder, 0);
+	assert_true(f->holder_found);
 	assert_near(maat_signoff_top_mean(s), 2);
 	assert_int_equal(maat_signoff_top_max(s), 4);
+	assert_int_equal(maat_signoff_left_out(s), 0);
 
 	t = maat_signoff_units_table(s);
 	assert_int_equal(maat_table_nrows(t), 3);
@@ -119,10 +126,13 @@ test_signoff_to_the_top(void **state)
 	assert_string_equal(c, "Burgerzaken");
 	free(c);
 	assert_int_equal(maat_table_cell(t, 0, 2)->i, 6);
-	assert_near(maat_table_cell(t, 0, 3)->d, 2.5);
-	assert_int_equal(maat_table_cell(t, 0, 4)->i, 4);
-	assert_int_equal(maat_table_cell(t, 0, 5)->i, 1);
-	assert_near(maat_table_cell(t, 1, 3)->d, 1.5);
+	assert_near(maat_table_cell(t, 0, 3)->d, 1.5);
+	assert_int_equal(maat_table_cell(t, 0, 4)->i, 3);
+	assert_near(maat_table_cell(t, 0, 5)->d, 2.5);
+	assert_int_equal(maat_table_cell(t, 0, 6)->i, 4);
+	assert_int_equal(maat_table_cell(t, 0, 7)->i, 1);
+	assert_near(maat_table_cell(t, 1, 3)->d, 0.5);
+	assert_near(maat_table_cell(t, 1, 5)->d, 1.5);
 	assert_int_equal(maat_table_cell(t, 2, 2)->i, 1);
 	maat_table_free(t);
 
@@ -131,7 +141,9 @@ test_signoff_to_the_top(void **state)
 	c = maat_table_format_cell(t, 0, 0);
 	assert_string_equal(c, "x");
 	free(c);
-	c = maat_table_format_cell(t, 0, 7);
+	assert_int_equal(maat_table_cell(t, 0, 6)->i, 3);
+	assert_int_equal(maat_table_cell(t, 0, 7)->i, 4);
+	c = maat_table_format_cell(t, 0, 8);
 	assert_string_equal(c, "D");
 	free(c);
 	maat_table_free(t);
@@ -139,66 +151,90 @@ test_signoff_to_the_top(void **state)
 	maat_org_free(org);
 }
 
-/* Three mandates:
- * subsidie layer:2: chain = layer - 2, 0 at layer 2 or above:
- *   D 0, H1 0, T1 1, m1 2, m2 2, x 3, m3 1, H2 0, r1 1 -> 10 / 9, max 3; cap 2: x over.
- * inkoop title:Afdelingshoofd (case-insensitive, so H2 matches too): D has no holder above
- *   (chain to its root, itself: 0; without_holder 1); H1 0, T1 1, m1 2, m2 2, x 3, m3 1, H2 0,
- *   r1 1 -> 10 / 9, max 3.
- * personeel id:T1: T1 0, m1 1, m2 1, x 2; the others have no T1 above them and run to D:
- *   D 0, H1 1, m3 2, H2 1, r1 2 -> 10 / 9, max 2, without_holder 5. */
+/* Four mandates:
+ * subsidie layer:2: D sits above layer 2: no holder (left out of the means). H1 0, T1 1,
+ *   m1 2, m2 2, x 3, m3 1, H2 0, r1 1 -> chain 10 / 8, max 3; initials 0 0 1 1 2 0 0 0 ->
+ *   4 / 8, max 2; cap 1: only x (2 initials) is over.
+ * inkoop title:Afdelingshoofd (case-insensitive, so H2 matches too): D has no holder on its
+ *   path (1); the rest as subsidie: chain 10 / 8, initials 4 / 8.
+ * personeel id:T1: T1 0, m1 1, m2 1, x 2 -> chain 4 / 4 = 1, max 2; initials 0 0 0 1 -> 1 / 4,
+ *   max 1; the other 5 have no T1 above them: no holder 5.
+ * raad title:Wethouder matches nobody: no holder 9, means null (NaN), max -1. */
 static void
 test_signoff_mandates(void **state)
 {
 	maat_org *org = tree();
-	maat_mandate m[3] = {0};
+	maat_mandate m[4] = {0};
 	maat_signoff *s;
 	const maat_signoff_type *f;
-	json_t *j;
+	json_t *j, *e;
 	assert_int_equal(maat_mandate_parse_holder("layer:2", &m[0]), 0);
 	assert_int_equal(maat_mandate_parse_holder("title:Afdelingshoofd", &m[1]), 0);
 	assert_int_equal(maat_mandate_parse_holder("id:T1", &m[2]), 0);
+	assert_int_equal(maat_mandate_parse_holder("title:Wethouder", &m[3]), 0);
 	m[0].decision_type = "subsidie";
 	m[1].decision_type = "inkoop";
 	m[2].decision_type = "personeel";
-	s = maat_signoff_compute(org, m, 3, NULL, 2);
-	assert_int_equal(maat_signoff_ntypes(s), 3);
+	m[3].decision_type = "raad";
+	s = maat_signoff_compute(org, m, 4, NULL, 1);
+	assert_int_equal(maat_signoff_ntypes(s), 4);
 	f = maat_signoff_type_get(s, 0);
 	assert_string_equal(f->holder, "layer:2");
-	assert_near(f->chain_mean, 10.0 / 9.0);
+	assert_int_equal(f->people, 9);
+	assert_int_equal(f->no_holder, 1);
+	assert_near(f->chain_mean, 10.0 / 8.0);
 	assert_int_equal(f->chain_max, 3);
+	assert_near(f->initials_mean, 4.0 / 8.0);
+	assert_int_equal(f->initials_max, 2);
 	assert_int_equal(f->over_cap, 1);
-	assert_int_equal(f->without_holder, 0);
 	f = maat_signoff_type_get(s, 1);
-	assert_near(f->chain_mean, 10.0 / 9.0);
+	assert_near(f->chain_mean, 10.0 / 8.0);
+	assert_near(f->initials_mean, 4.0 / 8.0);
 	assert_int_equal(f->chain_max, 3);
-	assert_int_equal(f->without_holder, 1);
+	assert_int_equal(f->no_holder, 1);
 	f = maat_signoff_type_get(s, 2);
 	assert_string_equal(f->holder, "id:T1");
-	assert_near(f->chain_mean, 10.0 / 9.0);
+	assert_near(f->chain_mean, 1);
 	assert_int_equal(f->chain_max, 2);
-	assert_int_equal(f->without_holder, 5);
+	assert_near(f->initials_mean, 0.25);
+	assert_int_equal(f->initials_max, 1);
+	assert_int_equal(f->no_holder, 5);
 	assert_int_equal(f->over_cap, 0);
+	f = maat_signoff_type_get(s, 3);
+	assert_false(f->holder_found);
+	assert_int_equal(f->no_holder, 9);
+	assert_true(isnan(f->initials_mean));
+	assert_true(isnan(f->chain_mean));
+	assert_int_equal(f->initials_max, -1);
 
 	j = maat_signoff_json(s);
-	assert_int_equal(json_array_size(json_object_get(j, "decision_types")), 3);
+	assert_int_equal(json_array_size(json_object_get(j, "decision_types")), 4);
+	e = json_array_get(json_object_get(j, "decision_types"), 3);
+	assert_true(json_is_null(json_object_get(e, "initials_mean")));
+	assert_true(json_is_null(json_object_get(e, "initials_max")));
+	assert_true(json_is_null(json_object_get(e, "chain_mean")));
+	assert_int_equal(json_integer_value(json_object_get(e, "no_holder")), 9);
+	e = json_array_get(json_object_get(j, "decision_types"), 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "initials_max")), 2);
+	assert_int_equal(json_integer_value(json_object_get(e, "chain_max")), 3);
 	assert_non_null(json_object_get(j, "chain_to_top_mean"));
 	assert_int_equal(json_integer_value(json_object_get(j, "chain_to_top_max")), 4);
-	/* over cap 2: x for subsidie (3) and for inkoop (3) */
+	/* over cap 1: x for subsidie (2 initials) and for inkoop (2) */
 	assert_int_equal(json_array_size(json_object_get(j, "people_over_cap")), 2);
 	json_decref(j);
 	maat_signoff_free(s);
 
 	/* only one decision type; an unknown one gives none */
-	s = maat_signoff_compute(org, m, 3, "personeel", 2);
+	s = maat_signoff_compute(org, m, 4, "personeel", 2);
 	assert_int_equal(maat_signoff_ntypes(s), 1);
 	assert_string_equal(maat_signoff_type_get(s, 0)->decision_type, "personeel");
 	maat_signoff_free(s);
-	s = maat_signoff_compute(org, m, 3, "nothing", 2);
+	s = maat_signoff_compute(org, m, 4, "nothing", 2);
 	assert_int_equal(maat_signoff_ntypes(s), 0);
 	maat_signoff_free(s);
 	free(m[1].value);
 	free(m[2].value);
+	free(m[3].value);
 	maat_org_free(org);
 }
 
@@ -253,8 +289,11 @@ test_signoff_deep_chain(void **state)
 	s = maat_signoff_compute(org, &m, 1, NULL, 3);
 	assert_int_equal(maat_signoff_type_get(s, 0)->chain_max, (int)n - 10);
 	assert_int_equal(maat_signoff_top_max(s), (int)n - 1);
-	/* layers 14 .. 200000 exceed the cap of 3 */
-	assert_int_equal(maat_signoff_type_get(s, 0)->over_cap, n - 13);
+	/* initials = layer - 11 from layer 11 on: layers 15 .. 200000 collect more than 3 */
+	assert_int_equal(maat_signoff_type_get(s, 0)->over_cap, n - 14);
+	assert_int_equal(maat_signoff_type_get(s, 0)->initials_max, (int)n - 11);
+	/* layers 1 .. 9 sit above the holder's layer: no holder */
+	assert_int_equal(maat_signoff_type_get(s, 0)->no_holder, 9);
 	maat_signoff_free(s);
 	maat_org_free(org);
 }
