@@ -18,6 +18,9 @@
 
 /* The default per-series instance limit (a setting: maat_cal_opts.instance_limit). */
 #define MAAT_CAL_INSTANCE_LIMIT 100000
+/* A meeting's title is stored only when at least this many people attend it (METRICS.md §4:
+ * the titles of bilaterals name the two people); a setting: maat_cal_opts.min_group. */
+#define MAAT_CAL_MIN_GROUP_DEFAULT 5
 
 /* How Outlook CSV dates are read (maat_cal_opts.date_order). */
 enum maat_date_order {
@@ -63,7 +66,8 @@ typedef struct maat_cal_opts {
 	maat_cal_cache *cache;
 	/* read every VEVENT with libical's parser, never the fast path (tests compare both) */
 	bool libical_only;
-	/* --pseudonymise: participants stored as keyed hashes; borrowed, NULL = as read */
+	/* --pseudonymise: participants stored as keyed hashes, names and e-mails inside titles
+	 * too; borrowed, NULL = as read */
 	const struct maat_pseudo *pseudo;
 	/* the import time (unix UTC): the export time of files without DTSTAMP and of Outlook
 	 * CSV; 0 = now */
@@ -72,6 +76,9 @@ typedef struct maat_cal_opts {
 	int date_order;
 	/* Outlook CSV: the input encoding for iconv (--encoding); NULL = UTF-8 */
 	const char *encoding;
+	/* titles of meetings with fewer attending participants are not stored; 0 =
+	 * MAAT_CAL_MIN_GROUP_DEFAULT */
+	int min_group;
 } maat_cal_opts;
 
 /* One participant of an instance. */
