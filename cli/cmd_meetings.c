@@ -66,14 +66,14 @@ print_window(const maat_meetings_summary *s)
 		printf(" %s\n", _("(--from/--to)"));
 		break;
 	case MAAT_WINDOW_EXPORT:
+		/* no file name: exports are often named after their owner */
 		utc_text(s->exported, when, sizeof(when));
 		printf(s->exported_by_dtstamp
 			   ? _(" (default: from the first meeting's week to the last full week "
-			       "before the export, %s UTC, the newest DTSTAMP of %s)\n")
+			       "before the export, %s UTC, the newest DTSTAMP)\n")
 			   : _(" (default: from the first meeting's week to the last full week "
-			       "before the import of %s at %s UTC, which has no DTSTAMP)\n"),
-		       s->exported_by_dtstamp ? when : s->export_path,
-		       s->exported_by_dtstamp ? s->export_path : when);
+			       "before the import at %s UTC; the calendars have no DTSTAMP)\n"),
+		       when);
 		break;
 	default:
 		printf(" %s\n", _("(default: the span of the data)"));
