@@ -401,8 +401,9 @@ maat_person_forget(maat_db *db, const char *id, size_t *rows_changed, maat_err *
 		goto out;
 	}
 	/* Overwrite the freed pages: VACUUM rewrites the file, and the WAL (which still holds
-	 * the old pages) is checkpointed and truncated to zero bytes. */
-	if ((rc = maat_db_exec(db, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)", err)) < 0) {
+	 * the old pages) is checkpointed and truncated to zero bytes, after waiting for readers
+	 * (store/db.c). */
+	if ((rc = maat_db_scrub(db, err)) < 0) {
 		goto out;
 	}
 	if (rows_changed != NULL) {

@@ -48,7 +48,12 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 			      "are\n"
 			      "scrubbed, then the store is vacuumed and its WAL truncated so the "
 			      "old\n"
-			      "bytes are gone from the files. One transaction. The input files\n"
+			      "bytes are gone from the files. It first waits (up to --wait, "
+			      "default\n"
+			      "60 s, saying so) for other processes that read the store; if they "
+			      "stay,\n"
+			      "it fails (74) instead of claiming success. One transaction. The "
+			      "input files\n"
 			      "themselves are not touched: delete or correct them at their "
 			      "source.\n"));
 		default:
@@ -66,12 +71,25 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 		free(id);
 		return status;
 	}
-	if (maat_person_forget(db, id, &changed, &err) < 0) {
+	/* Readers of older snapshots keep old pages alive: wait for them before anything is
+	 * changed, so a timeout leaves the store as it was; maat_person_forget() waits again
+	 * (maat_db_scrub) before it overwrites the old bytes. */
+	if (maat_db_checkpoint(db, &err) < 0) {
 		status = cli_fail(cli, &err);
+	} else if (maat_person_forget(db, id, &changed, &err) < 0) {
+		status = cli_fail(cli, &err);
+		if (changed > 0 || strstr(err.msg, "--wait") != NULL) {
+			cli_error(cli,
+				  _("the values are replaced in the store's tables, but not yet "
+				    "gone from its files: run 'maatlat forget %s' again"),
+				  argv[optind]);
+		}
 	} else if (changed == 0) {
-		cli_warn(cli, _("nothing stored about '%s'"), id);
+		cli_warn(cli, _("nothing stored about '%s'; store vacuumed"), id);
 	} else {
-		printf(_("Forgot '%s': %zu values replaced; store vacuumed.\n"), id, changed);
+		printf(_("Forgot '%s': %zu values replaced; store vacuumed and its WAL "
+			 "truncated, no old bytes left.\n"),
+		       id, changed);
 	}
 	maat_db_close(db);
 	free(id);

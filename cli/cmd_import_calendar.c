@@ -140,14 +140,17 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 		rc = maat_cal_import_file(db, argv[i], &o, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			break;
 		}
 		if (rc == 1) {
 			cli_warn(cli, "%s", err.msg);
 		} else {
 			int64_t id = last_source(db);
-			cli_print_source_summary(cli, db, id, argv[i], _("events"));
-			cli_print_source_messages(cli, db, id, argv[i], "sources");
+			const char *label = cli_input_label(cli, argv[i]);
+			cli_print_source_summary(cli, db, id, label, _("events"));
+			cli_import_replaced(cli, db, argv[i]);
+			cli_print_source_messages(cli, db, id, label, "sources");
 		}
 	}
 	maat_cal_cache_free(o.cache);

@@ -190,6 +190,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 						   maat_cases_import, &o, NULL, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
@@ -198,8 +199,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		}
 		{
 			/* a database is shown without user name or password */
-			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
-								    : maat_xstrdup(argv[i]);
+			char *shown = maat_dbsource_is_uri(argv[i])
+					  ? maat_dbsource_redact(argv[i])
+					  : maat_xstrdup(cli_input_label(cli, argv[i]));
 			printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), shown,
 			       (long long)counts.cases, (long long)counts.events,
 			       (long long)counts.without_resource);
@@ -210,6 +212,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			}
 			free(shown);
 		}
+		cli_import_replaced(cli, db, argv[i]);
 	}
 out:
 	maat_pseudo_free(pseudo);

@@ -2619,8 +2619,9 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	}
 	rc = maat_db_import_file(db, "calendar", path, options,
 				 opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a, NULL, err);
-	if (rc < 0) {
-		/* rolled back: the rows remembered during the import are gone */
+	if (rc != 0) {
+		/* rolled back (a failure, or the same content found once it was all read): the
+		 * rows remembered during the import are gone */
 		rows_reset(a.cache);
 	}
 	if (a.cache != opts->cache) {
