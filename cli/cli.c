@@ -26,16 +26,18 @@ const struct maat_command maat_commands[] = {
     {"meetings", cmd_meetings,
      N_("[--cap HOURS] [--from DATE --to DATE] [--tz ZONE] [--min-participants N] "
 	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--min-group N] "
-	"[--top N] [--json]"),
-     N_("meeting hours per person and ISO week against the meeting cap")},
-    {"person", cmd_person, N_("[--json] [--pseudonymise [--key-file FILE]] ID"),
+	"[--top N] [--per-person] [--json]"),
+     N_("meeting hours per unit (per person with --per-person) against the meeting cap")},
+    {"person", cmd_person, N_("[--json] [--limit N] [--pseudonymise [--key-file FILE]] ID"),
      N_("everything stored about one person")},
+    {"prune", cmd_prune, N_("--before DATE [--tz ZONE]"),
+     N_("remove case events, meeting instances and org snapshots older than DATE")},
     {"report", cmd_report,
      N_("[--xlsx FILE] [--html FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] "
-	"[--by-unit] "
-	"[--root ID] [--by-resource] [--top N]"),
+	"[--by-unit] [--root ID] [--by-resource] [--top N] [--per-person]"),
      N_("write the HTML report, the xlsx workbook and the org and handover graphs")},
-    {"signoff", cmd_signoff, N_("[--decision TYPE] [--cap N] [--as-of DATE] [--json]"),
+    {"signoff", cmd_signoff,
+     N_("[--decision TYPE] [--cap N] [--as-of DATE] [--min-group N] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},
     {"sources", cmd_sources, N_("[--json] [--messages [SOURCE]] [--remove SOURCE]"),
      N_("what was imported: file, sha256, rows read and rejected, when")},

@@ -75,6 +75,7 @@ int cmd_import(maat_cli *cli, int argc, char **argv);
 int cmd_layers(maat_cli *cli, int argc, char **argv);
 int cmd_meetings(maat_cli *cli, int argc, char **argv);
 int cmd_person(maat_cli *cli, int argc, char **argv);
+int cmd_prune(maat_cli *cli, int argc, char **argv);
 int cmd_report(maat_cli *cli, int argc, char **argv);
 int cmd_signoff(maat_cli *cli, int argc, char **argv);
 int cmd_sources(maat_cli *cli, int argc, char **argv);

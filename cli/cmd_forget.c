@@ -40,22 +40,23 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(
 			    "forget",
-			    _("Erases one person from the store: every occurrence of the ID, and "
-			      "of\n"
-			      "the id, e-mail and name of the org-chart row it matches, becomes "
-			      "one\n"
-			      "'forgotten-...' token (so counts keep their shape), stored messages "
-			      "are\n"
-			      "scrubbed, then the store is vacuumed and its WAL truncated so the "
-			      "old\n"
-			      "bytes are gone from the files. It first waits (up to --wait, "
-			      "default\n"
-			      "60 s, saying so) for other processes that read the store; if they "
-			      "stay,\n"
-			      "it fails (74) instead of claiming success. One transaction. The "
-			      "input files\n"
-			      "themselves are not touched: delete or correct them at their "
-			      "source.\n"));
+			    _("Erases one person from the store. ID is an org-chart id or e-mail,\n"
+			      "or a name only one person has (a shared name is refused, with the\n"
+			      "candidates listed); see `maatlat person ID` for what is held "
+			      "first.\n"
+			      "Their id, e-mail and name, as whole values (org rows, the manager\n"
+			      "column of their reports, id mandates, case resources, meeting\n"
+			      "participants) and inside meeting titles, source names and stored\n"
+			      "messages, become one 'forgotten-...' token (so counts keep their\n"
+			      "shape); nothing about anyone else changes. One transaction; then "
+			      "the\n"
+			      "store is vacuumed and its WAL truncated, so the old bytes are gone\n"
+			      "from the files. It first waits (up to --wait, default 60 s, saying\n"
+			      "so) for other processes that read the store; if they stay, it "
+			      "fails\n"
+			      "(74) instead of claiming success. The input files themselves are "
+			      "not\n"
+			      "touched: delete or correct them at their source.\n"));
 		default:
 			return cli_usage_error(cli, "forget", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -85,11 +86,11 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 				  argv[optind]);
 		}
 	} else if (changed == 0) {
-		cli_warn(cli, _("nothing stored about '%s'; store vacuumed"), id);
+		cli_warn(cli, _("nothing stored about '%s'; store vacuumed"), argv[optind]);
 	} else {
-		printf(_("Forgot '%s': %zu values replaced; store vacuumed and its WAL "
+		printf(_("Forgot '%s': %zu stored rows changed; store vacuumed and its WAL "
 			 "truncated, no old bytes left.\n"),
-		       id, changed);
+		       argv[optind], changed);
 	}
 	maat_db_close(db);
 	free(id);

@@ -23,6 +23,7 @@ struct report_args {
 	int top;
 	bool by_unit;
 	bool by_resource;
+	bool per_person;
 };
 
 /* The "<FILE>.tmp" being written (NULL when none), removed if SIGINT or SIGTERM comes first:
@@ -135,7 +136,7 @@ generated_at(void)
 static int
 write_xlsx(maat_cli *cli, maat_db *db, const struct report_args *a)
 {
-	maat_report_options o = {.min_group = a->min_group};
+	maat_report_options o = {.min_group = a->min_group, .per_person = a->per_person};
 	maat_workbook *wb = maat_workbook_new();
 	maat_err err = {0};
 	char *tmp = maat_xasprintf("%s.tmp", a->xlsx);
@@ -210,7 +211,8 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 		OPT_BY_UNIT,
 		OPT_ROOT,
 		OPT_BY_RESOURCE,
-		OPT_TOP
+		OPT_TOP,
+		OPT_PER_PERSON
 	};
 	static const struct option opts[] = {
 	    {"xlsx", required_argument, NULL, OPT_XLSX},
@@ -222,6 +224,7 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	    {"root", required_argument, NULL, OPT_ROOT},
 	    {"by-resource", no_argument, NULL, OPT_BY_RESOURCE},
 	    {"top", required_argument, NULL, OPT_TOP},
+	    {"per-person", no_argument, NULL, OPT_PER_PERSON},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -256,6 +259,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			break;
 		case OPT_BY_UNIT:
 			a.by_unit = true;
+			break;
+		case OPT_PER_PERSON:
+			a.per_person = true;
 			break;
 		case OPT_ROOT:
 			a.root = optarg;
@@ -296,6 +302,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			      "                         handovers; the --top N pairs (default 30)\n"
 			      "  --min-group N          suppress groups of fewer than N people "
 			      "(5)\n"
+			      "  --per-person           a sheet of meeting hours per person and "
+			      "week\n"
+			      "                         (never for a unit under --min-group)\n"
 			      "Files are written to FILE.tmp and renamed: a failed write, a full "
 			      "disk,\n"
 			      "Ctrl-C or SIGTERM leaves none. An output path that is the store "

@@ -739,8 +739,33 @@ int
 maat_db_import_file(maat_db *db, const char *kind, const char *path, const char *options,
 		    unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id, maat_err *err)
 {
+	return maat_db_import_file_as(db, kind, path, NULL, options, flags, fn, ctx, source_id,
+				      err);
+}
+
+/* An error message that starts with the stored name gets the real path instead: the user
+ * must see which file failed, the store must not (the message is not stored). */
+static void
+name_real_path(maat_err *err, const char *stored, const char *path)
+{
+	size_t n = strlen(stored);
+	if (err != NULL && strncmp(err->msg, stored, n) == 0) {
+		char *msg = maat_xasprintf("%s%s", path, err->msg + n);
+		size_t len = strlen(msg) < sizeof(err->msg) - 1 ? strlen(msg) : sizeof(err->msg) - 1;
+		memcpy(err->msg, msg, len);
+		err->msg[len] = '\0';
+		free(msg);
+	}
+}
+
+int
+maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
+		       const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+		       int64_t *source_id, maat_err *err)
+{
 	bool is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? (db->stdin_name ? db->stdin_name : "stdin") : path;
+	const char *shown = is_stdin ? (db->stdin_name ? db->stdin_name : "stdin") : path;
+	const char *name = stored_name != NULL ? stored_name : shown;
 	maat_import imp = {.db = db, .path = name};
 	maat_input *in = NULL;
 	char *real = NULL;
@@ -749,10 +774,11 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 	int rc;
 
 	db->replaced[0] = '\0';
-	if ((in = maat_input_open(path, name, err)) == NULL) {
+	if ((in = maat_input_open(path, shown, err)) == NULL) {
 		return err != NULL && err->code ? -err->code : -MAAT_E_NOINPUT;
 	}
-	if (!is_stdin) {
+	/* under a stored name (--pseudonymise) the real path is not stored either */
+	if (!is_stdin && stored_name == NULL) {
 		real = realpath(path, NULL);
 	}
 	if ((rc = maat_db_begin(db, err)) < 0) {
@@ -795,7 +821,7 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 		    !(flags & MAAT_IMPORT_REPLACE)) {
 			rc = 1;
 			maat_err_set(err, MAAT_OK,
-				     _("%s: already imported (same sha256); nothing to do"), name);
+				     _("%s: already imported (same sha256); nothing to do"), shown);
 			goto out;
 		}
 		/* the input's own failure (the device bound, a read error) says more */
@@ -804,8 +830,9 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 					  maat_input_error(in)->msg);
 		}
 		/* every message names the file: add it where the importer did not */
-		if (err != NULL && strncmp(err->msg, name, strlen(name)) != 0) {
-			maat_err_prefix(err, "%s", name);
+		name_real_path(err, name, shown);
+		if (err != NULL && strncmp(err->msg, shown, strlen(shown)) != 0) {
+			maat_err_prefix(err, "%s", shown);
 		}
 		goto out;
 	}
@@ -824,10 +851,10 @@ maat_db_import_file(maat_db *db, const char *kind, const char *path, const char 
 				     _("%s: the same content (sha256) is already imported from "
 				       "another path; nothing to do ('maatlat sources --remove "
 				       "SOURCE' first to import it again)"),
-				     name);
+				     shown);
 		} else if (rc == 1) {
 			maat_err_set(err, MAAT_OK,
-				     _("%s: already imported (same sha256); nothing to do"), name);
+				     _("%s: already imported (same sha256); nothing to do"), shown);
 		}
 		goto out;
 	}

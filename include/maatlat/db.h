@@ -155,6 +155,14 @@ int maat_db_import_file(maat_db *db, const char *kind, const char *path, const c
 			unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id,
 			maat_err *err);
 
+/* The same, but the source is recorded (sources.path, and imp->path, which the importer's
+ * messages use) under stored_name instead of path (NULL = path): --pseudonymise stores no file
+ * name, which often names a person (k.14@gemeente.nl.ics). Error messages returned in err
+ * still name the real path. */
+int maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
+			   const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			   int64_t *source_id, maat_err *err);
+
 /* maat_db_import_file() for a stream that is not a file (a database query's rows): f is read
  * once, name is what sources records (no sha256 is known beforehand: it is taken of the bytes
  * as fn reads them, and the rest is read after fn returns). A stream whose kind and sha256 were
