@@ -113,6 +113,9 @@ typedef struct person {
 	/* figures */
 	size_t weeks, weeks_over;
 	double hours, booked, max_hours;
+	/* rows about this person may be shown: --per-person and a unit (or the unknown unit)
+	 * of at least min_group people (METRICS.md §4) */
+	bool shown;
 } person;
 
 typedef struct pweek {
@@ -723,6 +726,18 @@ figures(maat_meetings *m)
 		m->uf[u].over += p->weeks_over;
 		m->uf[u].hours += p->hours;
 	}
+	/* per-person rows only on request, and never for a unit under min_group */
+	for (size_t i = 0; m->o.per_person && i < np; i++) {
+		person *p = &m->persons[i];
+		size_t u = m->units.n;
+		for (size_t j = 0; p->unit != NULL && j < m->units.n; j++) {
+			if (m->units.s[j] == p->unit) {
+				u = j;
+				break;
+			}
+		}
+		p->shown = p->weeks > 0 && (int)m->uf[u].persons >= m->o.min_group;
+	}
 	k = 0;
 	for (size_t i = 0; i < m->nuf; i++) {
 		if (m->uf[i].persons == 0) {
@@ -861,8 +876,8 @@ unit_name(const char *u)
 	return u ? u : _("(unknown)");
 }
 
-maat_table *
-maat_meetings_person_weeks_table(const maat_meetings *m)
+static maat_table *
+pw_table(const maat_meetings *m, bool all)
 {
 	maat_table *t = maat_table_new(_("Meeting hours per person and week"));
 	pweek *v = sorted_pw(m);
@@ -877,6 +892,9 @@ maat_meetings_person_weeks_table(const maat_meetings *m)
 	for (size_t i = 0; i < m->npw; i++) {
 		const person *p = &m->persons[v[i].person];
 		double cap = cap_of(m, p);
+		if (!all && !p->shown) {
+			continue;
+		}
 		maat_table_add_row(t);
 		maat_table_set_text(t, 0, p->name);
 		maat_table_set_text(t, 1, unit_name(p->unit));
@@ -889,6 +907,18 @@ maat_meetings_person_weeks_table(const maat_meetings *m)
 	}
 	free(v);
 	return t;
+}
+
+maat_table *
+maat_meetings_person_weeks_table(const maat_meetings *m)
+{
+	return pw_table(m, false);
+}
+
+maat_table *
+maat_meetings_person_weeks_all_table(const maat_meetings *m)
+{
+	return pw_table(m, true);
 }
 
 maat_table *
@@ -913,7 +943,7 @@ maat_meetings_persons_table(const maat_meetings *m)
 	maat_table_add_column(t, "double_booked", _("double-booked"), MAAT_COL_REAL, 2);
 	for (size_t r = 0; r < n; r++) {
 		const person *p = &m->persons[by[r]];
-		if (p->weeks == 0) {
+		if (p->weeks == 0 || !p->shown) {
 			continue;
 		}
 		maat_table_add_row(t);
@@ -969,9 +999,19 @@ maat_meetings_series_table(const maat_meetings *m)
 	for (size_t i = 0; i < m->nser && (m->o.top_series <= 0 || (int)i < m->o.top_series); i++) {
 		const series *s = &m->ser[i];
 		maat_table_add_row(t);
-		maat_table_set_text(t, 0, m->uids.s[s->uid]);
 		if (s->summary != NULL) {
+			maat_table_set_text(t, 0, m->uids.s[s->uid]);
 			maat_table_set_text(t, 1, s->summary);
+		} else {
+			/* no title stored: a meeting under min_group (METRICS.md §4); its UID is
+			 * left out too, as UIDs may hold the organiser's address */
+			unsigned long np =
+			    (unsigned long)((double)s->attendees / (double)s->instances + 0.5);
+			char *what = maat_xasprintf(dngettext("maatlat", "(meeting of %lu person)",
+							      "(meeting of %lu people)", np),
+						    np);
+			maat_table_set_text(t, 1, what);
+			free(what);
 		}
 		maat_table_set_int(t, 2, (int64_t)s->instances);
 		maat_table_set_real(t, 3, s->person_hours);
@@ -1055,6 +1095,8 @@ meetings_json(const maat_meetings *m, json_t *rows)
 	json_object_set_new(o, "units", maat_table_to_json(t));
 	maat_table_free(t);
 	json_object_set_new(o, "units_suppressed", json_integer((json_int_t)s->units_suppressed));
+	json_object_set_new(o, "per_person", json_boolean(m->o.per_person));
+	json_object_set_new(o, "min_group", json_integer(m->o.min_group));
 	t = maat_meetings_series_table(m);
 	json_object_set_new(o, "series", maat_table_to_json(t));
 	maat_table_free(t);
@@ -1067,7 +1109,9 @@ maat_meetings_json(const maat_meetings *m)
 	json_t *rows = json_array();
 	pweek *v = sorted_pw(m);
 	for (size_t i = 0; i < m->npw; i++) {
-		json_array_append_new(rows, row_json(m, &v[i]));
+		if (m->persons[v[i].person].shown) {
+			json_array_append_new(rows, row_json(m, &v[i]));
+		}
 	}
 	free(v);
 	return meetings_json(m, rows);
@@ -1097,6 +1141,7 @@ maat_meetings_json_write(const maat_meetings *m, FILE *out)
 	json_t *o = meetings_json(m, json_string("\001rows\001"));
 	char *text = json_dumps(o, flags), *at;
 	pweek *v;
+	size_t shown = 0;
 	int rc = 0;
 
 	json_decref(o);
@@ -1105,22 +1150,31 @@ maat_meetings_json_write(const maat_meetings *m, FILE *out)
 		return -1;
 	}
 	fwrite(text, 1, (size_t)(at - text), out);
-	if (m->npw == 0) {
+	for (size_t i = 0; i < m->npw; i++) {
+		shown += m->persons[m->pw[i].person].shown;
+	}
+	if (shown == 0) {
 		fputs("[]", out);
 	} else {
 		/* one row object at a time: memory stays that of the person-weeks, whatever
 		 * their number */
 		v = sorted_pw(m);
 		fputs("[\n    ", out);
+		shown = 0;
 		for (size_t i = 0; i < m->npw && rc == 0; i++) {
-			json_t *r = row_json(m, &v[i]);
-			char *rt = json_dumps(r, flags);
+			json_t *r;
+			char *rt;
+			if (!m->persons[v[i].person].shown) {
+				continue;
+			}
+			r = row_json(m, &v[i]);
+			rt = json_dumps(r, flags);
 			json_decref(r);
 			if (rt == NULL) {
 				rc = -1;
 				break;
 			}
-			if (i > 0) {
+			if (shown++ > 0) {
 				fputs(",\n    ", out);
 			}
 			put_indented(rt, 4, out);

@@ -523,7 +523,9 @@ meeting_months(maat_db *db, maat_trend *t, maat_err *err)
 		rc = -MAAT_E_INTERNAL;
 		goto out;
 	}
-	pw = maat_meetings_person_weeks_table(m);
+	/* every person-week for the monthly aggregates (the per-person table shows only what
+	 * --per-person allows) */
+	pw = maat_meetings_person_weeks_all_table(m);
 	cw = col_of(pw, "week");
 	ch = col_of(pw, "hours");
 	co = col_of(pw, "over_cap");

@@ -26,18 +26,20 @@ const struct maat_command maat_commands[] = {
     {"meetings", cmd_meetings,
      N_("[--cap HOURS] [--from DATE --to DATE] [--tz ZONE] [--min-participants N] "
 	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--min-group N] "
-	"[--top N] [--json]"),
-     N_("meeting hours per person and ISO week against the meeting cap")},
-    {"person", cmd_person, N_("[--json] [--pseudonymise [--key-file FILE]] ID"),
+	"[--top N] [--per-person] [--json]"),
+     N_("meeting hours per unit (per person with --per-person) against the meeting cap")},
+    {"person", cmd_person, N_("[--json] [--limit N] [--pseudonymise [--key-file FILE]] ID"),
      N_("everything stored about one person")},
+    {"prune", cmd_prune, N_("--before DATE [--tz ZONE]"),
+     N_("remove case events, meeting instances and org snapshots older than DATE")},
     {"report", cmd_report,
      N_("[--xlsx FILE] [--html FILE] [--graph FILE] [--handover-graph FILE] [--min-group N] "
-	"[--by-unit] "
-	"[--root ID] [--by-resource] [--top N]"),
+	"[--by-unit] [--root ID] [--by-resource] [--top N] [--per-person]"),
      N_("write the HTML report, the xlsx workbook and the org and handover graphs")},
-    {"signoff", cmd_signoff, N_("[--decision TYPE] [--cap N] [--as-of DATE] [--json]"),
+    {"signoff", cmd_signoff,
+     N_("[--decision TYPE] [--cap N] [--as-of DATE] [--min-group N] [--json]"),
      N_("formal sign-off chains: managers who initial a decision")},
-    {"sources", cmd_sources, N_("[--json]"),
+    {"sources", cmd_sources, N_("[--json] [--messages [SOURCE]] [--remove SOURCE]"),
      N_("what was imported: file, sha256, rows read and rejected, when")},
     {"terms", cmd_terms, N_("[--case-type ATTR] [--warn-days D] [--tz ZONE] [--json]"),
      N_("decision terms per case type: lead times, share over the term, open cases")},
@@ -137,16 +139,25 @@ cli_help(const char *cmd, const char *details)
 	return 0;
 }
 
+static void
+say_waiting(void *ctx, const char *msg, int wait_s)
+{
+	(void)wait_s;
+	cli_warn(ctx, "%s", msg);
+}
+
 maat_db *
 cli_open_db(const maat_cli *cli, unsigned flags, int *status)
 {
+	maat_db_open_opts o = {
+	    .wait_ms = cli->wait_s * 1000, .waiting = say_waiting, .ctx = (void *)cli};
 	maat_err err = {0};
 	maat_db *db;
 
 	if (cli->verbosity > 0) {
 		flags |= MAAT_DB_VERBOSE;
 	}
-	db = maat_db_open(cli->db_path, flags, &err);
+	db = maat_db_open_with(cli->db_path, flags, &o, &err);
 	if (db == NULL) {
 		*status = cli_fail(cli, &err);
 		return NULL;
@@ -154,8 +165,55 @@ cli_open_db(const maat_cli *cli, unsigned flags, int *status)
 	if (*maat_db_notes(db)) {
 		cli_info(cli, "%s: %s", cli->db_path, maat_db_notes(db));
 	}
+	if (cli->input_name != NULL) {
+		maat_db_set_stdin_name(db, cli->input_name);
+	}
 	*status = 0;
 	return db;
+}
+
+const char *
+cli_input_label(const maat_cli *cli, const char *path)
+{
+	if (strcmp(path, "-") != 0) {
+		return path;
+	}
+	return cli->input_name != NULL ? cli->input_name : "stdin";
+}
+
+void
+cli_import_replaced(const maat_cli *cli, maat_db *db, const char *path)
+{
+	if (*maat_db_replaced(db)) {
+		cli_warn(cli, _("%s: replaced %s"), cli_input_label(cli, path),
+			 maat_db_replaced(db));
+	}
+}
+
+void
+cli_import_stopped(const maat_cli *cli, char **files, int n, int failed)
+{
+	maat_buf b = {0};
+	if (failed + 1 >= n && failed == 0) {
+		return;
+	}
+	for (int i = failed + 1; i < n; i++) {
+		maat_buf_printf(&b, "%s%s", b.len ? ", " : "", files[i]);
+	}
+	if (b.len > 0) {
+		cli_error(cli, _("stopped at %s: not imported: %s"), files[failed], b.data);
+	}
+	if (failed > 0) {
+		cli_error(cli,
+			  dngettext("maatlat",
+				    "the %d file before %s is imported (each file is imported "
+				    "completely or not at all)",
+				    "the %d files before %s are imported (each file is imported "
+				    "completely or not at all)",
+				    (unsigned long)failed),
+			  failed, files[failed]);
+	}
+	maat_buf_fini(&b);
 }
 
 bool

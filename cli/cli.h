@@ -18,6 +18,12 @@ typedef struct maat_cli {
 	bool color;
 	/* progress may be shown: stderr is a tty and not -q */
 	bool progress;
+	/* the store was named with --db (not the default or $MAATLAT_DB) */
+	bool db_given;
+	/* --wait: seconds to wait for another process's lock on the store; 0 = the default */
+	int wait_s;
+	/* --name of an import from standard input ("-"); NULL when not given */
+	const char *input_name;
 } maat_cli;
 
 /* A command: returns the process exit status. argv[0] is the command name; getopt state is
@@ -69,6 +75,7 @@ int cmd_import(maat_cli *cli, int argc, char **argv);
 int cmd_layers(maat_cli *cli, int argc, char **argv);
 int cmd_meetings(maat_cli *cli, int argc, char **argv);
 int cmd_person(maat_cli *cli, int argc, char **argv);
+int cmd_prune(maat_cli *cli, int argc, char **argv);
 int cmd_report(maat_cli *cli, int argc, char **argv);
 int cmd_signoff(maat_cli *cli, int argc, char **argv);
 int cmd_sources(maat_cli *cli, int argc, char **argv);
@@ -110,6 +117,16 @@ struct maat_pseudo *cli_pseudo_open(const maat_cli *cli, bool want, const char *
  * NULL with the error printed and *status set when the key cannot be had. */
 char *cli_person_key(const maat_cli *cli, bool want, const char *key_file, const char *id,
 		     int *status);
+
+/* The name an import file is known by: path, or for "-" the --name (default "stdin"). */
+const char *cli_input_label(const maat_cli *cli, const char *path);
+
+/* After a file of an import: says which earlier sources --replace replaced (if any). */
+void cli_import_replaced(const maat_cli *cli, maat_db *db, const char *path);
+
+/* An import of files[0..n) stopped at files[failed]: says which files were imported and which
+ * were not (each file is one transaction, so the earlier ones stay imported). */
+void cli_import_stopped(const maat_cli *cli, char **files, int n, int failed);
 
 /* For commands that later work fills in: says so and returns 1. */
 int cli_not_yet(const maat_cli *cli, const char *what);

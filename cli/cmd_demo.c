@@ -41,7 +41,12 @@ static const char *const help =
        "DIR/report.html, DIR/report.xlsx, DIR/org.svg and DIR/handovers.svg, and prints what\n"
        "a director, a works council and a policy maker would look at first.\n"
        "\n"
-       "  --out DIR   where to write (default maatlat-demo); an old DIR/maatlat.db is replaced\n"
+       "  --out DIR   where to write (default maatlat-demo); an old demo in DIR is replaced,\n"
+       "              a store the demo did not write is not (exit 73)\n"
+       "\n"
+       "The demo is built in a temporary folder inside DIR and moved in when whole, so a\n"
+       "failed or interrupted demo leaves the previous one as it was. --db is refused:\n"
+       "the demo's store is always DIR/maatlat.db.\n"
        "\n"
        "The examples are found in $MAATLAT_EXAMPLES, else in the source tree, else where\n"
        "maatlat is installed.\n");
@@ -90,14 +95,91 @@ select_ics(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".ics") == 0;
 }
 
-/* Removes path when it is there; false with err set when it cannot. */
+/* The files a demo writes into its folder; the store last, so a reader sees a whole demo. */
+static const char *const demo_files[] = {"report.html", "report.xlsx", "org.svg", "handovers.svg",
+					 "maatlat.db"};
+
+/* True when path is a store the demo wrote (every source is one of the bundled examples) or
+ * an empty file: only then may a demo replace it. */
 static bool
-remove_old(const char *path, maat_err *err)
+is_demo_store(const char *path, const char *ex)
 {
-	if (unlink(path) != 0 && errno != ENOENT) {
-		maat_err_set(err, MAAT_E_CANTCREAT, _("%s: cannot remove the old store: %s"), path,
-			     strerror(errno));
+	sqlite3 *sq = NULL;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	size_t exlen = strlen(ex);
+	bool demo = false;
+	int rc, n = 0;
+
+	if (stat(path, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0)) {
+		return true;
+	}
+	if (!S_ISREG(sb.st_mode)) {
 		return false;
+	}
+	/* read-write without CREATE: it writes nothing, and removes its -wal and -shm at close */
+	if (sqlite3_open_v2(path, &sq, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sq, "SELECT path FROM sources", -1, &st, NULL) != SQLITE_OK) {
+		goto out;
+	}
+	demo = true;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		n++;
+		if (p == NULL || !((strncmp(p, ex, exlen) == 0 && p[exlen] == '/') ||
+				   strstr(p, "/examples/") != NULL)) {
+			demo = false;
+		}
+	}
+	demo = demo && rc == SQLITE_DONE && n > 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close_v2(sq);
+	return demo;
+}
+
+/* Removes what a failed demo left in its temporary folder, and the folder. */
+static void
+remove_tmp_dir(const char *tmp)
+{
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal", ".tmp"};
+	for (size_t i = 0; i < sizeof(demo_files) / sizeof(demo_files[0]); i++) {
+		for (size_t k = 0; k < sizeof(sides) / sizeof(sides[0]); k++) {
+			char *p = maat_xasprintf("%s/%s%s", tmp, demo_files[i], sides[k]);
+			unlink(p);
+			free(p);
+		}
+	}
+	rmdir(tmp);
+}
+
+/* Moves the finished demo from tmp into dir, file by file (rename: each one is whole, old or
+ * new); the old store's -wal and -shm go first, they belong to the old store. */
+static bool
+move_into(const char *tmp, const char *dir, maat_err *err)
+{
+	for (size_t i = 0; i < sizeof(demo_files) / sizeof(demo_files[0]); i++) {
+		char *from = maat_xasprintf("%s/%s", tmp, demo_files[i]);
+		char *to = maat_xasprintf("%s/%s", dir, demo_files[i]);
+		bool ok = true;
+		if (strcmp(demo_files[i], "maatlat.db") == 0) {
+			char *wal = maat_xasprintf("%s-wal", to),
+			     *shm = maat_xasprintf("%s-shm", to);
+			unlink(wal);
+			unlink(shm);
+			free(wal);
+			free(shm);
+		}
+		if (access(from, F_OK) == 0 && rename(from, to) != 0) {
+			maat_err_set(err, MAAT_E_CANTCREAT, _("cannot create %s: %s"), to,
+				     strerror(errno));
+			ok = false;
+		}
+		free(from);
+		free(to);
+		if (!ok) {
+			return false;
+		}
 	}
 	return true;
 }
@@ -334,7 +416,7 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = DEMO_OUT_DEFAULT, *ex;
-	char *dbpath = NULL, *wal = NULL, *shm = NULL, *text = NULL;
+	char *dbpath = NULL, *tmpdir = NULL, *tmpdb = NULL, *text = NULL;
 	maat_summary s = {0};
 	maat_err err = {0};
 	maat_db *db = NULL;
@@ -359,6 +441,13 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	if (*dir == '\0') {
 		return cli_usage_error(cli, "demo", "%s", _("--out: an empty directory name"));
 	}
+	if (cli->db_given) {
+		return cli_usage_error(
+		    cli, "demo",
+		    _("--db %s: demo writes its own store, DIR/maatlat.db; choose "
+		      "DIR with --out (and leave --db for the other commands)"),
+		    cli->db_path);
+	}
 	ex = examples_dir();
 	if (!is_dir(ex)) {
 		cli_error(cli,
@@ -371,18 +460,38 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 		return cli_fail(cli, &err);
 	}
 	dbpath = maat_xasprintf("%s/maatlat.db", dir);
-	wal = maat_xasprintf("%s-wal", dbpath);
-	shm = maat_xasprintf("%s-shm", dbpath);
-	if (!remove_old(dbpath, &err) || !remove_old(wal, &err) || !remove_old(shm, &err)) {
+	if (!is_demo_store(dbpath, ex)) {
+		cli_error(cli,
+			  _("%s: a store that the demo did not write; it will not be replaced "
+			    "(choose another --out DIR)"),
+			  dbpath);
+		status = MAAT_E_CANTCREAT;
+		goto out;
+	}
+	/* Built in a temporary folder beside the old demo and moved in when whole: a failed or
+	 * killed demo leaves the previous one as it was. */
+	tmpdir = maat_xasprintf("%s/.maatlat-demo-XXXXXX", dir);
+	if (mkdtemp(tmpdir) == NULL) {
+		maat_err_set(&err, MAAT_E_CANTCREAT, _("%s: cannot create a temporary folder: %s"),
+			     dir, strerror(errno));
+		free(tmpdir);
+		tmpdir = NULL;
 		status = cli_fail(cli, &err);
 		goto out;
 	}
-	if ((db = maat_db_open(dbpath, MAAT_DB_CREATE, &err)) == NULL) {
+	tmpdb = maat_xasprintf("%s/maatlat.db", tmpdir);
+	if ((db = maat_db_open(tmpdb, MAAT_DB_CREATE, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
 	}
 	if (import_examples(cli, db, ex, &ncal, &err) < 0 ||
-	    write_reports(cli, db, dir, &err) < 0 || maat_summary_compute(db, &s, &err) < 0) {
+	    write_reports(cli, db, tmpdir, &err) < 0 || maat_summary_compute(db, &s, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
+	maat_db_close(db);
+	db = NULL;
+	if (!move_into(tmpdir, dir, &err) || (db = maat_db_open(dbpath, 0, &err)) == NULL) {
 		status = cli_fail(cli, &err);
 		goto out;
 	}
@@ -418,10 +527,13 @@ out:
 	free(text);
 	maat_summary_fini(&s);
 	maat_db_close(db);
+	if (tmpdir != NULL) {
+		remove_tmp_dir(tmpdir);
+	}
+	free(tmpdir);
+	free(tmpdb);
 	maat_graph_shutdown();
 	maat_zone_cleanup();
 	free(dbpath);
-	free(wal);
-	free(shm);
 	return status;
 }

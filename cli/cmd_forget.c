@@ -40,17 +40,23 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(
 			    "forget",
-			    _("Erases one person from the store: every occurrence of the ID, and "
-			      "of\n"
-			      "the id, e-mail and name of the org-chart row it matches, becomes "
-			      "one\n"
-			      "'forgotten-...' token (so counts keep their shape), stored messages "
-			      "are\n"
-			      "scrubbed, then the store is vacuumed and its WAL truncated so the "
-			      "old\n"
-			      "bytes are gone from the files. One transaction. The input files\n"
-			      "themselves are not touched: delete or correct them at their "
-			      "source.\n"));
+			    _("Erases one person from the store. ID is an org-chart id or e-mail,\n"
+			      "or a name only one person has (a shared name is refused, with the\n"
+			      "candidates listed); see `maatlat person ID` for what is held "
+			      "first.\n"
+			      "Their id, e-mail and name, as whole values (org rows, the manager\n"
+			      "column of their reports, id mandates, case resources, meeting\n"
+			      "participants) and inside meeting titles, source names and stored\n"
+			      "messages, become one 'forgotten-...' token (so counts keep their\n"
+			      "shape); nothing about anyone else changes. One transaction; then "
+			      "the\n"
+			      "store is vacuumed and its WAL truncated, so the old bytes are gone\n"
+			      "from the files. It first waits (up to --wait, default 60 s, saying\n"
+			      "so) for other processes that read the store; if they stay, it "
+			      "fails\n"
+			      "(74) instead of claiming success. The input files themselves are "
+			      "not\n"
+			      "touched: delete or correct them at their source.\n"));
 		default:
 			return cli_usage_error(cli, "forget", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -66,12 +72,25 @@ cmd_forget(maat_cli *cli, int argc, char **argv)
 		free(id);
 		return status;
 	}
-	if (maat_person_forget(db, id, &changed, &err) < 0) {
+	/* Readers of older snapshots keep old pages alive: wait for them before anything is
+	 * changed, so a timeout leaves the store as it was; maat_person_forget() waits again
+	 * (maat_db_scrub) before it overwrites the old bytes. */
+	if (maat_db_checkpoint(db, &err) < 0) {
 		status = cli_fail(cli, &err);
+	} else if (maat_person_forget(db, id, &changed, &err) < 0) {
+		status = cli_fail(cli, &err);
+		if (changed > 0 || strstr(err.msg, "--wait") != NULL) {
+			cli_error(cli,
+				  _("the values are replaced in the store's tables, but not yet "
+				    "gone from its files: run 'maatlat forget %s' again"),
+				  argv[optind]);
+		}
 	} else if (changed == 0) {
-		cli_warn(cli, _("nothing stored about '%s'"), id);
+		cli_warn(cli, _("nothing stored about '%s'; store vacuumed"), argv[optind]);
 	} else {
-		printf(_("Forgot '%s': %zu values replaced; store vacuumed.\n"), id, changed);
+		printf(_("Forgot '%s': %zu stored rows changed; store vacuumed and its WAL "
+			 "truncated, no old bytes left.\n"),
+		       argv[optind], changed);
 	}
 	maat_db_close(db);
 	free(id);

@@ -21,10 +21,13 @@ static const char *const help =
        "  --tz ZONE            the organisation's zone, for floating times, unknown zones and\n"
        "                       Outlook CSV (default Europe/Amsterdam)\n"
        "  --instance-limit N   instances per series at most (default 100000)\n"
+       "  --min-group N        titles of meetings with fewer attending participants are not\n"
+       "                       stored (default 5: titles of bilaterals name people)\n"
        "  --replace            replace an earlier import of the same file\n"
        "  --pseudonymise       store participants as keyed hashes (key from --key-file\n"
        "                       FILE or $MAATLAT_KEY, never stored; use the same key as\n"
-       "                       for the org chart so FTE and units still apply)\n");
+       "                       for the org chart so FTE and units still apply); names and\n"
+       "                       e-mails inside titles and the file name are pseudonymised too\n");
 
 /* The source the import just recorded (maat_cal_import_file does not hand it back). */
 static int64_t
@@ -50,6 +53,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	    {"to", required_argument, NULL, 't'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"instance-limit", required_argument, NULL, 'l'},
+	    {"min-group", required_argument, NULL, 'g'},
 	    {"replace", no_argument, NULL, 'r'},
 	    {"pseudonymise", no_argument, NULL, 'P'},
 	    {"pseudonymize", no_argument, NULL, 'P'},
@@ -85,6 +89,15 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 				return MAAT_E_USAGE;
 			}
 			o.instance_limit = limit;
+			break;
+		case 'g':
+			if (!cli_parse_int(cli, "import", "--min-group", optarg, &o.min_group)) {
+				return MAAT_E_USAGE;
+			}
+			if (o.min_group < 1) {
+				return cli_usage_error(cli, "import", "%s",
+						       _("--min-group must be at least 1"));
+			}
 			break;
 		case 'r':
 			o.replace = true;
@@ -140,14 +153,17 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 		rc = maat_cal_import_file(db, argv[i], &o, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			break;
 		}
 		if (rc == 1) {
 			cli_warn(cli, "%s", err.msg);
 		} else {
 			int64_t id = last_source(db);
-			cli_print_source_summary(cli, db, id, argv[i], _("events"));
-			cli_print_source_messages(cli, db, id, argv[i], "sources");
+			const char *label = cli_input_label(cli, argv[i]);
+			cli_print_source_summary(cli, db, id, label, _("events"));
+			cli_import_replaced(cli, db, argv[i]);
+			cli_print_source_messages(cli, db, id, label, "sources");
 		}
 	}
 	maat_cal_cache_free(o.cache);

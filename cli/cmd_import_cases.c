@@ -183,13 +183,19 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
+		/* under --pseudonymise the file name is not stored (it may name a person) */
+		char *stored = pseudo != NULL && !maat_dbsource_is_uri(argv[i])
+				   ? maat_pseudo_source_name(pseudo, argv[i])
+				   : NULL;
 		int rc = maat_dbsource_is_uri(argv[i])
 			     ? maat_dbsource_import(db, "cases", argv[i], query, options.data,
 						    flags, maat_cases_import, &o, NULL, &err)
-			     : maat_db_import_file(db, "cases", argv[i], options.data, flags,
-						   maat_cases_import, &o, NULL, &err);
+			     : maat_db_import_file_as(db, "cases", argv[i], stored, options.data,
+						      flags, maat_cases_import, &o, NULL, &err);
+		free(stored);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
@@ -198,8 +204,9 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 		}
 		{
 			/* a database is shown without user name or password */
-			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
-								    : maat_xstrdup(argv[i]);
+			char *shown = maat_dbsource_is_uri(argv[i])
+					  ? maat_dbsource_redact(argv[i])
+					  : maat_xstrdup(cli_input_label(cli, argv[i]));
 			printf(_("%s: %lld cases, %lld events (%lld without a resource)\n"), shown,
 			       (long long)counts.cases, (long long)counts.events,
 			       (long long)counts.without_resource);
@@ -210,6 +217,7 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 			}
 			free(shown);
 		}
+		cli_import_replaced(cli, db, argv[i]);
 	}
 out:
 	maat_pseudo_free(pseudo);

@@ -51,6 +51,7 @@ cmd_import_mandates(maat_cli *cli, int argc, char **argv)
 		int rc = maat_mandates_import_file(db, argv[i], flags, &source_id, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			break;
 		}
 		if (rc == 1) {
@@ -63,13 +64,16 @@ cmd_import_mandates(maat_cli *cli, int argc, char **argv)
 			if (st != NULL) {
 				sqlite3_bind_int64(st, 1, source_id);
 				if (sqlite3_step(st) == SQLITE_ROW) {
-					printf(_("%s: %lld mandates\n"), argv[i],
+					printf(_("%s: %lld mandates\n"),
+					       cli_input_label(cli, argv[i]),
 					       (long long)sqlite3_column_int64(st, 0));
 				}
 				sqlite3_reset(st);
 			}
 		}
-		cli_print_source_messages(cli, db, source_id, argv[i], "signoff");
+		cli_import_replaced(cli, db, argv[i]);
+		cli_print_source_messages(cli, db, source_id, cli_input_label(cli, argv[i]),
+					  "signoff");
 	}
 	maat_db_close(db);
 	return status;

@@ -271,9 +271,11 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		maat_err err = {0};
 		int64_t source_id = 0;
+		const char *label = cli_input_label(cli, argv[i]);
 		int rc = maat_org_import_file(db, argv[i], &o, flags, &source_id, &err);
 		if (rc < 0) {
 			status = cli_fail(cli, &err);
+			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			goto out;
 		}
 		if (rc == 1) {
@@ -283,8 +285,9 @@ cmd_import_org(maat_cli *cli, int argc, char **argv)
 		{
 			/* a database is shown without user name or password */
 			char *shown = maat_dbsource_is_uri(argv[i]) ? maat_dbsource_redact(argv[i])
-								    : maat_xstrdup(argv[i]);
+								    : maat_xstrdup(label);
 			print_summary(db, source_id, shown);
+			cli_import_replaced(cli, db, argv[i]);
 			cli_print_source_messages(cli, db, source_id, shown, "layers");
 			free(shown);
 		}

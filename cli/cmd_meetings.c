@@ -30,6 +30,8 @@ static const char *const help =
        "  --exclude-tentative        TENTATIVE does not count as attending\n"
        "  --exclude-no-reply         NEEDS-ACTION does not count as attending\n"
        "  --min-group N              units with fewer people are not shown (default 5)\n"
+       "  --per-person               rows per person and week too (never for a unit\n"
+       "                             under --min-group); without it, figures per unit only\n"
        "  --top N                    recurring series listed (default 20)\n"
        "  --json                     one JSON object on stdout\n");
 
@@ -75,6 +77,10 @@ print_tables(const maat_meetings *m, const maat_meetings_opts *o, const maat_org
 		printf(_("%zu units with fewer than %d people not shown.\n"), s->units_suppressed,
 		       o->min_group);
 	}
+	if (!o->per_person) {
+		printf("%s\n", _("Figures per unit only; --per-person adds rows per person (never "
+				 "for a unit under --min-group)."));
+	}
 	return rc;
 }
 
@@ -92,6 +98,7 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 	    {"exclude-no-reply", no_argument, NULL, 'N'},
 	    {"min-group", required_argument, NULL, 'g'},
 	    {"top", required_argument, NULL, 'n'},
+	    {"per-person", no_argument, NULL, 'P'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -150,6 +157,9 @@ cmd_meetings(maat_cli *cli, int argc, char **argv)
 			if (!cli_parse_int(cli, "meetings", "--top", optarg, &o.top_series)) {
 				return MAAT_E_USAGE;
 			}
+			break;
+		case 'P':
+			o.per_person = true;
 			break;
 		case 'j':
 			json = true;

@@ -1,12 +1,16 @@
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "maatlat/graph.h"
 #include "maatlat/html.h"
 #include "maatlat/i18n.h"
+#include "maatlat/util.h"
 #include "maatlat/workbook.h"
 
 struct report_args {
@@ -19,7 +23,99 @@ struct report_args {
 	int top;
 	bool by_unit;
 	bool by_resource;
+	bool per_person;
 };
+
+/* The "<FILE>.tmp" being written (NULL when none), removed if SIGINT or SIGTERM comes first:
+ * an interrupted report leaves neither a half file nor its temporary one. */
+static const char *volatile writing_tmp;
+
+static void
+on_signal(int sig)
+{
+	const char *tmp = writing_tmp;
+	if (tmp != NULL) {
+		unlink(tmp);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* True when the file starts like a maatlat store (SQLite header with maatlat's id). */
+static bool
+is_store_file(const char *path)
+{
+	unsigned char h[72];
+	FILE *f = fopen(path, "rb");
+	size_t n = 0;
+	if (f != NULL) {
+		n = fread(h, 1, sizeof(h), f);
+		fclose(f);
+	}
+	return n == sizeof(h) && memcmp(h, "SQLite format 3", 16) == 0 && h[68] == 'M' &&
+	       h[69] == 'A' && h[70] == 'T' && h[71] == 'L';
+}
+
+/* path with its folder resolved (the file itself need not exist). A new string. */
+static char *
+resolved(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? maat_xstrdup(path) : maat_xstrdup(".");
+	char *real, *out;
+	if (slash != NULL) {
+		dir[slash - path + (slash == path)] = '\0';
+	}
+	real = realpath(dir, NULL);
+	out = real ? maat_xasprintf("%s/%s", real, slash ? slash + 1 : path) : maat_xstrdup(path);
+	free(real);
+	free(dir);
+	return out;
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ra, *rb;
+	bool same;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0) {
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	}
+	ra = resolved(a);
+	rb = resolved(b);
+	same = strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* An output path must not be the store (or its -wal, -shm, -journal) nor another store. */
+static bool
+output_allowed(const maat_cli *cli, const char *opt, const char *path)
+{
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		char *p = maat_xasprintf("%s%s", cli->db_path, sides[i]);
+		bool same = same_file(path, p);
+		free(p);
+		if (same) {
+			cli_usage_error(cli, "report",
+					_("%s %s: that is the store itself (%s); choose another "
+					  "output file"),
+					opt, path, cli->db_path);
+			return false;
+		}
+	}
+	if (is_store_file(path)) {
+		cli_usage_error(cli, "report",
+				_("%s %s: that file is a maatlat store; it will not be overwritten "
+				  "(choose another output file)"),
+				opt, path);
+		return false;
+	}
+	return true;
+}
 
 /* The time shown as "generated": $SOURCE_DATE_EPOCH when set (reproducible files), else now. */
 static int64_t
@@ -40,13 +136,17 @@ generated_at(void)
 static int
 write_xlsx(maat_cli *cli, maat_db *db, const struct report_args *a)
 {
-	maat_report_options o = {.min_group = a->min_group};
+	maat_report_options o = {.min_group = a->min_group, .per_person = a->per_person};
 	maat_workbook *wb = maat_workbook_new();
 	maat_err err = {0};
+	char *tmp = maat_xasprintf("%s.tmp", a->xlsx);
 	int rc = maat_report_fill(db, &o, wb, &err);
 	if (rc == 0) {
+		writing_tmp = tmp;
 		rc = maat_workbook_write(wb, a->xlsx, generated_at(), &err);
+		writing_tmp = NULL;
 	}
+	free(tmp);
 	maat_workbook_free(wb);
 	if (rc < 0) {
 		return cli_fail(cli, &err);
@@ -82,8 +182,13 @@ write_graph(maat_cli *cli, maat_db *db, const struct report_args *a, bool org)
 				       .top = (size_t)a->top};
 	maat_err err = {0};
 	char *summary = NULL;
-	int rc = org ? maat_report_org_graph(db, &o, a->graph, &summary, &err)
-		     : maat_report_handover_graph(db, &o, a->handover_graph, &summary, &err);
+	char *tmp = maat_xasprintf("%s.tmp", org ? a->graph : a->handover_graph);
+	int rc;
+	writing_tmp = tmp;
+	rc = org ? maat_report_org_graph(db, &o, a->graph, &summary, &err)
+		 : maat_report_handover_graph(db, &o, a->handover_graph, &summary, &err);
+	writing_tmp = NULL;
+	free(tmp);
 	if (rc < 0) {
 		return cli_fail(cli, &err);
 	}
@@ -106,7 +211,8 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 		OPT_BY_UNIT,
 		OPT_ROOT,
 		OPT_BY_RESOURCE,
-		OPT_TOP
+		OPT_TOP,
+		OPT_PER_PERSON
 	};
 	static const struct option opts[] = {
 	    {"xlsx", required_argument, NULL, OPT_XLSX},
@@ -118,6 +224,7 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 	    {"root", required_argument, NULL, OPT_ROOT},
 	    {"by-resource", no_argument, NULL, OPT_BY_RESOURCE},
 	    {"top", required_argument, NULL, OPT_TOP},
+	    {"per-person", no_argument, NULL, OPT_PER_PERSON},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -152,6 +259,9 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			break;
 		case OPT_BY_UNIT:
 			a.by_unit = true;
+			break;
+		case OPT_PER_PERSON:
+			a.per_person = true;
 			break;
 		case OPT_ROOT:
 			a.root = optarg;
@@ -192,8 +302,14 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 			      "                         handovers; the --top N pairs (default 30)\n"
 			      "  --min-group N          suppress groups of fewer than N people "
 			      "(5)\n"
-			      "Files are written to FILE.tmp and renamed: a failed write leaves "
-			      "none.\n"
+			      "  --per-person           a sheet of meeting hours per person and "
+			      "week\n"
+			      "                         (never for a unit under --min-group)\n"
+			      "Files are written to FILE.tmp and renamed: a failed write, a full "
+			      "disk,\n"
+			      "Ctrl-C or SIGTERM leaves none. An output path that is the store "
+			      "(or\n"
+			      "another maatlat store) is refused (64).\n"
 			      "Exit status 66 when nothing has been imported yet.\n"));
 		default:
 			return cli_usage_error(cli, "report", _("unknown option '%s'"),
@@ -218,8 +334,20 @@ cmd_report(maat_cli *cli, int argc, char **argv)
 				       _("%s: unknown graph format (use .svg, .png, .pdf or .dot)"),
 				       a.handover_graph);
 	}
+	if ((a.xlsx != NULL && !output_allowed(cli, "--xlsx", a.xlsx)) ||
+	    (a.graph != NULL && !output_allowed(cli, "--graph", a.graph)) ||
+	    (a.handover_graph != NULL &&
+	     !output_allowed(cli, "--handover-graph", a.handover_graph))) {
+		return MAAT_E_USAGE;
+	}
 	if ((db = cli_open_db(cli, 0, &status)) == NULL) {
 		return status;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	/* a hang-up that nohup ignores stays ignored */
+	if (signal(SIGHUP, SIG_IGN) != SIG_IGN) {
+		signal(SIGHUP, on_signal);
 	}
 	{
 		sqlite3_stmt *st = maat_db_stmt(db, "SELECT count(*) FROM sources", NULL);

@@ -7,15 +7,62 @@
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
 #include "maatlat/signoff.h"
+#include "maatlat/workbook.h"
+
+/* Privacy (METRICS.md §4): the per-unit figures of a unit under min_group are not shown; the
+ * row stays, its numbers null and "suppressed": true. */
+static void
+suppress_json_units(json_t *units, int min_group)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u)
+	{
+		json_t *people = json_object_get(u, "people");
+		const char *key;
+		json_t *v;
+		if (!json_is_integer(people) || json_integer_value(people) >= min_group) {
+			continue;
+		}
+		json_object_foreach(u, key, v)
+		{
+			if (json_is_number(v)) {
+				json_object_set_new(u, key, json_null());
+			}
+		}
+		json_object_set_new(u, "suppressed", json_true());
+	}
+}
+
+static int
+print_units(const maat_signoff *s, int min_group)
+{
+	maat_table *t = maat_signoff_units_table(s);
+	size_t col = maat_report_col(t, "people"), n = 0;
+	maat_table *shown = maat_report_suppress(t, col, (size_t)-1, min_group, &n);
+	int rc;
+	maat_table_free(t);
+	rc = cli_print_table(shown);
+	if (rc == 0 && n > 0) {
+		printf(_("Units with fewer than %d people: figures not shown (%zu rows).\n\n"),
+		       min_group, n);
+	}
+	return rc;
+}
 
 int
 cmd_signoff(maat_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"decision", required_argument, NULL, 'd'}, {"cap", required_argument, NULL, 'c'},
-	    {"as-of", required_argument, NULL, 'a'},    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"decision", required_argument, NULL, 'd'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"as-of", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"min-group", required_argument, NULL, 'g'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
+	int min_group = MAAT_REPORT_MIN_GROUP_DEFAULT;
 	int cap = MAAT_SIGNOFF_CAP_DEFAULT;
 	const char *as_of = NULL, *decision = NULL;
 	bool json = false;
@@ -47,6 +94,15 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 			}
 			as_of = optarg;
 			break;
+		case 'g':
+			if (!cli_parse_int(cli, "signoff", "--min-group", optarg, &min_group)) {
+				return MAAT_E_USAGE;
+			}
+			if (min_group < 1) {
+				return cli_usage_error(cli, "signoff", _("%s: must be at least 1"),
+						       "--min-group");
+			}
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -74,7 +130,10 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 			      "collect\n"
 			      "more initials; --decision TYPE shows one decision type; --as-of "
 			      "DATE\n"
-			      "uses the latest org snapshot on or before DATE.\n"));
+			      "uses the latest org snapshot on or before DATE. Figures per unit "
+			      "are\n"
+			      "suppressed for units of fewer than --min-group people (default "
+			      "5).\n"));
 		default:
 			return cli_usage_error(cli, "signoff", _("unknown option '%s'"),
 					       argv[optind - 1]);
@@ -124,6 +183,7 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 	}
 	if (json) {
 		json_t *o = maat_signoff_json(s);
+		suppress_json_units(json_object_get(o, "units"), min_group);
 		cli_org_json_snapshots(o, &snaps, org->as_of);
 		if (maat_json_print(o, stdout) < 0) {
 			status = MAAT_E_IO;
@@ -149,7 +209,7 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 			 "counts the\n  holder too. People with no holder on their path are "
 			 "counted apart.\n\n"));
 		rc = cli_print_table(maat_signoff_types_table(s));
-		rc |= cli_print_table(maat_signoff_units_table(s));
+		rc |= print_units(s, min_group);
 		rc |= cli_print_table(maat_signoff_over_cap_table(s));
 		if (rc != 0) {
 			status = MAAT_E_IO;

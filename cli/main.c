@@ -45,6 +45,8 @@ print_help(void)
 		 "  --db PATH       the store (default ./maatlat.db or $MAATLAT_DB; ':memory:')\n"
 		 "  -q, --quiet     only errors on stderr\n"
 		 "  -v, --verbose   more detail on stderr\n"
+		 "  --wait SECONDS  how long to wait for another maatlat using the store\n"
+		 "                  (default 60)\n"
 		 "  --color=WHEN    auto, always or never (auto honours NO_COLOR and TERM)\n"
 		 "  --version       program and library versions\n"
 		 "  -h, --help      this text; 'maatlat COMMAND --help' for a command\n\n"
@@ -71,10 +73,15 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},     {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},      {"color", required_argument, NULL, 'c'},
-	    {"colour", required_argument, NULL, 'c'}, {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"color", required_argument, NULL, 'c'},
+	    {"colour", required_argument, NULL, 'c'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"wait", required_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
 	};
 	maat_cli cli = {0};
 	const char *color = "auto";
@@ -98,7 +105,22 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			if (*optarg == '\0') {
+				return cli_usage_error(&cli, NULL, "%s",
+						       _("--db: an empty store path (give a file "
+							 "name, or ':memory:')"));
+			}
 			cli.db_path = optarg;
+			cli.db_given = true;
+			break;
+		case 'w':
+			if (!cli_parse_int(&cli, NULL, "--wait", optarg, &cli.wait_s)) {
+				return MAAT_E_USAGE;
+			}
+			if (cli.wait_s < 1) {
+				return cli_usage_error(&cli, NULL, _("%s: must be at least 1"),
+						       "--wait");
+			}
 			break;
 		case 'q':
 			cli.verbosity = -1;

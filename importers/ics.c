@@ -2258,6 +2258,8 @@ typedef struct store_sink {
 	/* the pseudonyms of the current list, in canonical order (owned) */
 	char **pseud;
 	size_t cappseud;
+	/* titles of meetings with fewer attending participants are not stored */
+	int min_group;
 } store_sink;
 
 /* The cache key kind + bytes in s->key. */
@@ -2283,9 +2285,33 @@ remember(store_sink *s, int64_t val)
 	}
 }
 
+/* The title to store for an instance (METRICS.md §4): none for a meeting with fewer than
+ * min_group attending participants (titles of bilaterals name people), else the title, with
+ * names and e-mails inside it pseudonymised under --pseudonymise. New string or NULL. */
+static char *
+stored_title(store_sink *s, const maat_cal_instance *in)
+{
+	size_t attending = 0;
+	if (in->summary == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < in->nparts; i++) {
+		attending += in->parts[i].partstat != MAAT_PART_DECLINED;
+	}
+	if (attending < (size_t)s->min_group) {
+		return NULL;
+	}
+	if (s->pseudo != NULL) {
+		return maat_pseudo_text(s->pseudo, s->imp->db, in->summary);
+	}
+	return maat_xstrdup(in->summary);
+}
+
 static int
 store_uid(store_sink *s, const maat_cal_instance *in, maat_err *err)
 {
+	char *title = NULL;
+	int rc;
 	maat_db *db = s->imp->db;
 	sqlite3_stmt *st;
 	int64_t v;
@@ -2294,7 +2320,7 @@ store_uid(store_sink *s, const maat_cal_instance *in, maat_err *err)
 		/* UIDs often carry the organiser's address: pseudonymised with the rest */
 		char *hashed = s->pseudo != NULL ? maat_pseudo_apply(s->pseudo, in->uid) : NULL;
 		const char *uid = hashed != NULL ? hashed : in->uid;
-		int rc = 1;
+		rc = 1;
 		free(s->uid);
 		s->uid = maat_xstrdup(in->uid);
 		make_key(s, 'U', uid, strlen(uid));
@@ -2309,34 +2335,38 @@ store_uid(store_sink *s, const maat_cal_instance *in, maat_err *err)
 				rc = -MAAT_E_INTERNAL;
 			} else {
 				sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
-				if (in->summary != NULL) {
-					sqlite3_bind_text(st, 2, in->summary, -1, SQLITE_STATIC);
+				title = stored_title(s, in);
+				if (title != NULL) {
+					sqlite3_bind_text(st, 2, title, -1, SQLITE_TRANSIENT);
 				}
 				if (sqlite3_step(st) != SQLITE_DONE) {
 					rc = maat_db_fail(db, err, _("storing a calendar series"));
 				} else {
 					s->uid_id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
-					s->uid_titled = in->summary != NULL;
+					s->uid_titled = title != NULL;
 					remember(s, s->uid_id * 2 + s->uid_titled);
 					rc = 0;
 				}
 			}
 		}
 		free(hashed);
+		free(title);
 		if (rc <= 0) {
 			return rc;
 		}
 	}
-	if (s->uid_titled || in->summary == NULL) {
+	if (s->uid_titled || (title = stored_title(s, in)) == NULL) {
 		return 0;
 	}
-	/* the first title seen names the series */
+	/* the first title that may be stored names the series */
 	st = maat_db_stmt(db, "UPDATE cal_uids SET summary = ?2 WHERE id = ?1", err);
 	if (st == NULL) {
+		free(title);
 		return -MAAT_E_INTERNAL;
 	}
 	sqlite3_bind_int64(st, 1, s->uid_id);
-	sqlite3_bind_text(st, 2, in->summary, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, title, -1, SQLITE_TRANSIENT);
+	free(title);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		return maat_db_fail(db, err, _("storing a calendar series"));
 	}
@@ -2559,7 +2589,11 @@ static int
 import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 {
 	const import_args *a = vargs;
-	store_sink s = {.imp = imp, .cache = a->cache, .pseudo = a->opts->pseudo};
+	store_sink s = {.imp = imp,
+			.cache = a->cache,
+			.pseudo = a->opts->pseudo,
+			.min_group = a->opts->min_group > 0 ? a->opts->min_group
+							    : MAAT_CAL_MIN_GROUP_DEFAULT};
 	maat_cal_sink sink = {.instance = store_instance, .message = store_message, .ctx = &s};
 	maat_cal_stats stats = {0};
 	int rc;
@@ -2599,7 +2633,7 @@ int
 maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err)
 {
 	import_args a = {.opts = opts, .cache = opts->cache};
-	char options[256];
+	char options[256], *stored;
 	int rc;
 	snprintf(options, sizeof(options), "tz=%s%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
 		 opts->owner ? " owner=" : "", opts->owner && !opts->pseudo ? opts->owner : "",
@@ -2617,10 +2651,17 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	if (a.cache == NULL) {
 		a.cache = maat_cal_cache_new();
 	}
-	rc = maat_db_import_file(db, "calendar", path, options,
-				 opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a, NULL, err);
-	if (rc < 0) {
-		/* rolled back: the rows remembered during the import are gone */
+	/* under --pseudonymise the file name is not stored: exports are named after their owner */
+	stored = opts->pseudo != NULL && strcmp(path, "-") != 0
+		     ? maat_pseudo_source_name(opts->pseudo, path)
+		     : NULL;
+	rc = maat_db_import_file_as(db, "calendar", path, stored, options,
+				    opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a, NULL,
+				    err);
+	free(stored);
+	if (rc != 0) {
+		/* rolled back (a failure, or the same content found once it was all read): the
+		 * rows remembered during the import are gone */
 		rows_reset(a.cache);
 	}
 	if (a.cache != opts->cache) {

@@ -1404,6 +1404,7 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 		     int64_t *source_id, maat_err *err)
 {
 	maat_buf opts = {0};
+	char *stored;
 	int rc;
 	maat_buf_printf(&opts, "as_of=%s", o->as_of ? o->as_of : "");
 	if (o->pseudo != NULL) {
@@ -1429,6 +1430,10 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 	for (size_t i = 0; i < o->nmap; i++) {
 		maat_buf_printf(&opts, " map=%s", o->map[i]);
 	}
+	/* under --pseudonymise the file name is not stored either (it may name a person) */
+	stored = o->pseudo != NULL && !maat_dbsource_is_uri(path)
+		     ? maat_pseudo_source_name(o->pseudo, path)
+		     : NULL;
 	{
 		maat_org_import_opts mine = *o;
 		mine.replace = (flags & MAAT_IMPORT_REPLACE) != 0;
@@ -1440,10 +1445,11 @@ maat_org_import_file(maat_db *db, const char *path, const maat_org_import_opts *
 			 ? maat_dbsource_import(db, "org", path, o->query, opts.data,
 						flags | MAAT_IMPORT_SAME_OPTIONS, org_callback,
 						&mine, source_id, err)
-			 : maat_db_import_file(db, "org", path, opts.data,
-					       flags | MAAT_IMPORT_SAME_OPTIONS, org_callback,
-					       &mine, source_id, err);
+			 : maat_db_import_file_as(db, "org", path, stored, opts.data,
+						  flags | MAAT_IMPORT_SAME_OPTIONS, org_callback,
+						  &mine, source_id, err);
 	}
+	free(stored);
 	maat_buf_fini(&opts);
 	return rc;
 }

@@ -619,6 +619,21 @@ fit_bitmap(Agraph_t *g)
 	return gvLayout(gvc, g, "dot");
 }
 
+/* A failed write, in words: a full disk (or a file-size limit) says so. */
+static int
+write_failed(maat_err *err, const char *file)
+{
+	int e = errno;
+	if (e == ENOSPC || e == EFBIG || e == EDQUOT) {
+		return maat_err_set(
+		    err, MAAT_E_IO,
+		    _("writing %s: the disk is full (or the file too large for it): "
+		      "%s; nothing was written"),
+		    file, strerror(e));
+	}
+	return maat_err_set(err, MAAT_E_IO, _("writing %s: %s"), file, strerror(e));
+}
+
 int
 maat_graph_render(Agraph_t *g, const char *file, maat_err *err)
 {
@@ -643,8 +658,7 @@ maat_graph_render(Agraph_t *g, const char *file, maat_err *err)
 	old = agseterrf(keep_message);
 	if (strcmp(fmt, "dot") == 0) {
 		if (agwrite(g, f) == EOF) {
-			rc = maat_err_set(err, MAAT_E_IO, _("writing %s: %s"), file,
-					  strerror(errno));
+			rc = write_failed(err, file);
 		} else {
 			rc = 0;
 		}
@@ -660,21 +674,28 @@ maat_graph_render(Agraph_t *g, const char *file, maat_err *err)
 			rc = maat_err_set(err, MAAT_E_INTERNAL, _("laying out the graph: %s"),
 					  gv_message);
 		} else {
-			if (gvRender(gvc, g, fmt, f) != 0) {
+			/* Rendered into memory and written here: Graphviz's own writer
+			 * calls exit(1) without a word when a write fails (a full disk). */
+			char *data = NULL;
+			unsigned int len = 0;
+			if (gvRenderData(gvc, g, fmt, &data, &len) != 0) {
 				rc = maat_err_set(err, MAAT_E_INTERNAL, _("drawing %s: %s"), file,
 						  gv_message);
+			} else if (len > 0 && fwrite(data, 1, len, f) != len) {
+				rc = write_failed(err, file);
 			} else {
 				rc = 0;
 			}
+			gvFreeRenderData(data);
 			gvFreeLayout(gvc, g);
 		}
 	}
 	agseterrf(old);
 	if (rc == 0 && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)) {
-		rc = maat_err_set(err, MAAT_E_IO, _("writing %s: %s"), file, strerror(errno));
+		rc = write_failed(err, file);
 	}
 	if (fclose(f) != 0 && rc == 0) {
-		rc = maat_err_set(err, MAAT_E_IO, _("writing %s: %s"), file, strerror(errno));
+		rc = write_failed(err, file);
 	}
 	if (rc == 0 && rename(tmp, file) != 0) {
 		rc = maat_err_set(err, MAAT_E_CANTCREAT, _("cannot create %s: %s"), file,

@@ -987,6 +987,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 #ifdef HAVE_MEETINGS
 	maat_meetings_opts_init(&mo);
 	mo.min_group = opt->min_group;
+	mo.per_person = opt->per_person;
 	/* FTE (cap x FTE) and unit of each participant from the org chart, when there is one */
 	if (maat_db_has_kind(db, "org") && maat_org_load(db, NULL, &org, err) < 0) {
 		return -1;
@@ -1001,7 +1002,8 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 		return -1;
 	}
 	ms = maat_meetings_get_summary(m);
-	pw = maat_meetings_person_weeks_table(m);
+	/* every person's weeks for the aggregates; the sheet shows only what per_person allows */
+	pw = maat_meetings_person_weeks_all_table(m);
 	weekly = maat_report_weekly_table(pw);
 	for (size_t r = 0; r < maat_table_nrows(pw); r++) {
 		const maat_cell *h = maat_table_cell(pw, r, maat_report_col(pw, "hours"));
@@ -1019,11 +1021,18 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_workbook_add_setting(wb, _("Meeting cap (hours per full-time week)"), value);
 	maat_workbook_add_setting(wb, _("Calendar window from"), ms->from_date);
 	maat_workbook_add_setting(wb, _("Calendar window to"), ms->to_date);
-	maat_workbook_add_sheet(wb, _("Meetings"), pw);
+	if (opt->per_person) {
+		maat_workbook_add_sheet(wb, _("Meetings"), maat_meetings_person_weeks_table(m));
+	} else {
+		maat_workbook_add_note(wb,
+				       _("Meetings per unit only (the Units sheet); report "
+					 "--per-person adds meeting hours per person and week."));
+	}
 	s = maat_workbook_add_sheet(wb, _("Weekly meeting hours"), weekly);
 	maat_workbook_add_chart(wb, s, MAAT_CHART_LINE, _("Mean meeting hours per week"), 0, 2, 3);
 	maat_workbook_add_sheet(wb, _("Unit weeks"),
 				maat_report_unit_week_table(pw, opt->min_group));
+	maat_table_free(pw);
 	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
 	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
 	maat_meetings_free(m);

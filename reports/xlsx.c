@@ -790,24 +790,68 @@ sync_file(const char *path)
 	return rc;
 }
 
+/* workbook_close() with libxlsxwriter's own "[ERROR]" lines kept off stderr (maatlat says
+ * what went wrong in its words); *sys receives errno as the failure left it. */
+static lxw_error
+quiet_close(lxw_workbook *wb, int *sys)
+{
+	int null, saved = -1;
+	lxw_error e;
+
+	fflush(stderr);
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0 &&
+	    (saved = dup(STDERR_FILENO)) >= 0 && dup2(null, STDERR_FILENO) < 0) {
+		close(saved);
+		saved = -1;
+	}
+	errno = 0;
+	e = workbook_close(wb);
+	/* libxlsxwriter 1.1.4 does not check its writes into the temporary sheet files: a full
+	 * disk there leaves errno set and a workbook with cut sheets that "closes" fine */
+	*sys = errno;
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	if (null >= 0) {
+		close(null);
+	}
+	return e;
+}
+
 int
 maat_xlsx_close(maat_xlsx *x, maat_err *err)
 {
 	lxw_error e;
-	int rc = 0;
+	int rc = 0, sys = 0;
 
 	if (x == NULL) {
 		return 0;
 	}
-	e = workbook_close(x->wb);
+	e = quiet_close(x->wb, &sys);
 	x->wb = NULL;
-	if (e != LXW_NO_ERROR) {
+	if (sys == ENOSPC || sys == EFBIG || sys == EDQUOT) {
+		rc = maat_err_set(err, MAAT_E_IO,
+				  _("writing %s: the disk is full (or the file too large for it): "
+				    "%s; nothing was written"),
+				  x->path, strerror(sys));
+		unlink(x->tmp);
+	} else if (e != LXW_NO_ERROR) {
 		rc = maat_err_set(err,
 				  e == LXW_ERROR_CREATING_XLSX_FILE ? MAAT_E_CANTCREAT : MAAT_E_IO,
 				  _("writing %s: %s"), x->path, lxw_strerror(e));
 		unlink(x->tmp);
 	} else if (sync_file(x->tmp) != 0) {
-		rc = maat_err_set(err, MAAT_E_IO, _("writing %s: %s"), x->path, strerror(errno));
+		sys = errno;
+		rc = maat_err_set(err, MAAT_E_IO,
+				  sys == ENOSPC || sys == EDQUOT
+				      ? _("writing %s: the disk is full: %s; nothing was written")
+				      : _("writing %s: %s"),
+				  x->path, strerror(sys));
+		unlink(x->tmp);
+	} else if (maat_xlsx_check_file(x->tmp, x->path, err) < 0) {
+		rc = -err->code;
 		unlink(x->tmp);
 	} else if (rename(x->tmp, x->path) != 0) {
 		rc = maat_err_set(err, MAAT_E_CANTCREAT, _("cannot create %s: %s"), x->path,

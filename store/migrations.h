@@ -16,5 +16,6 @@ extern const char maat_schema_cases[];
 extern const char maat_schema_terms[];
 extern const char maat_schema_org_dates[];
 extern const char maat_schema_cases_merged[];
+extern const char maat_schema_sources_real_path[];
 
 #endif

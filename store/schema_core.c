@@ -21,3 +21,10 @@ const char maat_schema_core[] =
     "  message TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX source_messages_source ON source_messages(source_id);";
+
+/* Issue 19: --replace knows a file by its real path (symbolic links and relative paths
+ * resolved), not by the string typed; NULL for standard input and for sources imported before
+ * this migration (those are matched by path as before). */
+const char maat_schema_sources_real_path[] = "ALTER TABLE sources ADD COLUMN real_path TEXT;"
+					     "CREATE INDEX sources_kind_real_path ON sources(kind, "
+					     "real_path);";

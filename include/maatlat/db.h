@@ -21,6 +21,23 @@ enum maat_db_flags {
 	MAAT_DB_VERBOSE = 1 << 1,
 };
 
+/* How long a lock held by another process is waited for unless told otherwise: 60 s. */
+#define MAAT_DB_WAIT_DEFAULT_MS 60000
+
+/* Told (once per wait, after a moment) that the store is busy: msg is a translated sentence
+ * naming the store and what is waited for; wait_s the most that will be waited. */
+typedef void (*maat_db_wait_fn)(void *ctx, const char *msg, int wait_s);
+
+/* Settings for maat_db_open_with(); a zeroed struct gives the defaults. */
+typedef struct maat_db_open_opts {
+	/* how long to wait for another process's lock, in ms; 0 = MAAT_DB_WAIT_DEFAULT_MS */
+	int wait_ms;
+	/* called when a wait lasts (NULL = wait silently) */
+	maat_db_wait_fn waiting;
+	/* handed to waiting */
+	void *ctx;
+} maat_db_open_opts;
+
 /* The schema version this build writes (PRAGMA user_version after all migrations). */
 int maat_db_schema_latest(void);
 
@@ -29,6 +46,42 @@ int maat_db_schema_latest(void);
  * a newer maatlat is refused with MAAT_E_DATA and left byte-for-byte untouched.
  * Returns a new handle (free with maat_db_close()), or NULL with err set. */
 maat_db *maat_db_open(const char *path, unsigned flags, maat_err *err);
+
+/* maat_db_open() with settings (o may be NULL). The schema is created or migrated inside one
+ * exclusive transaction, so two first imports into a new store do not collide; a lock held by
+ * another process is waited for (o->wait_ms), telling o->waiting. A truncated or corrupt store
+ * is MAAT_E_DATA ("damaged"), an empty path MAAT_E_USAGE. A store whose file or folder cannot
+ * be written is opened read-only for commands that do not create (maat_db_is_readonly()); a
+ * read-only -shm file beside it is MAAT_E_IO with a message that says so. */
+maat_db *maat_db_open_with(const char *path, unsigned flags, const maat_db_open_opts *o,
+			   maat_err *err);
+
+/* True when the store was opened read-only (its file or folder cannot be written). */
+bool maat_db_is_readonly(const maat_db *db);
+
+/* The name an import of "-" (standard input) is recorded under (NULL: "stdin"). Copied. */
+void maat_db_set_stdin_name(maat_db *db, const char *name);
+
+/* The sources the last maat_db_import_file() replaced ("FILE (source N, DATE)", joined by
+ * "; "), "" when none. Borrowed; valid until the next import. */
+const char *maat_db_replaced(const maat_db *db);
+
+/* Makes erased values unrecoverable from the store's files: waits (the open's wait time,
+ * telling the waiting callback) for other processes reading older snapshots, checkpoints the
+ * WAL into the file, VACUUMs with secure_delete, checkpoints again and truncates the WAL to
+ * zero bytes. Fails (MAAT_E_IO) rather than leave a WAL behind; call outside a transaction. */
+int maat_db_scrub(maat_db *db, maat_err *err);
+
+/* Waits for other processes reading older snapshots (as maat_db_scrub()) and checkpoints the
+ * WAL into the file, truncating it; a no-op without WAL. MAAT_E_IO when readers stay. */
+int maat_db_checkpoint(maat_db *db, maat_err *err);
+
+/* The source named by which: its number, its path as recorded, or a path that resolves to
+ * the same file. MAAT_E_NOINPUT when none matches, MAAT_E_USAGE when several do. */
+int maat_db_source_find(maat_db *db, const char *which, int64_t *id, maat_err *err);
+
+/* Deletes source id and everything imported from it, in one transaction. */
+int maat_db_source_remove(maat_db *db, int64_t id, maat_err *err);
 
 /* Finalizes every statement and closes the connection. NULL-safe. */
 void maat_db_close(maat_db *db);
@@ -87,15 +140,28 @@ enum maat_import_flags {
 	MAAT_IMPORT_SAME_OPTIONS = 1 << 1,
 };
 
-/* Imports one file as one transaction: hashes it (sha256), records it in sources (kind, path,
- * options), calls fn, stores the counts and commits; any failure rolls everything back, so the
- * store is unchanged. A file whose kind and sha256 were imported before is not imported again:
- * returns 1 and leaves the store as it was (unless MAAT_IMPORT_REPLACE).
+/* Imports one file as one transaction: records it in sources (kind, path, real path, options),
+ * calls fn on a stream that hashes (sha256) every byte as fn reads it, so the input is read
+ * exactly once (a FIFO, standard input as path "-", a file that grows meanwhile), stores the
+ * hash and the counts and commits; any failure rolls everything back, so the store is
+ * unchanged. A folder is MAAT_E_NOINPUT; a device or socket is read up to a bound
+ * ($MAATLAT_MAX_STREAM_BYTES, MAAT_E_DATA past it). A file whose kind and sha256 were imported
+ * before is not imported again: returns 1 and leaves the store as it was. MAAT_IMPORT_REPLACE
+ * first deletes the earlier sources of the same file (by real path; maat_db_replaced() names
+ * them); the same content from another path is still skipped (returns 1).
  * Returns 0 when imported, 1 when skipped, negative with err set on failure. On success
  * *source_id (optional) receives the new source's id. */
 int maat_db_import_file(maat_db *db, const char *kind, const char *path, const char *options,
 			unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id,
 			maat_err *err);
+
+/* The same, but the source is recorded (sources.path, and imp->path, which the importer's
+ * messages use) under stored_name instead of path (NULL = path): --pseudonymise stores no file
+ * name, which often names a person (k.14@gemeente.nl.ics). Error messages returned in err
+ * still name the real path. */
+int maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
+			   const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			   int64_t *source_id, maat_err *err);
 
 /* maat_db_import_file() for a stream that is not a file (a database query's rows): f is read
  * once, name is what sources records (no sha256 is known beforehand: it is taken of the bytes

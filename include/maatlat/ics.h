@@ -18,6 +18,9 @@
 
 /* The default per-series instance limit (a setting: maat_cal_opts.instance_limit). */
 #define MAAT_CAL_INSTANCE_LIMIT 100000
+/* A meeting's title is stored only when at least this many people attend it (METRICS.md §4:
+ * the titles of bilaterals name the two people); a setting: maat_cal_opts.min_group. */
+#define MAAT_CAL_MIN_GROUP_DEFAULT 5
 
 /* What the imports of one process share: the store's series keys, participant lists and
  * instances already looked up, and RRULE expansions, so the same meeting in every attendee's
@@ -53,8 +56,12 @@ typedef struct maat_cal_opts {
 	maat_cal_cache *cache;
 	/* read every VEVENT with libical's parser, never the fast path (tests compare both) */
 	bool libical_only;
-	/* --pseudonymise: participants stored as keyed hashes; borrowed, NULL = as read */
+	/* --pseudonymise: participants stored as keyed hashes, names and e-mails inside titles
+	 * too; borrowed, NULL = as read */
 	const struct maat_pseudo *pseudo;
+	/* titles of meetings with fewer attending participants are not stored; 0 =
+	 * MAAT_CAL_MIN_GROUP_DEFAULT */
+	int min_group;
 } maat_cal_opts;
 
 /* One participant of an instance. */

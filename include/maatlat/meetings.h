@@ -42,6 +42,9 @@ typedef struct maat_meetings_opts {
 	bool exclude_no_reply;
 	/* units with fewer people are suppressed (default 5) */
 	int min_group;
+	/* rows per person (person-weeks, persons, JSON rows) are given only when set, and never
+	 * for a unit under min_group (METRICS.md §4); the figures are the same either way */
+	bool per_person;
 	/* rows in the series table (default 20) */
 	int top_series;
 	/* org chart lookup; NULL = every person FTE 1.0, unit unknown */
@@ -93,7 +96,8 @@ typedef struct maat_meetings_summary {
 /* The key figures. Borrowed; valid until maat_meetings_free. */
 const maat_meetings_summary *maat_meetings_get_summary(const maat_meetings *m);
 
-/* Tables (new; caller frees with maat_table_free):
+/* Tables (new; caller frees with maat_table_free); person-weeks and persons hold only the people
+ * opts.per_person allows (none without it):
  * person-weeks: person, unit, week ("2026-W05"), hours, booked, double_booked, cap, over_cap;
  * persons: person, unit, fte, cap, weeks, weeks_over_cap, hours, mean_hours, max_hours,
  *   double_booked;
@@ -102,6 +106,9 @@ const maat_meetings_summary *maat_meetings_get_summary(const maat_meetings *m);
  * series: uid, summary, instances, person_hours, mean_attendees (recurring: >= 2 instances);
  * summary: one row of key figures. */
 maat_table *maat_meetings_person_weeks_table(const maat_meetings *m);
+/* The person-weeks table of every person, whatever per_person and min_group say: for
+ * aggregates computed from it (weekly means), never to be shown as it is. */
+maat_table *maat_meetings_person_weeks_all_table(const maat_meetings *m);
 maat_table *maat_meetings_persons_table(const maat_meetings *m);
 maat_table *maat_meetings_units_table(const maat_meetings *m);
 maat_table *maat_meetings_series_table(const maat_meetings *m);

@@ -4,6 +4,7 @@
 #ifndef MAAT_PSEUDONYM_H
 #define MAAT_PSEUDONYM_H
 
+#include "maatlat/db.h"
 #include "maatlat/err.h"
 
 typedef struct maat_pseudo maat_pseudo;
@@ -21,5 +22,18 @@ void maat_pseudo_free(maat_pseudo *p);
  * "Jan@Gemeente.nl" in a calendar and "jan@gemeente.nl" in an org chart stay one person.
  * NULL and "" are returned as a new copy of themselves (NULL stays NULL). Caller frees. */
 char *maat_pseudo_apply(const maat_pseudo *p, const char *value);
+
+/* The name under which a source file is recorded under --pseudonymise: the pseudonym of its
+ * path, plus the file's extension (".ics", ".csv", ".xes", ".gz") so its kind stays visible:
+ * "p0f3c...e1.ics". File names often name a person (k.14@gemeente.nl.ics); the same path gives
+ * the same name, so --replace still finds the earlier import. Caller frees. */
+char *maat_pseudo_source_name(const maat_pseudo *p, const char *path);
+
+/* Free text (a meeting title) with the names and e-mails inside it pseudonymised: every token
+ * containing '@' becomes its pseudonym, and every run of one to four words that is the name or
+ * e-mail of a person in the store's org charts (stored plainly, or as the pseudonym of the
+ * run) becomes the run's pseudonym, so "Teamoverleg Kees Vos" keeps "Teamoverleg" and names
+ * nobody. The names are read from db once per handle. Returns a new string; caller frees. */
+char *maat_pseudo_text(const maat_pseudo *p, maat_db *db, const char *text);
 
 #endif

@@ -92,6 +92,9 @@ int maat_workbook_write(const maat_workbook *wb, const char *path, int64_t gener
 typedef struct maat_report_options {
 	/* groups (units) with fewer people are suppressed; default MAAT_REPORT_MIN_GROUP_DEFAULT */
 	int min_group;
+	/* a sheet of meeting hours per person and week (never for a unit under min_group);
+	 * without it, meetings per unit only (METRICS.md §4) */
+	bool per_person;
 } maat_report_options;
 
 /* Fills wb from whatever the store holds: the pipelines' sheets, charts and headlines, then

@@ -120,6 +120,12 @@ bool maat_xlsx_is_safe_url(const char *s);
  * Frees x in every case. NULL-safe (returns 0). */
 int maat_xlsx_close(maat_xlsx *x, maat_err *err);
 
+/* Reads the workbook at path back: every XML member of the zip must inflate to its recorded
+ * size and end with its root element's closing tag (libxlsxwriter 1.1.4 leaves sheets cut
+ * short, without an error, when its temporary files hit a full disk). 0, or MAAT_E_IO with
+ * err naming name and the cut member. */
+int maat_xlsx_check_file(const char *path, const char *name, maat_err *err);
+
 /* Abandons the workbook: nothing is left at path. Frees x. NULL-safe. */
 void maat_xlsx_discard(maat_xlsx *x);
 

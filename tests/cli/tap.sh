@@ -31,6 +31,10 @@ expect_status() {
 expect_out_has() {
 	if grep -qF -- "$1" "$T/.out"; then ok "$2"; else not_ok "$2" "stdout lacks '$1'" "stdout: $(head -c 600 "$T/.out")"; fi
 }
+# expect_out_lacks TEXT DESC (fixed string nowhere on stdout)
+expect_out_lacks() {
+	if grep -qF -- "$1" "$T/.out"; then not_ok "$2" "stdout has '$1'" "$(grep -F -- "$1" "$T/.out" | head -3)"; else ok "$2"; fi
+}
 expect_err_has() {
 	if grep -qF -- "$1" "$T/.err"; then ok "$2"; else not_ok "$2" "stderr lacks '$1'" "stderr: $(head -c 600 "$T/.err")"; fi
 }

@@ -6,7 +6,7 @@
 S=$MAAT_SRCDIR
 common="err i18n json table util zone calendar"
 store="db"
-analyzer="org layers signoff meetings handovers person terms trend"
+analyzer="org layers signoff meetings handovers person terms trend prune"
 importers="ics csv cases timestamp org_import pseudonym terms_import"
 reports="xlsx graph workbook summary html"
 

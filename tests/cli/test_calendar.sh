@@ -22,7 +22,7 @@ run --db fx.db import calendar --tz UTC --from 2024-03-01 --to 2024-04-30 \
 	"$C/synthetic__partstat_overlap_week_boundary.ics"
 expect_status 0 "import the synthetic PARTSTAT/overlap/week-boundary fixture"
 expect_err_empty "libical prints nothing on stderr"
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 0 \
 	--from 2024-03-01 --to 2024-04-30 --json
 expect_status 0 "meetings --json on the fixture"
 grep -v '^#' "$C/synthetic__partstat_overlap_week_boundary.expected.tsv" | tail -n +2 |
@@ -39,46 +39,55 @@ done
 # --exclude-tentative: carol is TENTATIVE on the weekly series (3 weeks) and disappears;
 # 16 - 3 = 13 person-weeks. --exclude-no-reply: dave has no PARTSTAT (RFC default NEEDS-ACTION,
 # 3 weeks) and erin NEEDS-ACTION (1 week): 16 - 4 = 12.
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 0 \
 	--from 2024-03-01 --to 2024-04-30 --json --exclude-tentative
 expect_out_has '"person_weeks": 13' "--exclude-tentative drops carol's 3 weeks"
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 0 \
 	--from 2024-03-01 --to 2024-04-30 --json --exclude-no-reply
 expect_out_has '"person_weeks": 12' "--exclude-no-reply drops dave's 3 and erin's 1 week"
 # --min-participants 2 (default): the owner's solo appointment (1.5 h, W12) and alice's
 # midnight meeting (alone, 1 h in W12 and 1 h in W13) stop counting: owner W12 3.0 -> 1.5,
 # alice W12 2.5 -> 1.5, W13 2.5 -> 1.5.
-run --db fx.db meetings --tz UTC --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30 --json
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30 --json
 rows >got2.tsv
 expect_eq "$(grep -c . got2.tsv)" "16" "with 2 participants the same 16 person-weeks remain"
 expect_eq "$(grep 'owner@example.org	2024-W12' got2.tsv | cut -f3)" "1.5000" "owner W12 without the solo appointment: 1.5 h"
 expect_eq "$(grep 'alice@example.org	2024-W13' got2.tsv | cut -f3)" "1.5000" "alice W13 without the solo midnight meeting: 1.5 h"
 # --cap 2.5: over the cap are owner W12 (3.0) only (alice 2.5 is not over: hours > cap).
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 0 \
 	--from 2024-03-01 --to 2024-04-30 --json --cap 2.5
 expect_out_has '"over_cap_person_weeks": 1' "--cap 2.5: one person-week over the cap"
 expect_out_has '"people_over_cap": 1' "--cap 2.5: one person over the cap"
 # --max-meeting-hours 1: the 1.5 h moved instance (W13) and the owner's 1.5 h appointment go;
 # bob had only the moved instance, so bob disappears.
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 1 \
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 1 \
 	--from 2024-03-01 --to 2024-04-30 --json
 if grep -q '"person": "bob@example.org"' "$T/.out"; then not_ok "--max-meeting-hours 1 drops bob's only (1.5 h) meeting"; else ok "--max-meeting-hours 1 drops bob's only (1.5 h) meeting"; fi
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30
 expect_status 0 "human tables"
 expect_out_has "Meeting hours per person and week" "person-week table printed"
-expect_out_has "Weekly team meeting" "the recurring series is named"
+# the weekly series has 4 attending participants (owner, alice, carol tentative, dave; bob
+# declined), 3 in the moved instance: under the default --min-group 5 its title is not stored
+# (METRICS.md §4) and the series shows as a meeting of round(15 / 4) = 4 people
+expect_out_has "(meeting of 4 people)" "the recurring series of 4 people is not named"
+expect_out_lacks "Weekly team meeting" "its title is not shown"
+if grep -qa "Weekly team" fx.db fx.db-wal 2>/dev/null; then not_ok "the title of a meeting under 5 people is not in the store's bytes"; else ok "the title of a meeting under 5 people is not in the store's bytes"; fi
+run --db fx1.db import calendar --min-group 4 --tz UTC --from 2024-03-01 --to 2024-04-30 \
+	"$C/synthetic__partstat_overlap_week_boundary.ics"
+run --db fx1.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 --from 2024-03-01 --to 2024-04-30
+expect_out_has "Weekly team meeting" "import --min-group 4: the series of 4 keeps its title"
 
 # --- feature fixtures, hand-computed (see features.expected.tsv) ------------------------------
 run --db feat.db import calendar --tz UTC "$D/bare_vevent.ics" "$D/features.ics"
 expect_status 0 "bare VEVENT file and a file with two VCALENDARs import"
 expect_err_empty "no stderr for the feature fixtures"
-run --db feat.db meetings --tz UTC --from 2025-01-01 --to 2025-01-31 --json
+run --db feat.db meetings --per-person --min-group 1 --tz UTC --from 2025-01-01 --to 2025-01-31 --json
 grep -v '^#' "$D/features.expected.tsv" >want.tsv
 rows >got.tsv
 if diff want.tsv got.tsv >diff.txt; then ok "RDATE PERIOD, THISANDFUTURE, EXDATE, DTEND+DURATION, X-WR-TIMEZONE, Windows TZID, cross-file duplicate"
 else not_ok "RDATE PERIOD, THISANDFUTURE, EXDATE, DTEND+DURATION, X-WR-TIMEZONE, Windows TZID, cross-file duplicate" "$(cat diff.txt)"; fi
 # a W02 = 5.5 h > cap 5: the only over-cap person-week
-run --db feat.db meetings --tz UTC --from 2025-01-01 --to 2025-01-31 --json --cap 5
+run --db feat.db meetings --per-person --min-group 1 --tz UTC --from 2025-01-01 --to 2025-01-31 --json --cap 5
 expect_out_has '"over_cap_person_weeks": 1' "a's 5.5 h week is over a 5 h cap"
 
 # the same meeting in two people's exports (same UID and start) counts once: a copy of the
@@ -86,7 +95,7 @@ expect_out_has '"over_cap_person_weeks": 1' "a's 5.5 h week is over a 5 h cap"
 cp "$C/synthetic__partstat_overlap_week_boundary.ics" copy.ics && echo >>copy.ics
 run --db fx.db import calendar --tz UTC --from 2024-03-01 --to 2024-04-30 copy.ics
 expect_status 0 "a second export with the same meetings imports"
-run --db fx.db meetings --tz UTC --min-participants 1 --max-meeting-hours 0 \
+run --db fx.db meetings --per-person --min-group 1 --tz UTC --min-participants 1 --max-meeting-hours 0 \
 	--from 2024-03-01 --to 2024-04-30 --json
 rows >got.tsv
 grep -v '^#' "$C/synthetic__partstat_overlap_week_boundary.expected.tsv" | tail -n +2 | cut -f1-4 >want.tsv
@@ -108,13 +117,13 @@ cal() { # UID DAY START END SEQ
 { echo "BEGIN:VCALENDAR"; cal m1 03 1000 1200 1; cal m2 04 1000 1100 0; echo "END:VCALENDAR"; } >b.ics
 run --db rep.db import calendar --tz UTC a.ics b.ics
 expect_status 0 "two exports with a shared meeting import"
-run --db rep.db meetings --tz UTC --json
+run --db rep.db meetings --per-person --min-group 1 --tz UTC --json
 expect_eq "$(rows)" "$(printf 'x@example.org\t2025-W10\t3.0000\t3.0000\ny@example.org\t2025-W10\t3.0000\t3.0000')" "the newer SEQUENCE of the shared meeting wins: 2 + 1 h"
 expect_out_has '"duplicates_removed": 1' "a.ics's older copy of m1 is the one duplicate"
 { echo "BEGIN:VCALENDAR"; cal m3 05 0900 0930 0; echo "END:VCALENDAR"; } >b.ics
 run --db rep.db import calendar --tz UTC --replace b.ics
 expect_status 0 "--replace swaps b.ics"
-run --db rep.db meetings --tz UTC --json
+run --db rep.db meetings --per-person --min-group 1 --tz UTC --json
 expect_eq "$(rows)" "$(printf 'x@example.org\t2025-W10\t1.5000\t1.5000\ny@example.org\t2025-W10\t1.5000\t1.5000')" "after --replace: a.ics's m1 (1 h) and the new m3 (0.5 h)"
 expect_eq "$(sqlite3 rep.db "SELECT group_concat(uid, ' ') FROM (SELECT uid FROM cal_uids ORDER BY uid)")" "m1 m3" "m2 is gone from the store"
 expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_instances")" "2" "only a.ics's m1 and m3 stay stored"
@@ -132,18 +141,24 @@ expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM sources")" "2" "two sources"
 # Directie (1 person) is suppressed. With --min-group 1 Directie shows: 1 person, mean 1.0 h.
 jq_py() { "$PY" -c "import json,sys; d=json.load(open('$T/.out')); print($1)"; }
 run --db org.db import calendar --tz UTC "$D/org_units.ics"
-run --db org.db meetings --tz UTC --json
+run --db org.db meetings --per-person --tz UTC --json
 expect_eq "$(jq_py "d['persons'], sorted(set(r['cap'] for r in d['rows']))")" "7 [12.0]" "without an org chart: 7 keys are 7 persons, every cap 12 h"
 run --db org.db import org "$D/org_units.csv"
 expect_status 0 "the org chart imports"
-run --db org.db meetings --tz UTC --json
+run --db org.db meetings --per-person --tz UTC --json
 expect_status 0 "meetings with the org chart"
 expect_eq "$(jq_py "d['persons'], d['person_weeks'], d['over_cap_person_weeks'], d['people_over_cap']")" "6 6 1 1" "6 persons ('Ann Half' is ann), 1 person-week over the cap"
 expect_eq "$(jq_py "[(r['hours'], r['cap'], r['over_cap'], r['unit']) for r in d['rows'] if r['person'] == 'ann@example.org']")" "[(8.0, 6.0, True, 'Beleid')]" "ann: 8 h against a 0.5 FTE cap of 6 h, over it, unit Beleid"
-expect_eq "$(jq_py "[(r['person'], r['cap'], r['unit']) for r in d['rows'] if r['person'] != 'ann@example.org']")" "[('b1@example.org', 12.0, 'Beleid'), ('b2@example.org', 12.0, 'Beleid'), ('b3@example.org', 12.0, 'Beleid'), ('b4@example.org', 12.0, 'Beleid'), ('boss@example.org', 12.0, 'Directie')]" "full-time people keep 12 h; units from the chart"
+expect_eq "$(jq_py "[(r['person'], r['cap'], r['unit']) for r in d['rows'] if r['person'] != 'ann@example.org']")" "[('b1@example.org', 12.0, 'Beleid'), ('b2@example.org', 12.0, 'Beleid'), ('b3@example.org', 12.0, 'Beleid'), ('b4@example.org', 12.0, 'Beleid')]" "full-time people keep 12 h; units from the chart; boss (Directie, 1 person < --min-group 5) has no row"
 expect_eq "$(jq_py "[(u['unit'], u['persons'], u['person_weeks'], u['over_cap_person_weeks'], u['over_cap_share'], u['mean_hours']) for u in d['units']], d['units_suppressed']")" "[('Beleid', 5, 5, 1, 0.2, 3.6)] 1" "Beleid shown (5 people), Directie (1 person) suppressed under --min-group 5"
-run --db org.db meetings --tz UTC --json --min-group 1
+run --db org.db meetings --per-person --tz UTC --json --min-group 1
 expect_eq "$(jq_py "[(u['unit'], u['persons'], u['mean_hours']) for u in d['units']], d['units_suppressed']")" "[('Beleid', 5, 3.6), ('Directie', 1, 1.0)] 0" "--min-group 1 shows Directie too"
+expect_eq "$(jq_py "[(r['person'], r['unit']) for r in d['rows'] if r['unit'] == 'Directie']")" "[('boss@example.org', 'Directie')]" "--per-person --min-group 1: boss's row too"
+# without --per-person: figures per unit, no person at all (METRICS.md §4)
+run --db org.db meetings --tz UTC --json
+expect_eq "$(jq_py "len(d['rows']), d['per_person'], [u['unit'] for u in d['units']]")" "0 False ['Beleid']" "without --per-person: no rows per person, units only"
+run --db org.db meetings --tz UTC
+expect_out_lacks "example.org" "the text output without --per-person names nobody"
 run --db org.db meetings --tz UTC
 expect_out_has "1 units with fewer than 5 people not shown." "the text output says a unit was suppressed"
 expect_out_has "FTE and units from the org chart" "the settings name the org chart"
@@ -159,7 +174,7 @@ if grep -q "later build" "$T/.err"; then
 else
 	expect_status 0 "Outlook CSV with Dutch headers imports"
 	expect_eq "$(sqlite3 ol.db 'SELECT rows_read || "/" || rows_rejected FROM sources')" "6/1" "6 rows read, the impossible date rejected"
-	run --db ol.db meetings --json
+	run --db ol.db meetings --per-person --min-group 1 --json
 	rows >got.tsv
 	printf 'Anna de Vries\t2024-W10\t1.5000\t2.0000\nAnna de Vries\t2024-W11\t1.0000\t1.0000\nBas Jansen\t2024-W10\t1.5000\t2.0000\nBas Jansen\t2024-W11\t1.0000\t1.0000\nCarla Smit\t2024-W10\t1.0000\t1.0000\n' >want.tsv
 	if diff want.tsv got.tsv >diff.txt; then ok "Outlook person-weeks equal the hand count"; else not_ok "Outlook person-weeks equal the hand count" "$(cat diff.txt)"; fi
@@ -215,7 +230,7 @@ expect_status 64 "import calendar without a file: 64"
 peer() { # FILE FROM TO
 	rm -f peer.db
 	"$MAATLAT" --db peer.db import calendar --owner me@example.org --from "$2" --to "$3" "$C/$1" >/dev/null 2>peer.err
-	"$MAATLAT" --db peer.db meetings --from "$2" --to "$3" --min-participants 1 \
+	"$MAATLAT" --db peer.db meetings --per-person --min-group 1 --from "$2" --to "$3" --min-participants 1 \
 		--max-meeting-hours 0 --json >"$T/.out"
 	rows >got.tsv
 	"$PY" "$TOOLS/ics_person_weeks.py" --from "$2" --to "$3" --min-participants 1 --max-hours 0 \

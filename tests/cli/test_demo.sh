@@ -47,13 +47,16 @@ got=$($PY - "demo out/report.xlsx" $CASES <<'EOF'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 want = ["Summary", "Layers", "Managers", "Layer pyramid", "Span distribution", "Delayering",
-        "Removed roles", "Sign-off chains", "Meetings", "Weekly meeting hours", "Meeting series",
+        "Removed roles", "Sign-off chains", "Weekly meeting hours", "Meeting series",
         "Units", "Sources", "Definitions", "Trend snapshots", "Public-service flag", "Role mix",
         "Trend meetings"]
 if sys.argv[2] == "yes":
     want += ["Handovers per case", "Cases", "Handover pairs", "Terms", "Terms per case type",
              "Terms per unit", "Terms per month", "Cases over term", "Trend cases"]
 missing = [w for w in want if w not in wb.sheetnames]
+# meetings per unit only: the per-person sheet needs report --per-person (METRICS.md section 4)
+if "Meetings" in wb.sheetnames:
+    missing.append("no Meetings sheet without --per-person")
 print("sheets ok" if not missing else "missing %r in %r" % (missing, wb.sheetnames))
 EOF
 )
@@ -186,7 +189,7 @@ expect_eq "$got" "ok" "sign-off chains per decision type and to the top: referen
 $PY "$MAAT_SRCDIR/tests/tools/ics_person_weeks.py" --from 2025-09-01 --to 2025-10-26 "$EX"/calendars/*.ics >pw.tsv
 $PY "$HERE/demo_reference.py" meetings "$EX/org.csv" pw.tsv >mref.json
 $PY "$HERE/demo_reference.py" series 5 2025-09-01 2025-10-26 "$EX"/calendars/*.ics >serref.json
-run --db "$DB" meetings --json
+run --db "$DB" meetings --json --per-person --min-group 1
 cp "$T/.out" meetings.json
 got=$($PY - mref.json serref.json meetings.json pw.tsv "$S" <<'EOF'
 import json, sys

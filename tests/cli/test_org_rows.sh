@@ -78,6 +78,9 @@ expect_err_empty "mandates id:0042 matches the post stored as 42 (no warning)"
 run --db zn.db signoff --json
 expect_eq "$(jv decision_types.0.no_holder)" 0 "id:0042 is the holder of all three"
 near "$(jv decision_types.0.chain_mean)" "$($PY -c 'print(2/3)')" "chains 0, 1, 1 -> 2/3"
+run --db zn.db forget 0042
+expect_status 0 "forget 0042 finds the post stored as 42"
+expect_eq "$(sqlite3 zn.db "SELECT count(*) FROM org_rows WHERE id = '42' OR manager = '42'")" 0 "and erases it"
 
 # --- 5. managers given as e-mail or name: 10 > {11 > 13, 12}
 for f in org_manager_email org_manager_name; do

@@ -63,7 +63,7 @@ run --db p.db import calendar --pseudonymise "$D/calendar.ics"
 expect_status 0 "calendar import with --pseudonymise"
 # the 1-hour meeting of Jantje (0.8 FTE, unit Beleid) and Bram: matched to the pseudonymised
 # chart, Jantje's cap is 12 x 0.8 = 9.6 h
-run --db p.db meetings --json --min-group 1
+run --db p.db meetings --json --per-person --min-group 1
 got=$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted((r["cap"], r["hours"]) for r in d["rows"]))' <"$T/.out")
 expect_eq "$got" "[(9.6, 1.0), (12.0, 1.0)]" "pseudonymised calendar still finds FTE in the pseudonymised chart"
 run --db p.db handovers --json
@@ -90,5 +90,32 @@ unset MAATLAT_KEY
 run --db q.db import cases --pseudonymise "$D/cases.csv"
 expect_status 64 "--pseudonymise without a key is a usage error"
 expect_err_has "MAATLAT_KEY" "and names where the key comes from"
+
+# --- one person, and only them: a job share and a shared name (issue 12 item 3) ---------------
+# By hand: P1 is one post shared by Ann and Bea (same id, same manager: a job share); two
+# different people are called Kees Vos; Cees is found in the case log by his unique name.
+printf 'id,manager,name,unit,email\nB1,,Baas Boven,Directie,baas@x.nl\nP1,B1,Ann Deel,Beleid,ann@x.nl\nP1,B1,Bea Deel,Beleid,bea@x.nl\nC1,P1,Cees Onder,Beleid,cees@x.nl\nG1,B1,Kees Vos,Beleid,kees1@x.nl\nG2,B1,Kees Vos,Beleid,kees2@x.nl\n' >js.csv
+printf 'case_id,activity,timestamp,resource\nZ1,a,2025-01-01T09:00:00Z,ann@x.nl\nZ1,b,2025-01-01T10:00:00Z,bea@x.nl\nZ1,c,2025-01-01T11:00:00Z,P1\nZ1,d,2025-01-01T12:00:00Z,Cees Onder\n' >js_cases.csv
+run --db js.db import org js.csv
+run --db js.db import cases js_cases.csv
+expect_status 0 "the job-share chart and its case log import"
+run --db js.db person P1
+expect_status 64 "person P1: a post two people share is refused (64)"
+expect_err_has "P1 (ann@x.nl), P1 (bea@x.nl)" "and both sharers are listed"
+run --db js.db person "kees vos"
+expect_status 64 "person 'kees vos': a name two people have is refused"
+expect_err_has "G1 (kees1@x.nl), G2 (kees2@x.nl)" "and both are listed"
+run --db js.db person ann@x.nl --json
+expect_status 0 "person ann@x.nl"
+py() { /usr/bin/python3 -c "import json; d=json.load(open('$T/.out')); print($1)"; }
+expect_eq "$(py "[r['name'] for r in d['tables']['org_rows']], [r['resource'] for r in d['tables']['case_events']], 'p1' in d['keys']")" "['Ann Deel'] ['ann@x.nl'] False" "Ann: her row, her one event (not Bea's, not the post's P1), and the shared post id is no key"
+run --db js.db person "Cees Onder" --json
+expect_eq "$(py "d['id'], d['counts']['case_events']")" "C1 1" "Cees by his unique name: C1, the event with 'Cees Onder' as resource"
+run --db js.db forget ann@x.nl
+expect_status 0 "forget ann@x.nl"
+got=$(sqlite3 js.db "SELECT group_concat(id || ':' || name || ':' || email, ' ') FROM (SELECT * FROM org_rows WHERE id = 'P1' ORDER BY line)")
+case $got in "P1:forgotten-"*":forgotten-"*" P1:Bea Deel:bea@x.nl") ok "Ann's row keeps the post id P1 (shared), loses name and e-mail; Bea's row is untouched" ;; *) not_ok "Ann's row keeps the post id P1, loses name and e-mail; Bea's row is untouched" "$got" ;; esac
+expect_eq "$(sqlite3 js.db "SELECT manager FROM org_rows WHERE id = 'C1'")" "P1" "Cees still reports to the post P1"
+expect_eq "$(sqlite3 js.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM case_names WHERE kind = 'resource' AND name NOT LIKE 'forgotten-%' ORDER BY name)")" "Cees Onder P1 bea@x.nl" "the case log keeps Bea's, the post's and Cees's resources; only Ann's became the token"
 
 done_testing

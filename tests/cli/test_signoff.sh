@@ -90,7 +90,15 @@ $PY -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 u=[x for x in d["units"] if x["unit"]=="Burgerzaken" and x["decision_type"]=="personeel"][0]
 print(u["people"], u["initials_mean"], u["initials_max"], u["chain_mean"], u["chain_max"], u["over_cap"])' "$T/.out" >unit.txt
-expect_eq "$(cat unit.txt)" "4 1.25 2 2.25 3 2" "personeel in Burgerzaken: 4 people, initials 1.25 (max 2), chain 2.25 (max 3), 2 over"
+expect_eq "$(cat unit.txt)" "None None None None None None" "personeel in Burgerzaken: 4 people < --min-group 5, figures suppressed"
+run --db s.db signoff --json --cap 1 --min-group 4
+$PY -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+u=[x for x in d["units"] if x["unit"]=="Burgerzaken" and x["decision_type"]=="personeel"][0]
+print(u["people"], u["initials_mean"], u["initials_max"], u["chain_mean"], u["chain_max"], u["over_cap"], u.get("suppressed", False))' "$T/.out" >unit.txt
+expect_eq "$(cat unit.txt)" "4 1.25 2 2.25 3 2 False" "--min-group 4: personeel in Burgerzaken: 4 people, initials 1.25 (max 2), chain 2.25 (max 3), 2 over"
+run --db s.db signoff --cap 1
+expect_out_has "Units with fewer than 5 people" "the text output says unit figures were suppressed"
 run --db s.db signoff --decision inkoop --json
 expect_eq "$(jv decision_types.0.decision_type)" inkoop "--decision shows one type"
 $PY -c 'import json,sys; sys.exit(0 if len(json.load(open(sys.argv[1]))["decision_types"])==1 else 1)' "$T/.out" && ok "only that type" || not_ok "only that type"

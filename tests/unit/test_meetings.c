@@ -43,6 +43,8 @@ opts_fixture(maat_meetings_opts *o)
 	o->tz = "UTC";
 	o->min_participants = 1;
 	o->max_meeting_hours = 0;
+	/* rows per person, checked below (the fixture's 6 people form one unit of >= 5) */
+	o->per_person = true;
 	o->has_window = true;
 	assert_int_equal(maat_zone_date_to_utc("2024-03-01", "UTC", 0, &o->from, &err), 0);
 	assert_int_equal(maat_zone_date_to_utc("2024-04-30", "UTC", 1, &o->to, &err), 0);
@@ -152,6 +154,8 @@ test_meetings_fte_cap(void **state)
 	(void)state;
 	opts_fixture(&o);
 	o.person = half_time_alice;
+	/* alice is alone in Policy: her rows show only with min_group 1 */
+	o.min_group = 1;
 	m = maat_meetings_compute(db, &o, &err);
 	assert_non_null(m);
 	/* cap 12 x 0.2 = 2.4 h: alice's W12 and W13 (2.5 h each) are over it, W15/W16 (1 h) not */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "maatlat/db.h"
 #include "maatlat/pseudonym.h"
 
 static void
@@ -116,6 +117,70 @@ test_pseudonym_key_file_newline(void **state)
 	remove(path);
 }
 
+/* Names inside titles: the org chart holds "Kees Vos" and "Jan van der Berg" (plainly) and the
+ * pseudonym of "Anna Smit" (a pseudonymised import). By hand, "Bilateraal Kees Vos / Jan van
+ * der Berg, Anna Smit en jan@x.nl" has four persons in it: two plain names (one of four words),
+ * one name known only by its pseudonym, and an e-mail (not in the chart: any token with '@'). */
+static void
+test_pseudonym_text(void **state)
+{
+	maat_err err = {0};
+	maat_db *db;
+	maat_pseudo *p;
+	char *anna, *got, *want, *kees, *jan, *mail, *src;
+	(void)state;
+	setenv("MAATLAT_KEY", "0123456789abcdef-test-key", 1);
+	p = maat_pseudo_new(NULL, &err);
+	db = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+	assert_non_null(db);
+	anna = maat_pseudo_apply(p, "Anna Smit");
+	{
+		sqlite3_stmt *st;
+		assert_int_equal(
+		    maat_db_exec(db,
+				 "INSERT INTO sources(kind, path, sha256, imported_at) "
+				 "VALUES ('org', 'x', '', 0)",
+				 &err),
+		    0);
+		assert_int_equal(
+		    sqlite3_prepare_v2(maat_db_sqlite(db),
+				       "INSERT INTO org_rows(source_id, line, id, name, "
+				       "fte) VALUES (1, 2, 'a', ?1, 1), (1, 3, 'b', 'Kees "
+				       "Vos', 1), (1, 4, 'c', 'Jan van der Berg', 1)",
+				       -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(st, 1, anna, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+	got = maat_pseudo_text(p, db,
+			       "Bilateraal Kees Vos / Jan van der Berg, Anna Smit en jan@x.nl");
+	kees = maat_pseudo_apply(p, "Kees Vos");
+	jan = maat_pseudo_apply(p, "Jan van der Berg");
+	mail = maat_pseudo_apply(p, "jan@x.nl");
+	want = malloc(256);
+	snprintf(want, 256, "Bilateraal %s / %s, %s en %s", kees, jan, anna, mail);
+	assert_string_equal(got, want);
+	free(got);
+	/* words that are no one's name stay */
+	got = maat_pseudo_text(p, db, "Stuurgroep Energietransitie");
+	assert_string_equal(got, "Stuurgroep Energietransitie");
+	free(got);
+	/* a source name: the path's pseudonym and its extension */
+	src = maat_pseudo_source_name(p, "/data/k.14@gemeente.nl.ics");
+	assert_null(strstr(src, "k.14"));
+	assert_int_equal(strlen(src), 21 + 4);
+	assert_string_equal(src + 21, ".ics");
+	free(src);
+	free(want);
+	free(kees);
+	free(jan);
+	free(mail);
+	free(anna);
+	maat_db_close(db);
+	maat_pseudo_free(p);
+}
+
 int
 main(void)
 {
@@ -125,6 +190,7 @@ main(void)
 	    cmocka_unit_test(test_pseudonym_key_matters),
 	    cmocka_unit_test(test_pseudonym_short_or_missing_key),
 	    cmocka_unit_test(test_pseudonym_key_file_newline),
+	    cmocka_unit_test(test_pseudonym_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
