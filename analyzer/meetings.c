@@ -1,7 +1,10 @@
 /* Meeting hours per person-week (METRICS.md §2) from the stored instances. */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -9,6 +12,7 @@
 #include "maatlat/calendar.h"
 #include "maatlat/json.h"
 #include "maatlat/meetings.h"
+#include "maatlat/org.h"
 #include "maatlat/util.h"
 #include "maatlat/zone.h"
 
@@ -82,15 +86,36 @@ strtab_fini(strtab *t)
 typedef struct copy {
 	int64_t id;
 	size_t uid;
+	/* cal_uids id */
+	int64_t uid_id;
+	/* the original start (RECURRENCE-ID): the key across exports */
+	int64_t orig;
 	int64_t start, end;
 	int seq;
 	int flags;
 	/* cal_partsets id */
 	int64_t set;
-	/* the earliest source holding it, and how many sources do */
-	int64_t source;
-	int64_t copies;
 } copy;
+
+/* One export's copy of an instance: the candidates of the version resolution. */
+typedef struct cand {
+	/* index into the instances */
+	size_t copy;
+	int64_t source;
+	/* the version: SEQUENCE (of the instance) and the DTSTAMP of the component */
+	int seq;
+	int64_t dtstamp;
+	/* counts: the export's view of the series is current, or the copy is at least as new
+	 * as the newest master */
+	bool valid;
+} cand;
+
+/* A series' master in one export (cal_masters). */
+typedef struct master {
+	int64_t uid_id, source;
+	int seq;
+	int64_t dtstamp;
+} master;
 
 /* A participant list: its attending people, distinct, as a range of setpeople[]. */
 typedef struct pset {
@@ -110,6 +135,9 @@ typedef struct person {
 	const char *name;
 	const char *unit;
 	double fte;
+	/* the first participant key that named them (borrowed from pkeys): looked up again in
+	 * the snapshot in force on each week */
+	const char *key;
 	/* figures */
 	size_t weeks, weeks_over;
 	double hours, booked, max_hours;
@@ -122,6 +150,11 @@ typedef struct pweek {
 	size_t person;
 	size_t week;
 	double hours, booked;
+	/* FTE and unit in the snapshot in force on the week (the person's when there is one) */
+	double fte;
+	const char *unit;
+	/* index into opts.snap_dates, or -1 */
+	ssize_t snap;
 } pweek;
 
 typedef struct series {
@@ -136,7 +169,264 @@ typedef struct unitfig {
 	const char *unit;
 	size_t persons, pweeks, over;
 	double hours;
+	/* the last person counted (index + 1) */
+	size_t last;
 } unitfig;
+
+/* ---- the people directory (issue 18: ambiguous names, job sharers) ---- */
+#define AMBIGUOUS ((size_t)-1)
+
+struct maat_meetings_people {
+	/* identities (e-mail, else id + name) and what is shown for them */
+	strtab ident;
+	char **display;
+	double *fte;
+	char **unit;
+	/* the first id of each person (a second row with it is the same post again) */
+	char **first_id;
+	size_t cap;
+	/* keys by kind: 0 e-mail, 1 id, 2 name (lower-cased, trimmed) -> person or AMBIGUOUS */
+	strtab keys[3];
+	size_t *val[3];
+	size_t capval[3];
+};
+
+static char *
+lower_trim(const char *s)
+{
+	char *k = maat_trim(maat_xstrdup(s ? s : ""));
+	for (char *p = k; *p; p++) {
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return k;
+}
+
+static void
+people_key(maat_meetings_people *d, int kind, const char *raw, size_t who)
+{
+	char *k = lower_trim(raw);
+	size_t before = d->keys[kind].n, i;
+	if (*k == '\0') {
+		free(k);
+		return;
+	}
+	i = intern(&d->keys[kind], k);
+	free(k);
+	if (d->keys[kind].n > before) {
+		if (i >= d->capval[kind]) {
+			d->capval[kind] = d->capval[kind] ? d->capval[kind] * 2 : 256;
+			d->val[kind] =
+			    maat_xreallocarray(d->val[kind], d->capval[kind], sizeof(size_t));
+		}
+		d->val[kind][i] = who;
+	} else if (d->val[kind][i] != who) {
+		d->val[kind][i] = AMBIGUOUS;
+	}
+}
+
+int
+maat_meetings_people_load(maat_db *db, const char *snapshot, maat_meetings_people **out,
+			  maat_err *err)
+{
+	maat_meetings_people *d;
+	sqlite3_stmt *st;
+	int step;
+
+	*out = NULL;
+	if (!maat_db_has_kind(db, "org")) {
+		return 1;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT r.id, r.name, r.email, r.fte, r.unit FROM org_rows r"
+			  " JOIN org_imports i ON i.source_id = r.source_id"
+			  " WHERE i.as_of = ?1 AND r.aggregate = 0 ORDER BY r.rowid",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_text(st, 1, snapshot ? snapshot : "", -1, SQLITE_TRANSIENT);
+	d = maat_xcalloc(1, sizeof(*d));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *email = (const char *)sqlite3_column_text(st, 2);
+		const char *unit = (const char *)sqlite3_column_text(st, 4);
+		double fte = sqlite3_column_double(st, 3);
+		char *em = lower_trim(email), *nm = lower_trim(name), *ident;
+		size_t before = d->ident.n, pi;
+		ident = *em ? maat_xstrdup(em) : maat_xasprintf("%s\x1f%s", id ? id : "", nm);
+		pi = intern(&d->ident, ident);
+		free(ident);
+		if (d->ident.n > before) {
+			if (pi >= d->cap) {
+				d->cap = d->cap ? d->cap * 2 : 256;
+				d->display = maat_xreallocarray(d->display, d->cap, sizeof(char *));
+				d->fte = maat_xreallocarray(d->fte, d->cap, sizeof(double));
+				d->unit = maat_xreallocarray(d->unit, d->cap, sizeof(char *));
+				d->first_id =
+				    maat_xreallocarray(d->first_id, d->cap, sizeof(char *));
+			}
+			d->display[pi] = maat_xstrdup(*em ? em : (id ? id : ""));
+			d->fte[pi] = fte;
+			d->unit[pi] = unit != NULL && *unit ? maat_xstrdup(unit) : NULL;
+			d->first_id[pi] = maat_xstrdup(id ? id : "");
+		} else if (id != NULL && strcmp(id, d->first_id[pi]) != 0) {
+			/* one person on two posts: both parts of their time */
+			d->fte[pi] += fte;
+		}
+		people_key(d, 0, em, pi);
+		people_key(d, 1, id, pi);
+		people_key(d, 2, nm, pi);
+		free(em);
+		free(nm);
+	}
+	if (step != SQLITE_DONE) {
+		maat_meetings_people_free(d);
+		return maat_db_fail(db, err, _("reading the org chart"));
+	}
+	/* job sharers without e-mail share their post id: tell them apart by name */
+	for (size_t i = 0; i < d->ident.n; i++) {
+		const char *sep = strchr(d->ident.s[i], '\x1f');
+		size_t v;
+		char *k = lower_trim(d->display[i]);
+		bool shared = false;
+		for (v = 0; v < d->keys[1].n && !shared; v++) {
+			shared = strcmp(d->keys[1].s[v], k) == 0 && d->val[1][v] == AMBIGUOUS;
+		}
+		free(k);
+		if (shared && sep != NULL && sep[1] != '\0') {
+			char *n = maat_xasprintf("%s (%s)", d->display[i], sep + 1);
+			free(d->display[i]);
+			d->display[i] = n;
+		}
+	}
+	*out = d;
+	return 0;
+}
+
+void
+maat_meetings_people_free(maat_meetings_people *d)
+{
+	if (d == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < d->ident.n; i++) {
+		free(d->display[i]);
+		free(d->unit[i]);
+		free(d->first_id[i]);
+	}
+	free(d->display);
+	free(d->fte);
+	free(d->unit);
+	free(d->first_id);
+	strtab_fini(&d->ident);
+	for (int k = 0; k < 3; k++) {
+		strtab_fini(&d->keys[k]);
+		free(d->val[k]);
+	}
+	free(d);
+}
+
+struct maat_meetings_joins {
+	/* the snapshot naming people (the latest, or the one of as_of); owned */
+	char *snapshot;
+	maat_meetings_people *people;
+	/* every snapshot, oldest first (only without as_of and when there are several) */
+	maat_org_snapshots snaps;
+	maat_meetings_people **snap_people;
+};
+
+int
+maat_meetings_joins_load(maat_db *db, const char *as_of, maat_meetings_joins **out, maat_err *err)
+{
+	maat_meetings_joins *j;
+	int r;
+	*out = NULL;
+	if (!maat_db_has_kind(db, "org")) {
+		return 1;
+	}
+	j = maat_xcalloc(1, sizeof(*j));
+	if ((r = maat_org_snapshot(db, as_of, &j->snapshot, err)) != 0) {
+		maat_meetings_joins_free(j);
+		return r < 0 ? r : (as_of != NULL ? 2 : 1);
+	}
+	if ((r = maat_meetings_people_load(db, j->snapshot, &j->people, err)) < 0) {
+		maat_meetings_joins_free(j);
+		return r;
+	}
+	if (as_of == NULL) {
+		if ((r = maat_org_snapshots_list(db, &j->snaps, err)) < 0) {
+			maat_meetings_joins_free(j);
+			return r;
+		}
+		if (j->snaps.n > 1) {
+			j->snap_people = maat_xcalloc(j->snaps.n, sizeof(*j->snap_people));
+			for (size_t k = 0; k < j->snaps.n; k++) {
+				if ((r = maat_meetings_people_load(db, j->snaps.dates[k],
+								   &j->snap_people[k], err)) < 0) {
+					maat_meetings_joins_free(j);
+					return r;
+				}
+			}
+		}
+	}
+	*out = j;
+	return 0;
+}
+
+void
+maat_meetings_joins_free(maat_meetings_joins *j)
+{
+	if (j == NULL) {
+		return;
+	}
+	for (size_t k = 0; j->snap_people != NULL && k < j->snaps.n; k++) {
+		maat_meetings_people_free(j->snap_people[k]);
+	}
+	free(j->snap_people);
+	maat_org_snapshots_fini(&j->snaps);
+	maat_meetings_people_free(j->people);
+	free(j->snapshot);
+	free(j);
+}
+
+void
+maat_meetings_joins_apply(const maat_meetings_joins *j, maat_meetings_opts *o)
+{
+	if (j == NULL) {
+		return;
+	}
+	o->people = j->people;
+	o->snapshot = j->snapshot;
+	if (j->snap_people != NULL) {
+		o->snap_dates = (const char *const *)j->snaps.dates;
+		o->snap_people = (const maat_meetings_people *const *)j->snap_people;
+		o->nsnaps = j->snaps.n;
+	}
+}
+
+/* The person of key: its index, AMBIGUOUS, or (size_t)-2 when unknown. */
+static size_t
+people_find(const maat_meetings_people *d, const char *key)
+{
+	char *k = lower_trim(key);
+	size_t r = (size_t)-2;
+	for (int kind = 0; kind < 3 && r == (size_t)-2; kind++) {
+		const strtab *t = &d->keys[kind];
+		if (t->nslot == 0 || *k == '\0') {
+			continue;
+		}
+		for (size_t i = hash_str(k) & (t->nslot - 1); t->slot[i];
+		     i = (i + 1) & (t->nslot - 1)) {
+			if (strcmp(t->s[t->slot[i] - 1], k) == 0) {
+				r = d->val[kind][t->slot[i] - 1];
+				break;
+			}
+		}
+	}
+	free(k);
+	return r;
+}
 
 struct maat_meetings {
 	maat_meetings_opts o;
@@ -148,9 +438,16 @@ struct maat_meetings {
 	strtab people;
 	strtab units;
 	person *persons;
-	/* the week starts (unix UTC) and their labels */
+	/* participant keys met (each looked up once) and their person index */
+	strtab pkeys;
+	size_t *pkey_person;
+	size_t cappkey;
+	/* the week starts (unix UTC), their labels and local dates (yyyy-mm-dd) */
 	int64_t *wstart;
 	char (*wlabel)[16];
+	char (*wdate)[16];
+	/* person-weeks per snapshot (opts.snap_dates) */
+	size_t *snap_weeks;
 	size_t nweeks;
 	pweek *pw;
 	size_t npw;
@@ -171,24 +468,92 @@ maat_meetings_opts_init(maat_meetings_opts *o)
 	o->top_series = 20;
 }
 
-static int
-cmp_copy(const void *a, const void *b)
+/* Participant-list digests by cal_partsets id, for a tie-break that does not depend on the
+ * order of the imports (ids do). */
+static const copy *sort_copies;
+static const unsigned char *sort_digests;
+static const int64_t *sort_setids;
+static size_t sort_nsets;
+
+static const unsigned char *
+digest_of(int64_t set)
 {
-	const copy *x = a, *y = b;
-	if (x->uid != y->uid) {
-		return x->uid < y->uid ? -1 : 1;
+	size_t lo = 0, hi = sort_nsets;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sort_setids[mid] < set) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
 	}
-	if (x->start != y->start) {
-		return x->start < y->start ? -1 : 1;
+	return lo < sort_nsets && sort_setids[lo] == set ? sort_digests + lo * 16 : NULL;
+}
+
+/* Per (series, original start) the winner first: valid, highest SEQUENCE, newest DTSTAMP,
+ * then by content (start, end, flags, participants), never by import order. */
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	const copy *p = &sort_copies[x->copy], *q = &sort_copies[y->copy];
+	const unsigned char *dp, *dq;
+	int r;
+	if (p->uid != q->uid) {
+		return p->uid < q->uid ? -1 : 1;
 	}
-	/* the newest copy first: highest SEQUENCE, then the earliest import */
+	if (p->orig != q->orig) {
+		return p->orig < q->orig ? -1 : 1;
+	}
+	if (x->valid != y->valid) {
+		return x->valid ? -1 : 1;
+	}
 	if (x->seq != y->seq) {
 		return x->seq > y->seq ? -1 : 1;
 	}
-	if (x->source != y->source) {
-		return x->source < y->source ? -1 : 1;
+	if (x->dtstamp != y->dtstamp) {
+		return x->dtstamp > y->dtstamp ? -1 : 1;
 	}
-	return x->id < y->id ? -1 : x->id > y->id;
+	/* the same version in two exports: the one that knows of a change (an override, then an
+	 * EXDATE) wins over a plain expansion of the master */
+	if ((p->flags & MAAT_CAL_OVERRIDE) != (q->flags & MAAT_CAL_OVERRIDE)) {
+		return (p->flags & MAAT_CAL_OVERRIDE) ? -1 : 1;
+	}
+	if ((p->flags & MAAT_CAL_EXCLUDED) != (q->flags & MAAT_CAL_EXCLUDED)) {
+		return (p->flags & MAAT_CAL_EXCLUDED) ? -1 : 1;
+	}
+	if (p->start != q->start) {
+		return p->start < q->start ? -1 : 1;
+	}
+	if (p->end != q->end) {
+		return p->end < q->end ? -1 : 1;
+	}
+	if (p->flags != q->flags) {
+		return p->flags < q->flags ? -1 : 1;
+	}
+	dp = digest_of(p->set);
+	dq = digest_of(q->set);
+	if (dp != NULL && dq != NULL && (r = memcmp(dp, dq, 16)) != 0) {
+		return r;
+	}
+	return x->copy < y->copy ? -1 : x->copy > y->copy;
+}
+
+static int
+cmp_master(const void *a, const void *b)
+{
+	const master *x = a, *y = b;
+	if (x->uid_id != y->uid_id) {
+		return x->uid_id < y->uid_id ? -1 : 1;
+	}
+	return x->source < y->source ? -1 : x->source > y->source;
+}
+
+/* True when version (s1, d1) is newer than (s2, d2). */
+static bool
+newer_version(int s1, int64_t d1, int s2, int64_t d2)
+{
+	return s1 != s2 ? s1 > s2 : d1 > d2;
 }
 
 static int
@@ -283,9 +648,13 @@ make_weeks(maat_meetings *m, icaltimezone *z)
 			cap = cap ? cap * 2 : 64;
 			m->wstart = maat_xreallocarray(m->wstart, cap + 1, sizeof(*m->wstart));
 			m->wlabel = maat_xreallocarray(m->wlabel, cap + 1, sizeof(*m->wlabel));
+			m->wdate = maat_xreallocarray(m->wdate, cap + 1, sizeof(*m->wdate));
 		}
 		iso_week(lt.year, lt.month, lt.day, &iy, &iw);
 		m->wstart[m->nweeks] = s;
+		snprintf(m->wdate[m->nweeks], sizeof(m->wdate[0]), "%04u-%02u-%02u",
+			 (unsigned)lt.year % 10000u, (unsigned)lt.month % 100u,
+			 (unsigned)lt.day % 100u);
 		snprintf(m->wlabel[m->nweeks], sizeof(m->wlabel[0]), "%04u-W%02u",
 			 (unsigned)iy % 10000u, (unsigned)iw % 100u);
 		m->nweeks++;
@@ -310,31 +679,133 @@ week_of(const maat_meetings *m, int64_t t)
 	return lo;
 }
 
+/* Monday 00:00 (zone z) of the ISO week holding t. */
+static int64_t
+week_monday(icaltimezone *z, int64_t t)
+{
+	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+	int wd;
+	lt.hour = lt.minute = lt.second = 0;
+	lt.is_date = 0;
+	lt.zone = NULL;
+	wd = (icaltime_day_of_week(lt) + 5) % 7;
+	icaltime_adjust(&lt, -wd, 0, 0, 0);
+	return (int64_t)icaltime_as_timet_with_zone(lt, z);
+}
+
+/* The window (METRICS.md §2): --from/--to as given; else from the Monday of the first
+ * meeting's week to the end of the last full ISO week before the newest export, at most 104
+ * weeks. Stores from before export times were recorded keep the span of the data. */
 static int
-load_window(maat_meetings *m, maat_db *db, maat_err *err)
+load_window(maat_meetings *m, maat_db *db, icaltimezone *z, maat_err *err)
 {
 	sqlite3_stmt *st;
+	int64_t first, last;
 	if (m->o.has_window) {
 		m->sum.from = m->o.from;
 		m->sum.to = m->o.to;
-		return 0;
+		m->sum.window_origin = MAAT_WINDOW_EXPLICIT;
 	}
-	st = maat_db_stmt(db, "SELECT min(start), max(end) FROM cal_instances WHERE end > start",
+	st = maat_db_stmt(db,
+			  "SELECT e.exported, e.exported_by = 'dtstamp', s.path FROM cal_exports e"
+			  " JOIN sources s ON s.id = e.source_id ORDER BY e.exported DESC, s.id"
+			  " LIMIT 1",
 			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		m->sum.has_export = true;
+		m->sum.exported = sqlite3_column_int64(st, 0);
+		m->sum.exported_by_dtstamp = sqlite3_column_int(st, 1) != 0;
+		snprintf(m->sum.export_path, sizeof(m->sum.export_path), "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (m->o.has_window) {
+		return 0;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT min(start), max(end) FROM cal_instances WHERE end > start"
+			  " AND (flags & ?1) = 0",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int(st, 1, MAAT_CAL_EXCLUDED);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		return maat_db_fail(db, err, _("reading calendar instances"));
 	}
 	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		sqlite3_reset(st);
 		m->sum.from = m->sum.to = 0;
+		m->sum.window_origin = m->sum.has_export ? MAAT_WINDOW_EXPORT : MAAT_WINDOW_DATA;
 		return 0;
 	}
-	m->sum.from = sqlite3_column_int64(st, 0);
-	m->sum.to = sqlite3_column_int64(st, 1);
-	if (m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
-		m->sum.to = m->sum.from + MAAT_CAL_MAX_SPAN;
+	first = sqlite3_column_int64(st, 0);
+	last = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (!m->sum.has_export) {
+		m->sum.window_origin = MAAT_WINDOW_DATA;
+		m->sum.from = first;
+		m->sum.to = last;
+		if (m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
+			m->sum.to = m->sum.from + MAAT_CAL_MAX_SPAN;
+			m->sum.window_capped = true;
+		}
+		return 0;
+	}
+	m->sum.window_origin = MAAT_WINDOW_EXPORT;
+	m->sum.to = week_monday(z, m->sum.exported);
+	m->sum.from = week_monday(z, first);
+	if (m->sum.to > m->sum.from && m->sum.to - m->sum.from > MAAT_CAL_MAX_SPAN) {
+		/* 104 weeks back from the end (whole local weeks across DST) */
+		struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)m->sum.to, 0, z);
+		lt.zone = NULL;
+		icaltime_adjust(&lt, -104 * 7, 0, 0, 0);
+		m->sum.from = (int64_t)icaltime_as_timet_with_zone(lt, z);
+		m->sum.window_capped = true;
+	}
+	if (m->sum.to < m->sum.from) {
+		/* every meeting is after the export: planned, none held */
+		m->sum.to = m->sum.from;
+	}
+	return 0;
+}
+
+/* Exports whose series were expanded in a window that the analysis window reaches beyond. */
+static int
+check_expansion(maat_meetings *m, maat_db *db, maat_err *err)
+{
+	sqlite3_stmt *st;
+	int step;
+	if (m->sum.to <= m->sum.from) {
+		return 0;
+	}
+	st = maat_db_stmt(db,
+			  "SELECT s.path, e.win_from, e.win_to FROM cal_exports e"
+			  " JOIN sources s ON s.id = e.source_id"
+			  " WHERE e.win_from > ?1 OR e.win_to < ?2 ORDER BY s.id",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, m->sum.from);
+	sqlite3_bind_int64(st, 2, m->sum.to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (m->sum.short_expansions++ == 0) {
+			snprintf(m->sum.short_path, sizeof(m->sum.short_path), "%s",
+				 (const char *)sqlite3_column_text(st, 0));
+			m->sum.short_from = sqlite3_column_type(st, 1) == SQLITE_NULL
+						? INT64_MIN
+						: sqlite3_column_int64(st, 1);
+			m->sum.short_to = sqlite3_column_type(st, 2) == SQLITE_NULL
+					      ? INT64_MAX
+					      : sqlite3_column_int64(st, 2);
+		}
+	}
+	if (step != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading calendar exports"));
 	}
 	return 0;
 }
@@ -359,25 +830,66 @@ person_index(maat_meetings *m, const char *key)
 {
 	const char *canon = NULL, *unit = NULL;
 	double fte = 1.0;
-	size_t before = m->people.n, idx;
-	if (m->o.person != NULL && !m->o.person(m->o.person_ctx, key, &canon, &fte, &unit)) {
+	size_t before = m->pkeys.n, k, idx;
+	bool known = false;
+
+	/* each participant key is looked up once */
+	k = intern(&m->pkeys, key);
+	if (m->pkeys.n == before) {
+		return m->pkey_person[k];
+	}
+	if (k >= m->cappkey) {
+		m->cappkey = m->cappkey ? m->cappkey * 2 : 1024;
+		m->pkey_person = maat_xreallocarray(m->pkey_person, m->cappkey, sizeof(size_t));
+	}
+	m->sum.keys++;
+	if (m->o.people != NULL) {
+		const maat_meetings_people *d = m->o.people;
+		size_t r = people_find(d, key);
+		if (r == AMBIGUOUS) {
+			size_t used = strlen(m->sum.ambiguous_keys);
+			if (m->sum.keys_ambiguous++ < 5 &&
+			    used + strlen(key) + 3 < sizeof(m->sum.ambiguous_keys)) {
+				snprintf(m->sum.ambiguous_keys + used,
+					 sizeof(m->sum.ambiguous_keys) - used, "%s%s",
+					 used ? "; " : "", key);
+			}
+		} else if (r != (size_t)-2) {
+			known = true;
+			canon = d->display[r];
+			fte = d->fte[r];
+			unit = d->unit[r];
+		}
+	} else if (m->o.person != NULL) {
+		known = m->o.person(m->o.person_ctx, key, &canon, &fte, &unit);
+	}
+	if (!known) {
 		canon = NULL;
 		unit = NULL;
 		fte = 1.0;
+	} else {
+		m->sum.keys_matched++;
 	}
+	before = m->people.n;
 	idx = intern(&m->people, canon ? canon : key);
 	if (m->people.n > before) {
 		m->persons = maat_xreallocarray(m->persons, m->people.n, sizeof(*m->persons));
 		memset(&m->persons[idx], 0, sizeof(m->persons[idx]));
 		m->persons[idx].name = m->people.s[idx];
-		m->persons[idx].fte = fte > 0 && isfinite(fte) ? fte : 1.0;
+		/* FTE 0 gives a cap of 0 (flagged), never 1.0 */
+		m->persons[idx].fte = fte >= 0 && isfinite(fte) ? fte : 1.0;
+		if (known && fte == 0) {
+			m->sum.fte_zero++;
+		}
 		m->persons[idx].unit = NULL;
+		m->persons[idx].key = m->pkeys.s[k];
 		if (unit != NULL) {
 			/* intern first: it may move units.s */
 			size_t u = intern(&m->units, unit);
 			m->persons[idx].unit = m->units.s[u];
 		}
 	}
+	m->pkey_person[k] = idx;
 	return idx;
 }
 
@@ -446,6 +958,175 @@ load_sets(maat_meetings *m, maat_db *db, pset **out, size_t *nout, size_t **peop
 	return 0;
 }
 
+/* The version resolution across exports (METRICS.md §2): per series the newest master
+ * version (SEQUENCE, then DTSTAMP) over all exports; an export's copy counts when that export's
+ * master is the newest one, or when the copy itself is at least that new (a later override);
+ * per (series, original start) the newest counting copy wins, ties by content. *out receives
+ * the winners (tombstones included). Import order never matters. */
+static int
+resolve_versions(maat_meetings *m, maat_db *db, const copy *all, size_t nall, copy **out,
+		 size_t *nout, maat_err *err)
+{
+	sqlite3_stmt *st;
+	master *ms = NULL, *best = NULL;
+	size_t nms = 0, capms = 0, nbest = 0;
+	cand *cv = NULL;
+	size_t ncv = 0, capcv = 0, nch = 0;
+	int64_t *setids = NULL;
+	unsigned char *digests = NULL;
+	size_t nsets = 0, capsets = 0;
+	copy *chosen = NULL;
+	int step, rc = 0;
+
+	st = maat_db_stmt(db, "SELECT uid_id, source_id, sequence, dtstamp FROM cal_masters", err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nms == capms) {
+			capms = capms ? capms * 2 : 1024;
+			ms = maat_xreallocarray(ms, capms, sizeof(*ms));
+		}
+		ms[nms].uid_id = sqlite3_column_int64(st, 0);
+		ms[nms].source = sqlite3_column_int64(st, 1);
+		ms[nms].seq = sqlite3_column_int(st, 2);
+		ms[nms].dtstamp = sqlite3_column_int64(st, 3);
+		nms++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading calendar series"));
+		goto out;
+	}
+	if (nms > 1) {
+		qsort(ms, nms, sizeof(*ms), cmp_master);
+	}
+	/* the newest master version per series */
+	best = maat_xcalloc(nms + 1, sizeof(*best));
+	for (size_t i = 0; i < nms; i++) {
+		if (nbest == 0 || best[nbest - 1].uid_id != ms[i].uid_id) {
+			best[nbest++] = ms[i];
+		} else if (newer_version(ms[i].seq, ms[i].dtstamp, best[nbest - 1].seq,
+					 best[nbest - 1].dtstamp)) {
+			best[nbest - 1] = ms[i];
+		}
+	}
+	st = maat_db_stmt(db, "SELECT id, digest FROM cal_partsets ORDER BY id", err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nsets == capsets) {
+			capsets = capsets ? capsets * 2 : 1024;
+			setids = maat_xreallocarray(setids, capsets, sizeof(*setids));
+			digests = maat_xreallocarray(digests, capsets, 16);
+		}
+		setids[nsets] = sqlite3_column_int64(st, 0);
+		memset(digests + nsets * 16, 0, 16);
+		if (sqlite3_column_bytes(st, 1) == 16) {
+			memcpy(digests + nsets * 16, sqlite3_column_blob(st, 1), 16);
+		}
+		nsets++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading participants"));
+		goto out;
+	}
+	st = maat_db_stmt(db, "SELECT instance_id, source_id, dtstamp FROM cal_refs", err);
+	if (st == NULL) {
+		rc = -MAAT_E_INTERNAL;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		copy key = {.id = sqlite3_column_int64(st, 0)};
+		const copy *c = nall ? bsearch(&key, all, nall, sizeof(*all), cmp_id) : NULL;
+		master mk, *top, *mine;
+		cand *x;
+		if (c == NULL) {
+			continue;
+		}
+		if (ncv == capcv) {
+			capcv = capcv ? capcv * 2 : 4096;
+			cv = maat_xreallocarray(cv, capcv, sizeof(*cv));
+		}
+		x = &cv[ncv++];
+		x->copy = (size_t)(c - all);
+		x->source = sqlite3_column_int64(st, 1);
+		x->seq = c->seq;
+		x->dtstamp = sqlite3_column_int64(st, 2);
+		mk.uid_id = c->uid_id;
+		mk.source = 0;
+		top = NULL;
+		for (size_t lo = 0, hi = nbest; lo < hi;) {
+			size_t mid = (lo + hi) / 2;
+			if (best[mid].uid_id < c->uid_id) {
+				lo = mid + 1;
+			} else if (best[mid].uid_id > c->uid_id) {
+				hi = mid;
+			} else {
+				top = &best[mid];
+				break;
+			}
+		}
+		mk.source = x->source;
+		mine = nms ? bsearch(&mk, ms, nms, sizeof(*ms), cmp_master) : NULL;
+		x->valid =
+		    top == NULL ||
+		    (mine != NULL && mine->seq == top->seq && mine->dtstamp == top->dtstamp) ||
+		    !newer_version(top->seq, top->dtstamp, x->seq, x->dtstamp);
+	}
+	if (step != SQLITE_DONE) {
+		rc = maat_db_fail(db, err, _("reading calendar instances"));
+		goto out;
+	}
+	sort_copies = all;
+	sort_setids = setids;
+	sort_digests = digests;
+	sort_nsets = nsets;
+	if (ncv > 1) {
+		qsort(cv, ncv, sizeof(*cv), cmp_cand);
+	}
+	sort_copies = NULL;
+	sort_setids = NULL;
+	sort_digests = NULL;
+	sort_nsets = 0;
+	chosen = maat_xcalloc(ncv + 1, sizeof(*chosen));
+	for (size_t i = 0; i < ncv;) {
+		const copy *w = &all[cv[i].copy];
+		size_t j = i;
+		while (j < ncv && all[cv[j].copy].uid == w->uid &&
+		       all[cv[j].copy].orig == w->orig) {
+			if (j > i) {
+				m->sum.duplicates++;
+				if (cv[j].copy != cv[i].copy) {
+					m->sum.superseded++;
+				}
+			}
+			j++;
+		}
+		if (cv[i].valid) {
+			chosen[nch++] = *w;
+		} else {
+			/* every copy is an older export's view of a series that changed since */
+			m->sum.superseded++;
+		}
+		i = j;
+	}
+out:
+	free(ms);
+	free(best);
+	free(cv);
+	free(setids);
+	free(digests);
+	if (rc < 0) {
+		free(chosen);
+		return rc;
+	}
+	*out = chosen;
+	*nout = nch;
+	return 0;
+}
+
 static int
 compute(maat_meetings *m, maat_db *db, maat_err *err)
 {
@@ -463,9 +1144,12 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 
 	st = maat_db_stmt(
 	    db,
-	    "SELECT i.id, u.uid, u.summary, i.start, i.end, i.sequence, i.flags, i.partset_id"
+	    "SELECT i.id, u.uid, u.summary, i.start, i.end, i.sequence, i.flags, i.partset_id,"
+	    " i.uid_id, coalesce(i.orig, i.start)"
 	    " FROM cal_instances i JOIN cal_uids u ON u.id = i.uid_id"
-	    " WHERE i.start < ?2 AND i.end > ?1 ORDER BY i.id",
+	    " WHERE (i.start < ?2 AND i.end > ?1)"
+	    " OR (coalesce(i.orig, i.start) < ?2 AND coalesce(i.orig, i.start) >= ?1)"
+	    " ORDER BY i.id",
 	    err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
@@ -495,44 +1179,16 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		all[nall].seq = sqlite3_column_int(st, 5);
 		all[nall].flags = sqlite3_column_int(st, 6);
 		all[nall].set = sqlite3_column_int64(st, 7);
-		all[nall].source = INT64_MAX;
-		all[nall].copies = 0;
+		all[nall].uid_id = sqlite3_column_int64(st, 8);
+		all[nall].orig = sqlite3_column_int64(st, 9);
 		nall++;
 	}
 	if (step != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading calendar instances"));
 		goto out;
 	}
-	/* per instance: the exports holding a copy (the earliest wins ties) */
-	if ((st = maat_db_stmt(db, "SELECT instance_id, source_id FROM cal_refs", err)) == NULL) {
-		rc = -MAAT_E_INTERNAL;
+	if ((rc = resolve_versions(m, db, all, nall, &chosen, &nch, err)) < 0) {
 		goto out;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		copy key = {.id = sqlite3_column_int64(st, 0)};
-		int64_t src = sqlite3_column_int64(st, 1);
-		copy *c = nall ? bsearch(&key, all, nall, sizeof(*all), cmp_id) : NULL;
-		if (c != NULL) {
-			c->copies++;
-			c->source = src < c->source ? src : c->source;
-		}
-	}
-	if (step != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("reading calendar instances"));
-		goto out;
-	}
-	/* the same meeting in several exports (same UID and start) counts once */
-	if (nall > 1) {
-		qsort(all, nall, sizeof(*all), cmp_copy);
-	}
-	chosen = maat_xcalloc(nall + 1, sizeof(*chosen));
-	for (size_t i = 0; i < nall; i++) {
-		if (i > 0 && all[i].uid == all[i - 1].uid && all[i].start == all[i - 1].start) {
-			m->sum.duplicates += (size_t)all[i].copies;
-			continue;
-		}
-		m->sum.duplicates += (size_t)(all[i].copies > 0 ? all[i].copies - 1 : 0);
-		chosen[nch++] = all[i];
 	}
 	free(all);
 	all = NULL;
@@ -554,7 +1210,8 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		double h;
 		/* without an attending participant an instance is nobody's meeting */
 		if (n == 0 ||
-		    (c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY)) ||
+		    (c->flags & (MAAT_CAL_CANCELLED | MAAT_CAL_TRANSPARENT | MAAT_CAL_ALLDAY |
+				 MAAT_CAL_EXCLUDED)) ||
 		    c->end <= c->start || (maxlen > 0 && c->end - c->start > maxlen) ||
 		    (int64_t)n < (int64_t)m->o.min_participants || e <= s) {
 			continue;
@@ -622,6 +1279,9 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 		m->pw[m->npw].week = pc[i].week;
 		m->pw[m->npw].hours = (double)uni / 3600.0;
 		m->pw[m->npw].booked = (double)booked / 3600.0;
+		m->pw[m->npw].fte = m->persons[pc[i].person].fte;
+		m->pw[m->npw].unit = m->persons[pc[i].person].unit;
+		m->pw[m->npw].snap = -1;
 		m->npw++;
 		i = j;
 	}
@@ -664,10 +1324,60 @@ cap_of(const maat_meetings *m, const person *p)
 	return m->o.cap_hours * p->fte;
 }
 
+/* Each person-week meets the snapshot in force on its Monday (the latest on or before it, the
+ * earliest when none is before): FTE and unit from there (METRICS.md §2, issue 18). */
+static void
+week_snapshots(maat_meetings *m)
+{
+	const maat_meetings_opts *o = &m->o;
+	if (o->nsnaps == 0 || o->snap_people == NULL || o->snap_dates == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < m->npw; i++) {
+		pweek *w = &m->pw[i];
+		const person *p = &m->persons[w->person];
+		const char *day = m->wdate[w->week];
+		ssize_t s = -1;
+		size_t r;
+		for (size_t k = 0; k < o->nsnaps; k++) {
+			if (strcmp(o->snap_dates[k], day) <= 0) {
+				s = (ssize_t)k;
+			}
+		}
+		if (s < 0) {
+			s = 0;
+		}
+		w->snap = s;
+		m->snap_weeks[s]++;
+		if (o->snap_people[s] == NULL || p->key == NULL) {
+			continue;
+		}
+		r = people_find(o->snap_people[s], p->key);
+		if (r == AMBIGUOUS || r == (size_t)-2) {
+			/* not (uniquely) in that snapshot: unknown there */
+			w->fte = 1.0;
+			w->unit = NULL;
+			continue;
+		}
+		w->fte = o->snap_people[s]->fte[r] >= 0 ? o->snap_people[s]->fte[r] : 1.0;
+		w->unit = NULL;
+		if (o->snap_people[s]->unit[r] != NULL) {
+			w->unit = m->units.s[intern(&m->units, o->snap_people[s]->unit[r])];
+		}
+	}
+}
+
+static double
+week_cap(const maat_meetings *m, const pweek *w)
+{
+	return m->o.cap_hours * w->fte;
+}
+
 static void
 figures(maat_meetings *m)
 {
 	size_t np = m->people.n, k = 0;
+	week_snapshots(m);
 	for (size_t i = 0; i < m->npw; i++) {
 		person *p = &m->persons[m->pw[i].person];
 		p->weeks++;
@@ -676,7 +1386,7 @@ figures(maat_meetings *m)
 		if (m->pw[i].hours > p->max_hours) {
 			p->max_hours = m->pw[i].hours;
 		}
-		if (m->pw[i].hours > cap_of(m, p) + 1e-9) {
+		if (m->pw[i].hours > week_cap(m, &m->pw[i]) + 1e-9) {
 			p->weeks_over++;
 			m->sum.over_cap_person_weeks++;
 		}
@@ -709,22 +1419,23 @@ figures(maat_meetings *m)
 		m->uf[i].unit = m->units.s[i];
 	}
 	m->uf[m->units.n].unit = NULL;
-	for (size_t i = 0; i < np; i++) {
-		person *p = &m->persons[i];
+	/* per person-week, in the unit of its snapshot (pw is sorted by person) */
+	for (size_t i = 0; i < m->npw; i++) {
+		const pweek *w = &m->pw[i];
 		size_t u = m->units.n;
-		if (p->weeks == 0) {
-			continue;
-		}
-		for (size_t j = 0; p->unit != NULL && j < m->units.n; j++) {
-			if (m->units.s[j] == p->unit) {
+		for (size_t j = 0; w->unit != NULL && j < m->units.n; j++) {
+			if (m->units.s[j] == w->unit) {
 				u = j;
 				break;
 			}
 		}
-		m->uf[u].persons++;
-		m->uf[u].pweeks += p->weeks;
-		m->uf[u].over += p->weeks_over;
-		m->uf[u].hours += p->hours;
+		if (m->uf[u].last != w->person + 1) {
+			m->uf[u].persons++;
+			m->uf[u].last = w->person + 1;
+		}
+		m->uf[u].pweeks++;
+		m->uf[u].over += w->hours > week_cap(m, w) + 1e-9;
+		m->uf[u].hours += w->hours;
 	}
 	/* per-person rows only on request, and never for a unit under min_group */
 	for (size_t i = 0; m->o.per_person && i < np; i++) {
@@ -762,6 +1473,8 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 	icaltimezone *z;
 
 	m->o = *o;
+	m->sum.joined = o->people != NULL || o->person != NULL;
+	m->snap_weeks = maat_xcalloc(o->nsnaps + 1, sizeof(*m->snap_weeks));
 	snprintf(m->tz, sizeof(m->tz), "%s", o->tz ? o->tz : "Europe/Amsterdam");
 	m->o.tz = m->tz;
 	if (!maat_zone_valid(m->tz)) {
@@ -773,7 +1486,7 @@ maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, maat_err *err)
 	if (z == NULL) {
 		z = icaltimezone_get_utc_timezone();
 	}
-	if (load_window(m, db, err) < 0) {
+	if (load_window(m, db, z, err) < 0 || check_expansion(m, db, err) < 0) {
 		goto fail;
 	}
 	if (m->sum.to > m->sum.from) {
@@ -804,9 +1517,13 @@ maat_meetings_free(maat_meetings *m)
 	strtab_fini(&m->uids);
 	strtab_fini(&m->people);
 	strtab_fini(&m->units);
+	strtab_fini(&m->pkeys);
+	free(m->pkey_person);
 	free(m->persons);
 	free(m->wstart);
 	free(m->wlabel);
+	free(m->wdate);
+	free(m->snap_weeks);
 	free(m->pw);
 	free(m->ser);
 	free(m->uf);
@@ -876,6 +1593,48 @@ unit_name(const char *u)
 	return u ? u : _("(unknown)");
 }
 
+static json_t *
+utc_json(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t == INT64_MIN || t == INT64_MAX) {
+		return json_null();
+	}
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+/* Where the window came from (CLI.md: more keys are free). */
+static json_t *
+window_json(const maat_meetings_summary *s)
+{
+	static const char *const origins[] = {"explicit", "export", "data"};
+	json_t *w = json_object();
+	json_object_set_new(w, "origin", json_string(origins[s->window_origin % 3]));
+	json_object_set_new(w, "capped_to_2_years", json_boolean(s->window_capped));
+	json_object_set_new(w, "export_time", s->has_export ? utc_json(s->exported) : json_null());
+	json_object_set_new(w, "export_time_from",
+			    !s->has_export           ? json_null()
+			    : s->exported_by_dtstamp ? json_string("dtstamp")
+						     : json_string("import"));
+	json_object_set_new(w, "export_file",
+			    s->has_export ? json_string(s->export_path) : json_null());
+	if (s->short_expansions > 0) {
+		json_t *b = json_object();
+		json_object_set_new(b, "sources", json_integer((json_int_t)s->short_expansions));
+		json_object_set_new(b, "file", json_string(s->short_path));
+		json_object_set_new(b, "expanded_from", utc_json(s->short_from));
+		json_object_set_new(b, "expanded_to", utc_json(s->short_to));
+		json_object_set_new(w, "beyond_expansion", b);
+	} else {
+		json_object_set_new(w, "beyond_expansion", json_null());
+	}
+	return w;
+}
+
 static maat_table *
 pw_table(const maat_meetings *m, bool all)
 {
@@ -891,13 +1650,13 @@ pw_table(const maat_meetings *m, bool all)
 	maat_table_add_column(t, "over_cap", _("over cap"), MAAT_COL_BOOL, 0);
 	for (size_t i = 0; i < m->npw; i++) {
 		const person *p = &m->persons[v[i].person];
-		double cap = cap_of(m, p);
+		double cap = week_cap(m, &v[i]);
 		if (!all && !p->shown) {
 			continue;
 		}
 		maat_table_add_row(t);
 		maat_table_set_text(t, 0, p->name);
-		maat_table_set_text(t, 1, unit_name(p->unit));
+		maat_table_set_text(t, 1, unit_name(v[i].unit));
 		maat_table_set_text(t, 2, m->wlabel[v[i].week]);
 		maat_table_set_real(t, 3, v[i].hours);
 		maat_table_set_real(t, 4, v[i].booked);
@@ -938,7 +1697,8 @@ maat_meetings_persons_table(const maat_meetings *m)
 	maat_table_add_column(t, "weeks", _("weeks with meetings"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "weeks_over_cap", _("weeks over cap"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "hours", _("hours"), MAAT_COL_REAL, 2);
-	maat_table_add_column(t, "mean_hours", _("mean per week"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "mean_hours", _("mean per person-week"), MAAT_COL_REAL, 2);
+	maat_table_add_column(t, "mean_hours_window", _("mean per window week"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "max_hours", _("max week"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "double_booked", _("double-booked"), MAAT_COL_REAL, 2);
 	for (size_t r = 0; r < n; r++) {
@@ -954,10 +1714,12 @@ maat_meetings_persons_table(const maat_meetings *m)
 		maat_table_set_int(t, 4, (int64_t)p->weeks);
 		maat_table_set_int(t, 5, (int64_t)p->weeks_over);
 		maat_table_set_real(t, 6, p->hours);
+		/* per person-week (METRICS.md §2: a week without meetings may be leave) */
+		maat_table_set_real(t, 7, p->hours / (double)p->weeks);
 		/* over every week of the window, weeks without meetings counting as 0 */
-		maat_table_set_real(t, 7, nweeks > 0 ? p->hours / nweeks : NAN);
-		maat_table_set_real(t, 8, p->max_hours);
-		maat_table_set_real(t, 9, p->booked - p->hours);
+		maat_table_set_real(t, 8, nweeks > 0 ? p->hours / nweeks : NAN);
+		maat_table_set_real(t, 9, p->max_hours);
+		maat_table_set_real(t, 10, p->booked - p->hours);
 	}
 	free(by);
 	free(rank);
@@ -1052,7 +1814,7 @@ static json_t *
 row_json(const maat_meetings *m, const pweek *w)
 {
 	const person *p = &m->persons[w->person];
-	double cap = cap_of(m, p);
+	double cap = week_cap(m, w);
 	json_t *r = json_object();
 	json_object_set_new(r, "person", json_string(p->name));
 	json_object_set_new(r, "week", json_string(m->wlabel[w->week]));
@@ -1061,7 +1823,10 @@ row_json(const maat_meetings *m, const pweek *w)
 	json_object_set_new(r, "cap", json_real(cap));
 	json_object_set_new(r, "over_cap", json_boolean(w->hours > cap + 1e-9));
 	json_object_set_new(r, "double_booked", json_real(w->booked - w->hours));
-	json_object_set_new(r, "unit", p->unit ? json_string(p->unit) : json_null());
+	json_object_set_new(r, "unit", w->unit ? json_string(w->unit) : json_null());
+	if (w->snap >= 0) {
+		json_object_set_new(r, "snapshot", json_string(m->o.snap_dates[w->snap]));
+	}
 	return r;
 }
 
@@ -1087,6 +1852,38 @@ meetings_json(const maat_meetings *m, json_t *rows)
 	json_object_set_new(o, "max_meeting_hours", json_real(m->o.max_meeting_hours));
 	json_object_set_new(o, "meetings", json_integer((json_int_t)s->meetings));
 	json_object_set_new(o, "duplicates_removed", json_integer((json_int_t)s->duplicates));
+	json_object_set_new(o, "superseded", json_integer((json_int_t)s->superseded));
+	json_object_set_new(o, "window", window_json(s));
+	if (s->joined) {
+		json_t *j = json_object(), *amb = json_array();
+		char *keys = maat_xstrdup(s->ambiguous_keys), *save = NULL;
+		for (char *k = strtok_r(keys, ";", &save); k != NULL;
+		     k = strtok_r(NULL, ";", &save)) {
+			json_array_append_new(amb, json_string(maat_trim(k)));
+		}
+		free(keys);
+		json_object_set_new(j, "snapshot",
+				    m->o.snapshot ? json_string(m->o.snapshot) : json_null());
+		json_object_set_new(j, "participants", json_integer((json_int_t)s->keys));
+		json_object_set_new(j, "matched", json_integer((json_int_t)s->keys_matched));
+		json_object_set_new(j, "ambiguous", json_integer((json_int_t)s->keys_ambiguous));
+		json_object_set_new(j, "ambiguous_keys", amb);
+		json_object_set_new(j, "fte_zero", json_integer((json_int_t)s->fte_zero));
+		if (m->o.nsnaps > 0) {
+			json_t *sn = json_array();
+			for (size_t k = 0; k < m->o.nsnaps; k++) {
+				json_t *e = json_object();
+				json_object_set_new(e, "date", json_string(m->o.snap_dates[k]));
+				json_object_set_new(e, "person_weeks",
+						    json_integer((json_int_t)m->snap_weeks[k]));
+				json_array_append_new(sn, e);
+			}
+			json_object_set_new(j, "snapshots", sn);
+		}
+		json_object_set_new(o, "org_join", j);
+	} else {
+		json_object_set_new(o, "org_join", json_null());
+	}
 	json_object_set_new(o, "large_meeting_share", maat_json_real(s->large_share));
 	json_object_set_new(o, "long_meeting_share", maat_json_real(s->long_share));
 	json_object_set_new(o, "large_person_hours_share", maat_json_real(s->large_hours_share));

@@ -44,6 +44,9 @@ typedef struct ev {
 } ev;
 
 static uint64_t rng;
+/* DTSTAMP of every event: the export, Monday 12:00 UTC after the last generated week (so the
+ * default window of METRICS.md §2 holds every generated week) */
+static char dtstamp[32];
 
 static uint64_t
 next_rand(void)
@@ -120,10 +123,10 @@ org_event(const org_in_person *p, const char *uid, const char *summary, int y0, 
 	ev *e = new_ev();
 	add_days(y0, m0, d0, day, &y, &m, &d);
 	maat_buf_printf(&b,
-			"BEGIN:VEVENT\r\nUID:%s@voorbeeld\r\nDTSTAMP:20250101T000000Z\r\n"
+			"BEGIN:VEVENT\r\nUID:%s@voorbeeld\r\nDTSTAMP:%s\r\n"
 			"SUMMARY:%s\r\nDTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d%02d00\r\n"
 			"DURATION:PT%dM\r\n",
-			uid, summary, y, m, d, hh, mm, minutes);
+			uid, dtstamp, summary, y, m, d, hh, mm, minutes);
 	if (rrule != NULL) {
 		maat_buf_printf(&b, "RRULE:%s\r\n", rrule);
 	}
@@ -455,6 +458,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "gen_calendar: --out DIR is required; weeks 1..520; adhoc 0..50\n");
 		return 64;
 	}
+	{
+		int ey, em, ed;
+		add_days(y0, m0, d0, 7 * weeks, &ey, &em, &ed);
+		snprintf(dtstamp, sizeof(dtstamp), "%04d%02d%02dT120000Z", ey % 10000, em % 100,
+			 ed % 100);
+	}
 	if (org_in != NULL || unit != NULL) {
 		if (org_in == NULL || unit == NULL) {
 			fprintf(stderr,
@@ -511,12 +520,12 @@ main(int argc, char **argv)
 		add_days(y0, m0, d0, wd, &y, &m, &d);
 		maat_buf_reset(&b);
 		maat_buf_printf(&b,
-				"BEGIN:VEVENT\r\nUID:team-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+				"BEGIN:VEVENT\r\nUID:team-%d@gen\r\nDTSTAMP:%s\r\n"
 				"SUMMARY:Team %d "
 				"weekly\r\nDTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
 				"DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
 				"RRULE:FREQ=WEEKLY;COUNT=%d\r\n",
-				t, t, y, m, d, hour, y, m, d, hour + 1, weeks);
+				t, dtstamp, t, y, m, d, hour, y, m, d, hour + 1, weeks);
 		for (int w = 12; w < weeks; w += 13) {
 			int ey, em, ed;
 			add_days(y, m, d, 7 * w, &ey, &em, &ed);
@@ -530,14 +539,14 @@ main(int argc, char **argv)
 		for (int w = 9; w < weeks; w += 10) {
 			int my, mm, md;
 			add_days(y, m, d, 7 * w, &my, &mm, &md);
-			maat_buf_printf(
-			    &b,
-			    "BEGIN:VEVENT\r\nUID:team-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
-			    "SEQUENCE:1\r\nRECURRENCE-ID;TZID=Europe/Amsterdam:"
-			    "%04d%02d%02dT%02d0000\r\n"
-			    "DTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
-			    "DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT%02d3000\r\n",
-			    t, my, mm, md, hour, my, mm, md, hour + 1, my, mm, md, hour + 2);
+			maat_buf_printf(&b,
+					"BEGIN:VEVENT\r\nUID:team-%d@gen\r\nDTSTAMP:%s\r\n"
+					"SEQUENCE:1\r\nRECURRENCE-ID;TZID=Europe/Amsterdam:"
+					"%04d%02d%02dT%02d0000\r\n"
+					"DTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT%02d0000\r\n"
+					"DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT%02d3000\r\n",
+					t, dtstamp, my, mm, md, hour, my, mm, md, hour + 1, my, mm,
+					md, hour + 2);
 			attendees(&b, email, who, n, -1);
 			maat_buf_printf(&b, "END:VEVENT\r\n");
 		}
@@ -553,11 +562,11 @@ main(int argc, char **argv)
 			maat_buf_reset(&b);
 			maat_buf_printf(
 			    &b,
-			    "BEGIN:VEVENT\r\nUID:bila-%d-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+			    "BEGIN:VEVENT\r\nUID:bila-%d-%d@gen\r\nDTSTAMP:%s\r\n"
 			    "SUMMARY:Bilateral\r\nDTSTART;TZID=Europe/"
 			    "Amsterdam:%04d%02d%02dT%02d3000\r\n"
 			    "DURATION:PT30M\r\nRRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=%d\r\n",
-			    t, i, y, m, d, bh, (weeks + 1) / 2);
+			    t, i, dtstamp, y, m, d, bh, (weeks + 1) / 2);
 			attendees(&b, email, pair, 2, -1);
 			maat_buf_printf(&b, "END:VEVENT\r\n");
 			p->text = maat_xstrdup(b.data);
@@ -575,11 +584,11 @@ main(int argc, char **argv)
 		maat_buf_reset(&b);
 		maat_buf_printf(
 		    &b,
-		    "BEGIN:VEVENT\r\nUID:allhands-%d@gen\r\nDTSTAMP:20250101T000000Z\r\n"
+		    "BEGIN:VEVENT\r\nUID:allhands-%d@gen\r\nDTSTAMP:%s\r\n"
 		    "SUMMARY:All hands\r\nDTSTART;TZID=Europe/Amsterdam:%04d%02d%02dT150000\r\n"
 		    "DTEND;TZID=Europe/Amsterdam:%04d%02d%02dT163000\r\n"
 		    "RRULE:FREQ=WEEKLY;INTERVAL=4;COUNT=%d\r\n",
-		    g, y, m, d, y, m, d, (weeks + 3) / 4);
+		    g, dtstamp, y, m, d, y, m, d, (weeks + 3) / 4);
 		e->who = maat_xcalloc((size_t)n, sizeof(int));
 		for (int i = 0; i < n; i++) {
 			e->who[i] = lo + i;

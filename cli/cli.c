@@ -26,7 +26,7 @@ const struct maat_command maat_commands[] = {
     {"meetings", cmd_meetings,
      N_("[--cap HOURS] [--from DATE --to DATE] [--tz ZONE] [--min-participants N] "
 	"[--max-meeting-hours H] [--exclude-tentative] [--exclude-no-reply] [--min-group N] "
-	"[--top N] [--per-person] [--json]"),
+	"[--top N] [--per-person] [--as-of DATE] [--json]"),
      N_("meeting hours per unit (per person with --per-person) against the meeting cap")},
     {"person", cmd_person, N_("[--json] [--limit N] [--pseudonymise [--key-file FILE]] ID"),
      N_("everything stored about one person")},

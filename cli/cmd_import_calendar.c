@@ -10,9 +10,14 @@
 
 static const char *const help =
     N_("Reads iCalendar (.ics) and Outlook CSV calendar exports. Recurring meetings are expanded\n"
-       "inside the window: --from and --to are dates in the zone of --tz, both inclusive; without\n"
-       "them the span of the data, at most 2 years. Each series expands at most --instance-limit\n"
-       "instances (default 100000); hitting a bound is logged (see `maatlat sources`).\n"
+       "inside the window: --from and --to are dates in the zone of --tz, both inclusive. Without\n"
+       "--to, open series stop at the end of the last full ISO week before the export time (the\n"
+       "newest DTSTAMP in the file; the import time for Outlook CSV and files without DTSTAMP):\n"
+       "later weeks are planned, not held. Without --from, at most 2 years before that. Each\n"
+       "series expands at most --instance-limit instances (default 100000); hitting a bound is\n"
+       "logged (see `maatlat sources`). The same meeting in several mailboxes' exports counts\n"
+       "once: per series and instance the highest SEQUENCE, then the newest DTSTAMP wins, in any\n"
+       "import order.\n"
        "\n"
        "  --owner EMAIL        the calendar's owner, for events without attendees\n"
        "                       (default: an e-mail in X-WR-CALNAME)\n"
@@ -21,6 +26,10 @@ static const char *const help =
        "  --tz ZONE            the organisation's zone, for floating times, unknown zones and\n"
        "                       Outlook CSV (default Europe/Amsterdam)\n"
        "  --instance-limit N   instances per series at most (default 100000)\n"
+       "  --date-order ORDER   Outlook CSV dates: dmy, mdy or ymd (default: detected per file;\n"
+       "                       a day above 12 decides, AM/PM points to mdy, Dutch headers to\n"
+       "                       dmy; an ambiguous file is refused)\n"
+       "  --encoding ENC       the file's encoding (e.g. windows-1252; default UTF-8)\n"
        "  --min-group N        titles of meetings with fewer attending participants are not\n"
        "                       stored (default 5: titles of bilaterals name people)\n"
        "  --replace            replace an earlier import of the same file\n"
@@ -53,6 +62,8 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	    {"to", required_argument, NULL, 't'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"instance-limit", required_argument, NULL, 'l'},
+	    {"date-order", required_argument, NULL, 'd'},
+	    {"encoding", required_argument, NULL, 'e'},
 	    {"min-group", required_argument, NULL, 'g'},
 	    {"replace", no_argument, NULL, 'r'},
 	    {"pseudonymise", no_argument, NULL, 'P'},
@@ -101,6 +112,22 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 			break;
 		case 'r':
 			o.replace = true;
+			break;
+		case 'd':
+			if (strcmp(optarg, "dmy") == 0) {
+				o.date_order = MAAT_DATE_DMY;
+			} else if (strcmp(optarg, "mdy") == 0) {
+				o.date_order = MAAT_DATE_MDY;
+			} else if (strcmp(optarg, "ymd") == 0) {
+				o.date_order = MAAT_DATE_YMD;
+			} else {
+				return cli_usage_error(cli, "import",
+						       _("--date-order: dmy, mdy or ymd, not '%s'"),
+						       optarg);
+			}
+			break;
+		case 'e':
+			o.encoding = optarg;
 			break;
 		case 'P':
 			want_pseudo = true;

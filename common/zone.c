@@ -2,6 +2,7 @@
  * the analyses (weeks in the organisation's zone): names resolved against libical's builtin
  * zones (the system's tzdata), Windows and Exchange display names mapped to IANA, and a
  * date's midnight in a zone as unix seconds UTC. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,168 @@ static const struct {
     {"West Asia Standard Time", "Asia/Tashkent"},
     {"West Pacific Standard Time", "Pacific/Port_Moresby"},
     {"Yakutsk Standard Time", "Asia/Yakutsk"},
+    {"Dateline Standard Time", "Etc/GMT+12"},
+    {"UTC-11", "Etc/GMT+11"},
 };
+
+/* Windows zone display names as Outlook and Exchange write them in TZID ("(UTC+01:00)
+ * Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"), without the offset prefix, and their
+ * Windows zone ids (the names of Windows' time zone registry; ids to IANA by CLDR above).
+ * Older Windows wrote "(GMT+01:00) ..." and some names changed over the years (Kiev -> Kyiv):
+ * both spellings are listed. Compared after normalising '&' to "and", case and spaces. */
+static const struct {
+	const char *display;
+	const char *win;
+} windisplay[] = {
+    {"International Date Line West", "Dateline Standard Time"},
+    {"Coordinated Universal Time-11", "UTC-11"},
+    {"Hawaii", "Hawaiian Standard Time"},
+    {"Alaska", "Alaskan Standard Time"},
+    {"Pacific Time (US & Canada)", "Pacific Standard Time"},
+    {"Baja California", "Pacific Standard Time (Mexico)"},
+    {"Tijuana, Baja California", "Pacific Standard Time (Mexico)"},
+    {"Arizona", "US Mountain Standard Time"},
+    {"Mountain Time (US & Canada)", "Mountain Standard Time"},
+    {"Central America", "Central America Standard Time"},
+    {"Central Time (US & Canada)", "Central Standard Time"},
+    {"Guadalajara, Mexico City, Monterrey", "Central Standard Time (Mexico)"},
+    {"Saskatchewan", "Canada Central Standard Time"},
+    {"Bogota, Lima, Quito, Rio Branco", "SA Pacific Standard Time"},
+    {"Bogota, Lima, Quito", "SA Pacific Standard Time"},
+    {"Eastern Time (US & Canada)", "Eastern Standard Time"},
+    {"Indiana (East)", "US Eastern Standard Time"},
+    {"Atlantic Time (Canada)", "Atlantic Standard Time"},
+    {"Caracas", "Venezuela Standard Time"},
+    {"Cuiaba", "Central Brazilian Standard Time"},
+    {"Georgetown, La Paz, Manaus, San Juan", "SA Western Standard Time"},
+    {"Santiago", "Pacific SA Standard Time"},
+    {"Newfoundland", "Newfoundland Standard Time"},
+    {"Brasilia", "E. South America Standard Time"},
+    {"City of Buenos Aires", "Argentina Standard Time"},
+    {"Buenos Aires", "Argentina Standard Time"},
+    {"Cayenne, Fortaleza", "SA Eastern Standard Time"},
+    {"Greenland", "Greenland Standard Time"},
+    {"Montevideo", "Montevideo Standard Time"},
+    {"Azores", "Azores Standard Time"},
+    {"Cabo Verde Is.", "Cape Verde Standard Time"},
+    {"Cape Verde Is.", "Cape Verde Standard Time"},
+    {"Coordinated Universal Time", "UTC"},
+    {"Dublin, Edinburgh, Lisbon, London", "GMT Standard Time"},
+    {"Greenwich Mean Time : Dublin, Edinburgh, Lisbon, London", "GMT Standard Time"},
+    {"Greenwich Mean Time: Dublin, Edinburgh, Lisbon, London", "GMT Standard Time"},
+    {"Monrovia, Reykjavik", "Greenwich Standard Time"},
+    {"Casablanca", "Morocco Standard Time"},
+    {"Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", "W. Europe Standard Time"},
+    {"Belgrade, Bratislava, Budapest, Ljubljana, Prague", "Central Europe Standard Time"},
+    {"Brussels, Copenhagen, Madrid, Paris", "Romance Standard Time"},
+    {"Sarajevo, Skopje, Warsaw, Zagreb", "Central European Standard Time"},
+    {"West Central Africa", "W. Central Africa Standard Time"},
+    {"Athens, Bucharest", "GTB Standard Time"},
+    {"Athens, Bucharest, Istanbul", "GTB Standard Time"},
+    {"Beirut", "Middle East Standard Time"},
+    {"Cairo", "Egypt Standard Time"},
+    {"Chisinau", "E. Europe Standard Time"},
+    {"Harare, Pretoria", "South Africa Standard Time"},
+    {"Helsinki, Kyiv, Riga, Sofia, Tallinn, Vilnius", "FLE Standard Time"},
+    {"Helsinki, Kiev, Riga, Sofia, Tallinn, Vilnius", "FLE Standard Time"},
+    {"Jerusalem", "Israel Standard Time"},
+    {"Kaliningrad", "Kaliningrad Standard Time"},
+    {"Windhoek", "Namibia Standard Time"},
+    {"Amman", "Jordan Standard Time"},
+    {"Damascus", "Syria Standard Time"},
+    {"Baghdad", "Arabic Standard Time"},
+    {"Istanbul", "Turkey Standard Time"},
+    {"Kuwait, Riyadh", "Arab Standard Time"},
+    {"Minsk", "Belarus Standard Time"},
+    {"Moscow, St. Petersburg", "Russian Standard Time"},
+    {"Moscow, St. Petersburg, Volgograd", "Russian Standard Time"},
+    {"Nairobi", "E. Africa Standard Time"},
+    {"Tehran", "Iran Standard Time"},
+    {"Abu Dhabi, Muscat", "Arabian Standard Time"},
+    {"Baku", "Azerbaijan Standard Time"},
+    {"Port Louis", "Mauritius Standard Time"},
+    {"Tbilisi", "Georgian Standard Time"},
+    {"Kabul", "Afghanistan Standard Time"},
+    {"Ekaterinburg", "Ekaterinburg Standard Time"},
+    {"Islamabad, Karachi", "Pakistan Standard Time"},
+    {"Ashgabat, Tashkent", "West Asia Standard Time"},
+    {"Chennai, Kolkata, Mumbai, New Delhi", "India Standard Time"},
+    {"Sri Jayawardenepura", "Sri Lanka Standard Time"},
+    {"Kathmandu", "Nepal Standard Time"},
+    {"Astana", "Central Asia Standard Time"},
+    {"Dhaka", "Bangladesh Standard Time"},
+    {"Yangon (Rangoon)", "Myanmar Standard Time"},
+    {"Bangkok, Hanoi, Jakarta", "SE Asia Standard Time"},
+    {"Krasnoyarsk", "North Asia Standard Time"},
+    {"Novosibirsk", "N. Central Asia Standard Time"},
+    {"Beijing, Chongqing, Hong Kong, Urumqi", "China Standard Time"},
+    {"Irkutsk", "North Asia East Standard Time"},
+    {"Kuala Lumpur, Singapore", "Singapore Standard Time"},
+    {"Perth", "W. Australia Standard Time"},
+    {"Taipei", "Taipei Standard Time"},
+    {"Osaka, Sapporo, Tokyo", "Tokyo Standard Time"},
+    {"Seoul", "Korea Standard Time"},
+    {"Yakutsk", "Yakutsk Standard Time"},
+    {"Adelaide", "Cen. Australia Standard Time"},
+    {"Darwin", "AUS Central Standard Time"},
+    {"Brisbane", "E. Australia Standard Time"},
+    {"Canberra, Melbourne, Sydney", "AUS Eastern Standard Time"},
+    {"Guam, Port Moresby", "West Pacific Standard Time"},
+    {"Hobart", "Tasmania Standard Time"},
+    {"Vladivostok", "Vladivostok Standard Time"},
+    {"Solomon Is., New Caledonia", "Central Pacific Standard Time"},
+    {"Magadan", "Magadan Standard Time"},
+    {"Auckland, Wellington", "New Zealand Standard Time"},
+    {"Fiji", "Fiji Standard Time"},
+    {"Nuku'alofa", "Tonga Standard Time"},
+};
+
+/* s lower-cased, "&" as "and", runs of spaces as one, no space before a comma or colon. */
+static void
+display_norm(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	bool space = false;
+	for (; *s && k + 4 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == ' ' || ch == '\t') {
+			space = k > 0;
+			continue;
+		}
+		if (space && ch != ',' && ch != ':') {
+			out[k++] = ' ';
+		}
+		space = false;
+		if (ch == '&') {
+			memcpy(out + k, "and", 3);
+			k += 3;
+		} else {
+			out[k++] = (char)tolower(ch);
+		}
+	}
+	out[k] = '\0';
+}
+
+/* The Windows zone id of a display name with or without its "(UTC+01:00) " prefix; NULL when
+ * unknown. */
+static const char *
+windows_display_zone(const char *name)
+{
+	char want[256], have[256];
+	const char *p = name;
+	if ((strncasecmp(p, "(UTC", 4) == 0 || strncasecmp(p, "(GMT", 4) == 0) &&
+	    strchr(p, ')') != NULL) {
+		p = strchr(p, ')') + 1;
+	}
+	display_norm(p, want, sizeof(want));
+	for (size_t i = 0; i < sizeof(windisplay) / sizeof(windisplay[0]); i++) {
+		display_norm(windisplay[i].display, have, sizeof(have));
+		if (strcmp(want, have) == 0) {
+			return windisplay[i].win;
+		}
+	}
+	return NULL;
+}
 
 const char *
 maat_zone_windows(const char *name)
@@ -175,6 +337,9 @@ maat_zone_resolve(const char *raw)
 		}
 	}
 	if ((z = maat_zone_builtin(maat_zone_windows(name))) != NULL) {
+		return z;
+	}
+	if ((z = maat_zone_builtin(maat_zone_windows(windows_display_zone(name)))) != NULL) {
 		return z;
 	}
 	if ((strncmp(name, "(UTC", 4) == 0 || strncmp(name, "(GMT", 4) == 0) &&

@@ -6,6 +6,8 @@
  * instances, DTEND plus DURATION, bounded windows. The store keeps one row per distinct
  * instance, shared by the exports that hold it (store/schema_calendar.c). */
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +108,8 @@ typedef struct inst {
 	int64_t end;
 	/* the component it takes its properties from */
 	const event *src;
+	/* removed by the master's EXDATE (a tombstone) */
+	bool gone;
 } inst;
 
 typedef struct ctx {
@@ -140,6 +144,14 @@ typedef struct ctx {
 	int64_t limit;
 	/* the window */
 	int64_t from, to;
+	/* the export time and the expansion window (maat_cal_stats) */
+	int64_t exported;
+	bool exported_by_dtstamp;
+	bool cut_from, cut_to;
+	/* events whose times are floating (no zone), read in X-WR-TIMEZONE or the org's zone */
+	int64_t floating;
+	/* lines with invalid UTF-8 (replaced), and the first of them */
+	int64_t bad_utf8, bad_utf8_line;
 } ctx;
 
 static int say(ctx *c, int64_t line, const char *sev, const char *fmt, ...)
@@ -1221,6 +1233,34 @@ new_event(ctx *c, int64_t line)
 	return e;
 }
 
+/* libical expands a VTIMEZONE's STANDARD/DAYLIGHT rules from their DTSTART up to the year it
+ * needs, one occurrence at a time: a rule finer than monthly (FREQ=SECONDLY from 1601) would
+ * run for hours. Real zones change at most a few times a year: such a VTIMEZONE is not used
+ * (its TZID is then resolved by name, or read in the organisation's zone). Returns 0 when the
+ * zone may be used, 1 (after a message) when not, negative on a sink error. */
+static int
+vtimezone_bounded(ctx *c, icalcomponent *zc, const char *tzid, int64_t line)
+{
+	for (icalcomponent *sub = icalcomponent_get_first_component(zc, ICAL_ANY_COMPONENT);
+	     sub != NULL; sub = icalcomponent_get_next_component(zc, ICAL_ANY_COMPONENT)) {
+		for (icalproperty *p = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY);
+		     p != NULL; p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY)) {
+			struct icalrecurrencetype r = icalproperty_get_rrule(p);
+			if (r.freq != ICAL_NO_RECURRENCE && r.freq != ICAL_YEARLY_RECURRENCE &&
+			    r.freq != ICAL_MONTHLY_RECURRENCE) {
+				int rc =
+				    say(c, line, "warning",
+					_("%s:%lld: VTIMEZONE '%.80s' changes its offset more "
+					  "often than monthly (%s): not a time zone, not used"),
+					c->path, (long long)line, tzid,
+					icalrecur_freq_to_string(r.freq));
+				return rc < 0 ? rc : 1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* A captured component's text is complete: parse it (ourselves when it is plain, else with
  * libical) and keep what we need. */
 static int
@@ -1273,6 +1313,10 @@ finish_component(ctx *c, const char *name, maat_buf *text, int64_t line)
 			icalcomponent_free(comp);
 			return say(c, line, "warning", _("%s:%lld: VTIMEZONE without TZID skipped"),
 				   c->path, (long long)line);
+		}
+		if ((rc = vtimezone_bounded(c, comp, tzid, line)) != 0) {
+			icalcomponent_free(comp);
+			return rc < 0 ? rc : 0;
 		}
 		z = icaltimezone_new();
 		c->vtzs = maat_xreallocarray(c->vtzs, c->nvtz + 1, sizeof(*c->vtzs));
@@ -1473,6 +1517,172 @@ calendar_property(ctx *c, const char *name, const char *value)
 	}
 }
 
+/* libical's RRULE parser without its errors: freq ICAL_NO_RECURRENCE when the rule does not
+ * parse; RSCALE (unsupported here) never leaks. */
+static struct icalrecurrencetype
+recur_parse(const char *rule)
+{
+	struct icalrecurrencetype r;
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(rule);
+	if (icalerrno != ICAL_NO_ERROR) {
+		r.freq = ICAL_NO_RECURRENCE;
+	}
+	icalerror_clear_errno();
+	if (r.rscale != NULL) {
+		free(r.rscale);
+		r.rscale = NULL;
+	}
+	return r;
+}
+
+/* An RRULE with junk in it, recovered as the common libraries do (python-dateutil, ical.net):
+ * a repeated "RRULE:" prefix is dropped, the parts that libical cannot read (unknown names,
+ * bad values, repeats) are skipped. The logical line in *b is rewritten when anything was
+ * dropped; without a valid FREQ it stays (the series keeps its DTSTART). */
+static int
+repair_rrule(ctx *c, maat_buf *b, int64_t line)
+{
+	const char *v = prop_value(b->data);
+	char *copy, *save = NULL, *freq = NULL, *parts[64];
+	size_t nparts = 0;
+	maat_buf kept = {0}, dropped = {0}, test = {0};
+	bool prefix = false;
+	int rc = 0;
+
+	if (v == NULL) {
+		return 0;
+	}
+	while (*v == ' ') {
+		v++;
+	}
+	while (strncasecmp(v, "RRULE:", 6) == 0) {
+		v += 6;
+		prefix = true;
+	}
+	if (!prefix && recur_parse(v).freq != ICAL_NO_RECURRENCE) {
+		return 0;
+	}
+	copy = maat_xstrdup(v);
+	for (char *t = strtok_r(copy, ";", &save); t != NULL && nparts < 64;
+	     t = strtok_r(NULL, ";", &save)) {
+		maat_trim(t);
+		if (*t != '\0') {
+			parts[nparts++] = t;
+		}
+	}
+	/* the FREQ first, whichever position it has */
+	for (size_t i = 0; i < nparts && freq == NULL; i++) {
+		if (strncasecmp(parts[i], "FREQ=", 5) == 0 &&
+		    recur_parse(parts[i]).freq != ICAL_NO_RECURRENCE) {
+			freq = parts[i];
+		}
+	}
+	if (freq == NULL) {
+		rc = say(c, line, "warning",
+			 _("%s:%lld: RRULE '%.80s' has no valid FREQ: only DTSTART kept"), c->path,
+			 (long long)line, v);
+		maat_buf_reset(b);
+		maat_buf_printf(b, "X-MAATLAT-DROPPED-RRULE:junk");
+		free(copy);
+		return rc;
+	}
+	maat_buf_printf(&kept, "%s", freq);
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i] == freq) {
+			continue;
+		}
+		maat_buf_reset(&test);
+		maat_buf_printf(&test, "%s;%s", kept.data, parts[i]);
+		if (strncasecmp(parts[i], "RSCALE=", 7) != 0 &&
+		    recur_parse(test.data).freq != ICAL_NO_RECURRENCE) {
+			maat_buf_printf(&kept, ";%s", parts[i]);
+		} else {
+			maat_buf_printf(&dropped, "%s%s", dropped.len ? ";" : "", parts[i]);
+		}
+	}
+	rc = say(c, line, "warning", _("%s:%lld: RRULE '%.80s' recovered as '%.80s'%s%.80s"),
+		 c->path, (long long)line, v, kept.data, dropped.len ? _(", skipped: ") : "",
+		 dropped.len ? dropped.data : "");
+	maat_buf_reset(b);
+	maat_buf_printf(b, "RRULE:%s", kept.data);
+	free(copy);
+	maat_buf_fini(&kept);
+	maat_buf_fini(&dropped);
+	maat_buf_fini(&test);
+	return rc;
+}
+
+/* A TZID parameter holding a Windows display name unquoted ("DTSTART;TZID=(UTC+01:00)
+ * Amsterdam, Berlin, ...:20240304T090000"): its colon would end the parameters early, so the
+ * value is quoted, up to the first ';' or ':' after the offset's ')'. */
+static void
+quote_tzid(maat_buf *b)
+{
+	char *p = strstr(b->data, ";TZID=(");
+	char *close, *end;
+	maat_buf out = {0};
+	if (p == NULL) {
+		return;
+	}
+	p += 6;
+	if ((close = strchr(p, ')')) == NULL) {
+		return;
+	}
+	end = close + strcspn(close, ";:");
+	if (*end == '\0') {
+		return;
+	}
+	maat_buf_append(&out, b->data, (size_t)(p - b->data));
+	maat_buf_append(&out, "\"", 1);
+	maat_buf_append(&out, p, (size_t)(end - p));
+	maat_buf_append(&out, "\"", 1);
+	maat_buf_append(&out, end, strlen(end));
+	maat_buf_reset(b);
+	maat_buf_append(b, out.data, out.len);
+	maat_buf_fini(&out);
+}
+
+/* Replaces the invalid UTF-8 sequences of a logical line by U+FFFD (METRICS.md: reported, not
+ * passed over). Returns true when something was replaced. */
+static bool
+repair_utf8(maat_buf *b)
+{
+	const unsigned char *p = (const unsigned char *)b->data;
+	size_t n = b->len, i = 0;
+	maat_buf out = {0};
+	if (maat_utf8_valid(b->data, n)) {
+		return false;
+	}
+	while (i < n) {
+		size_t k = 1;
+		unsigned char ch = p[i];
+		if (ch >= 0xC2 && ch <= 0xDF) {
+			k = 2;
+		} else if (ch >= 0xE0 && ch <= 0xEF) {
+			k = 3;
+		} else if (ch >= 0xF0 && ch <= 0xF4) {
+			k = 4;
+		} else if (ch >= 0x80) {
+			k = 0;
+		}
+		if (k > 1 && (i + k > n || !maat_utf8_valid((const char *)p + i, k))) {
+			k = 0;
+		}
+		if (k == 0) {
+			maat_buf_append(&out, "\xEF\xBF\xBD", 3);
+			i++;
+		} else {
+			maat_buf_append(&out, (const char *)p + i, k);
+			i += k;
+		}
+	}
+	maat_buf_reset(b);
+	maat_buf_append(b, out.data ? out.data : "", out.len);
+	maat_buf_fini(&out);
+	return true;
+}
+
 static void
 reset_calendar(ctx *c)
 {
@@ -1605,6 +1815,16 @@ tokenize(ctx *c, FILE *f)
 			continue;
 		}
 		if (capture_at >= 0) {
+			if (repair_utf8(&L.cur)) {
+				if (c->bad_utf8++ == 0) {
+					c->bad_utf8_line = L.line;
+				}
+			}
+			quote_tzid(&L.cur);
+			if (strcmp(name, "RRULE") == 0 && depth - 1 == capture_at &&
+			    (rc = repair_rrule(c, &L.cur, L.line)) < 0) {
+				goto out;
+			}
 			if (text.len + L.cur.len + 1 > MAX_COMPONENT) {
 				too_big = true;
 			} else {
@@ -1700,6 +1920,7 @@ push(ilist *l, int64_t orig, int64_t start, int64_t end, const event *src)
 	l->v[l->n].start = start;
 	l->v[l->n].end = end;
 	l->v[l->n].src = src;
+	l->v[l->n].gone = false;
 	l->n++;
 }
 
@@ -1786,10 +2007,9 @@ expand_rule(ctx *c, const event *m, const char *rule, int64_t dur, ilist *l, int
 		}
 	}
 	icalerror_clear_errno();
-	r = icalrecurrencetype_from_string(rule);
-	if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+	r = recur_parse(rule);
+	if (r.freq == ICAL_NO_RECURRENCE) {
 		maat_buf_fini(&key);
-		icalerror_clear_errno();
 		return say(c, m->line, "warning",
 			   _("%s:%lld: invalid RRULE '%.80s' in series '%.80s': only DTSTART kept"),
 			   c->path, (long long)m->line, rule, m->uid);
@@ -1910,14 +2130,15 @@ expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
 				push(&l, s, s, e, m);
 			}
 		}
+		/* an excluded instance stays as a tombstone: across exports a newer EXDATE beats
+		 * an older export's copy (METRICS.md §2) */
 		if (m->nexdates > 0) {
-			size_t k = 0;
 			for (size_t i = 0; i < l.n; i++) {
-				if (!excluded(c, m, l.v[i].orig)) {
-					l.v[k++] = l.v[i];
+				if (excluded(c, m, l.v[i].orig)) {
+					l.v[i].gone = true;
+					l.v[i].start = l.v[i].end = l.v[i].orig;
 				}
 			}
-			l.n = k;
 		}
 		/* the same start from DTSTART, RRULE and RDATE counts once */
 		if (l.n > 1) {
@@ -1928,6 +2149,9 @@ expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
 			for (size_t i = 1; i < l.n; i++) {
 				if (l.v[i].orig != l.v[k - 1].orig) {
 					l.v[k++] = l.v[i];
+				} else if (!l.v[i].gone && l.v[k - 1].gone) {
+					/* never: excluded() depends on orig only */
+					l.v[k - 1] = l.v[i];
 				}
 			}
 			l.n = k;
@@ -1944,10 +2168,14 @@ expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
 				continue;
 			}
 			for (size_t i = 0; i < l.n; i++) {
+				if (l.v[i].gone && l.v[i].orig != rid) {
+					continue;
+				}
 				if (l.v[i].orig == rid || (o->future && l.v[i].orig > rid)) {
 					l.v[i].start = l.v[i].orig + (os - rid);
 					l.v[i].end = l.v[i].start + od;
 					l.v[i].src = o;
+					l.v[i].gone = false;
 					found = found || l.v[i].orig == rid;
 				}
 			}
@@ -1959,22 +2187,38 @@ expand_group(ctx *c, const event *m, const event **ov, size_t nov, ilist *out)
 	if (l.n > 1) {
 		qsort(l.v, l.n, sizeof(*l.v), cmp_start);
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		if (!in_window(c, l.v[i].start, l.v[i].end)) {
-			continue;
+	{
+		bool have_last = false;
+		int64_t last = 0;
+		for (size_t i = 0; i < l.n; i++) {
+			if (!in_window(c, l.v[i].start, l.v[i].end)) {
+				continue;
+			}
+			if (!l.v[i].gone) {
+				if (have_last && last == l.v[i].start) {
+					continue;
+				}
+				have_last = true;
+				last = l.v[i].start;
+			}
+			push(out, l.v[i].orig, l.v[i].start, l.v[i].end, l.v[i].src);
+			out->v[out->n - 1].gone = l.v[i].gone;
 		}
-		if (out->n > 0 && out->v[out->n - 1].start == l.v[i].start) {
-			continue;
-		}
-		push(out, l.v[i].orig, l.v[i].start, l.v[i].end, l.v[i].src);
 	}
 	free(l.v);
 	return rc;
 }
 
 static int
-emit(ctx *c, const char *uid, const char *summary, const ilist *l)
+emit(ctx *c, const char *uid, const event *m, const ilist *l)
 {
+	const char *summary = m ? m->summary : NULL;
+	if (m != NULL && c->sink->series != NULL) {
+		int rc = c->sink->series(c->sink->ctx, uid, m->summary, m->seq, m->dtstamp, c->err);
+		if (rc < 0) {
+			return rc;
+		}
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		const inst *x = &l->v[i];
 		const event *src = x->src;
@@ -1991,8 +2235,16 @@ emit(ctx *c, const char *uid, const char *summary, const ilist *l)
 		    /* the event's list, fixed while the read emits */
 		    .parts_id = src,
 		    .line = src->line,
+		    .orig = x->orig,
+		    .dtstamp = src->dtstamp,
 		};
 		int rc;
+		if (src->has_rid) {
+			in.flags |= MAAT_CAL_OVERRIDE;
+		}
+		if (x->gone) {
+			in.flags |= MAAT_CAL_EXCLUDED;
+		}
 		if (in.nparts == 0 && owner.key != NULL) {
 			in.parts = &owner;
 			in.nparts = 1;
@@ -2005,16 +2257,47 @@ emit(ctx *c, const char *uid, const char *summary, const ilist *l)
 	return 0;
 }
 
-/* The default window: the span of the data, at most MAAT_CAL_MAX_SPAN. */
+/* Monday 00:00 (zone z) of the ISO week holding t. */
+static int64_t
+week_monday(icaltimezone *z, int64_t t)
+{
+	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+	int wd;
+	lt.hour = lt.minute = lt.second = 0;
+	lt.is_date = 0;
+	lt.zone = NULL;
+	wd = (icaltime_day_of_week(lt) + 5) % 7;
+	icaltime_adjust(&lt, -wd, 0, 0, 0);
+	return (int64_t)icaltime_as_timet_with_zone(lt, z);
+}
+
+static void
+utc_text(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The default window (METRICS.md §2): weeks that have happened. Series are expanded up to the
+ * end of the last full ISO week (in the organisation's zone) before the export time (the
+ * newest DTSTAMP, else the import time); bounded data is kept whole; at most 2 years (and a
+ * week) before that end. */
 static int
 default_window(ctx *c)
 {
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	bool open = false;
+	int64_t lo = INT64_MAX, hi = INT64_MIN, stamp = 0, end;
+	bool open = false, counted = false;
+	char day[32], when[32];
+	int rc = 0;
 
 	for (size_t i = 0; i < c->nev; i++) {
 		const event *e = &c->ev[i];
 		int64_t s = to_utc(c, e, &e->dtstart), d = event_duration(c, e);
+		if (e->dtstamp > stamp) {
+			stamp = e->dtstamp;
+		}
 		if (s < lo) {
 			lo = s;
 		}
@@ -2026,8 +2309,7 @@ default_window(ctx *c)
 			hi = r > hi ? r : hi;
 		}
 		for (size_t k = 0; k < e->nrrules; k++) {
-			struct icalrecurrencetype r = icalrecurrencetype_from_string(e->rrules[k]);
-			icalerror_clear_errno();
+			struct icalrecurrencetype r = recur_parse(e->rrules[k]);
 			if (r.freq == ICAL_NO_RECURRENCE) {
 				continue;
 			}
@@ -2038,38 +2320,83 @@ default_window(ctx *c)
 				u.t.zone = NULL;
 				x = to_utc(c, e, &u) + d;
 				hi = x > hi ? x : hi;
+			} else if (r.count > 0) {
+				/* COUNT: expanded whole (bounded by the instance limit) */
+				counted = true;
 			} else {
 				open = true;
 			}
 		}
 	}
+	c->exported_by_dtstamp = stamp > 0;
+	c->exported = stamp > 0 ? stamp : (c->opts->now > 0 ? c->opts->now : (int64_t)time(NULL));
 	if (c->nev == 0) {
-		c->from = 0;
-		c->to = 0;
+		c->from = c->opts->has_from ? c->opts->from : 0;
+		c->to = c->opts->has_to ? c->opts->to : 0;
+		c->cut_from = c->opts->has_from;
+		c->cut_to = c->opts->has_to;
 		return 0;
 	}
-	if (!c->opts->has_from) {
-		c->from = lo;
-	}
+	end = week_monday(c->org, c->exported);
+	c->cut_from = c->opts->has_from;
+	c->cut_to = c->opts->has_to;
 	if (!c->opts->has_to) {
-		c->to = open ? INT64_MAX : hi + 1;
-		/* unsigned: an open series (to = INT64_MAX) from before 1970 would overflow */
-		if (c->from < c->to &&
-		    (uint64_t)c->to - (uint64_t)c->from > (uint64_t)MAAT_CAL_MAX_SPAN) {
-			time_t t = (time_t)(c->from + MAAT_CAL_MAX_SPAN);
-			struct tm tm;
-			char day[32];
-			c->to = c->from + MAAT_CAL_MAX_SPAN;
-			gmtime_r(&t, &tm);
-			strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
-			return say(
+		if (open) {
+			c->to = end;
+			c->cut_to = true;
+			utc_text(end, day, sizeof(day));
+			utc_text(c->exported, when, sizeof(when));
+			rc = say(
 			    c, 0, "info",
-			    _("%s: no --to given: series expanded for at most 2 years, until "
-			      "%s UTC"),
-			    c->path, day);
+			    c->exported_by_dtstamp
+				? _("%s: no --to given: open series expanded until %s UTC, the end "
+				    "of the last full week before the export (%s UTC, the newest "
+				    "DTSTAMP); later weeks only with --to")
+				: _("%s: no --to given: open series expanded until %s UTC, the end "
+				    "of the last full week before the import (%s UTC; the file has "
+				    "no DTSTAMP); later weeks only with --to"),
+			    c->path, day, when);
+			if (rc < 0) {
+				return rc;
+			}
+		} else if (counted) {
+			/* COUNT series end somewhere: 2 years after the export at most */
+			c->to = hi + 1 > end + MAAT_CAL_MAX_SPAN ? hi + 1 : end + MAAT_CAL_MAX_SPAN;
+			c->cut_to = true;
+		} else {
+			c->to = hi + 1;
 		}
 	}
-	return 0;
+	if (!c->opts->has_from) {
+		int64_t ref = c->to < end ? c->to : end;
+		c->from = lo;
+		/* unsigned: ref - lo may overflow for data from before 1970 */
+		if (ref > lo &&
+		    (uint64_t)ref - (uint64_t)lo > (uint64_t)MAAT_CAL_MAX_SPAN + 7 * 86400) {
+			c->from = ref - MAAT_CAL_MAX_SPAN - 7 * 86400;
+			c->cut_from = true;
+			utc_text(c->from, day, sizeof(day));
+			rc = say(
+			    c, 0, "info",
+			    _("%s: no --from given: series expanded from %s UTC, 2 years before "
+			      "the end of the window"),
+			    c->path, day);
+			if (rc < 0) {
+				return rc;
+			}
+		}
+	}
+	if (!c->opts->has_to && c->from < c->to &&
+	    (uint64_t)c->to - (uint64_t)c->from > (uint64_t)MAAT_CAL_MAX_SPAN * 2) {
+		/* bounded far into the future (COUNT, a distant UNTIL) */
+		int64_t base = c->from > end ? c->from : end;
+		c->to = base + MAAT_CAL_MAX_SPAN;
+		c->cut_to = true;
+		utc_text(c->to, day, sizeof(day));
+		rc = say(c, 0, "info", _("%s: no --to given: series expanded until %s UTC at most"),
+			 c->path, day);
+	}
+	return rc;
 }
 
 static int
@@ -2095,6 +2422,61 @@ resolve_zones(ctx *c)
 	return rc;
 }
 
+/* What METRICS.md §2 wants logged about single events: floating times (read in the
+ * organisation's zone or X-WR-TIMEZONE) and a DTEND before DTSTART (length 0: never a
+ * meeting; Outlook CSV skips such rows). */
+static int
+check_events(ctx *c)
+{
+	int64_t floating = 0, wr = 0, backwards = 0;
+	int rc = 0;
+	for (size_t i = 0; i < c->nev && rc == 0; i++) {
+		const event *e = &c->ev[i];
+		if (e->dtstart.tz == TZ_FLOATING && !e->dtstart.t.is_date) {
+			if (e->float_tz >= 0) {
+				wr++;
+			} else {
+				floating++;
+			}
+		}
+		if (e->has_dtend && to_utc(c, e, &e->dtend) < to_utc(c, e, &e->dtstart)) {
+			if (backwards++ < 20) {
+				rc =
+				    say(c, e->line, "warning",
+					_("%s:%lld: DTEND before DTSTART in '%.80s': length 0, not "
+					  "a meeting"),
+					c->path, (long long)e->line, e->uid);
+			}
+		}
+	}
+	if (rc == 0 && backwards > 20) {
+		rc = say(c, 0, "warning", _("%s: %lld events end before they start"), c->path,
+			 (long long)backwards);
+	}
+	if (rc == 0 && floating > 0) {
+		rc = say(c, 0, "info",
+			 dngettext("maatlat",
+				   "%s: %lld event with a floating time (no zone) read in the "
+				   "organisation's zone %s",
+				   "%s: %lld events with floating times (no zone) read in the "
+				   "organisation's zone %s",
+				   (unsigned long)floating),
+			 c->path, (long long)floating,
+			 c->opts->tz ? c->opts->tz : "Europe/Amsterdam");
+	}
+	if (rc == 0 && wr > 0) {
+		rc = say(c, 0, "info",
+			 dngettext("maatlat",
+				   "%s: %lld event with a floating time read in the calendar's "
+				   "X-WR-TIMEZONE",
+				   "%s: %lld events with floating times read in the calendar's "
+				   "X-WR-TIMEZONE",
+				   (unsigned long)wr),
+			 c->path, (long long)wr);
+	}
+	return rc;
+}
+
 static int
 expand_all(ctx *c)
 {
@@ -2107,6 +2489,9 @@ expand_all(ctx *c)
 		qsort(c->ev, c->nev, sizeof(*c->ev), cmp_event);
 	}
 	if ((rc = default_window(c)) < 0) {
+		return rc;
+	}
+	if ((rc = check_events(c)) < 0) {
 		return rc;
 	}
 	ov = maat_xcalloc(c->nev + 1, sizeof(*ov));
@@ -2150,7 +2535,7 @@ expand_all(ctx *c)
 		out.n = 0;
 		rc = expand_group(c, m, ov, nov, &out);
 		if (rc == 0) {
-			rc = emit(c, c->ev[i].uid, m ? m->summary : NULL, &out);
+			rc = emit(c, c->ev[i].uid, m, &out);
 		}
 		i = j;
 	}
@@ -2192,6 +2577,17 @@ maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_c
 		goto out;
 	}
 	rc = expand_all(&c);
+	if (rc == 0 && c.bad_utf8 > 0) {
+		rc = say(
+		    &c, c.bad_utf8_line, "warning",
+		    dngettext("maatlat",
+			      "%s:%lld: %lld line with invalid UTF-8: the bad bytes replaced by "
+			      "U+FFFD",
+			      "%s:%lld: %lld lines with invalid UTF-8 (this one first): the bad "
+			      "bytes replaced by U+FFFD",
+			      (unsigned long)c.bad_utf8),
+		    c.path, (long long)c.bad_utf8_line, (long long)c.bad_utf8);
+	}
 	if (rc == 0 && c.replies_skipped > 0) {
 		rc = say(&c, 0, "info",
 			 _("%s: %lld events in iTIP replies (METHOD:REPLY/COUNTER) skipped"),
@@ -2205,6 +2601,12 @@ out:
 		stats->read = c.read;
 		stats->rejected = c.rejected;
 		stats->fast = c.fast;
+		stats->exported = c.exported;
+		stats->exported_by_dtstamp = c.exported_by_dtstamp;
+		stats->win_from = c.from;
+		stats->win_to = c.to;
+		stats->has_win_from = c.cut_from;
+		stats->has_win_to = c.cut_to;
 	}
 	for (size_t i = 0; i < c.nev; i++) {
 		event_fini(&c.ev[i]);
@@ -2485,7 +2887,7 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	store_sink *s = vctx;
 	maat_db *db = s->imp->db;
 	sqlite3_stmt *st;
-	int64_t id, content[6];
+	int64_t id, content[7];
 	int rc, step;
 
 	if ((rc = store_uid(s, in, err)) < 0 || (rc = store_parts(s, in, err)) < 0) {
@@ -2498,6 +2900,7 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	content[3] = in->sequence;
 	content[4] = in->flags;
 	content[5] = s->set_id;
+	content[6] = in->orig;
 	make_key(s, 'I', content, sizeof(content));
 	if (cached(s, &id)) {
 		goto ref;
@@ -2505,7 +2908,7 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	st = maat_db_stmt(
 	    db,
 	    "SELECT id FROM cal_instances WHERE uid_id = ?1 AND start = ?2 AND end = ?3"
-	    " AND sequence = ?4 AND flags = ?5 AND partset_id = ?6",
+	    " AND sequence = ?4 AND flags = ?5 AND partset_id = ?6 AND orig = ?7",
 	    err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
@@ -2516,6 +2919,7 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	sqlite3_bind_int(st, 4, in->sequence);
 	sqlite3_bind_int(st, 5, in->flags);
 	sqlite3_bind_int64(st, 6, s->set_id);
+	sqlite3_bind_int64(st, 7, in->orig);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
@@ -2524,7 +2928,7 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	} else {
 		st = maat_db_stmt(db,
 				  "INSERT INTO cal_instances(uid_id, start, end, sequence, flags,"
-				  " partset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				  " partset_id, orig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 				  err);
 		if (st == NULL) {
 			return -MAAT_E_INTERNAL;
@@ -2535,6 +2939,7 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 		sqlite3_bind_int(st, 4, in->sequence);
 		sqlite3_bind_int(st, 5, in->flags);
 		sqlite3_bind_int64(st, 6, s->set_id);
+		sqlite3_bind_int64(st, 7, in->orig);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			return maat_db_fail(db, err, _("storing a calendar instance"));
 		}
@@ -2542,17 +2947,85 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	}
 	remember(s, id);
 ref:
-	st = maat_db_stmt(
-	    db, "INSERT OR IGNORE INTO cal_refs(source_id, instance_id) VALUES (?2, ?1)", err);
+	st =
+	    maat_db_stmt(db,
+			 "INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES (?2, ?1, ?3)"
+			 " ON CONFLICT (source_id, instance_id) DO UPDATE"
+			 " SET dtstamp = max(dtstamp, excluded.dtstamp)",
+			 err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, s->imp->source_id);
+	sqlite3_bind_int64(st, 3, in->dtstamp);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		return maat_db_fail(db, err, _("storing a calendar instance"));
 	}
 	s->instances++;
+	return 0;
+}
+
+/* A series' master in this export: its version (cal_masters). */
+static int
+store_series(void *vctx, const char *uid, const char *summary, int sequence, int64_t dtstamp,
+	     maat_err *err)
+{
+	store_sink *s = vctx;
+	maat_cal_instance in = {.uid = uid, .summary = summary};
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_uid(s, &in, err)) < 0) {
+		return rc;
+	}
+	st = maat_db_stmt(s->imp->db,
+			  "INSERT INTO cal_masters(source_id, uid_id, sequence, dtstamp)"
+			  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id, uid_id) DO UPDATE"
+			  " SET sequence = excluded.sequence, dtstamp = excluded.dtstamp"
+			  " WHERE excluded.sequence > sequence OR (excluded.sequence = sequence"
+			  " AND excluded.dtstamp > dtstamp)",
+			  err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, s->imp->source_id);
+	sqlite3_bind_int64(st, 2, s->uid_id);
+	sqlite3_bind_int(st, 3, sequence);
+	sqlite3_bind_int64(st, 4, dtstamp);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(s->imp->db, err, _("storing a calendar series"));
+	}
+	return 0;
+}
+
+/* The export time and the expansion window of this export (cal_exports). */
+static int
+store_export(maat_import *imp, const maat_cal_stats *st, maat_err *err)
+{
+	sqlite3_stmt *q = maat_db_stmt(imp->db,
+				       "INSERT INTO cal_exports(source_id, exported, exported_by,"
+				       " win_from, win_to) VALUES (?1, ?2, ?3, ?4, ?5)",
+				       err);
+	if (q == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	sqlite3_bind_int64(q, 1, imp->source_id);
+	sqlite3_bind_int64(q, 2, st->exported);
+	sqlite3_bind_text(q, 3, st->exported_by_dtstamp ? "dtstamp" : "import", -1, SQLITE_STATIC);
+	if (st->has_win_from) {
+		sqlite3_bind_int64(q, 4, st->win_from);
+	} else {
+		sqlite3_bind_null(q, 4);
+	}
+	if (st->has_win_to) {
+		sqlite3_bind_int64(q, 5, st->win_to);
+	} else {
+		sqlite3_bind_null(q, 5);
+	}
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		return maat_db_fail(imp->db, err, _("storing a calendar export"));
+	}
 	return 0;
 }
 
@@ -2585,16 +3058,74 @@ typedef struct import_args {
 	maat_cal_cache *cache;
 } import_args;
 
+/* The file converted from enc to UTF-8 in a temporary file (--encoding), or NULL with err
+ * set. */
+static FILE *
+recode(FILE *f, const char *enc, const char *path, maat_err *err)
+{
+	static char in[65536], out[4 * 65536 + 16];
+	iconv_t cd = iconv_open("UTF-8", enc);
+	size_t carry = 0, n;
+	int64_t offset = 0;
+	FILE *tmp;
+	if (cd == (iconv_t)-1) {
+		maat_err_set(err, MAAT_E_USAGE, _("--encoding: unknown encoding '%s'"), enc);
+		return NULL;
+	}
+	if ((tmp = tmpfile()) == NULL) {
+		iconv_close(cd);
+		maat_err_set(err, MAAT_E_CANTCREAT, "%s", _("cannot create a temporary file"));
+		return NULL;
+	}
+	while ((n = fread(in + carry, 1, sizeof(in) - carry, f)) > 0 || carry > 0) {
+		char *ip = in, *op = out;
+		size_t il = carry + n, ol = sizeof(out);
+		size_t r = iconv(cd, &ip, &il, &op, &ol);
+		fwrite(out, 1, (size_t)(op - out), tmp);
+		if (r == (size_t)-1 && errno == EILSEQ) {
+			maat_err_set(err, MAAT_E_DATA, _("%s: byte %lld is not %s"), path,
+				     (long long)(offset + (ip - in)), enc);
+			fclose(tmp);
+			iconv_close(cd);
+			return NULL;
+		}
+		if (n == 0 && il > 0) {
+			/* an incomplete sequence at the end of the file */
+			maat_err_set(err, MAAT_E_DATA, _("%s: the file ends inside a %s character"),
+				     path, enc);
+			fclose(tmp);
+			iconv_close(cd);
+			return NULL;
+		}
+		offset += ip - in;
+		memmove(in, ip, il);
+		carry = il;
+	}
+	iconv_close(cd);
+	if (ferror(f)) {
+		fclose(tmp);
+		maat_err_set(err, MAAT_E_IO, _("%s: read error"), path);
+		return NULL;
+	}
+	rewind(tmp);
+	return tmp;
+}
+
 static int
 import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 {
 	const import_args *a = vargs;
+	maat_cal_opts o2 = *a->opts;
+	FILE *conv = NULL;
 	store_sink s = {.imp = imp,
 			.cache = a->cache,
 			.pseudo = a->opts->pseudo,
 			.min_group = a->opts->min_group > 0 ? a->opts->min_group
 							    : MAAT_CAL_MIN_GROUP_DEFAULT};
-	maat_cal_sink sink = {.instance = store_instance, .message = store_message, .ctx = &s};
+	maat_cal_sink sink = {.instance = store_instance,
+			      .message = store_message,
+			      .series = store_series,
+			      .ctx = &s};
 	maat_cal_stats stats = {0};
 	int rc;
 
@@ -2604,12 +3135,26 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	if ((rc = cache_check(a->cache, imp->db, a->opts->replace, err)) < 0) {
 		return rc;
 	}
+	if (o2.encoding != NULL && strcasecmp(o2.encoding, "utf-8") != 0 &&
+	    strcasecmp(o2.encoding, "utf8") != 0) {
+		if ((conv = recode(f, o2.encoding, imp->path, err)) == NULL) {
+			return -err->code;
+		}
+		f = conv;
+	}
+	o2.encoding = NULL;
 	if (maat_looks_like_json(f)) {
-		rc = maat_graph_read(f, imp->path, a->opts, &sink, &stats, err);
+		rc = maat_graph_read(f, imp->path, &o2, &sink, &stats, err);
 	} else if (looks_like_ics(f)) {
-		rc = maat_ics_read(f, imp->path, a->opts, &sink, &stats, err);
+		rc = maat_ics_read(f, imp->path, &o2, &sink, &stats, err);
 	} else {
-		rc = maat_outlook_read(f, imp->path, a->opts, &sink, &stats, err);
+		rc = maat_outlook_read(f, imp->path, &o2, &sink, &stats, err);
+	}
+	if (conv != NULL) {
+		fclose(conv);
+	}
+	if (rc == 0) {
+		rc = store_export(imp, &stats, err);
 	}
 	if (rc == 0) {
 		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
@@ -2635,9 +3180,13 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	import_args a = {.opts = opts, .cache = opts->cache};
 	char options[256], *stored;
 	int rc;
-	snprintf(options, sizeof(options), "tz=%s%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
-		 opts->owner ? " owner=" : "", opts->owner && !opts->pseudo ? opts->owner : "",
-		 opts->pseudo ? " pseudonymised" : "");
+	static const char *const orders[] = {"", " date-order=dmy", " date-order=mdy",
+					     " date-order=ymd"};
+	snprintf(options, sizeof(options), "tz=%s%s%s%s%s%s%s",
+		 opts->tz ? opts->tz : "Europe/Amsterdam", opts->owner ? " owner=" : "",
+		 opts->owner && !opts->pseudo ? opts->owner : "",
+		 opts->pseudo ? " pseudonymised" : "", orders[opts->date_order & 3],
+		 opts->encoding ? " encoding=" : "", opts->encoding ? opts->encoding : "");
 	/* Every copy looks its content up in the shared tables, at random places: with SQLite's
 	 * default 2 MB page cache the lookups go to the file once the store outgrows it. 64 MB
 	 * (allocated only as pages are used) holds a year of a 2,000-person organisation. */

@@ -135,13 +135,19 @@ calendar_figures(maat_db *db, maat_org *org, maat_summary *s, maat_err *err)
 	maat_table *t;
 	size_t ci, cs, cn, ch, ca;
 
+	maat_meetings_joins *joins = NULL;
+
 	maat_meetings_opts_init(&o);
-	if (org != NULL) {
-		o.person = maat_summary_org_person;
-		o.person_ctx = org;
+	/* the same joins as `meetings`: each week the snapshot in force, every org row a person
+	 * (job sharers with their own FTE), names several people share join nobody */
+	if (org != NULL && maat_meetings_joins_load(db, NULL, &joins, err) < 0) {
+		return -1;
 	}
+	maat_meetings_joins_apply(joins, &o);
 	o.top_series = 0;
-	if ((m = maat_meetings_compute(db, &o, err)) == NULL) {
+	m = maat_meetings_compute(db, &o, err);
+	if (m == NULL) {
+		maat_meetings_joins_free(joins);
 		return -1;
 	}
 	ms = maat_meetings_get_summary(m);
@@ -175,6 +181,7 @@ calendar_figures(maat_db *db, maat_org *org, maat_summary *s, maat_err *err)
 	}
 	maat_table_free(t);
 	maat_meetings_free(m);
+	maat_meetings_joins_free(joins);
 	return 0;
 }
 

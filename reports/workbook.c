@@ -972,6 +972,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 #ifdef HAVE_MEETINGS
 	maat_meetings_opts mo;
 	maat_org *org = NULL;
+	maat_meetings_joins *joins = NULL;
 	maat_meetings *m;
 	const maat_meetings_summary *ms;
 	maat_table *pw, *weekly;
@@ -992,12 +993,16 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	if (maat_db_has_kind(db, "org") && maat_org_load(db, NULL, &org, err) < 0) {
 		return -1;
 	}
-	if (org != NULL) {
-		mo.person = maat_summary_org_person;
-		mo.person_ctx = org;
+	/* the same joins as `meetings` (each week the snapshot in force; every org row a person;
+	 * shared names join nobody) */
+	if (org != NULL && maat_meetings_joins_load(db, NULL, &joins, err) < 0) {
+		maat_org_free(org);
+		return -1;
 	}
+	maat_meetings_joins_apply(joins, &mo);
 	m = maat_meetings_compute(db, &mo, err);
 	if (m == NULL) {
+		maat_meetings_joins_free(joins);
 		maat_org_free(org);
 		return -1;
 	}
@@ -1036,6 +1041,7 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
 	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
 	maat_meetings_free(m);
+	maat_meetings_joins_free(joins);
 	maat_org_free(org);
 #else
 	/* HOOK(cal): meetings.h not in this build */

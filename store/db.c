@@ -751,36 +751,28 @@ name_real_path(maat_err *err, const char *stored, const char *path)
 	size_t n = strlen(stored);
 	if (err != NULL && strncmp(err->msg, stored, n) == 0) {
 		char *msg = maat_xasprintf("%s%s", path, err->msg + n);
-		size_t len = strlen(msg) < sizeof(err->msg) - 1 ? strlen(msg) : sizeof(err->msg) - 1;
+		size_t len =
+		    strlen(msg) < sizeof(err->msg) - 1 ? strlen(msg) : sizeof(err->msg) - 1;
 		memcpy(err->msg, msg, len);
 		err->msg[len] = '\0';
 		free(msg);
 	}
 }
 
-int
-maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
-		       const char *options, unsigned flags, maat_import_fn fn, void *ctx,
-		       int64_t *source_id, maat_err *err)
+/* One import from an open input, as one transaction (maat_db_import_file_as and
+ * maat_db_import_stream): shown names it in messages, name in sources; real is its resolved
+ * path (NULL for standard input, a stored name or a stream). */
+static int
+import_input(maat_db *db, const char *kind, maat_input *in, const char *shown, const char *name,
+	     const char *real, const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+	     int64_t *source_id, maat_err *err)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *shown = is_stdin ? (db->stdin_name ? db->stdin_name : "stdin") : path;
-	const char *name = stored_name != NULL ? stored_name : shown;
 	maat_import imp = {.db = db, .path = name};
-	maat_input *in = NULL;
-	char *real = NULL;
 	char sha[65];
 	sqlite3_stmt *st;
 	int rc;
 
 	db->replaced[0] = '\0';
-	if ((in = maat_input_open(path, shown, err)) == NULL) {
-		return err != NULL && err->code ? -err->code : -MAAT_E_NOINPUT;
-	}
-	/* under a stored name (--pseudonymise) the real path is not stored either */
-	if (!is_stdin && stored_name == NULL) {
-		real = realpath(path, NULL);
-	}
 	if ((rc = maat_db_begin(db, err)) < 0) {
 		goto out;
 	}
@@ -884,6 +876,30 @@ out:
 		maat_db_rollback(db);
 		db->replaced[0] = '\0';
 	}
+	return rc;
+}
+
+int
+maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
+		       const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+		       int64_t *source_id, maat_err *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *shown = is_stdin ? (db->stdin_name ? db->stdin_name : "stdin") : path;
+	const char *name = stored_name != NULL ? stored_name : shown;
+	maat_input *in = NULL;
+	char *real = NULL;
+	int rc;
+
+	db->replaced[0] = '\0';
+	if ((in = maat_input_open(path, shown, err)) == NULL) {
+		return err != NULL && err->code ? -err->code : -MAAT_E_NOINPUT;
+	}
+	/* under a stored name (--pseudonymise) the real path is not stored either */
+	if (!is_stdin && stored_name == NULL) {
+		real = realpath(path, NULL);
+	}
+	rc = import_input(db, kind, in, shown, name, real, options, flags, fn, ctx, source_id, err);
 	maat_input_close(in);
 	free(real);
 	return rc;
@@ -1046,169 +1062,17 @@ out:
 	return rc;
 }
 
-/* A read-through stream that hashes every byte of its source once (maat_db_import_stream).
- * The importers sniff the first bytes and rewind, so the first 64 KiB are kept and the stream
- * can seek back within them. */
-#define HASHING_PREFIX 65536
-typedef struct hashing {
-	FILE *in;
-	crypto_hash_sha256_state st;
-	/* the first bytes of in, and how many */
-	char prefix[HASHING_PREFIX];
-	size_t nprefix;
-	/* bytes taken from in, and the reader's position */
-	uint64_t got, pos;
-} hashing;
-
-static ssize_t
-hashing_read(void *cookie, char *buf, size_t size)
-{
-	hashing *h = cookie;
-	size_t n;
-	if (h->pos < h->got) {
-		/* after a rewind: serve the kept prefix again (pos < got <= nprefix here) */
-		n = (size_t)(h->nprefix - h->pos) < size ? (size_t)(h->nprefix - h->pos) : size;
-		memcpy(buf, h->prefix + h->pos, n);
-		h->pos += n;
-		return (ssize_t)n;
-	}
-	n = fread(buf, 1, size, h->in);
-	if (n == 0 && ferror(h->in)) {
-		errno = EIO;
-		return -1;
-	}
-	crypto_hash_sha256_update(&h->st, (const unsigned char *)buf, n);
-	if (h->got == h->nprefix && h->nprefix < HASHING_PREFIX) {
-		size_t k = HASHING_PREFIX - h->nprefix < n ? HASHING_PREFIX - h->nprefix : n;
-		memcpy(h->prefix + h->nprefix, buf, k);
-		h->nprefix += k;
-	}
-	h->got += n;
-	h->pos += n;
-	return (ssize_t)n;
-}
-
-static int
-hashing_seek(void *cookie, off64_t *off, int whence)
-{
-	hashing *h = cookie;
-	off64_t to = whence == SEEK_SET ? *off : whence == SEEK_CUR ? (off64_t)h->pos + *off : -1;
-	/* back into the kept prefix, or nowhere (ftell's SEEK_CUR 0) */
-	if (to < 0 || (uint64_t)to > h->pos ||
-	    ((uint64_t)to < h->pos && (h->got > h->nprefix || (uint64_t)to > h->nprefix))) {
-		errno = ESPIPE;
-		return -1;
-	}
-	h->pos = (uint64_t)to;
-	*off = to;
-	return 0;
-}
-
 int
 maat_db_import_stream(maat_db *db, const char *kind, const char *name, FILE *f, const char *options,
 		      unsigned flags, maat_import_fn fn, void *ctx, int64_t *source_id,
 		      maat_err *err)
 {
-	static const cookie_io_functions_t io = {.read = hashing_read, .seek = hashing_seek};
-	maat_import imp = {.db = db, .path = name};
-	hashing *hp = maat_xcalloc(1, sizeof(*hp));
-	unsigned char bin[crypto_hash_sha256_BYTES];
-	char sha[65], buf[65536];
-	FILE *hf = NULL;
-	sqlite3_stmt *st;
+	maat_input *in = maat_input_from_stream(f, name, err);
 	int rc;
-
-	crypto_hash_sha256_init(&hp->st);
-	hp->in = f;
-	if ((hf = fopencookie(hp, "r", io)) == NULL) {
-		free(hp);
-		return maat_err_set(err, MAAT_E_INTERNAL, "%s: %s", name, strerror(errno));
+	if (in == NULL) {
+		return err != NULL && err->code ? -err->code : -MAAT_E_INTERNAL;
 	}
-	if ((rc = maat_db_begin(db, err)) < 0) {
-		goto out;
-	}
-	st = maat_db_stmt(db,
-			  "INSERT INTO sources(kind, path, sha256, imported_at, options) "
-			  "VALUES (?1, ?2, '', ?3, ?4)",
-			  err);
-	if (st == NULL) {
-		rc = -MAAT_E_INTERNAL;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
-	sqlite3_bind_text(st, 4, options ? options : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("recording the source"));
-		goto out;
-	}
-	imp.source_id = sqlite3_last_insert_rowid(db->sq);
-	if ((rc = fn(&imp, hf, ctx, err)) < 0) {
-		if (err != NULL && strncmp(err->msg, name, strlen(name)) != 0) {
-			maat_err_prefix(err, "%s", name);
-		}
-		goto out;
-	}
-	/* what the importer left unread still belongs to the content */
-	while (fread(buf, 1, sizeof(buf), hf) > 0) {
-	}
-	if (ferror(hf)) {
-		rc = maat_err_set(err, MAAT_E_IO, _("%s: reading failed"), name);
-		goto out;
-	}
-	crypto_hash_sha256_final(&hp->st, bin);
-	sodium_bin2hex(sha, sizeof(sha), bin, sizeof(bin));
-	if (flags & MAAT_IMPORT_REPLACE) {
-		st = maat_db_stmt(
-		    db, "DELETE FROM sources WHERE kind = ?1 AND path = ?2 AND id <> ?3", err);
-		if (st == NULL) {
-			rc = -MAAT_E_INTERNAL;
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, imp.source_id);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = maat_db_fail(db, err, _("replacing an earlier import"));
-			goto out;
-		}
-	} else if ((rc = find_same(db, kind, sha,
-				   (flags & MAAT_IMPORT_SAME_OPTIONS) ? (options ? options : "")
-								      : NULL,
-				   imp.source_id, err)) != 0) {
-		if (rc == 1) {
-			maat_err_set(err, MAAT_OK,
-				     _("%s: already imported (same content); nothing to do"), name);
-		}
-		goto out;
-	}
-	st = maat_db_stmt(
-	    db, "UPDATE sources SET sha256 = ?2, rows_read = ?3, rows_rejected = ?4 WHERE id = ?1",
-	    err);
-	if (st == NULL) {
-		rc = -MAAT_E_INTERNAL;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, imp.source_id);
-	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, imp.rows_read);
-	sqlite3_bind_int64(st, 4, imp.rows_rejected);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("recording the source"));
-		goto out;
-	}
-	if ((rc = maat_db_commit(db, err)) < 0) {
-		goto out;
-	}
-	if (source_id != NULL) {
-		*source_id = imp.source_id;
-	}
-out:
-	if (rc != 0) {
-		maat_db_rollback(db);
-	}
-	fclose(hf);
-	free(hp);
+	rc = import_input(db, kind, in, name, name, NULL, options, flags, fn, ctx, source_id, err);
+	maat_input_close(in);
 	return rc;
 }

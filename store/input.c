@@ -25,6 +25,8 @@
 struct maat_input {
 	/* the descriptor read from; stdin's is not closed */
 	int fd;
+	/* or the stream read from (maat_input_from_stream; the caller's, not closed) */
+	FILE *src;
 	/* fd belongs to us */
 	bool own_fd;
 	/* the stream handed to the importer */
@@ -78,9 +80,16 @@ raw_read(maat_input *in, char *buf, size_t n)
 	if (in->limit > 0 && n > in->limit - in->got) {
 		n = (size_t)(in->limit - in->got);
 	}
-	do {
-		r = read(in->fd, buf, n);
-	} while (r < 0 && errno == EINTR);
+	if (in->src != NULL) {
+		r = (ssize_t)fread(buf, 1, n, in->src);
+		if (r == 0 && ferror(in->src)) {
+			r = -1;
+		}
+	} else {
+		do {
+			r = read(in->fd, buf, n);
+		} while (r < 0 && errno == EINTR);
+	}
 	if (r < 0) {
 		maat_err_set(&in->err, MAAT_E_IO, _("%s: read error: %s"), in->name,
 			     strerror(errno));
@@ -170,11 +179,23 @@ maat_input_stream_bound(void)
 	return MAAT_INPUT_STREAM_BOUND_DEFAULT;
 }
 
-maat_input *
-maat_input_open(const char *path, const char *name, maat_err *err)
+/* The hash, the kept head and the importer's stream of a new input. */
+static int
+start(maat_input *in, maat_err *err)
 {
 	static const cookie_io_functions_t io = {
 	    .read = cookie_read, .write = NULL, .seek = cookie_seek, .close = cookie_close};
+	in->head = maat_xmalloc(HEAD_MAX);
+	crypto_hash_sha256_init(&in->sha);
+	if ((in->f = fopencookie(in, "rb", io)) == NULL) {
+		return maat_err_set(err, MAAT_E_INTERNAL, "%s: %s", in->name, strerror(errno));
+	}
+	return 0;
+}
+
+maat_input *
+maat_input_open(const char *path, const char *name, maat_err *err)
+{
 	maat_input *in = maat_xcalloc(1, sizeof(*in));
 	struct stat sb;
 
@@ -218,16 +239,27 @@ maat_input_open(const char *path, const char *name, maat_err *err)
 	if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) || S_ISSOCK(sb.st_mode)) {
 		in->limit = maat_input_stream_bound();
 	}
-	in->head = maat_xmalloc(HEAD_MAX);
-	crypto_hash_sha256_init(&in->sha);
-	if ((in->f = fopencookie(in, "rb", io)) == NULL) {
-		maat_err_set(err, MAAT_E_INTERNAL, "%s: %s", name, strerror(errno));
+	if (start(in, err) < 0) {
 		goto fail;
 	}
 	return in;
 fail:
 	maat_input_close(in);
 	return NULL;
+}
+
+maat_input *
+maat_input_from_stream(FILE *src, const char *name, maat_err *err)
+{
+	maat_input *in = maat_xcalloc(1, sizeof(*in));
+	in->fd = -1;
+	in->src = src;
+	in->name = maat_xstrdup(name);
+	if (start(in, err) < 0) {
+		maat_input_close(in);
+		return NULL;
+	}
+	return in;
 }
 
 FILE *

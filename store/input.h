@@ -22,6 +22,10 @@ uint64_t maat_input_stream_bound(void);
  * new input (maat_input_close()), or NULL with err set. */
 maat_input *maat_input_open(const char *path, const char *name, maat_err *err);
 
+/* The same over a stream that is not a file (a database query's rows as CSV, see
+ * importers/dbsource.c): src is read with fread, never bounded, and stays the caller's. */
+maat_input *maat_input_from_stream(FILE *src, const char *name, maat_err *err);
+
 /* The stream for the importer: sequential, rewindable within its first 64 KiB. Borrowed;
  * valid until maat_input_close(). */
 FILE *maat_input_stream(maat_input *in);

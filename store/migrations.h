@@ -15,6 +15,7 @@ extern const char maat_schema_calendar[];
 extern const char maat_schema_cases[];
 extern const char maat_schema_terms[];
 extern const char maat_schema_org_dates[];
+extern const char maat_schema_calendar_versions[];
 extern const char maat_schema_cases_merged[];
 extern const char maat_schema_sources_real_path[];
 

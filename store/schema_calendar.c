@@ -62,3 +62,46 @@ const char maat_schema_calendar[] =
     "  DELETE FROM cal_partsets WHERE id NOT IN (SELECT partset_id FROM cal_instances);"
     "  DELETE FROM cal_uids WHERE id NOT IN (SELECT uid_id FROM cal_instances);"
     "END;";
+
+/* Versions across exports (METRICS.md §2): the same meeting in several mailboxes' exports
+ * resolves per series and per instance by the highest SEQUENCE, then the newest DTSTAMP.
+ * - cal_instances.orig: the instance's RECURRENCE-ID (its original start), the key it is
+ *   matched on across exports (NULL in stores from before: the start);
+ * - flags 8 (from an override) and 16 (a tombstone: an instance the export's master removes
+ *   with EXDATE, kept so a newer export's EXDATE beats an older export's copy);
+ * - cal_refs.dtstamp: the DTSTAMP of the component the export's copy came from;
+ * - cal_masters: per export and series the version (SEQUENCE, DTSTAMP) of its master, so an
+ *   older export's expansion of a series that changed since is not counted;
+ * - cal_exports: per export its export time (newest DTSTAMP, else the import time: the
+ *   default window ends before it) and the window the import expanded series in (NULL = not
+ *   cut on that side). */
+const char maat_schema_calendar_versions[] =
+    "ALTER TABLE cal_instances ADD COLUMN orig INTEGER;"
+    "DROP INDEX cal_instances_content;"
+    "CREATE UNIQUE INDEX cal_instances_content"
+    "  ON cal_instances(uid_id, start, end, sequence, flags, partset_id, orig);"
+    "ALTER TABLE cal_refs ADD COLUMN dtstamp INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE cal_masters ("
+    "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+    "  uid_id INTEGER NOT NULL,"
+    "  sequence INTEGER NOT NULL,"
+    "  dtstamp INTEGER NOT NULL,"
+    "  PRIMARY KEY (source_id, uid_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE cal_exports ("
+    "  source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,"
+    "  exported INTEGER NOT NULL,"
+    "  exported_by TEXT NOT NULL CHECK (exported_by IN ('dtstamp', 'import')),"
+    "  win_from INTEGER,"
+    "  win_to INTEGER"
+    ") STRICT;"
+    "DROP TRIGGER cal_source_deleted;"
+    "CREATE TRIGGER cal_source_deleted AFTER DELETE ON sources WHEN OLD.kind = 'calendar' "
+    "BEGIN"
+    "  DELETE FROM cal_refs WHERE source_id = OLD.id;"
+    "  DELETE FROM cal_masters WHERE source_id = OLD.id;"
+    "  DELETE FROM cal_instances WHERE id NOT IN (SELECT instance_id FROM cal_refs);"
+    "  DELETE FROM cal_partsets WHERE id NOT IN (SELECT partset_id FROM cal_instances);"
+    "  DELETE FROM cal_uids WHERE id NOT IN (SELECT uid_id FROM cal_instances)"
+    "    AND id NOT IN (SELECT uid_id FROM cal_masters);"
+    "END;";

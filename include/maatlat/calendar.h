@@ -17,6 +17,11 @@ enum maat_cal_flags {
 	MAAT_CAL_TRANSPARENT = 1 << 1,
 	/* DTSTART;VALUE=DATE, X-MICROSOFT-CDO-ALLDAYEVENT:TRUE, Outlook "All day event" */
 	MAAT_CAL_ALLDAY = 1 << 2,
+	/* the instance comes from an override (a component with RECURRENCE-ID) */
+	MAAT_CAL_OVERRIDE = 1 << 3,
+	/* a tombstone: the export's master removes this instance (EXDATE); start = end = orig.
+	 * Never a meeting; it beats an older export's copy of the instance. */
+	MAAT_CAL_EXCLUDED = 1 << 4,
 };
 
 /* A participant's answer (cal_attendees.partstat). */

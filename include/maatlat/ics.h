@@ -22,6 +22,16 @@
  * the titles of bilaterals name the two people); a setting: maat_cal_opts.min_group. */
 #define MAAT_CAL_MIN_GROUP_DEFAULT 5
 
+/* How Outlook CSV dates are read (maat_cal_opts.date_order). */
+enum maat_date_order {
+	/* detected per file: a day above 12 decides; AM/PM times point to M/D/Y, Dutch headers
+	 * to D/M/Y; a file that stays ambiguous is refused */
+	MAAT_DATE_AUTO = 0,
+	MAAT_DATE_DMY,
+	MAAT_DATE_MDY,
+	MAAT_DATE_YMD,
+};
+
 /* What the imports of one process share: the store's series keys, participant lists and
  * instances already looked up, and RRULE expansions, so the same meeting in every attendee's
  * export is looked up and expanded once. Tied to one store; emptied when another connection
@@ -59,6 +69,13 @@ typedef struct maat_cal_opts {
 	/* --pseudonymise: participants stored as keyed hashes, names and e-mails inside titles
 	 * too; borrowed, NULL = as read */
 	const struct maat_pseudo *pseudo;
+	/* the import time (unix UTC): the export time of files without DTSTAMP and of Outlook
+	 * CSV; 0 = now */
+	int64_t now;
+	/* Outlook CSV: enum maat_date_order (--date-order) */
+	int date_order;
+	/* Outlook CSV: the input encoding for iconv (--encoding); NULL = UTF-8 */
+	const char *encoding;
 	/* titles of meetings with fewer attending participants are not stored; 0 =
 	 * MAAT_CAL_MIN_GROUP_DEFAULT */
 	int min_group;
@@ -93,6 +110,11 @@ typedef struct maat_cal_instance {
 	const void *parts_id;
 	/* the line of the component (or CSV row) it comes from */
 	int64_t line;
+	/* the original start (RECURRENCE-ID value; = start when not recurring), unix UTC: the
+	 * key the instance is matched on across exports */
+	int64_t orig;
+	/* DTSTAMP of the component it comes from (0 = none): with sequence its version */
+	int64_t dtstamp;
 } maat_cal_instance;
 
 /* Where the readers deliver. Callbacks return 0, or negative with err set to stop the read. */
@@ -103,7 +125,11 @@ typedef struct maat_cal_sink {
 	 * whole file */
 	int (*message)(void *ctx, int64_t line, const char *severity, const char *msg,
 		       maat_err *err);
-	/* passed to both */
+	/* a series' master (a component without RECURRENCE-ID) and its version, before the
+	 * series' instances; may be NULL */
+	int (*series)(void *ctx, const char *uid, const char *summary, int sequence,
+		      int64_t dtstamp, maat_err *err);
+	/* passed to all */
 	void *ctx;
 } maat_cal_sink;
 
@@ -115,6 +141,13 @@ typedef struct maat_cal_stats {
 	int64_t rejected;
 	/* of those, read by our own parser (plain VEVENTs) rather than libical's */
 	int64_t fast;
+	/* the export time (unix UTC): the newest DTSTAMP, else the import time */
+	int64_t exported;
+	bool exported_by_dtstamp;
+	/* the window series were expanded in: [win_from, win_to); has_* false = not cut on
+	 * that side (all of the data lies inside) */
+	int64_t win_from, win_to;
+	bool has_win_from, has_win_to;
 } maat_cal_stats;
 
 /* Reads an iCalendar stream (several VCALENDARs, or bare VEVENTs, in one file) and delivers

@@ -24,6 +24,41 @@
 typedef bool (*maat_meetings_person_fn)(void *ctx, const char *key, const char **person,
 					double *fte, const char **unit);
 
+/* The people of one org-chart snapshot as the meeting joins see them (issue 18): every row is a
+ * person, job sharers too (one post id, each sharer with their own name, e-mail and FTE). A
+ * participant key is matched on e-mail, then id, then name (case-insensitive, trimmed); a key
+ * that several people share (two "Bert Mid"s, a job-share post id) joins nobody: it stays
+ * unknown and is listed. */
+typedef struct maat_meetings_people maat_meetings_people;
+
+/* Loads the rows of snapshot (a date as maat_org_snapshot() gives it; "" = undated). Returns 0
+ * and *out (free with maat_meetings_people_free), 1 when no org chart was imported (*out = NULL),
+ * negative with err set. */
+int maat_meetings_people_load(maat_db *db, const char *snapshot, maat_meetings_people **out,
+			      maat_err *err);
+
+/* NULL-safe. */
+void maat_meetings_people_free(maat_meetings_people *p);
+
+/* Everything the meeting joins need from the org chart, loaded once: without as_of, every
+ * snapshot (each week meets the one in force on its Monday), the latest naming people; with
+ * as_of, the snapshot on or before it for every week. */
+typedef struct maat_meetings_joins maat_meetings_joins;
+
+/* Returns 0 and *out (free with maat_meetings_joins_free), 1 when no org chart was imported,
+ * 2 when as_of is before every snapshot (*out = NULL in both), negative with err set. */
+int maat_meetings_joins_load(maat_db *db, const char *as_of, maat_meetings_joins **out,
+			     maat_err *err);
+
+/* NULL-safe. */
+void maat_meetings_joins_free(maat_meetings_joins *j);
+
+struct maat_meetings_opts;
+
+/* Points o's people, snapshot and per-week snapshots at j (which must outlive o's use).
+ * NULL-safe (then nothing changes). */
+void maat_meetings_joins_apply(const maat_meetings_joins *j, struct maat_meetings_opts *o);
+
 typedef struct maat_meetings_opts {
 	/* cap per full-time week in hours (default 12) */
 	double cap_hours;
@@ -50,6 +85,16 @@ typedef struct maat_meetings_opts {
 	/* org chart lookup; NULL = every person FTE 1.0, unit unknown */
 	maat_meetings_person_fn person;
 	void *person_ctx;
+	/* the people directory (wins over person when set); borrowed */
+	const maat_meetings_people *people;
+	/* the snapshot date the joins used (shown in output); borrowed, may be NULL */
+	const char *snapshot;
+	/* every snapshot (dates oldest first, and their directories): each person-week takes
+	 * FTE and unit from the one in force on its Monday (the latest on or before it, else the
+	 * earliest); nsnaps 0 = people for every week. Borrowed. */
+	const char *const *snap_dates;
+	const maat_meetings_people *const *snap_people;
+	size_t nsnaps;
 } maat_meetings_opts;
 
 /* Fills o with the defaults of METRICS.md §2. */
@@ -64,8 +109,41 @@ maat_meetings *maat_meetings_compute(maat_db *db, const maat_meetings_opts *o, m
 /* NULL-safe. */
 void maat_meetings_free(maat_meetings *m);
 
+/* Where the window came from. */
+enum maat_window_origin {
+	/* --from/--to */
+	MAAT_WINDOW_EXPLICIT = 0,
+	/* the first meeting's week to the last full week before the newest export */
+	MAAT_WINDOW_EXPORT,
+	/* the span of the data (a store without export times) */
+	MAAT_WINDOW_DATA,
+};
+
 /* Key figures. */
 typedef struct maat_meetings_summary {
+	/* enum maat_window_origin; window_capped: cut to 2 years */
+	int window_origin;
+	bool window_capped;
+	/* the newest export: its time (unix UTC), whether that is its newest DTSTAMP (else the
+	 * import time), and its file */
+	bool has_export;
+	int64_t exported;
+	bool exported_by_dtstamp;
+	char export_path[256];
+	/* exports whose series were expanded in a window the analysis reaches beyond: how many,
+	 * the first one's file and its expansion window (INT64_MIN/MAX = not cut) */
+	size_t short_expansions;
+	char short_path[256];
+	int64_t short_from, short_to;
+	/* copies of an instance replaced by a newer version (SEQUENCE, DTSTAMP) of it */
+	size_t superseded;
+	/* the join with the org chart: distinct participant keys of counted meetings, how many
+	 * matched a person, how many were ambiguous (shared by several people: joined nobody;
+	 * the first few listed in ambiguous_keys, "; "-separated), people with FTE 0 (cap 0) */
+	bool joined;
+	size_t keys, keys_matched, keys_ambiguous;
+	char ambiguous_keys[512];
+	size_t fte_zero;
 	/* the window actually used: [from, to) unix UTC, and as inclusive local dates */
 	int64_t from;
 	int64_t to;

@@ -16,8 +16,10 @@ icalendar and recurring_ical_events). Each mode prints one JSON object.
       per UID (one instance per UID and start across files): instances that are meetings
       (not cancelled or transparent, > 0 and <= 8 h, >= 2 attending), person-hours = sum of
       hours x attending participants; the recurring series (>= 2 instances) with the most
-      person-hours among those with at least MIN_ATTENDEES attending on average; also the first
-      and the last day of any instance (the window maatlat takes from the data).
+      person-hours among those with at least MIN_ATTENDEES attending on average; also the
+      default window of METRICS.md §2: from the Monday of the first instance's week to the
+      Sunday ending the last full ISO week before the export (the newest DTSTAMP), in
+      Europe/Amsterdam.
   demo_reference.py escalations ORG.csv CASES.csv
       handovers (consecutive events of a case by time, ties by file order, resource a != b)
       by direction: up = b is an ancestor of a, down = b is a descendant of a, sideways
@@ -107,12 +109,16 @@ def series(min_attendees, frm, to, files):
     w0 = dt.datetime.combine(dt.date.fromisoformat(frm), dt.time(), tz)
     w1 = dt.datetime.combine(dt.date.fromisoformat(to) + dt.timedelta(days=1), dt.time(), tz)
     seen = set()
-    first, last = None, None
+    first, last, stamp = None, None, None
     ser = defaultdict(lambda: {"instances": 0, "hours": 0.0, "attendees": 0, "summary": None})
     for path in files:
         with open(path, "rb") as f:
             cals = icalendar.Calendar.from_ical(f.read(), multiple=True)
         for cal in cals:
+            for comp in cal.walk("VEVENT"):
+                if comp.get("DTSTAMP") is not None:
+                    t = comp.get("DTSTAMP").dt
+                    stamp = t if stamp is None or t > stamp else stamp
             for ev in recurring_ical_events.of(cal).between(w0, w1):
                 st = ev.get("DTSTART").dt
                 en = ev.get("DTEND").dt if ev.get("DTEND") is not None else st + ev.get("DURATION").dt
@@ -150,6 +156,9 @@ def series(min_attendees, frm, to, files):
             best = {"uid": uid, "summary": s["summary"], "instances": s["instances"],
                     "person_hours": s["hours"], "mean_attendees": s["attendees"] / s["instances"]}
             break
+    first = first - dt.timedelta(days=first.weekday())
+    sd = stamp.astimezone(tz).date()
+    last = sd - dt.timedelta(days=sd.weekday() + 1)
     print(json.dumps({"series": best, "first": str(first), "last": str(last)}))
 
 

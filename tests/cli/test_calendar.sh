@@ -174,21 +174,171 @@ if grep -q "later build" "$T/.err"; then
 else
 	expect_status 0 "Outlook CSV with Dutch headers imports"
 	expect_eq "$(sqlite3 ol.db 'SELECT rows_read || "/" || rows_rejected FROM sources')" "6/1" "6 rows read, the impossible date rejected"
-	run --db ol.db meetings --per-person --min-group 1 --json
+	run --db ol.db meetings --per-person --min-group 1 --json --from 2024-03-04 --to 2024-03-17
 	rows >got.tsv
 	printf 'Anna de Vries\t2024-W10\t1.5000\t2.0000\nAnna de Vries\t2024-W11\t1.0000\t1.0000\nBas Jansen\t2024-W10\t1.5000\t2.0000\nBas Jansen\t2024-W11\t1.0000\t1.0000\nCarla Smit\t2024-W10\t1.0000\t1.0000\n' >want.tsv
 	if diff want.tsv got.tsv >diff.txt; then ok "Outlook person-weeks equal the hand count"; else not_ok "Outlook person-weeks equal the hand count" "$(cat diff.txt)"; fi
 	expect_out_has '"series": [' "series listed"
 fi
 
+# --- the default window ends at the export (issue 11 item 2) ----------------------------------
+# open_series.ics: an open weekly series, Mondays 10-11 UTC from 5 Feb 2024 (a, b), exported
+# on Thursday 14 March 2024 12:00 UTC (newest DTSTAMP), and a single meeting planned for 2 April.
+# Default window: the Monday of the first week (5 Feb) to the end of the last full ISO week
+# before the export (Sunday 10 March): W06..W10, 5 weeks x 2 people = 10 person-weeks of 1 h;
+# nothing of W11 (the export's own week) or later.
+run --db win.db import calendar --tz UTC "$D/open_series.ics"
+expect_status 0 "import an open series with a DTSTAMP"
+run --db win.db meetings --per-person --min-group 1 --tz UTC --json
+expect_eq "$(jq_py "d['from'], d['to'], d['person_weeks'], sorted(set(r['week'] for r in d['rows']))")" "2024-02-05 2024-03-10 10 ['2024-W06', '2024-W07', '2024-W08', '2024-W09', '2024-W10']" "default window W06..W10: no week after the export"
+expect_eq "$(jq_py "d['window']['origin'], d['window']['export_time'], d['window']['export_time_from']")" "export 2024-03-14T12:00:00Z dtstamp" "JSON says where the window came from"
+run --db win.db meetings --per-person --min-group 1 --tz UTC
+expect_out_has "Window: 2024-02-05 .. 2024-03-10 (default: from the first meeting's week to the last full week before the export, 2024-03-14 12:00 UTC, the newest DTSTAMP" "the text output names the window and its origin"
+# an explicit --to beyond the import's expansion (which stopped at Monday 11 March 00:00) warns
+run --db win.db meetings --per-person --min-group 1 --tz UTC --from 2024-02-05 --to 2024-04-07 --json
+expect_err_has "was expanded in at import" "meetings warns when its window reaches beyond the expansion"
+expect_eq "$(jq_py "d['window']['origin'], d['window']['beyond_expansion']['expanded_to']")" "explicit 2024-03-11T00:00:00Z" "JSON names the expansion bound"
+# imported with --to, the planned weeks are there and an explicit window counts them: 5 Feb ..
+# 7 April = W06..W14, 9 Mondays, plus the single meeting of 2 April (W14): a and b 9 weeks each,
+# W14 2 h each.
+run --db win2.db import calendar --tz UTC --to 2024-04-07 "$D/open_series.ics"
+run --db win2.db meetings --per-person --min-group 1 --tz UTC --from 2024-02-05 --to 2024-04-07 --json
+expect_err_empty "no warning when the expansion covers the window"
+expect_eq "$(jq_py "d['person_weeks'], [r['hours'] for r in d['rows'] if r['person'] == 'a@example.org' and r['week'] == '2024-W14']")" "18 [2.0]" "explicit --to: 18 person-weeks, W14 2 h"
+run --db win2.db meetings --per-person --min-group 1 --tz UTC --json
+expect_eq "$(jq_py "d['to'], d['person_weeks']")" "2024-03-10 10" "without --to meetings still stops before the export"
+
+# --- versions across exports (issue 17 item 8) --------------------------------------------------
+# One weekly series s1 (Mondays 4, 11, 18 March 10-11 UTC; a organizes, b and c invited) in
+# three mailboxes' exports:
+#   y_old: b's export of 5 March, SEQUENCE 0: all three Mondays, c NEEDS-ACTION;
+#   x_organizer: a's export of 25 March, SEQUENCE 1: 18 March removed (EXDATE), 11 March moved
+#     to Tuesday 12 March 14-15 (RECURRENCE-ID), c NEEDS-ACTION;
+#   z_declined: c's export of 26 March, SEQUENCE 1, the same changes, c DECLINED.
+# x + y: x's SEQUENCE 1 wins per series and instance: 4 March and 12 March for a, b, c
+#   (W10 and W11, 1 h each): 6 person-weeks, 2 meetings; y's 11 and 18 March are replaced (3
+#   copies superseded: 4, 11 and 18 March).
+# x + y + z: z is the newest version (same SEQUENCE, newer DTSTAMP): c declined: a, b only:
+#   4 person-weeks, 2 meetings. Every import order gives the same figures.
+V="$D/versions"
+versions() { # files... -> "person_weeks meetings superseded rows"
+	db="v$(echo "$*" | tr -c 'a-z' '_').db"
+	for f in "$@"; do
+		"$MAATLAT" --db "$db" import calendar --tz UTC --from 2024-03-01 --to 2024-03-31 "$V/$f.ics" >/dev/null 2>&1
+	done
+	"$MAATLAT" --db "$db" meetings --per-person --min-group 1 --tz UTC --from 2024-03-01 --to 2024-03-31 --json >"$T/.out"
+	jq_py "d['person_weeks'], d['meetings'], d['superseded'], ' '.join(r['person'][0] + r['week'][-2:] + '=' + str(r['hours']) for r in d['rows'])"
+}
+two="6 2 3 a10=1.0 a11=1.0 b10=1.0 b11=1.0 c10=1.0 c11=1.0"
+expect_eq "$(versions x_organizer y_old)" "$two" "x then y: the moved and removed instances of the newer export win"
+expect_eq "$(versions y_old x_organizer)" "$two" "y then x: the same figures"
+three="4 2 6 a10=1.0 a11=1.0 b10=1.0 b11=1.0"
+for order in "x_organizer y_old z_declined" "x_organizer z_declined y_old" "y_old x_organizer z_declined" \
+	"y_old z_declined x_organizer" "z_declined x_organizer y_old" "z_declined y_old x_organizer"; do
+	# shellcheck disable=SC2086
+	expect_eq "$(versions $order)" "$three" "$order: c's newest version (declined) counts, in any order"
+done
+
+# --- Outlook CSV: date order, encoding, headers (issue 17 item 9) --------------------------------
+# outlook_us.csv (English headers, M/D/Y, AM/PM): 3/14/2024 has a day above 12 in second place:
+# month first. Standup Mon 4 March 9:00-9:30 (Ann, Bob): W10 0.5 h; Review Thu 14 March 13-15
+# (Ann, Bob, Cees): W11 2.0 h.
+odates() { "$PY" -c "import json,sys; d=json.load(open('$T/.out')); print(' '.join(r['person'] + '/' + r['week'][-2:] + '=' + str(r['hours']) for r in d['rows']))"; }
+run --db us.db import calendar --tz UTC "$D/outlook_us.csv"
+expect_status 0 "US Outlook CSV imports (month first detected)"
+run --db us.db meetings --per-person --min-group 1 --tz UTC --from 2024-03-01 --to 2024-03-31 --json
+expect_eq "$(odates)" "Ann/10=0.5 Ann/11=2.0 Bob/10=0.5 Bob/11=2.0 Cees/11=2.0" "3/14/2024 read as 14 March, 3/4 as 4 March"
+# outlook_ambiguous_dates.csv: 3/4/2024 and 5/6/2024, 24-hour times, English headers: refused
+# with the advice; --date-order mdy gives 4 March (W10) and 6 May (W19), dmy 3 April (W14) and
+# 5 June (W23).
+run --db amb.db import calendar --tz UTC "$B/outlook_ambiguous_dates.csv"
+expect_status 65 "an ambiguous date order is refused"
+expect_err_has "--date-order" "the refusal names --date-order"
+run --db amb1.db import calendar --tz UTC --date-order mdy "$B/outlook_ambiguous_dates.csv"
+run --db amb1.db meetings --per-person --min-group 1 --tz UTC --from 2024-01-01 --to 2024-12-31 --json
+expect_eq "$(odates)" "Ann/10=0.5 Ann/19=2.0 Bob/10=0.5 Bob/19=2.0 Cees/19=2.0" "--date-order mdy: 4 March and 6 May"
+run --db amb2.db import calendar --tz UTC --date-order dmy "$B/outlook_ambiguous_dates.csv"
+run --db amb2.db meetings --per-person --min-group 1 --tz UTC --from 2024-01-01 --to 2024-12-31 --json
+expect_eq "$(odates)" "Ann/14=0.5 Ann/23=2.0 Bob/14=0.5 Bob/23=2.0 Cees/23=2.0" "--date-order dmy: 3 April and 5 June"
+run --db amb3.db import calendar --date-order xyz "$B/outlook_ambiguous_dates.csv"
+expect_status 64 "--date-order xyz is a usage error"
+# outlook_nl_cp1252.csv: the headers of a real Dutch Outlook export ("Gebeurtenis, duurt hele
+# dag", "Vereiste genodigden", "Tijd weergeven als"), saved in windows-1252: refused as UTF-8,
+# read with --encoding. Tue 5 March 14:00-15:30 (Anna, Bas, Carla): W10 1.5 h each; the second
+# row shows its time as free (0) and does not count.
+run --db nl.db import calendar --tz UTC "$D/outlook_nl_cp1252.csv"
+expect_status 65 "windows-1252 without --encoding is refused"
+run --db nl.db import calendar --tz UTC --min-group 1 --encoding windows-1252 "$D/outlook_nl_cp1252.csv"
+expect_status 0 "--encoding windows-1252 works for calendar imports"
+run --db nl.db meetings --per-person --min-group 1 --tz UTC --from 2024-03-01 --to 2024-03-31 --json
+expect_eq "$(odates)" "Anna de Vries/10=1.5 Bas Jansen/10=1.5 Carla Smit/10=1.5" "real Dutch headers: 1.5 h each in W10"
+expect_eq "$(sqlite3 nl.db "SELECT summary FROM cal_uids WHERE summary LIKE 'Overleg%'")" "Overleg café" "the title is converted to UTF-8"
+# no organizer and attendee columns: a warning that no meeting can be counted
+run --db na.db import calendar --tz UTC "$D/outlook_no_attendees.csv"
+expect_status 0 "a file without attendee columns imports"
+expect_err_has "no organizer or attendee columns" "and warns that no meeting can be counted"
+
+# --- joins with the org chart (issue 18 items 2, 3, 5) -------------------------------------------
+# org_join.csv: two people named "Bert Mid" (ids 2 and 3), a job share of post 4 (Deel Een and
+# Deel Twee, 0.5 FTE each, their own e-mails), Nul Fte with FTE 0. org_join.ics, W10 of 2024:
+#   m1 Mon 09-11 boss + CN "Bert Mid" (no e-mail): the name is shared, joins nobody: "Bert Mid"
+#      stays unknown (cap 12), 2 h;
+#   m2 Tue 09-16 deel1 + deel2: 7 h each against their own caps 12 x 0.5 = 6 h: both over;
+#   m3 Wed 09-10 boss + nul + x@elsewhere.org: nul's cap is 0: over; x is not in the chart.
+# boss 2 + 1 = 3 h (cap 12). Over the cap: deel1, deel2, nul = 3 person-weeks.
+# Participants: boss, "Bert Mid", deel1, deel2, nul, x = 6; matched 4 (not Bert Mid, not x).
+run --db join.db import org "$D/org_join.csv"
+run --db join.db import calendar --tz UTC "$D/org_join.ics"
+run --db join.db meetings --per-person --min-group 1 --tz UTC --json
+expect_eq "$(jq_py "sorted((r['person'], r['hours'], r['cap'], r['over_cap']) for r in d['rows'])")" "[('Bert Mid', 2.0, 12.0, False), ('boss@example.org', 3.0, 12.0, False), ('deel1@example.org', 7.0, 6.0, True), ('deel2@example.org', 7.0, 6.0, True), ('nul@example.org', 1.0, 0.0, True), ('x@elsewhere.org', 1.0, 12.0, False)]" "shared name joins nobody; job sharers keep their own FTE; FTE 0 gives cap 0"
+expect_eq "$(jq_py "d['over_cap_person_weeks'], d['org_join']['participants'], d['org_join']['matched'], d['org_join']['ambiguous'], d['org_join']['ambiguous_keys'], d['org_join']['fte_zero']")" "3 6 4 1 ['Bert Mid'] 1" "the join is counted: 4 of 6 matched, 1 ambiguous, 1 FTE 0"
+expect_err_has "shared by several people" "the ambiguous name is warned"
+expect_err_has "FTE 0" "FTE 0 is flagged"
+run --db join.db meetings --per-person --min-group 1 --tz UTC
+expect_out_has "4 of 6 participants found in it" "the text output says how many participants matched"
+# a calendar of strangers: 0 of 2 matched, below half: warned with likely causes
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:s@example.org\r\nDTSTAMP:20240315T000000Z\r\nDTSTART:20240304T090000Z\r\nDTEND:20240304T100000Z\r\nORGANIZER:mailto:a@elsewhere.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:b@elsewhere.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >strangers.ics
+run --db str.db import org "$D/org_join.csv"
+run --db str.db import calendar --tz UTC strangers.ics
+run --db str.db meetings --per-person --min-group 1 --tz UTC --json
+expect_err_has "only 0 of 2 participants found in the org chart" "below half matched is warned"
+expect_err_has "pseudonymised on one side" "naming likely causes"
+run --db asof.db import org --as-of 2024-01-31 "$D/org_join.csv"
+run --db asof.db import calendar --tz UTC "$D/org_join.ics"
+run --db asof.db meetings --per-person --min-group 1 --tz UTC --as-of 1990-01-01
+expect_status 64 "--as-of before every snapshot is a usage error"
+run --db asof.db meetings --per-person --min-group 1 --tz UTC --as-of 2024-03-31 --json
+expect_eq "$(jq_py "d['org_join']['snapshot'], d['org_join']['matched']")" "2024-01-31 4" "--as-of picks the snapshot on or before it and the output names it"
+
+# --- each meeting week meets the org snapshot in force on its date (issue 18 item 1) ----------
+# org_snap_2024a.csv (as of 2024-01-31): ann 0.5 FTE in Beleid; org_snap_2024b.csv (as of
+# 2024-03-11): ann 1.0 FTE in Uitvoering. ann meets boss 7 h on Tue 5 March (W10, Monday 4 March:
+# the January snapshot is in force: cap 6, over) and 7 h on Tue 12 March (W11, Monday 11 March:
+# the March snapshot: cap 12, not over). --as-of 2024-03-31 pins March (no week over),
+# --as-of 2024-02-15 pins January (both weeks over: 7 > 6).
+run --db snap.db import org --as-of 2024-01-31 "$D/org_snap_2024a.csv"
+run --db snap.db import org --as-of 2024-03-11 "$D/org_snap_2024b.csv"
+run --db snap.db import calendar --tz UTC "$D/org_snap.ics"
+run --db snap.db meetings --per-person --min-group 1 --tz UTC --json
+expect_eq "$(jq_py "d['over_cap_person_weeks'], [(r['week'], r['cap'], r['unit'], r['snapshot']) for r in d['rows'] if r['person'] == 'ann@example.org']")" "1 [('2024-W10', 6.0, 'Beleid', '2024-01-31'), ('2024-W11', 12.0, 'Uitvoering', '2024-03-11')]" "each week takes FTE and unit from the snapshot in force on its Monday"
+expect_eq "$(jq_py "[(x['date'], x['person_weeks']) for x in d['org_join']['snapshots']]")" "[('2024-01-31', 2), ('2024-03-11', 2)]" "the output names the snapshots used"
+run --db snap.db meetings --per-person --min-group 1 --tz UTC --json --as-of 2024-03-31
+expect_eq "$(jq_py "d['over_cap_person_weeks'], d['org_join']['snapshot']")" "0 2024-03-11" "--as-of 2024-03-31 pins the March snapshot"
+run --db snap.db meetings --per-person --min-group 1 --tz UTC --json --as-of 2024-02-15
+expect_eq "$(jq_py "d['over_cap_person_weeks'], d['org_join']['snapshot']")" "2 2024-01-31" "--as-of 2024-02-15 pins the January snapshot"
+
 # --- bounds ------------------------------------------------------------------------------------
 # FREQ=SECONDLY without end: 100,000 instances (the per-series limit), logged; the open weekly
-# series runs 2 years from its first instance (6 Jan 2025 .. 6 Jan 2027: 105 Mondays).
-run --db sec.db import calendar "$D/secondly.ics"
+# series with --to 2027-01-06: 6 Jan 2025 .. 4 Jan 2027 = 728 days = 104 weeks: 105 Mondays.
+run --db sec.db import calendar --to 2027-01-06 "$D/secondly.ics"
 expect_status 0 "FREQ=SECONDLY without end finishes (bounded)"
 expect_eq "$(sqlite3 sec.db 'SELECT count(*) FROM cal_instances')" "100105" "100000 + 105 weekly instances stored"
 expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%per-series limit%'")" "1" "hitting the instance limit is logged"
-expect_eq "$(sqlite3 sec.db "SELECT count(*) FROM source_messages WHERE message LIKE '%at most 2 years%'")" "1" "the 2-year window bound is logged"
+# Without --to both series start after the export (DTSTAMP 2025-01-01): planned, not held, so
+# nothing is expanded and the import says why.
+run --db sec3.db import calendar "$D/secondly.ics"
+expect_eq "$(sqlite3 sec3.db 'SELECT count(*) FROM cal_instances')" "0" "series after the export are not expanded without --to"
+expect_eq "$(sqlite3 sec3.db "SELECT count(*) FROM source_messages WHERE message LIKE '%later weeks only with --to%'")" "1" "the export bound is logged"
 run --db sec2.db import calendar --instance-limit 10 --from 2025-01-06 --to 2025-01-06 "$D/secondly.ics"
 expect_eq "$(sqlite3 sec2.db "SELECT count(*) FROM cal_instances i JOIN cal_uids u ON u.id = i.uid_id WHERE u.uid = 'secondly@example.org'")" "10" "--instance-limit 10 keeps 10"
 

@@ -10,9 +10,11 @@ PY=/usr/bin/python3
 # 2026-01-05 (a Monday, ISO 2026-W02) 09:00-10:00 UTC, weekly, 52 times: every attendee has one
 # hour in each of 52 weeks, so 21,000 x 52 = 1,092,000 person-weeks; a sheet holds 1,048,575
 # data rows, so "Meetings" goes on in "Meetings (2)" with 1,092,000 - 1,048,575 = 43,425 rows.
+# Exported (DTSTAMP) on 5 January 2027, after the last meeting (28 December 2026): the default
+# window of METRICS.md §2 ends before the export's week, so all 52 weeks have happened.
 awk 'BEGIN {
 	printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//maatlat tests//EN\r\nBEGIN:VEVENT\r\n"
-	printf "UID:all-hands@example.nl\r\nDTSTAMP:20260101T000000Z\r\n"
+	printf "UID:all-hands@example.nl\r\nDTSTAMP:20270105T000000Z\r\n"
 	printf "DTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=52\r\n"
 	printf "SUMMARY:All hands\r\nORGANIZER:mailto:p0@example.nl\r\n"
 	for (i = 0; i < 21000; i++) printf "ATTENDEE;PARTSTAT=ACCEPTED:mailto:p%d@example.nl\r\n", i

@@ -42,7 +42,11 @@ expect_eq "$(jget 'd["over_cap_person_weeks"]')" "6" \
 run --db i.db import calendar $WIN "$D/graph_twin.ics"
 expect_status 0 "import the iCalendar twin"
 run --db i.db meetings $WIN --json
-if cmp -s graph.json "$T/.out"; then ok "Graph JSON and its iCalendar twin give identical meetings --json"
+# the window's export time and file name the import, not the figures
+nowin() { grep -v '"export_time"\|"export_file"' "$1"; }
+nowin graph.json >graph.nowin
+nowin "$T/.out" >twin.nowin
+if cmp -s graph.nowin twin.nowin; then ok "Graph JSON and its iCalendar twin give identical meetings --json"
 else not_ok "Graph JSON and its iCalendar twin give identical meetings --json" "$(diff graph.json "$T/.out" | head -20)"; fi
 
 # PowerShell's Get-MgUserCalendarView | ConvertTo-Json -Depth 10: a bare array with the SDK's
@@ -60,7 +64,8 @@ EOF
 run --db ps.db import calendar $WIN --owner ann@example.org ps.json
 expect_status 0 "import PowerShell's PascalCase array"
 run --db ps.db meetings $WIN --json
-if cmp -s graph.json "$T/.out"; then ok "PowerShell's export gives the same figures"
+nowin "$T/.out" >ps.nowin
+if cmp -s graph.nowin ps.nowin; then ok "PowerShell's export gives the same figures"
 else not_ok "PowerShell's export gives the same figures" "$(diff graph.json "$T/.out" | head -20)"; fi
 
 # Two mailboxes export the same meetings (bob's copy of the series and of Overleg): each
@@ -77,8 +82,9 @@ run --db g.db import calendar $WIN bob.json
 expect_status 0 "import bob's mailbox too"
 run --db g.db meetings $WIN --json
 cp "$T/.out" graph2.json
-grep -v duplicates_removed graph.json >a.json
-grep -v duplicates_removed graph2.json >b.json
+# bob's export holds the series without ann's moved instance: that copy is superseded
+grep -v 'duplicates_removed\|superseded\|"export_time"\|"export_file"' graph.json >a.json
+grep -v 'duplicates_removed\|superseded\|"export_time"\|"export_file"' graph2.json >b.json
 if cmp -s a.json b.json; then ok "the same meetings from a second mailbox count once"
 else not_ok "the same meetings from a second mailbox count once" "$(diff a.json b.json | head -20)"; fi
 # bob's copies: 3 instances of the series (5, 12 moved, 19 Jan) and Overleg

@@ -380,6 +380,94 @@ test_ics_fast_path_same(void **state)
 	assert_true(fast > mine);
 }
 
+/* Windows display names in TZID (issue 11 item 6), quoted or not, '&' or "and". Each event is
+ * 4 March 2024 09:00 local, one day apart in the file's order after sorting by start:
+ *   Sydney (AEDT, UTC+11 until 7 April): 2024-03-03T22:00Z = 1709503200
+ *   Amsterdam (CET, UTC+1): 2024-03-04T08:00Z = 1709539200
+ *   New York (EST, UTC-5): 2024-03-04T14:00Z = 1709560800 (twice: '&' quoted, "and" unquoted) */
+static void
+test_ics_display_name_zones(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	int64_t want[] = {1709503200, 1709539200, 1709560800, 1709560800};
+	(void)state;
+	assert_int_equal(
+	    read_str("BEGIN:VCALENDAR\r\n"
+		     "BEGIN:VEVENT\r\nUID:us1\r\nDTSTAMP:20240401T000000Z\r\n"
+		     "DTSTART;TZID=\"(UTC-05:00) Eastern Time (US & Canada)\":20240304T090000\r\n"
+		     "DURATION:PT1H\r\nEND:VEVENT\r\n"
+		     "BEGIN:VEVENT\r\nUID:us2\r\nDTSTAMP:20240401T000000Z\r\n"
+		     "DTSTART;TZID=(UTC-05:00) Eastern Time (US and Canada):20240304T090000\r\n"
+		     "DURATION:PT1H\r\nEND:VEVENT\r\n"
+		     "BEGIN:VEVENT\r\nUID:ams\r\nDTSTAMP:20240401T000000Z\r\n"
+		     "DTSTART;TZID=(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, "
+		     "Vienna:20240304T090000\r\n"
+		     "DURATION:PT1H\r\nEND:VEVENT\r\n"
+		     "BEGIN:VEVENT\r\nUID:syd\r\nDTSTAMP:20240401T000000Z\r\n"
+		     "DTSTART;TZID=\"(GMT+10:00) Canberra, Melbourne, Sydney\":20240304T090000\r\n"
+		     "DURATION:PT1H\r\nEND:VEVENT\r\n"
+		     "END:VCALENDAR\r\n",
+		     &o, &g, &err),
+	    0);
+	assert_int_equal(g.n, 4);
+	{
+		int64_t s[4];
+		memcpy(s, g.start, sizeof(s));
+		for (int i = 0; i < 4; i++) {
+			for (int j = i + 1; j < 4; j++) {
+				if (s[j] < s[i]) {
+					int64_t t = s[i];
+					s[i] = s[j];
+					s[j] = t;
+				}
+			}
+		}
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(s[i], want[i]);
+		}
+	}
+	assert_null(strstr(g.msgs, "unknown time zone"));
+}
+
+/* A junk RRULE (issue 11 item 6): "RRULE:RRULE:FREQ=WEEKLY;COUNT=3;X-FOO=1;BYDAY=MO" keeps
+ * FREQ=WEEKLY;COUNT=3;BYDAY=MO (the repeated prefix and the unknown part dropped, logged):
+ * Mondays 6, 13, 20 January 2025 09:00Z. Without any valid FREQ only DTSTART stays. */
+static void
+test_ics_rrule_junk(void **state)
+{
+	maat_cal_opts o = {.tz = "UTC"};
+	maat_err err = {0};
+	got g;
+	(void)state;
+	assert_int_equal(read_str(EV("DTSTAMP:20250301T000000Z\r\nDTSTART:20250106T090000Z\r\n"
+				     "DURATION:PT1H\r\n"
+				     "RRULE:RRULE:FREQ=WEEKLY;COUNT=3;X-FOO=1;BYDAY=MO\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.start[0], T0);
+	assert_int_equal(g.start[1], T0 + 7 * 86400);
+	assert_int_equal(g.start[2], T0 + 14 * 86400);
+	assert_non_null(strstr(g.msgs, "recovered as 'FREQ=WEEKLY;COUNT=3;BYDAY=MO'"));
+	assert_non_null(strstr(g.msgs, "skipped: X-FOO=1"));
+	/* the FREQ may come anywhere; INTERVAL=0 is junk */
+	assert_int_equal(read_str(EV("DTSTAMP:20250301T000000Z\r\nDTSTART:20250106T090000Z\r\n"
+				     "DURATION:PT1H\r\nRRULE:COUNT=2;INTERVAL=0;FREQ=DAILY\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.start[1], T0 + 86400);
+	/* no FREQ survives: DTSTART only, logged */
+	assert_int_equal(read_str(EV("DTSTAMP:20250301T000000Z\r\nDTSTART:20250106T090000Z\r\n"
+				     "DURATION:PT1H\r\nRRULE:RRULE:FREQ=SOMETIMES;COUNT=3\r\n"),
+				  &o, &g, &err),
+			 0);
+	assert_int_equal(g.n, 1);
+	assert_non_null(strstr(g.msgs, "only DTSTART kept"));
+}
+
 int
 main(void)
 {
@@ -393,6 +481,8 @@ main(void)
 	    cmocka_unit_test(test_ics_flags),
 	    cmocka_unit_test(test_ics_errors),
 	    cmocka_unit_test(test_ics_zones),
+	    cmocka_unit_test(test_ics_display_name_zones),
+	    cmocka_unit_test(test_ics_rrule_junk),
 	    cmocka_unit_test(test_ics_fast_path_same),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
