@@ -2008,7 +2008,7 @@ maat_handovers_unit_table(const maat_handovers *h)
 	maat_table_add_column(t, "down", _("down"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "sideways", _("sideways"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "unknown", _("unknown"), MAAT_COL_INT, 0);
-	maat_table_add_column(t, "same_person", _("same person"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "same_person", _("two spellings of one person"), MAAT_COL_INT, 0);
 	for (size_t i = 0; i < h->nunits; i++) {
 		const maat_handover_group *g = &h->units[i];
 		maat_table_add_row(t);

@@ -422,7 +422,7 @@ row_int(maat_table *t, const char *label, size_t v)
 {
 	maat_table_add_row(t);
 	maat_table_set_text(t, 0, label);
-	maat_table_set_real(t, 1, (double)v);
+	maat_table_set_count(t, 1, (double)v);
 }
 
 static void
@@ -669,12 +669,18 @@ maat_layers_delayering_table(const maat_layers *l)
 	maat_table_add_column(t, "before", _("before"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "after", _("after"), MAAT_COL_REAL, 2);
 	row_before_after(t, _("layers"), f->layers, f->delayering.layers_after);
+	maat_table_set_count(t, 1, f->layers);
+	maat_table_set_count(t, 2, f->delayering.layers_after);
 	row_before_after(t, _("managers"), (double)f->managers,
 			 (double)f->delayering.managers_after);
+	maat_table_set_count(t, 1, (double)f->managers);
+	maat_table_set_count(t, 2, (double)f->delayering.managers_after);
 	row_before_after(t, _("span mean"), f->span_mean, f->delayering.span_mean_after);
 	row_before_after(t, _("mean distance to the top"), f->delayering.distance_mean_before,
 			 f->delayering.distance_mean_after);
 	row_before_after(t, _("manager roles removed"), 0, (double)f->delayering.removed_managers);
+	maat_table_set_count(t, 1, 0);
+	maat_table_set_count(t, 2, (double)f->delayering.removed_managers);
 	return t;
 }
 
@@ -686,15 +692,25 @@ maat_layers_removed_table(const maat_layers *l)
 	add_node_columns(t);
 	maat_table_add_column(t, "span", _("span"), MAAT_COL_REAL, 2);
 	maat_table_add_column(t, "moves_to", _("reports move to"), MAAT_COL_TEXT, 0);
+	/* a bare id reads as a number: the name and title of that manager beside it */
+	maat_table_add_column(t, "moves_to_name", _("reports move to: name, title"), MAAT_COL_TEXT,
+			      0);
 	for (size_t i = 0; i < org->n; i++) {
-		const maat_org_node *nd = &org->nodes[i];
+		const maat_org_node *nd = &org->nodes[i], *to;
+		char *who;
 		if (!l->removed[i]) {
 			continue;
 		}
+		to = &org->nodes[l->parent_after[i]];
 		maat_table_add_row(t);
 		set_node_cells(t, nd);
 		maat_table_set_real(t, 5, l->span[i]);
-		maat_table_set_text(t, 6, org->nodes[l->parent_after[i]].id);
+		maat_table_set_text(t, 6, to->id);
+		who = to->title != NULL && *to->title
+			  ? maat_xasprintf("%s, %s", to->name ? to->name : to->id, to->title)
+			  : maat_xstrdup(to->name ? to->name : to->id);
+		maat_table_set_text(t, 7, who);
+		free(who);
 	}
 	return t;
 }

@@ -699,6 +699,8 @@ maat_signoff_over_cap_table(const maat_signoff *s)
 	maat_table_add_column(t, "initials", _("initials"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "chain", _("chain incl. holder"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "holder", _("signed by"), MAAT_COL_TEXT, 0);
+	/* a bare id ("signed by 2") reads as a count: the holder's name and title beside it */
+	maat_table_add_column(t, "holder_name", _("signed by: name, title"), MAAT_COL_TEXT, 0);
 	for (size_t k = 0; k < s->ntypes; k++) {
 		const type_data *td = &s->types[k];
 		for (size_t i = 0; i < org->n; i++) {
@@ -715,7 +717,14 @@ maat_signoff_over_cap_table(const maat_signoff *s)
 			maat_table_set_text(t, 5, td->fig.decision_type);
 			maat_table_set_int(t, 6, initials_of(td->chain[i]));
 			maat_table_set_int(t, 7, td->chain[i]);
-			maat_table_set_text(t, 8, org->nodes[td->holder[i]].id);
+			const maat_org_node *h = &org->nodes[td->holder[i]];
+			char *who;
+			maat_table_set_text(t, 8, h->id);
+			who = h->title != NULL && *h->title
+				  ? maat_xasprintf("%s, %s", h->name ? h->name : h->id, h->title)
+				  : maat_xstrdup(h->name ? h->name : h->id);
+			maat_table_set_text(t, 9, who);
+			free(who);
 		}
 	}
 	return t;

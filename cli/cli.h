@@ -12,6 +12,8 @@
 typedef struct maat_cli {
 	/* the store path: --db, else $MAATLAT_DB, else ./maatlat.db */
 	const char *db_path;
+	/* the program as it was run (argv[0]), for commands printed for the user to run */
+	const char *prog;
 	/* -1 with -q, 0 normally, 1 or more with -v */
 	int verbosity;
 	/* colour on stderr diagnostics (tty, NO_COLOR, TERM, --color) */

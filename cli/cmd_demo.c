@@ -301,8 +301,9 @@ out:
 /* One line each for decision terms and the trend (METRICS.md §5 and §6), with the command that
  * digs deeper. */
 static int
-print_terms_trend(maat_db *db, const char *dbpath, maat_err *err)
+print_terms_trend(maat_db *db, const char *prog, const char *dbpath, maat_err *err)
 {
+	char n1[32], n2[32], n3[32];
 	maat_terms *t = NULL;
 	maat_trend *tr = NULL;
 	maat_buf w = {0};
@@ -329,24 +330,27 @@ print_terms_trend(maat_db *db, const char *dbpath, maat_err *err)
 		goto out;
 	}
 	if (t->cases > 0) {
-		printf(
-		    _("Decision terms: %lld of %lld closed cases (%.1f%%) over their term, median "
-		      "lead time %.1f days, p90 %.1f; %lld open cases over it\n"),
-		    (long long)t->over_term, (long long)t->closed, 100.0 * t->share_over_term,
-		    t->lead_median, t->lead_p90, (long long)t->open_over_term);
-		printf(_("  Dig deeper: maatlat --db %s terms\n\n"), w.data);
+		printf(_("Decision terms: %lld of %lld closed cases (%s%%) over their term, median "
+			 "lead time %s days, p90 %s; %lld open cases over it\n"),
+		       (long long)t->over_term, (long long)t->closed,
+		       maat_i18n_real(n1, sizeof(n1), 100.0 * t->share_over_term, 1),
+		       maat_i18n_real(n2, sizeof(n2), t->lead_median, 1),
+		       maat_i18n_real(n3, sizeof(n3), t->lead_p90, 1),
+		       (long long)t->open_over_term);
+		printf(_("  Dig deeper: %s --db %s terms\n\n"), prog, w.data);
 	}
 	if (tr->nsnapshots > 1) {
 		const maat_trend_snapshot *a = &tr->snapshots[tr->nsnapshots - 2],
 					  *b = &tr->snapshots[tr->nsnapshots - 1];
 		printf(_("Trend %s -> %s: layers %d -> %d, managers %zu -> %zu, hired-in FTE "
-			 "%.1f%% -> %.1f%%; %s\n"),
+			 "%s%% -> %s%%; %s\n"),
 		       a->as_of, b->as_of, a->layers, b->layers, a->managers, b->managers,
-		       100.0 * a->external_share, 100.0 * b->external_share,
+		       maat_i18n_real(n1, sizeof(n1), 100.0 * a->external_share, 1),
+		       maat_i18n_real(n2, sizeof(n2), 100.0 * b->external_share, 1),
 		       b->flagged ? _("flagged: execution FTE fell while management or policy FTE "
 				      "grew")
 				  : _("not flagged"));
-		printf(_("  Dig deeper: maatlat --db %s trend\n\n"), w.data);
+		printf(_("  Dig deeper: %s --db %s trend\n\n"), prog, w.data);
 	}
 out:
 	maat_buf_fini(&w);
@@ -416,6 +420,10 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = DEMO_OUT_DEFAULT, *ex;
+	/* the commands printed run as printed: the path the user typed (./build/maatlat), or
+	 * "maatlat" when it was found on $PATH */
+	const char *prog =
+	    cli->prog != NULL && strchr(cli->prog, '/') != NULL ? cli->prog : "maatlat";
 	char *dbpath = NULL, *tmpdir = NULL, *tmpdb = NULL, *text = NULL;
 	maat_summary s = {0};
 	maat_err err = {0};
@@ -495,7 +503,7 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 		status = cli_fail(cli, &err);
 		goto out;
 	}
-	text = maat_summary_text(&s, dbpath);
+	text = maat_summary_text(&s, prog, dbpath);
 	printf(_("Gemeente Voorbeeld, an example municipality (generated data from %s)\n\n"), ex);
 	printf(_("Written to %s/:\n"), dir);
 	printf(_("  maatlat.db     the store: org chart, mandates, %d calendars%s\n"), ncal,
@@ -516,10 +524,11 @@ cmd_demo(maat_cli *cli, int argc, char **argv)
 	printf("%s\n", _("  handovers.svg  which units pass cases to which (red: both ways)"));
 #endif
 	printf("\n%s", text);
-	if (print_terms_trend(db, dbpath, &err) < 0) {
+	if (print_terms_trend(db, prog, dbpath, &err) < 0) {
 		status = cli_fail(cli, &err);
 		goto out;
 	}
+	printf(_("Read first: %s/report.html (any browser, no network needed).\n"), dir);
 	if (fflush(stdout) != 0) {
 		status = MAAT_E_IO;
 	}

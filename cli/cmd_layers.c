@@ -44,7 +44,9 @@ fig_line(const char *label, double v, int decimals)
 	if (isnan(v)) {
 		printf("  %s%*s %s\n", label, pad, "", "-");
 	} else {
-		printf("  %s%*s %.*f\n", label, pad, "", decimals, v);
+		char num[64];
+		printf("  %s%*s %s\n", label, pad, "",
+		       maat_i18n_real(num, sizeof(num), v, decimals));
 	}
 }
 

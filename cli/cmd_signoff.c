@@ -201,8 +201,9 @@ cmd_signoff(maat_cli *cli, int argc, char **argv)
 		if (isnan(mean)) {
 			printf(_("  chain to the top: no people\n\n"));
 		} else {
-			printf(_("  chain to the top: mean %.2f, max %d\n\n"), mean,
-			       maat_signoff_top_max(s));
+			char num[64];
+			printf(_("  chain to the top: mean %s, max %d\n\n"),
+			       maat_i18n_real(num, sizeof(num), mean, 2), maat_signoff_top_max(s));
 		}
 		printf(_("  initials: the managers strictly between a person and the mandate "
 			 "holder,\n  who initial before the holder signs; the chain incl. holder "

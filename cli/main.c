@@ -97,6 +97,7 @@ main(int argc, char **argv)
 		fputs("maatlat: libsodium failed to initialise\n", stderr);
 		return MAAT_E_INTERNAL;
 	}
+	cli.prog = argc > 0 ? argv[0] : NULL;
 	cli.db_path = getenv("MAATLAT_DB");
 	if (cli.db_path == NULL || *cli.db_path == '\0') {
 		cli.db_path = "maatlat.db";

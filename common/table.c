@@ -119,6 +119,15 @@ maat_table_set_real(maat_table *t, size_t col, double v)
 }
 
 void
+maat_table_set_count(maat_table *t, size_t col, double v)
+{
+	maat_table_set_real(t, col, v);
+	if (isfinite(v)) {
+		last(t, col)->count = true;
+	}
+}
+
+void
 maat_table_set_text_at(maat_table *t, size_t row, size_t col, const char *s)
 {
 	maat_cell *cell = &t->cells[row * t->ncols + col];
@@ -199,7 +208,8 @@ maat_table_format_cell(const maat_table *t, size_t row, size_t col)
 	case MAAT_COL_INT:
 		return maat_xasprintf("%lld", (long long)c->i);
 	case MAAT_COL_REAL:
-		return maat_xstrdup(maat_i18n_real(buf, sizeof(buf), c->d, k->decimals));
+		return maat_xstrdup(
+		    maat_i18n_real(buf, sizeof(buf), c->d, c->count ? 0 : k->decimals));
 	case MAAT_COL_SHARE:
 		return maat_xasprintf("%s%%",
 				      maat_i18n_real(buf, sizeof(buf), c->d * 100.0, k->decimals));

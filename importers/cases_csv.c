@@ -95,11 +95,22 @@ maat_cases_csv_read(FILE *f, const maat_cases_opts *o, maat_case_event_fn fn, vo
 		const char *one[2] = {given, NULL};
 		col[i] = maat_csv_column(r, given != NULL ? one : aliases[i]);
 		if (col[i] < 0 && (given != NULL || i <= F_TIME)) {
-			rc = maat_err_set(err, MAAT_E_DATA,
-					  _("%s:%lld: no %s column ('%s'); name it with --%s"),
-					  path, (long long)maat_csv_line(r), field_names[i],
-					  given != NULL ? given : aliases[i][0],
-					  i == F_TYPE ? "case-type" : field_names[i]);
+			/* every name looked for, the Dutch ones too, so a user sees why theirs
+			 * was not taken */
+			maat_buf names = {0};
+			for (size_t k = 0; given == NULL && aliases[i][k] != NULL; k++) {
+				maat_buf_printf(&names, "%s'%s'", k ? ", " : "", aliases[i][k]);
+			}
+			if (given != NULL) {
+				maat_buf_printf(&names, "'%s'", given);
+			}
+			rc =
+			    maat_err_set(err, MAAT_E_DATA,
+					 _("%s:%lld: no %s column (looked for %s); name yours with "
+					   "--%s COLUMN"),
+					 path, (long long)maat_csv_line(r), field_names[i],
+					 names.data, i == F_TYPE ? "case-type" : field_names[i]);
+			maat_buf_fini(&names);
 			goto out;
 		}
 	}

@@ -217,7 +217,8 @@ map_header(reader *rd, const maat_csv *c, const maat_org_import_opts *o, const c
 		maat_err_set(err, MAAT_E_DATA,
 			     _("%s:%lld: not an org chart: no %s column (columns found: %s; "
 			       "expected id: id, employee id, personeelsnummer; manager: manager, "
-			       "manager id, leidinggevende, parentId; or a UK organogram)"),
+			       "manager id, leidinggevende, parentId; or a UK organogram); name "
+			       "yours with --map COLUMN=id --map COLUMN=manager"),
 			     path, (long long)line,
 			     rd->col[F_ID] < 0 && rd->kind != L_JUNIOR
 				 ? (rd->col[F_MANAGER] < 0 ? _("id and no manager") : _("id"))

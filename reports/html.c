@@ -351,7 +351,7 @@ table_chart(FILE *f, const maat_table *t, const char *id, const char *title, con
 /* Cases per band of days of a Cases column (throughput, longest idle gap). */
 static void
 days_chart(FILE *f, const maat_table *cases, const char *key, const char *id, const char *title,
-	   const char *desc, const char *x_label, double mark)
+	   const char *desc, const char *x_label)
 {
 	static const double edges[] = {7, 14, 30, 60, 90, 180};
 	enum { NB = sizeof(edges) / sizeof(edges[0]) + 1 };
@@ -381,7 +381,6 @@ days_chart(FILE *f, const maat_table *cases, const char *key, const char *id, co
 	}
 	c = (chart){id,     title, desc, x_label, _("cases"), (const char **)labels,
 		    values, NB,    0,    false,   NAN,        NULL};
-	(void)mark;
 	fputs("<figure>\n", f);
 	write_chart(f, &c);
 	fputs("<figcaption>", f);
@@ -449,7 +448,7 @@ write_heatmap(FILE *f, const maat_table *t, double cap_hours, int min_group)
 	size_t cu = maat_report_col(t, "unit"), cw = maat_report_col(t, "week");
 	size_t cp = maat_report_col(t, "people"), ch = maat_report_col(t, "mean_hours");
 	size_t co = maat_report_col(t, "over_cap"), cs = maat_report_col(t, "over_cap_share");
-	size_t nu, nw;
+	size_t nu, nw, hidden = 0;
 	const char **units, **weeks;
 	char buf[32], cap[32];
 
@@ -474,6 +473,17 @@ write_heatmap(FILE *f, const maat_table *t, double cap_hours, int min_group)
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t u = 0; u < nu; u++) {
+		bool any = false;
+		for (size_t r = 0; r < maat_table_nrows(t) && !any; r++) {
+			const maat_cell *a = maat_table_cell(t, r, cu);
+			any = !a->null && strcmp(a->s, units[u]) == 0 &&
+			      !maat_table_cell(t, r, ch)->null;
+		}
+		if (!any) {
+			/* every week of the unit under the minimum group: one line below says so */
+			hidden++;
+			continue;
+		}
 		fputs("<tr><th scope=\"row\">", f);
 		esc(f, units[u]);
 		fputs("</th>", f);
@@ -517,14 +527,26 @@ write_heatmap(FILE *f, const maat_table *t, double cap_hours, int min_group)
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></div>\n<p class=\"key\">", f);
+	if (hidden > 0) {
+		fprintf(
+		    f,
+		    P_("%zu unit with fewer than %d people in the calendars in every week is not "
+		       "shown.",
+		       "%zu units with fewer than %d people in the calendars in every week are "
+		       "not shown.",
+		       hidden),
+		    hidden, min_group);
+		fputs("<br>", f);
+	}
 	{
 		static const double shares[] = {NAN, 0, 0.1, 0.25, 0.5, 1};
-		const char *names[] = {_("fewer people than the minimum group: not shown"),
-				       _("nobody over their cap"),
-				       _("a tenth or less over their cap"),
-				       _("up to a quarter"),
-				       _("up to half"),
-				       _("more than half over their cap")};
+		const char *names[] = {
+		    _("fewer people than the minimum group: not shown (\xE2\x80\x93)"),
+		    _("nobody over their cap"),
+		    _("a tenth or less over their cap"),
+		    _("up to a quarter"),
+		    _("up to half"),
+		    _("more than half over their cap")};
 		for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]); i++) {
 			const char *bg, *fg;
 			heat(shares[i], &bg, &fg);
@@ -797,10 +819,11 @@ write_charts(FILE *f, const maat_workbook *wb, const maat_summary *s, int min_gr
 		free(caplabel);
 	}
 	if ((t = sheet(wb, _("Unit weeks"))) != NULL) {
-		fputs("<h3 id=\"unit-weeks\">", f);
+		fputs("<div id=\"unit-weeks\">\n<h3>", f);
 		esc(f, _("Meeting hours per unit and week against the cap"));
 		fputs("</h3>\n", f);
 		write_heatmap(f, t, s->cap_hours, min_group);
+		fputs("</div>\n", f);
 	}
 	if ((t = sheet(wb, _("Handovers per case"))) != NULL) {
 		fputs("<h3>", f);
@@ -816,11 +839,9 @@ write_charts(FILE *f, const maat_workbook *wb, const maat_summary *s, int min_gr
 		esc(f, _("Throughput and idle time"));
 		fputs("</h3>\n", f);
 		days_chart(f, t, "throughput_days", "throughput", _("Throughput"),
-			   _("Cases by the days from their first to their last step."), _("days"),
-			   NAN);
+			   _("Cases by the days from their first to their last step."), _("days"));
 		days_chart(f, t, "longest_idle_days", "idle", _("Longest idle time"),
-			   _("Cases by their longest wait between two steps, in days."), _("days"),
-			   s->idle_days);
+			   _("Cases by their longest wait between two steps, in days."), _("days"));
 	}
 	write_terms_trend(f, wb);
 	fputs("</section>\n", f);

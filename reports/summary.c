@@ -303,18 +303,24 @@ share(size_t part, size_t whole)
 }
 
 char *
-maat_summary_text(const maat_summary *s, const char *db)
+maat_summary_text(const maat_summary *s, const char *prog, const char *db)
 {
 	maat_buf b = {0};
 	char *w = shell_word(db);
+	/* numbers as people of the language write them (7.7, or 7,7 in Dutch) */
+	char n1[32], n2[32];
+#define R1(v) maat_i18n_real(n1, sizeof(n1), (v), 1)
+#define R1b(v) maat_i18n_real(n2, sizeof(n2), (v), 1)
+#define R2(v) maat_i18n_real(n1, sizeof(n1), (v), 2)
+#define R2b(v) maat_i18n_real(n2, sizeof(n2), (v), 2)
 
 	if (s->have_org) {
 		maat_buf_printf(&b, _("For the director: the org chart, %zu people in %zu units\n"),
 				s->people, s->units);
 		maat_buf_printf(&b, _("  %d management layers from the top to the front line\n"),
 				s->layers);
-		maat_buf_printf(&b, _("  %zu managers with %.1f direct reports on average\n"),
-				s->managers, s->span_mean);
+		maat_buf_printf(&b, _("  %zu managers with %s direct reports on average\n"),
+				s->managers, R1(s->span_mean));
 		maat_buf_printf(&b,
 				_("  %zu thin managers (fewer than %d direct reports), %zu of them "
 				  "manage one person\n"),
@@ -327,30 +333,29 @@ maat_summary_text(const maat_summary *s, const char *db)
 		maat_buf_printf(
 		    &b,
 		    _("  Delayering: without the %zu thin manager roles, %d layers instead "
-		      "of %d;\n    mean distance to the top %.2f layers instead of %.2f\n"),
-		    s->removed_managers, s->layers_after, s->layers, s->distance_mean_after,
-		    s->distance_mean_before);
-		maat_buf_printf(
-		    &b,
-		    _("  Sign-off: a decision passes %.2f managers on its way to the top "
-		      "on average, at most %d\n"),
-		    s->chain_to_top_mean, s->chain_to_top_max);
+		      "of %d;\n    mean distance to the top %s layers instead of %s\n"),
+		    s->removed_managers, s->layers_after, s->layers, R2(s->distance_mean_after),
+		    R2b(s->distance_mean_before));
+		maat_buf_printf(&b,
+				_("  Sign-off: a decision passes %s managers on its way to the top "
+				  "on average, at most %d\n"),
+				R2(s->chain_to_top_mean), s->chain_to_top_max);
 		if (s->ntypes > 0) {
 			maat_buf_printf(&b, "%s\n",
 					_("    up to the mandate holder, per decision type:"));
 		}
 		for (size_t i = 0; i < s->ntypes; i++) {
 			maat_buf_printf(&b,
-					_("    %-22s %-24s %.2f managers on average, at most %d\n"),
+					_("    %-22s %-24s %s managers on average, at most %d\n"),
 					s->types[i].decision_type, s->types[i].holder,
-					s->types[i].chain_mean, s->types[i].chain_max);
+					R2(s->types[i].chain_mean), s->types[i].chain_max);
 		}
 		if (!isnan(s->external_share)) {
-			maat_buf_printf(&b, _("  Hired-in staff (inhuur): %.1f%% of the FTE\n"),
-					100.0 * s->external_share);
+			maat_buf_printf(&b, _("  Hired-in staff (inhuur): %s%% of the FTE\n"),
+					R1(100.0 * s->external_share));
 		}
-		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s layers\n"), w);
-		maat_buf_printf(&b, _("              maatlat --db %s signoff\n\n"), w);
+		maat_buf_printf(&b, _("  Dig deeper: %s --db %s layers\n"), prog, w);
+		maat_buf_printf(&b, _("              %s --db %s signoff\n\n"), prog, w);
 	}
 	if (s->have_calendar) {
 		maat_buf_printf(&b, _("For the works council: calendars of %zu people, %s .. %s\n"),
@@ -362,26 +367,27 @@ maat_summary_text(const maat_summary *s, const char *db)
 		    s->cap_hours);
 		maat_buf_printf(&b, _("  %zu of %zu people over the cap in at least one week\n"),
 				s->people_over_cap, s->persons);
-		maat_buf_printf(&b, _("  %zu of %zu person-weeks over the cap (%.1f%%)\n"),
+		maat_buf_printf(&b, _("  %zu of %zu person-weeks over the cap (%s%%)\n"),
 				s->over_cap_person_weeks, s->person_weeks,
-				share(s->over_cap_person_weeks, s->person_weeks));
+				R1(share(s->over_cap_person_weeks, s->person_weeks)));
 		if (s->series != NULL) {
 			maat_buf_printf(&b,
-					_("  Biggest recurring meeting: \"%s\",\n    %.1f "
-					  "person-hours in %lld meetings of %.1f people on "
+					_("  Biggest recurring meeting: \"%s\",\n    %s "
+					  "person-hours in %lld meetings of %s people on "
 					  "average\n"),
-					s->series, s->series_person_hours,
-					(long long)s->series_instances, s->series_mean_attendees);
+					s->series, R1(s->series_person_hours),
+					(long long)s->series_instances,
+					R1b(s->series_mean_attendees));
 		}
-		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s meetings\n\n"), w);
+		maat_buf_printf(&b, _("  Dig deeper: %s --db %s meetings\n\n"), prog, w);
 	}
 	if (s->have_cases) {
 		maat_buf_printf(&b, _("For the policy maker: %lld cases in the case log\n"),
 				(long long)s->cases);
 		maat_buf_printf(&b,
-				_("  %.2f handovers per case on average; %lld cases passed on more "
+				_("  %s handovers per case on average; %lld cases passed on more "
 				  "than %d times\n"),
-				s->cases ? (double)s->handovers / (double)s->cases : NAN,
+				R2(s->cases ? (double)s->handovers / (double)s->cases : NAN),
 				(long long)s->cases_over_max, s->max_handovers);
 		maat_buf_printf(&b, _("  %lld ping-pong cases (A -> B -> A)\n"),
 				(long long)s->pingpong_cases);
@@ -392,9 +398,9 @@ maat_summary_text(const maat_summary *s, const char *db)
 					(long long)s->signoff_roundtrips);
 		}
 		maat_buf_printf(
-		    &b, _("  %lld of %lld cases (%.1f%%) finished by whoever picked them up\n"),
+		    &b, _("  %lld of %lld cases (%s%%) finished by whoever picked them up\n"),
 		    (long long)s->cases_finished_by_picker, (long long)s->cases,
-		    share((size_t)s->cases_finished_by_picker, (size_t)s->cases));
+		    R1(share((size_t)s->cases_finished_by_picker, (size_t)s->cases)));
 		maat_buf_printf(&b,
 				_("  Escalations: %lld handovers up the line, %lld down, %lld "
 				  "sideways\n"),
@@ -407,12 +413,16 @@ maat_summary_text(const maat_summary *s, const char *db)
 		maat_buf_printf(&b,
 				_("  %lld idle dossiers (more than %.4g days between two steps)\n"),
 				(long long)s->idle_cases, s->idle_days);
-		maat_buf_printf(&b, _("  Dig deeper: maatlat --db %s handovers\n\n"), w);
+		maat_buf_printf(&b, _("  Dig deeper: %s --db %s handovers\n\n"), prog, w);
 	}
 	if (b.data == NULL) {
 		maat_buf_printf(&b, "%s\n", _("Nothing imported."));
 	}
 	free(w);
+#undef R1
+#undef R1b
+#undef R2
+#undef R2b
 	return b.data;
 }
 
@@ -603,7 +613,7 @@ case_findings(const maat_summary *s, flist *l)
 		       "back to A).",
 		       s->pingpong_cases),
 		    (long long)s->pingpong_cases);
-	evidence(l, _("Handover pairs"));
+	evidence(l, _("Handovers between people"));
 	add_finding(l, P, "handovers.cases_without_handover", (double)s->cases_without_handover,
 		    MAAT_FINDING_FACT,
 		    P_("%lld of %lld case stayed with whoever picked it up: it was never handed "
@@ -633,7 +643,7 @@ case_findings(const maat_summary *s, flist *l)
 		       s->up),
 		    (long long)s->up, (long long)s->down, (long long)s->sideways,
 		    (long long)s->unknown);
-	evidence(l, _("Handover pairs"));
+	evidence(l, _("Handovers between people"));
 	add_finding(l, P, "handovers.idle_cases", (double)s->idle_cases,
 		    s->idle_cases > 0 ? MAAT_FINDING_OVER : MAAT_FINDING_OK,
 		    P_("%lld case lay idle for more than %s days between two steps.",

@@ -58,6 +58,9 @@ struct maat_workbook {
 	/* owned strings */
 	char **notes;
 	size_t nnotes;
+	/* findings: (audience heading, sentence), owned, in order */
+	struct pair *findings;
+	size_t nfindings;
 	/* rows per sheet, the header included (0 = Excel's MAAT_XLSX_MAX_ROWS) */
 	size_t sheet_rows;
 };
@@ -114,6 +117,11 @@ maat_workbook_free(maat_workbook *wb)
 	for (size_t i = 0; i < wb->nnotes; i++) {
 		free(wb->notes[i]);
 	}
+	for (size_t i = 0; i < wb->nfindings; i++) {
+		free(wb->findings[i].name);
+		free(wb->findings[i].value);
+	}
+	free(wb->findings);
 	free(wb->sheets);
 	free(wb->charts);
 	free(wb->headlines);
@@ -163,6 +171,13 @@ maat_workbook_add_note(maat_workbook *wb, const char *note)
 	wb->notes[wb->nnotes++] = maat_xstrdup(note);
 }
 
+void
+maat_workbook_add_finding(maat_workbook *wb, const char *audience, const char *text)
+{
+	wb->findings = maat_xreallocarray(wb->findings, wb->nfindings + 1, sizeof(*wb->findings));
+	wb->findings[wb->nfindings++] = (struct pair){maat_xstrdup(audience), maat_xstrdup(text)};
+}
+
 size_t
 maat_workbook_nsettings(const maat_workbook *wb)
 {
@@ -210,7 +225,7 @@ value_format(maat_xlsx *x, maat_coltype type)
 	}
 }
 
-/* The ratio the light is set by, as the cell formula computes it. */
+/* The ratio the light is set by: value / cap, or target / value (1 or more: over or short). */
 static double
 headline_ratio(const struct headline *h)
 {
@@ -220,41 +235,68 @@ headline_ratio(const struct headline *h)
 	return h->value > 0 ? h->limit / h->value : 2.0;
 }
 
-static void
-traffic_lights(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t r)
+/* A headline number as people read it (a share as a percentage). */
+static const char *
+headline_num(char *buf, size_t size, double v, maat_coltype type)
 {
-	/* Excel rows are 1-based in formulas */
-	char red[64], yellow[64], green[64];
-	lxw_conditional_format cf = {0};
-	snprintf(red, sizeof(red), "=$E%u>%g", (unsigned)r + 1, RATIO_RED);
-	snprintf(yellow, sizeof(yellow), "=AND($E%u>=%g,$E%u<=%g)", (unsigned)r + 1, RATIO_YELLOW,
-		 (unsigned)r + 1, RATIO_RED);
-	snprintf(green, sizeof(green), "=$E%u<%g", (unsigned)r + 1, RATIO_YELLOW);
-	cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
-	cf.value_string = red;
-	cf.format = maat_xlsx_format(x, MAAT_XLSX_FMT_RED);
-	worksheet_conditional_format_range(ws, r, 1, r, 4, &cf);
-	cf.value_string = yellow;
-	cf.format = maat_xlsx_format(x, MAAT_XLSX_FMT_YELLOW);
-	worksheet_conditional_format_range(ws, r, 1, r, 4, &cf);
-	cf.value_string = green;
-	cf.format = maat_xlsx_format(x, MAAT_XLSX_FMT_GREEN);
-	worksheet_conditional_format_range(ws, r, 1, r, 4, &cf);
+	char n[48];
+	if (type == MAAT_COL_SHARE) {
+		snprintf(buf, size, "%s%%", maat_i18n_real(n, sizeof(n), 100.0 * v, 1));
+		return buf;
+	}
+	return maat_i18n_real(buf, size, v, type == MAAT_COL_REAL ? 1 : 0);
+}
+
+/* The "against the limit" column in words: "7.7 >= 3: ok", "14.4% > 0.0%: over the cap". */
+static char *
+against_words(const struct headline *h, bool over)
+{
+	char v[64], l[64];
+	headline_num(v, sizeof(v), h->value, h->type);
+	if (h->type == MAAT_COL_REAL && h->limit == floor(h->limit) && fabs(h->limit) < 1e9) {
+		/* a whole target (a minimum span of 3) reads as written */
+		headline_num(l, sizeof(l), h->limit, MAAT_COL_INT);
+	} else {
+		headline_num(l, sizeof(l), h->limit, h->type);
+	}
+	if (h->kind == MAAT_LIMIT_CAP) {
+		return over ? maat_xasprintf(_("%s > %s: over the cap"), v, l)
+			    : maat_xasprintf(_("%s \xE2\x89\xA4 %s: ok"), v, l);
+	}
+	return over ? maat_xasprintf(_("%s < %s: short of the target"), v, l)
+		    : maat_xasprintf(_("%s \xE2\x89\xA5 %s: ok"), v, l);
+}
+
+/* A setting's value as a number when it is one (so it can be used in a formula), else text. */
+static void
+write_setting_value(maat_xlsx *x, lxw_worksheet *ws, lxw_row_t r, const char *s)
+{
+	char *end = NULL;
+	double v = s != NULL && *s ? strtod(s, &end) : 0;
+	if (s != NULL && *s && end != NULL && *end == '\0' && isfinite(v)) {
+		worksheet_write_number(ws, r, 1, v, NULL);
+	} else {
+		maat_xlsx_write_text(ws, r, 1, s, NULL);
+	}
+	(void)x;
 }
 
 static int
 write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err *err)
 {
 	lxw_worksheet *ws = maat_xlsx_add_sheet(x, _("Summary"), NULL, err);
-	lxw_format *bold = NULL;
+	lxw_format *bold = NULL, *wrap = NULL;
 	lxw_row_t r = 0;
+	const char *audience = NULL;
 
 	if (ws == NULL) {
 		return -1;
 	}
 	bold = maat_xlsx_format(x, MAAT_XLSX_FMT_BOLD);
-	worksheet_set_column(ws, 0, 0, 48, NULL);
-	worksheet_set_column(ws, 1, 4, 15, NULL);
+	wrap = maat_xlsx_format(x, MAAT_XLSX_FMT_WRAP);
+	worksheet_set_column(ws, 0, 0, 52, NULL);
+	worksheet_set_column(ws, 1, 3, 16, NULL);
+	worksheet_set_column(ws, 4, 4, 30, NULL);
 	maat_xlsx_write_text(ws, r++, 0, _("maatlat report"),
 			     maat_xlsx_format(x, MAAT_XLSX_FMT_TITLE));
 	maat_xlsx_write_text(ws, r, 0, _("Generated (UTC)"), NULL);
@@ -262,19 +304,20 @@ write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err
 				 maat_xlsx_format(x, MAAT_XLSX_FMT_DATETIME));
 	r++;
 	if (wb->nheadlines > 0) {
-		maat_xlsx_write_text(ws, r, 0, _("Figure"), bold);
 		lxw_format *num = maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_NUM);
+		lxw_format *head = maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_TEXT);
+		maat_xlsx_write_text(ws, r, 0, _("Figure"), head);
 		maat_xlsx_write_text(ws, r, 1, _("Value"), num);
 		maat_xlsx_write_text(ws, r, 2, _("Target or cap"), num);
-		maat_xlsx_write_text(ws, r, 3, _("Rule"),
-				     maat_xlsx_format(x, MAAT_XLSX_FMT_HEAD_TEXT));
-		maat_xlsx_write_text(ws, r, 4, _("Against limit"), num);
+		maat_xlsx_write_text(ws, r, 3, _("Rule"), head);
+		maat_xlsx_write_text(ws, r, 4, _("Against the limit"), head);
 		r++;
 	}
 	for (size_t i = 0; i < wb->nheadlines; i++, r++) {
 		const struct headline *h = &wb->headlines[i];
-		lxw_format *vf = value_format(x, h->type);
-		char formula[128];
+		lxw_format *vf = value_format(x, h->type), *light;
+		double ratio;
+		char *words;
 		maat_xlsx_write_text(ws, r, 0, h->figure, NULL);
 		if (isfinite(h->value)) {
 			worksheet_write_number(ws, r, 1, h->value, vf);
@@ -288,27 +331,47 @@ write_summary(maat_xlsx *x, const maat_workbook *wb, int64_t generated, maat_err
 		if (!isfinite(h->value)) {
 			continue;
 		}
-		if (h->kind == MAAT_LIMIT_CAP) {
-			snprintf(formula, sizeof(formula), "=IF(C%u>0,B%u/C%u,IF(B%u>0,2,0))",
-				 (unsigned)r + 1, (unsigned)r + 1, (unsigned)r + 1,
-				 (unsigned)r + 1);
-		} else {
-			snprintf(formula, sizeof(formula), "=IF(B%u>0,C%u/B%u,2)", (unsigned)r + 1,
-				 (unsigned)r + 1, (unsigned)r + 1);
-		}
-		worksheet_write_formula_num(ws, r, 4, formula,
-					    maat_xlsx_format(x, MAAT_XLSX_FMT_SHARE0),
-					    headline_ratio(h));
-		traffic_lights(x, ws, r);
+		/* the light: red over the cap or short of the target, yellow within 10% of it */
+		ratio = headline_ratio(h);
+		light = maat_xlsx_format(
+		    x, ratio > RATIO_RED || (h->kind == MAAT_LIMIT_CAP && h->value > h->limit)
+			   ? MAAT_XLSX_FMT_RED
+		       : ratio >= RATIO_YELLOW ? MAAT_XLSX_FMT_YELLOW
+					       : MAAT_XLSX_FMT_GREEN);
+		words = against_words(h, ratio > RATIO_RED ||
+					     (h->kind == MAAT_LIMIT_CAP && h->value > h->limit));
+		maat_xlsx_write_text(ws, r, 4, words, light);
+		free(words);
 	}
 	if (wb->nheadlines > 0) {
+		maat_xlsx_write_text(
+		    ws, r++, 0,
+		    _("Colours: green = within the cap or target; yellow = within a tenth "
+		      "of it; red = over the cap or short of the target; no colour = a "
+		      "fact without a cap or target."),
+		    NULL);
+		r++;
+	}
+	if (wb->nfindings > 0) {
+		maat_xlsx_write_text(ws, r++, 0, _("Findings"),
+				     maat_xlsx_format(x, MAAT_XLSX_FMT_TITLE));
+		for (size_t i = 0; i < wb->nfindings; i++) {
+			if (audience == NULL || strcmp(audience, wb->findings[i].name) != 0) {
+				audience = wb->findings[i].name;
+				maat_xlsx_write_text(ws, r++, 0, audience, bold);
+			}
+			worksheet_merge_range(ws, r, 0, r, 4, "", wrap);
+			maat_xlsx_write_text(ws, r, 0, wb->findings[i].value, wrap);
+			worksheet_set_row(ws, r, 30, NULL);
+			r++;
+		}
 		r++;
 	}
 	if (wb->nsettings > 0) {
 		maat_xlsx_write_text(ws, r++, 0, _("Settings"), bold);
 		for (size_t i = 0; i < wb->nsettings; i++, r++) {
 			maat_xlsx_write_text(ws, r, 0, wb->settings[i].name, NULL);
-			maat_xlsx_write_text(ws, r, 1, wb->settings[i].value, NULL);
+			write_setting_value(x, ws, r, wb->settings[i].value);
 		}
 		r++;
 	}
@@ -383,6 +446,9 @@ write_chart(maat_xlsx *x, const maat_workbook *wb, lxw_worksheet *ws, const char
 		chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->val_col));
 	} else {
 		chart_axis_set_name(chart->x_axis, maat_table_col_header(t, c->cat_col));
+		chart_axis_set_name(chart->y_axis, c->val2_col < nc
+						       ? _("hours")
+						       : maat_table_col_header(t, c->val_col));
 	}
 	opt.x_scale = 1.5;
 	opt.y_scale = 1.5;
@@ -696,7 +762,9 @@ maat_report_weekly_table(const maat_table *pw)
 	maat_table_add_column(t, "week", _("week"), MAAT_COL_TEXT, 0);
 	maat_table_add_column(t, "people", _("people"), MAAT_COL_INT, 0);
 	maat_table_add_column(t, "mean_hours", _("mean hours"), MAAT_COL_REAL, 1);
-	maat_table_add_column(t, "cap", _("cap"), MAAT_COL_REAL, 1);
+	/* the mean of each person's own cap (cap x FTE): below the full-time cap when part-timers
+	 * attend, so the chart's second line is named for what it is */
+	maat_table_add_column(t, "cap", _("mean cap (cap x FTE)"), MAAT_COL_REAL, 1);
 	maat_table_add_column(t, "over_cap", _("person-weeks over cap"), MAAT_COL_INT, 0);
 	if (cw == (size_t)-1 || ch == (size_t)-1 || cc == (size_t)-1) {
 		free(w);
@@ -850,11 +918,22 @@ static __attribute__((unused)) size_t
 add_suppressed(maat_workbook *wb, const char *name, maat_table *t, const char *count_key,
 	       int min_group)
 {
-	size_t col = maat_report_col(t, count_key);
+	size_t col = maat_report_col(t, count_key), hidden = 0;
 	if (col != (size_t)-1) {
-		maat_table *s = maat_report_suppress(t, col, (size_t)-1, min_group, NULL);
+		maat_table *s = maat_report_suppress(t, col, (size_t)-1, min_group, &hidden);
 		maat_table_free(t);
 		t = s;
+	}
+	if (hidden > 0) {
+		/* the sheet says nothing itself; Summary says how many rows are blanked */
+		char *note = maat_xasprintf(P_("%s: %zu row of fewer than %d people is blanked "
+					       "(privacy).",
+					       "%s: %zu rows of fewer than %d people are blanked "
+					       "(privacy).",
+					       hidden),
+					    name, hidden, min_group);
+		maat_workbook_add_note(wb, note);
+		free(note);
 	}
 	return maat_workbook_add_sheet(wb, name, t);
 }
@@ -949,6 +1028,8 @@ add_org(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err
 			return rc;
 		}
 		so = maat_signoff_compute(org, m, nm, NULL, MAAT_SIGNOFF_CAP_DEFAULT);
+		snprintf(value, sizeof(value), "%d", MAAT_SIGNOFF_CAP_DEFAULT);
+		maat_workbook_add_setting(wb, _("Sign-off cap (managers in a chain)"), value);
 		maat_workbook_add_sheet(wb, _("Sign-off chains"), maat_signoff_types_table(so));
 		add_suppressed(wb, _("Sign-off per unit"), maat_signoff_units_table(so), "people",
 			       opt->min_group);
@@ -1014,18 +1095,34 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 		const maat_cell *h = maat_table_cell(pw, r, maat_report_col(pw, "hours"));
 		hours += h->null ? 0 : h->d;
 	}
-	maat_workbook_add_headline(wb, _("Mean meeting hours per person-week"),
-				   ms->person_weeks ? hours / (double)ms->person_weeks : NAN,
-				   MAAT_COL_REAL, MAAT_LIMIT_CAP, mo.cap_hours);
+	/* the light: the share of person-weeks over each person's own cap (cap x FTE); a cap is
+	 * a cap, so any week over it is red (the mean hours alone would hide who is over) */
+	maat_workbook_add_headline(
+	    wb, _("Share of person-weeks over the FTE-scaled meeting cap"),
+	    ms->person_weeks ? (double)ms->over_cap_person_weeks / (double)ms->person_weeks : NAN,
+	    MAAT_COL_SHARE, MAAT_LIMIT_CAP, 0);
 	maat_workbook_add_headline(wb, _("Person-weeks over the meeting cap"),
 				   (double)ms->over_cap_person_weeks, MAAT_COL_INT, MAAT_LIMIT_NONE,
 				   0);
+	maat_workbook_add_headline(wb, _("Mean meeting hours per person-week"),
+				   ms->person_weeks ? hours / (double)ms->person_weeks : NAN,
+				   MAAT_COL_REAL, MAAT_LIMIT_NONE, 0);
 	maat_workbook_add_headline(wb, _("People over the meeting cap at least once"),
 				   (double)ms->people_over_cap, MAAT_COL_INT, MAAT_LIMIT_NONE, 0);
 	snprintf(value, sizeof(value), "%g", mo.cap_hours);
 	maat_workbook_add_setting(wb, _("Meeting cap (hours per full-time week)"), value);
 	maat_workbook_add_setting(wb, _("Calendar window from"), ms->from_date);
 	maat_workbook_add_setting(wb, _("Calendar window to"), ms->to_date);
+	maat_workbook_add_setting(wb, _("Time zone of the ISO weeks"),
+				  mo.tz != NULL ? mo.tz : "Europe/Amsterdam");
+	snprintf(value, sizeof(value), "%d", mo.min_participants);
+	maat_workbook_add_setting(wb, _("A meeting has at least this many participants"), value);
+	snprintf(value, sizeof(value), "%g", mo.max_meeting_hours);
+	maat_workbook_add_setting(wb, _("Longest meeting in hours (0 = no limit)"), value);
+	maat_workbook_add_setting(wb, _("Tentative answers count as attending"),
+				  mo.exclude_tentative ? _("no") : _("yes"));
+	maat_workbook_add_setting(wb, _("Invitations without a reply count as attending"),
+				  mo.exclude_no_reply ? _("no") : _("yes"));
 	if (opt->per_person) {
 		maat_workbook_add_sheet(wb, _("Meetings"), maat_meetings_person_weeks_table(m));
 	} else {
@@ -1040,6 +1137,15 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 	maat_table_free(pw);
 	maat_workbook_add_sheet(wb, _("Meeting series"), maat_meetings_series_table(m));
 	maat_workbook_add_sheet(wb, _("Units"), maat_meetings_units_table(m));
+	if (ms->units_suppressed > 0) {
+		char *note = maat_xasprintf(
+		    P_("Units: %zu unit with fewer than %d people is not shown (privacy).",
+		       "Units: %zu units with fewer than %d people are not shown (privacy).",
+		       ms->units_suppressed),
+		    ms->units_suppressed, opt->min_group);
+		maat_workbook_add_note(wb, note);
+		free(note);
+	}
 	maat_meetings_free(m);
 	maat_meetings_joins_free(joins);
 	maat_org_free(org);
@@ -1050,6 +1156,78 @@ add_calendar(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maa
 #endif
 	return 0;
 }
+
+#ifdef HAVE_HANDOVERS
+/* "Name, title" of a resource the org chart knows (by id, e-mail or name), else NULL. */
+static char *
+person_label(const maat_org *org, const char *key, const char **unit)
+{
+	ssize_t i = org != NULL ? maat_org_find(org, key) : -1;
+	const maat_org_node *v;
+	*unit = NULL;
+	if (i < 0) {
+		return NULL;
+	}
+	v = &org->nodes[i];
+	*unit = v->unit;
+	if (v->name != NULL && *v->name && v->title != NULL && *v->title) {
+		return maat_xasprintf("%s, %s", v->name, v->title);
+	}
+	return maat_xstrdup(v->name != NULL && *v->name ? v->name : v->id);
+}
+
+static const char *
+direction_words(const char *d)
+{
+	return strcmp(d, "up") == 0         ? _("up the line")
+	       : strcmp(d, "down") == 0     ? _("down the line")
+	       : strcmp(d, "sideways") == 0 ? _("sideways")
+					    : _("not in the org chart");
+}
+
+/* Handovers between two different people, most first, with the names, titles and units the
+ * org chart gives them (a policy maker reads "Jan Bos, Teamleider (Vergunningen)", not a
+ * resource id); self-successions and two spellings of one person are left out (the Handover
+ * pairs sheet has them). */
+static maat_table *
+handover_people_table(const maat_handovers *h, const maat_org *org)
+{
+	maat_table *t = maat_table_new(_("Handovers between different people, most first"));
+	maat_table_add_column(t, "from", _("from"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "from_name", _("from: name, title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "from_unit", _("from: unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to", _("to"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to_name", _("to: name, title"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "to_unit", _("to: unit"), MAAT_COL_TEXT, 0);
+	maat_table_add_column(t, "handovers", _("handovers"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "cases", _("cases"), MAAT_COL_INT, 0);
+	maat_table_add_column(t, "direction", _("direction"), MAAT_COL_TEXT, 0);
+	for (size_t i = 0; i < h->npairs; i++) {
+		const maat_handover_pair *p = &h->pairs[i];
+		const char *fu, *tu;
+		char *fl, *tl;
+		if (strcmp(p->direction, "self") == 0 || strcmp(p->direction, "same") == 0 ||
+		    strcmp(p->from, p->to) == 0) {
+			continue;
+		}
+		fl = person_label(org, p->from, &fu);
+		tl = person_label(org, p->to, &tu);
+		maat_table_add_row(t);
+		maat_table_set_text(t, 0, p->from);
+		maat_table_set_text(t, 1, fl);
+		maat_table_set_text(t, 2, fu);
+		maat_table_set_text(t, 3, p->to);
+		maat_table_set_text(t, 4, tl);
+		maat_table_set_text(t, 5, tu);
+		maat_table_set_int(t, 6, p->count);
+		maat_table_set_int(t, 7, p->cases);
+		maat_table_set_text(t, 8, direction_words(p->direction));
+		free(fl);
+		free(tl);
+	}
+	return t;
+}
+#endif
 
 static int
 add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_err *err)
@@ -1095,6 +1273,16 @@ add_cases(maat_db *db, const maat_report_options *opt, maat_workbook *wb, maat_e
 	maat_workbook_add_chart(wb, s, MAAT_CHART_COLUMN, _("Cases by number of handovers"), 0, 1,
 				MAAT_CHART_NO_SERIES);
 	maat_workbook_add_sheet(wb, _("Cases"), cases);
+	{
+		maat_org *org = NULL;
+		if (maat_db_has_kind(db, "org") && (rc = maat_org_load(db, NULL, &org, err)) < 0) {
+			maat_handovers_free(h);
+			return rc;
+		}
+		maat_workbook_add_sheet(wb, _("Handovers between people"),
+					handover_people_table(h, org));
+		maat_org_free(org);
+	}
 	maat_workbook_add_sheet(wb, _("Handover pairs"), maat_handovers_pair_table(h, 0));
 	maat_handovers_free(h);
 #else
@@ -1459,6 +1647,24 @@ maat_report_fill(maat_db *db, const maat_report_options *opt, maat_workbook *wb,
 	    add_cases(db, &o, wb, err) < 0 || add_terms(db, wb, err) < 0 ||
 	    add_trend(db, o.min_group, wb, err) < 0) {
 		goto out;
+	}
+	/* the same findings as the HTML report, as whole sentences */
+	{
+		static const char *const audiences[] = {N_("For the director"),
+							N_("For the works council"),
+							N_("For the policy maker")};
+		maat_summary s;
+		maat_finding *fs = NULL;
+		size_t nf = 0;
+		if (maat_summary_compute(db, &s, err) < 0) {
+			goto out;
+		}
+		maat_summary_findings(&s, &fs, &nf);
+		for (size_t i = 0; i < nf; i++) {
+			maat_workbook_add_finding(wb, _(audiences[fs[i].audience]), fs[i].text);
+		}
+		maat_summary_findings_free(fs, nf);
+		maat_summary_fini(&s);
 	}
 	maat_workbook_add_sheet(wb, _("Sources"), sources);
 	sources = NULL;

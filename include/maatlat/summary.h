@@ -94,9 +94,9 @@ int maat_summary_compute(maat_db *db, maat_summary *s, maat_err *err);
 void maat_summary_fini(maat_summary *s);
 
 /* The summary as text for people, translated, each part with the command to dig deeper
- * (`maatlat --db DB ...`, db quoted for the shell when needed). Returns a new string; caller
- * frees. */
-char *maat_summary_text(const maat_summary *s, const char *db);
+ * (`PROG --db DB ...`: prog as the user can type it, e.g. "./build/maatlat" or "maatlat"; db
+ * quoted for the shell when needed). Returns a new string; caller frees. */
+char *maat_summary_text(const maat_summary *s, const char *prog, const char *db);
 
 /* A maat_meetings_person_fn over a loaded maat_org (ctx): the participant key is looked up by
  * id, e-mail or name; the person is the node's e-mail (else its id), with its FTE and unit.

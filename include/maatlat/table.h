@@ -40,6 +40,9 @@ typedef struct maat_cell {
 	double d;
 	/* MAAT_COL_TEXT; owned by the table */
 	char *s;
+	/* a count in a MAAT_COL_REAL column (a figure/before/after table): shown to people
+	 * without decimals; JSON and xlsx values are the same either way */
+	bool count;
 } maat_cell;
 
 /* Returns a new empty table; title is copied (may be NULL). Caller frees with maat_table_free. */
@@ -56,6 +59,8 @@ void maat_table_add_row(maat_table *t);
 void maat_table_set_text(maat_table *t, size_t col, const char *s);
 void maat_table_set_int(maat_table *t, size_t col, int64_t v);
 void maat_table_set_real(maat_table *t, size_t col, double v);
+/* A whole number in a MAAT_COL_REAL column (see maat_cell.count). */
+void maat_table_set_count(maat_table *t, size_t col, double v);
 void maat_table_set_null(maat_table *t, size_t col);
 /* Replaces the text of any cell (row < nrows); s is copied, NULL makes the cell null. */
 void maat_table_set_text_at(maat_table *t, size_t row, size_t col, const char *s);

@@ -57,13 +57,18 @@ void maat_workbook_add_chart(maat_workbook *wb, size_t sheet, enum maat_chart_ki
 			     const char *title, size_t cat_col, size_t val_col, size_t val2_col);
 
 /* Adds a headline figure to Summary: its value (NaN = cannot be computed: no light), typed as
- * a table column (MAAT_COL_INT, REAL, SHARE), and its target or cap. Strings are copied. A
- * ratio of 1 or more against the limit is red, 0.9 to 1 yellow, below 0.9 green. */
+ * a table column (MAAT_COL_INT, REAL, SHARE), and its target or cap. Strings are copied. The
+ * "against the limit" column says it in words ("7.7 >= 3: ok") and carries the light: red over
+ * the cap or short of the target, yellow within 10% of it (ratio 0.9 to 1), else green. */
 void maat_workbook_add_headline(maat_workbook *wb, const char *figure, double value,
 				maat_coltype type, enum maat_limit_kind kind, double limit);
 
 /* Adds a setting (name, value) to Summary's settings block. Strings are copied. */
 void maat_workbook_add_setting(maat_workbook *wb, const char *name, const char *value);
+
+/* Adds a finding (a whole sentence, maat_summary_findings) under its audience's heading on
+ * Summary. Strings are copied. */
+void maat_workbook_add_finding(maat_workbook *wb, const char *audience, const char *text);
 
 /* Adds a note to Summary (e.g. which data was not imported). Copied. */
 void maat_workbook_add_note(maat_workbook *wb, const char *note);

@@ -231,14 +231,14 @@ check_bad "$B/xes_gzip_bomb.xes.gz" 65 "maatlat: $B/xes_gzip_bomb.xes.gz:1: XML 
 check_bad "$B/xes_truncated.xes.gz" 65 "maatlat: $B/xes_truncated.xes.gz: truncated gzip data" "truncated gzip"
 check_bad "$B/xes_empty.xes" 65 "maatlat: $B/xes_empty.xes: empty file" "empty XES"
 check_bad "$B/xes_not_xml.xes" 65 "maatlat: $B/xes_not_xml.xes:1: XML error: syntax error" "not XML"
-check_bad "$B/cases_missing_column.csv" 65 "maatlat: $B/cases_missing_column.csv:1: no time column ('time:timestamp'); name it with --time" "CSV without a time column"
+check_bad "$B/cases_missing_column.csv" 65 "maatlat: $B/cases_missing_column.csv:1: no time column (looked for 'time:timestamp', 'timestamp', 'tijdstip', 'time', 'datum', 'datumtijd'); name yours with --time COLUMN" "CSV without a time column"
 check_bad "$B/cases_bad_timestamp.csv" 65 "maatlat: $B/cases_bad_timestamp.csv:3: " "bad timestamp with its line"
 expect_err_has "yesterday" "the bad timestamp is quoted"
 check_bad "$B/cases_feb30.csv" 65 "maatlat: $B/cases_feb30.csv:2: not a timestamp: '2024-02-30T10:00:00Z'" "30 February"
 check_bad "$B/cases_year0.csv" 65 "maatlat: $B/cases_year0.csv:2: not a timestamp: " "year 0"
 check_bad "$B/cases_year10000.csv" 65 "maatlat: $B/cases_year10000.csv:3: not a timestamp: " "year 10000"
 check_bad "$B/cases_unterminated_quote.csv" 65 "maatlat: $B/cases_unterminated_quote.csv:2: " "an unterminated quote"
-check_bad "$T/so.csv" 65 "maatlat: $T/so.csv:1: no resource column ('wie'); name it with --resource" "a mapped column that is missing" --resource wie
+check_bad "$T/so.csv" 65 "maatlat: $T/so.csv:1: no resource column (looked for 'wie'); name yours with --resource COLUMN" "a mapped column that is missing" --resource wie
 check_bad "$T/nope.xes" 66 "maatlat: $T/nope.xes: " "a missing file"
 after=$("$MAATLAT" --db "$DB" sources --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["sources"]))')
 expect_eq "$after" "$before" "failed imports left the store unchanged"

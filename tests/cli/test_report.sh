@@ -80,10 +80,11 @@ if abs(head["Mean span of control"] - j["span_mean"]) > 1e-9:
     bad.append("span_mean")
 if abs(head["Manager share"] - j["manager_share"]) > 1e-9:
     bad.append("manager_share")
-# the traffic light's cached ratio: min span / mean span
-ratio = [r[4].value for r in cached["Summary"].iter_rows(min_row=5) if r[0].value == "Mean span of control"][0]
-if abs(ratio - j["min_span"] / j["span_mean"]) > 1e-9:
-    bad.append("ratio %r" % ratio)
+# the light in words: mean span (1 decimal) against the minimum span, a target
+words = [r[4].value for r in s.iter_rows(min_row=5) if r[0].value == "Mean span of control"][0]
+want = ("%.1f \u2265 %d: ok" if j["span_mean"] >= j["min_span"] else "%.1f < %d: short of the target") % (j["span_mean"], j["min_span"])
+if words != want:
+    bad.append("against the limit %r, wanted %r" % (words, want))
 pyr = {str(r[0].value): r[1].value for r in wb["Layer pyramid"].iter_rows(min_row=2)}
 if pyr != j["layer_histogram"]:
     bad.append("pyramid %r != %r" % (pyr, j["layer_histogram"]))
@@ -95,6 +96,35 @@ print("; ".join(bad) if bad else "layers match")
 EOF2
 )
 	expect_eq "$got" "layers match" "Summary and Layer pyramid = layers --json (people, layers, managers, spans, histogram)"
+
+	# --- the HTML report of an org chart alone (no calendars, no case logs) ---
+	run --db s.db report --html "rapport 1.html"
+	expect_status 0 "report --html writes the page"
+	expect_out_empty "and prints nothing on stdout"
+	expect_err_has "wrote rapport 1.html" "but says on stderr what it wrote"
+	if [ -s "rapport 1.html" ] && [ ! -e "rapport 1.html.tmp" ]; then ok "the page is there, no .tmp"; else not_ok "the page is there, no .tmp"; fi
+	# self-contained: no script, no external reference (src/href to http, //, or a file)
+	got=$($PY - "rapport 1.html" <<'EOF'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+if "<script" in h.lower():
+    bad.append("script")
+for m in re.finditer(r'(?:src|href)\s*=\s*"([^"]*)"', h):
+    if not m.group(1).startswith("#"):
+        bad.append(m.group(1))
+for sid in ["director", "charts", "org-chart", "settings", "sources", "definitions"]:
+    if 'id="%s"' % sid not in h:
+        bad.append("no #" + sid)
+for sid in ["works-council", "policy-maker", "handover-graph"]:
+    if 'id="%s"' % sid in h:
+        bad.append("#%s without its data" % sid)
+print("; ".join(bad) if bad else "self-contained")
+EOF
+)
+	expect_eq "$got" "self-contained" "report.html: no script, no outside reference; only the org chart's sections"
+	run --db s.db report --html /nonexistent-dir/r.html
+	expect_status 73 "report --html into a missing directory: cannot create (73)"
 
 	run --db s.db report --graph "org graph.svg"
 	expect_status 0 "report --graph writes an SVG"

@@ -127,15 +127,16 @@ test_cases_missing_columns(void **state)
 	maat_cases_opts o = {.resource_col = "medewerker"};
 	/* tests/data/bad/cases_missing_column.csv: zaak,stap,resource has no time column */
 	assert_int_equal(read_csv("zaak,stap,resource\nZ1,a,r1\n", NULL, &err), -MAAT_E_DATA);
-	assert_string_equal(err.msg,
-			    "t.csv:1: no time column ('time:timestamp'); name it with --time");
+	assert_string_equal(
+	    err.msg, "t.csv:1: no time column (looked for 'time:timestamp', 'timestamp', "
+		     "'tijdstip', 'time', 'datum', 'datumtijd'); name yours with --time COLUMN");
 	/* a column named by an option must exist */
 	assert_int_equal(read_csv("case:concept:name,concept:name,time:timestamp\n"
 				  "c,a,2024-01-01\n",
 				  &o, &err),
 			 -MAAT_E_DATA);
-	assert_string_equal(err.msg,
-			    "t.csv:1: no resource column ('medewerker'); name it with --resource");
+	assert_string_equal(err.msg, "t.csv:1: no resource column (looked for 'medewerker'); name "
+				     "yours with --resource COLUMN");
 }
 
 static void

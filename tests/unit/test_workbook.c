@@ -158,27 +158,31 @@ test_workbook_summary_lights(void **state)
 	assert_int_equal(maat_workbook_write(wb, path, 1767225600, &err), 0);
 	maat_workbook_free(wb);
 
-	out = openpyxl(path,
-		       "s = wb['Summary']; c = cached['Summary']\n"
-		       "print(wb.sheetnames)\n"
-		       "print(s['B2'].value)\n"
-		       "for r in range(4, 9):\n"
-		       "    print([s.cell(r, k).value for k in range(1, 6)], c.cell(r, 5).value)\n"
-		       "print(s['A11'].value, s['B11'].value)\n"
-		       "print(repr(s['A14'].value), s['A14'].data_type)\n"
-		       "print(len(s.conditional_formatting))");
+	out = openpyxl(
+	    path,
+	    "s = wb['Summary']\n"
+	    "print(wb.sheetnames)\n"
+	    "print(s['B2'].value)\n"
+	    "for r in range(4, 9):\n"
+	    "    print([s.cell(r, k).value for k in range(1, 6)], s.cell(r, 5).fill.fgColor.rgb)\n"
+	    "print(s['A9'].value[:8])\n"
+	    "print(s['A11'].value, s['A12'].value, s['B12'].value)\n"
+	    "print(repr(s['A15'].value), s['A15'].data_type)");
+	/* the "against the limit" column in words, coloured by the rule: 13.5 > 12 is over the cap
+	 * (red, Excel's preset FFC7CE); 2.5 < 3 is short of the target (red); 5% <= 10% is ok
+	 * (green, C6EFCE); no limit, no words. Settings that are numbers are numbers. */
 	assert_string_equal(
 	    out,
 	    "['Summary', 'Layer pyramid']\n"
 	    "2026-01-01 00:00:00\n"
-	    "['Figure', 'Value', 'Target or cap', 'Rule', 'Against limit'] Against limit\n"
-	    "['Mean meeting hours', 13.5, 12, 'at most', '=IF(C5>0,B5/C5,IF(B5>0,2,0))'] 1.125\n"
-	    "['Mean span', 2.5, 3, 'at least', '=IF(B6>0,C6/B6,2)'] 1.2\n"
-	    "['Share over cap', 0.05, 0.1, 'at most', '=IF(C7>0,B7/C7,IF(B7>0,2,0))'] 0.5\n"
-	    "['People', 250, None, None, None] None\n"
-	    "Meeting cap (hours) 12\n"
-	    "'=HYPERLINK(\"http://evil\")' s\n"
-	    "3\n");
+	    "['Figure', 'Value', 'Target or cap', 'Rule', 'Against the limit'] 00000000\n"
+	    "['Mean meeting hours', 13.5, 12, 'at most', '13.5 > 12: over the cap'] FFFFC7CE\n"
+	    "['Mean span', 2.5, 3, 'at least', '2.5 < 3: short of the target'] FFFFC7CE\n"
+	    "['Share over cap', 0.05, 0.1, 'at most', '5.0% \xE2\x89\xA4 10.0%: ok'] FFC6EFCE\n"
+	    "['People', 250, None, None, None] 00000000\n"
+	    "Colours:\n"
+	    "Settings Meeting cap (hours) 12\n"
+	    "'=HYPERLINK(\"http://evil\")' s\n");
 	free(out);
 	/* Excel's preset light red: fill FFC7CE, text 9C0006 */
 	cmd = maat_xasprintf("unzip -p '%s' xl/styles.xml", path);
