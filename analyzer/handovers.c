@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caselog.h"
 #include "maatlat/handovers.h"
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
@@ -431,15 +432,6 @@ struct spell {
 	char *name;
 };
 
-/* One stored event of the (case, instant) being gathered. */
-struct gev {
-	/* canonical activity, resource (-1 none), lifecycle (-1 none); the resource's name id */
-	int64_t act, res, lc, rid;
-	/* source rank; the key's index among the group's distinct keys */
-	uint32_t src;
-	uint32_t key;
-};
-
 struct run {
 	const maat_handovers_opts *o;
 	maat_handovers *h;
@@ -465,7 +457,7 @@ struct run {
 	uint32_t *src_rank;
 	int64_t maxsrc;
 	/* the events of one (case, instant), before the copies of several sources merge */
-	struct gev *grp;
+	maat_caselog_ev *grp;
 	size_t ngrp, capgrp;
 	struct res *res;
 	struct act *act;
@@ -535,9 +527,8 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 		const char *kind = (const char *)sqlite3_column_text(st, 1);
 		const char *name = (const char *)sqlite3_column_text(st, 2);
 		if (strcmp(kind, "resource") == 0) {
-			/* one person however the files spell them (METRICS.md §3): trimmed on
-			 * import, compared here case-insensitively */
-			char *f = maat_casefold(name ? name : "");
+			/* one person however the files spell them (METRICS.md §3) */
+			char *f = maat_caselog_name_key(kind, name);
 			r->canon[id] = (int64_t)names_add(&r->resources, f);
 			free(f);
 			if (r->nspell == r->capspell) {
@@ -551,7 +542,9 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 			struct names *d = strcmp(kind, "activity") == 0    ? &r->activities
 					  : strcmp(kind, "lifecycle") == 0 ? &r->lifecycles
 									   : &r->case_types;
-			r->canon[id] = (int64_t)names_add(d, name ? name : "");
+			char *f = maat_caselog_name_key(kind, name);
+			r->canon[id] = (int64_t)names_add(d, f);
+			free(f);
 		}
 	}
 	sqlite3_reset(st);
@@ -559,29 +552,7 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 		return maat_db_fail(db, err, _("reading case names"));
 	}
 	/* the case sources ranked by sha256: which file's order wins a tie at one instant */
-	st = maat_db_stmt(db, "SELECT coalesce(max(id), 0) FROM sources", err);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-		return st == NULL ? -MAAT_E_INTERNAL : maat_db_fail(db, err, _("reading sources"));
-	}
-	r->maxsrc = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	r->src_rank = maat_xcalloc((size_t)r->maxsrc + 1, sizeof(*r->src_rank));
-	st = maat_db_stmt(db, "SELECT id FROM sources WHERE kind = 'cases' ORDER BY sha256, id",
-			  err);
-	if (st == NULL) {
-		return -MAAT_E_INTERNAL;
-	}
-	for (uint32_t k = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; k++) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		if (id >= 0 && id <= r->maxsrc) {
-			r->src_rank[id] = k;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		return maat_db_fail(db, err, _("reading sources"));
-	}
-	return 0;
+	return maat_caselog_source_ranks(db, &r->src_rank, &r->maxsrc, err);
 }
 
 static int
@@ -961,64 +932,8 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 	c->prev_res = res;
 }
 
-static bool
-same_event(const struct gev *a, const struct gev *b)
-{
-	return a->act == b->act && a->res == b->res && a->lc == b->lc;
-}
-
-static const struct gev *sort_grp;
-
-static int
-cmp_gev_index(const void *pa, const void *pb)
-{
-	const struct gev *a = &sort_grp[*(const size_t *)pa], *b = &sort_grp[*(const size_t *)pb];
-	if (a->act != b->act) {
-		return a->act < b->act ? -1 : 1;
-	}
-	if (a->res != b->res) {
-		return a->res < b->res ? -1 : 1;
-	}
-	return a->lc < b->lc ? -1 : a->lc > b->lc;
-}
-
-/* Numbers the distinct events (activity, resource, lifecycle) of the group; returns how many. */
-static uint32_t
-number_keys(struct gev *g, size_t n)
-{
-	uint32_t d = 0;
-
-	if (n <= 32) {
-		for (size_t i = 0; i < n; i++) {
-			size_t j = 0;
-			while (j < i && !same_event(&g[j], &g[i])) {
-				j++;
-			}
-			g[i].key = j < i ? g[j].key : d++;
-		}
-		return d;
-	}
-	{
-		size_t *ix = maat_xcalloc(n, sizeof(*ix));
-		for (size_t i = 0; i < n; i++) {
-			ix[i] = i;
-		}
-		sort_grp = g;
-		qsort(ix, n, sizeof(*ix), cmp_gev_index);
-		sort_grp = NULL;
-		for (size_t i = 0; i < n; i++) {
-			if (i > 0 && !same_event(&g[ix[i - 1]], &g[ix[i]])) {
-				d++;
-			}
-			g[ix[i]].key = d;
-		}
-		free(ix);
-		return d + 1;
-	}
-}
-
 static void
-emit(struct run *r, int64_t t, const struct gev *g)
+emit(struct run *r, int64_t t, const maat_caselog_ev *g)
 {
 	if (g->rid > 0) {
 		r->used[g->rid] = 1;
@@ -1026,88 +941,20 @@ emit(struct run *r, int64_t t, const struct gev *g)
 	event(r, t, g->act, g->res);
 }
 
-/* The events of one case at one instant t, as the sources hold them (by source, then file
- * order), merged into one log (METRICS.md §3): copies that repeat inside one source all count,
- * an event held by several sources counts as often as the source holding most copies of it.
- * Order: the file order of the source that holds most events of the instant (ties: the lower
- * sha256), then the events only other sources hold, source by source. No store order (import
- * order) decides anything. */
+/* The events of one case at one instant, merged across sources (caselog.c). */
+static void
+emit_cb(void *ctx, int64_t t, const maat_caselog_ev *g)
+{
+	emit(ctx, t, g);
+}
+
 static void
 flush_group(struct run *r, int64_t t)
 {
-	struct gev *g = r->grp;
 	size_t n = r->ngrp;
-	uint32_t d, *emitted, *occ, *srcs, *cnt;
-	size_t nsrc = 0;
-	bool one_source = true;
-
-	if (n == 0) {
-		return;
-	}
 	r->ngrp = 0;
-	if (n == 1) {
-		emit(r, t, &g[0]);
-		return;
-	}
-	d = number_keys(g, n);
-	for (size_t i = 1; i < n && one_source; i++) {
-		one_source = g[i].src == g[0].src;
-	}
-	if (one_source) {
-		for (size_t i = 0; i < n; i++) {
-			emit(r, t, &g[i]);
-		}
-		r->h->duplicates_within += (int64_t)(n - d);
-		return;
-	}
-	emitted = maat_xcalloc(d, sizeof(*emitted));
-	occ = maat_xcalloc(d, sizeof(*occ));
-	srcs = maat_xcalloc(n, sizeof(*srcs));
-	cnt = maat_xcalloc(n, sizeof(*cnt));
-	for (size_t i = 0; i < n; i++) {
-		size_t k = 0;
-		while (k < nsrc && srcs[k] != g[i].src) {
-			k++;
-		}
-		if (k == nsrc) {
-			srcs[nsrc++] = g[i].src;
-		}
-		cnt[k]++;
-	}
-	/* sources by events held at this instant (descending), then by rank: few, so a plain
-	 * insertion sort */
-	for (size_t i = 1; i < nsrc; i++) {
-		for (size_t j = i; j > 0 && (cnt[j] > cnt[j - 1] ||
-					     (cnt[j] == cnt[j - 1] && srcs[j] < srcs[j - 1]));
-		     j--) {
-			uint32_t ts = srcs[j], tc = cnt[j];
-			srcs[j] = srcs[j - 1];
-			cnt[j] = cnt[j - 1];
-			srcs[j - 1] = ts;
-			cnt[j - 1] = tc;
-		}
-	}
-	for (size_t k = 0; k < nsrc; k++) {
-		memset(occ, 0, d * sizeof(*occ));
-		for (size_t i = 0; i < n; i++) {
-			if (g[i].src != srcs[k]) {
-				continue;
-			}
-			if (++occ[g[i].key] > emitted[g[i].key]) {
-				emitted[g[i].key]++;
-				emit(r, t, &g[i]);
-			} else {
-				r->h->duplicates_across++;
-			}
-		}
-	}
-	for (uint32_t k = 0; k < d; k++) {
-		r->h->duplicates_within += emitted[k] - 1;
-	}
-	free(emitted);
-	free(occ);
-	free(srcs);
-	free(cnt);
+	maat_caselog_merge(r->grp, n, t, emit_cb, r, &r->h->duplicates_within,
+			   &r->h->duplicates_across);
 }
 
 static const char *
@@ -1672,7 +1519,7 @@ compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t
 		int64_t rid = ar & (((int64_t)1 << 31) - 1);
 		int64_t lid = ls >> 22;
 		int64_t src = ls & (((int64_t)1 << 22) - 1);
-		struct gev *g;
+		maat_caselog_ev *g;
 		if (aid < 1 || aid > r.maxid || r.canon[aid] < 0 ||
 		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0)) ||
 		    (lid > 0 && (lid > r.maxid || r.canon[lid] < 0)) || src > r.maxsrc) {
@@ -1699,6 +1546,7 @@ compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t
 		g = &r.grp[r.ngrp++];
 		g->act = r.canon[aid];
 		g->res = rid > 0 ? r.canon[rid] : -1;
+		g->aid = aid;
 		g->rid = rid;
 		g->lc = lid > 0 ? r.canon[lid] : -1;
 		g->src = r.src_rank[src];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caselog.h"
 #include "maatlat/handovers.h"
 #include "maatlat/i18n.h"
 #include "maatlat/json.h"
@@ -64,6 +65,14 @@ struct run {
 	/* case_names by id (NULL when unused); owned */
 	char **names;
 	int64_t maxid;
+	/* per case_names.id: the lowest id of an equal name of its kind (caselog.c), 0 unused */
+	int64_t *canon;
+	/* per source id: its rank (caselog.c) */
+	uint32_t *src_rank;
+	int64_t maxsrc;
+	/* the events of one (case, instant), before the copies of several sources merge */
+	maat_caselog_ev *grp;
+	size_t ngrp, capgrp;
 	struct rule *rules;
 	size_t nrules;
 	/* the rule of the default (no terms row): Awb's 8 weeks */
@@ -408,10 +417,30 @@ load_terms(maat_db *db, struct run *r, maat_err *err)
 	return 0;
 }
 
+struct canon_row {
+	char *kind, *key;
+	int64_t id;
+};
+
+static int
+cmp_canon_row(const void *pa, const void *pb)
+{
+	const struct canon_row *a = pa, *b = pb;
+	int c = strcmp(a->kind, b->kind);
+	if (c == 0) {
+		c = strcmp(a->key, b->key);
+	}
+	return c != 0 ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+/* The names, and which of them are one (equal up to the case log's rules, caselog.c): the
+ * copies of an event in several sources are found by these. */
 static int
 load_names(maat_db *db, struct run *r, maat_err *err)
 {
 	sqlite3_stmt *st = maat_db_stmt(db, "SELECT coalesce(max(id), 0) FROM case_names", err);
+	struct canon_row *rows = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
 	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
 		return st == NULL ? -MAAT_E_INTERNAL
@@ -420,19 +449,50 @@ load_names(maat_db *db, struct run *r, maat_err *err)
 	r->maxid = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	r->names = maat_xcalloc((size_t)r->maxid + 1, sizeof(*r->names));
-	st = maat_db_stmt(
-	    db, "SELECT id, name FROM case_names WHERE kind IN ('resource', 'activity')", err);
+	r->canon = maat_xcalloc((size_t)r->maxid + 1, sizeof(*r->canon));
+	st = maat_db_stmt(db,
+			  "SELECT id, kind, name FROM case_names WHERE kind IN ('resource', "
+			  "'activity', 'lifecycle')",
+			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		if (id >= 1 && id <= r->maxid) {
-			r->names[id] = maat_xstrdup((const char *)sqlite3_column_text(st, 1));
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)sqlite3_column_text(st, 2);
+		if (id < 1 || id > r->maxid || kind == NULL) {
+			continue;
 		}
+		r->names[id] = maat_xstrdup(name ? name : "");
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			rows = maat_xreallocarray(rows, cap, sizeof(*rows));
+		}
+		rows[n++] =
+		    (struct canon_row){maat_xstrdup(kind), maat_caselog_name_key(kind, name), id};
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : maat_db_fail(db, err, _("reading case names"));
+	if (n > 1) {
+		qsort(rows, n, sizeof(*rows), cmp_canon_row);
+	}
+	for (size_t i = 0, first = 0; i < n; i++) {
+		if (i > 0 &&
+		    cmp_canon_row(&(struct canon_row){rows[i].kind, rows[i].key, 0},
+				  &(struct canon_row){rows[first].kind, rows[first].key, 0}) != 0) {
+			first = i;
+		}
+		r->canon[rows[i].id] = rows[first].id;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].kind);
+		free(rows[i].key);
+	}
+	free(rows);
+	if (rc != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("reading case names"));
+	}
+	return maat_caselog_source_ranks(db, &r->src_rank, &r->maxsrc, err);
 }
 
 static int
@@ -668,6 +728,27 @@ end_case(struct run *r, const char *key, const char *type, const maat_terms_opts
 	}
 }
 
+static void
+push_event(void *ctx, int64_t t, const maat_caselog_ev *g)
+{
+	struct run *r = ctx;
+	if (r->nevs == r->capevs) {
+		r->capevs = r->capevs ? r->capevs * 2 : 64;
+		r->evs = maat_xreallocarray(r->evs, r->capevs, sizeof(*r->evs));
+	}
+	r->evs[r->nevs++] = (struct ev){t, g->aid, g->rid};
+}
+
+/* The events of one case at one instant: an event held by several sources counts once as
+ * handovers counts it (METRICS.md §3, caselog.c). */
+static void
+flush_group(struct run *r, int64_t t)
+{
+	size_t n = r->ngrp;
+	r->ngrp = 0;
+	maat_caselog_merge(r->grp, n, t, push_event, r, NULL, NULL);
+}
+
 /* Checks --case-type against the attribute each case log was imported with. */
 static int
 check_case_type_attr(maat_db *db, const char *attr, maat_err *err)
@@ -715,7 +796,7 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	struct run r = {0};
 	const char *zone_name;
 	sqlite3_stmt *st, *cs = NULL;
-	int64_t cur_src = -1, cur_no = -1;
+	int64_t cur_no = -1, cur_t = 0;
 	char *key = NULL, *type = NULL;
 	int rc;
 
@@ -760,7 +841,8 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 			  " FROM cases c ORDER BY c.case_no",
 			  err);
 	st = maat_db_stmt(db,
-			  "SELECT 0, case_no, ts * 1000 + ms, activity, coalesce(resource, 0)"
+			  "SELECT case_no, ts * 1000 + ms, activity, coalesce(resource, 0),"
+			  " coalesce(lifecycle, 0), source_id"
 			  " FROM case_events ORDER BY case_no, ts, ms, source_id, seq",
 			  err);
 	if (st == NULL || cs == NULL) {
@@ -768,17 +850,30 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t src = sqlite3_column_int64(st, 0), no = sqlite3_column_int64(st, 1);
-		if (src != cur_src || no != cur_no) {
+		int64_t no = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+		int64_t aid = sqlite3_column_int64(st, 2), rid = sqlite3_column_int64(st, 3);
+		int64_t lid = sqlite3_column_int64(st, 4), src = sqlite3_column_int64(st, 5);
+		maat_caselog_ev *g;
+		if (aid < 1 || aid > r.maxid || r.canon[aid] == 0 ||
+		    (rid > 0 && (rid > r.maxid || r.canon[rid] == 0)) ||
+		    (lid > 0 && (lid > r.maxid || r.canon[lid] == 0)) || src < 0 ||
+		    src > r.maxsrc) {
+			rc = maat_err_set(err, MAAT_E_DATA, "%s",
+					  _("the store's case events refer to unknown names"));
+			sqlite3_reset(st);
+			goto out;
+		}
+		if (no != cur_no || t != cur_t) {
+			flush_group(&r, cur_t);
+		}
+		if (no != cur_no) {
 			int crc;
 			end_case(&r, key, type, opts);
 			r.nevs = 0;
-			cur_src = src;
 			cur_no = no;
-			/* the case row: both statements run in (source, case) order */
+			/* the case row: both statements run in case order */
 			while ((crc = sqlite3_step(cs)) == SQLITE_ROW &&
-			       (sqlite3_column_int64(cs, 0) != src ||
-				sqlite3_column_int64(cs, 1) != no)) {
+			       sqlite3_column_int64(cs, 1) != no) {
 			}
 			if (crc != SQLITE_ROW) {
 				rc = maat_err_set(
@@ -794,19 +889,25 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 				   ? NULL
 				   : maat_xstrdup((const char *)sqlite3_column_text(cs, 3));
 		}
-		if (r.nevs == r.capevs) {
-			r.capevs = r.capevs ? r.capevs * 2 : 64;
-			r.evs = maat_xreallocarray(r.evs, r.capevs, sizeof(*r.evs));
+		cur_t = t;
+		if (r.ngrp == r.capgrp) {
+			r.capgrp = r.capgrp ? r.capgrp * 2 : 64;
+			r.grp = maat_xreallocarray(r.grp, r.capgrp, sizeof(*r.grp));
 		}
-		r.evs[r.nevs++] =
-		    (struct ev){sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-				sqlite3_column_int64(st, 4)};
+		g = &r.grp[r.ngrp++];
+		*g = (maat_caselog_ev){.act = r.canon[aid],
+				       .res = rid > 0 ? r.canon[rid] : -1,
+				       .lc = lid > 0 ? r.canon[lid] : -1,
+				       .aid = aid,
+				       .rid = rid,
+				       .src = r.src_rank[src]};
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		rc = maat_db_fail(db, err, _("reading case events"));
 		goto out;
 	}
+	flush_group(&r, cur_t);
 	end_case(&r, key, type, opts);
 	/* the totals' percentiles */
 	if (r.nleads > 1) {
@@ -860,6 +961,9 @@ out:
 	free(r.holidays);
 	free(r.leads);
 	free(r.evs);
+	free(r.grp);
+	free(r.canon);
+	free(r.src_rank);
 	return rc;
 }
 

@@ -23,7 +23,7 @@ awk 'BEGIN {
 run --db cal.db import calendar big.ics
 expect_status 0 "a weekly meeting of 21,000 people imports"
 
-run --db cal.db meetings --json
+run --db cal.db meetings --json --per-person
 expect_status 0 "meetings --json on 1,092,000 person-weeks"
 got=$("$PY" -c '
 import json, sys
@@ -35,7 +35,7 @@ print(d["persons"], d["person_weeks"], len(rows), len({r["week"] for r in rows})
 expect_eq "$got" "21000 1092000 1092000 52 1092000.0" \
 	"21,000 people, 1,092,000 rows in 52 weeks, 1 hour each (streamed JSON parses)"
 
-run --db cal.db report --xlsx big.xlsx
+run --db cal.db report --xlsx big.xlsx --per-person
 expect_status 0 "the workbook is written although a table is longer than a sheet"
 expect_err_only_maatlat "and no library message on stderr"
 got=$(

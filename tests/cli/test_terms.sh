@@ -202,4 +202,94 @@ bad 'case_type,term_days\ny,5\n' 65 "hol.txt:2: not a date" "a holidays file wit
 run --db "$DB" import terms nowhere.csv
 expect_status 66 "a missing terms file: 66"
 
+# --- one log across overlapping exports (METRICS.md §3): terms count an event held by several
+# case sources once, the way handovers does, in any import order -----------------------------
+# same_json A B: every figure of two JSON outputs equal
+same_json() {
+	$PY -c 'import json,sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+print("same" if a == b else "differ: " + " ".join(k for k in a if a[k] != b.get(k)))' "$1" "$2"
+}
+# the demo's log (4 month parts, each with the week before it) with the demo's terms and holidays
+EX="$MAAT_SRCDIR/examples"
+mkdir -p "$T/split"
+parts=$($PY "$MAAT_SRCDIR/tests/cli/split_caselog.py" "$EX/cases.csv" "$T/split" 4)
+np=$(echo $parts | wc -w)
+expect_eq "$([ "$np" -ge 3 ] && echo yes)" yes "the demo's log splits into $np overlapping parts"
+run --db "$T/dw.db" import cases "$EX/cases.csv"
+run --db "$T/dw.db" import terms "$EX/terms.csv" --holidays "$EX/holidays.txt"
+run --db "$T/dw.db" terms --json
+expect_status 0 "terms --json on the whole demo log"
+cp "$T/.out" "$T/dw.json"
+expect_eq "$(jget cases)" 800 "the whole demo log has 800 cases"
+i=0
+for order in "$parts" "$(echo $parts | tr ' ' '\n' | sort -r | tr '\n' ' ')"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	run --db "$T/dp$i.db" import cases $order
+	expect_status 0 "the demo's $np parts import (order $i)"
+	run --db "$T/dp$i.db" import terms "$EX/terms.csv" --holidays "$EX/holidays.txt"
+	stored=$($PY -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from case_events").fetchone()[0])' "$T/dp$i.db")
+	expect_eq "$([ "$stored" -gt 6428 ] && echo yes)" yes \
+		"the parts store more rows ($stored) than the whole log's 6428 (order $i)"
+	run --db "$T/dp$i.db" terms --json
+	expect_status 0 "terms --json on the parts (order $i)"
+	expect_eq "$(same_json "$T/dw.json" "$T/.out")" same \
+		"the demo's parts give every terms figure of the whole log (order $i)"
+done
+
+# A hand-made log cut by hand into two exports that share the week of 8-14 March, which holds
+# S1's suspension (suspended 10 Mar 09:00, resumed 13 Mar 09:00, plus a letter at the very
+# instant of the suspension) and the whole of S2. Term: 10 calendar days from Ontvangen to
+# Besluit, Opschorten to Hervatten not counted. By hand (UTC):
+#   S1: 3 Mar 09:00 -> 20 Mar 09:00 = 17 days - 3 suspended = 14 days: over by 4
+#   S2: 11 Mar 09:00 -> 13 Mar 21:00 = 2.5 days
+#   S3: Ontvangen 18 Mar 09:00, no Besluit: open, running to the log's end (20 Mar 09:00) = 2 days
+#   S4: Besluit and then Ontvangen at one instant, 12 Mar 09:00 (file order), no Besluit after the
+#       Ontvangen: open, 12 Mar 09:00 -> 20 Mar 09:00 = 8 days, within 7 days of its 10: near.
+#       Both exports hold that instant; were their copies kept, the second Besluit would follow
+#       the first Ontvangen and close S4 with 0 days.
+# closed 2, open 2 (1 near the term), over 1 (share 0.5), median of 2.5 and 14 = 8.25, max 14,
+# mean days over 4.
+printf 'case_type,term_days,day_kind,start,end,suspend,resume\nvergunning,10,calendar,Ontvangen,Besluit,Opschorten,Hervatten\n' >"$T/st.csv"
+H='case_id,activity,timestamp,resource,zaaktype'
+S1a='S1,Ontvangen,2025-03-03T09:00:00Z,ann,vergunning'
+S1b='S1,Opschorten,2025-03-10T09:00:00Z,ann,vergunning'
+S1c='S1,Brief,2025-03-10T09:00:00Z,ann,vergunning'
+S1d='S1,Hervatten,2025-03-13T09:00:00Z,bob,vergunning'
+S1e='S1,Besluit,2025-03-20T09:00:00Z,bob,vergunning'
+S2a='S2,Ontvangen,2025-03-11T09:00:00Z,bob,vergunning'
+S2b='S2,Besluit,2025-03-13T21:00:00Z,bob,vergunning'
+S3a='S3,Ontvangen,2025-03-18T09:00:00Z,ann,vergunning'
+S4a='S4,Besluit,2025-03-12T09:00:00Z,ann,vergunning'
+S4b='S4,Ontvangen,2025-03-12T09:00:00Z,ann,vergunning'
+printf '%s\n' "$H" "$S1a" "$S1b" "$S1c" "$S1d" "$S1e" "$S2a" "$S2b" "$S3a" "$S4a" "$S4b" >"$T/sw.csv"
+printf '%s\n' "$H" "$S1a" "$S1b" "$S1c" "$S1d" "$S2a" "$S2b" "$S4a" "$S4b" >"$T/s1.csv"
+printf '%s\n' "$H" "$S1b" "$S1c" "$S1d" "$S1e" "$S2a" "$S2b" "$S3a" "$S4a" "$S4b" >"$T/s2.csv"
+for order in "sw" "s1 s2" "s2 s1"; do
+	db="$T/susp-$(echo $order | tr ' ' _).db"
+	files=""
+	for f in $order; do files="$files $T/$f.csv"; done
+	# shellcheck disable=SC2086
+	run --db "$db" import cases $files
+	expect_status 0 "the suspension log imports ($order)"
+	run --db "$db" import terms "$T/st.csv"
+	run --db "$db" terms --json --tz UTC
+	expect_status 0 "terms --json on the suspension log ($order)"
+	cp "$T/.out" "$T/susp-$(echo $order | tr ' ' _).json"
+	expect_eq "$(jget cases)" 4 "4 cases ($order)"
+	expect_eq "$(jget closed_cases)" 2 "S1 and S2 closed ($order)"
+	expect_eq "$(jget open_cases)" 2 "S3 and S4 open ($order)"
+	expect_eq "$(jget open_near_term)" 1 "S4 open 8 of its 10 days: near the term ($order)"
+	expect_eq "$(jget over_term)" 1 "only S1 over its 10 days ($order)"
+	expect_eq "$(near "$(jget lead_time_days.max)" 14)" yes "S1: 17 days - 3 suspended = 14 ($order)"
+	expect_eq "$(near "$(jget lead_time_days.median)" 8.25)" yes \
+		"median of 2.5 and 14 = 8.25 ($order)"
+	expect_eq "$(near "$(jget mean_days_over)" 4)" yes "S1 is 4 days over ($order)"
+done
+expect_eq "$(same_json "$T/susp-sw.json" "$T/susp-s1_s2.json")" same \
+	"the two overlapping exports give every figure of the whole log"
+expect_eq "$(same_json "$T/susp-sw.json" "$T/susp-s2_s1.json")" same \
+	"in either import order"
+
 done_testing
