@@ -23,21 +23,24 @@
 #include "maatlat/timestamp.h"
 #include "maatlat/util.h"
 
-/* A status change. */
-typedef struct zstatus {
+/* Where and when: the first member of a status and of a role, so one comparator orders both. */
+typedef struct zwhen {
 	char *zaak; /* uuid of the zaak */
-	char *type; /* uuid of the statustype, or its URL's last segment */
 	int64_t ts;
 	int ms;
+} zwhen;
+
+/* A status change. */
+typedef struct zstatus {
+	zwhen at;
+	char *type;    /* uuid of the statustype, or its URL's last segment */
 	int64_t value; /* the JSON value it came from, for messages */
 } zstatus;
 
 /* A handling employee's role. */
 typedef struct zrol {
-	char *zaak;
+	zwhen at;
 	char *who; /* the employee's identificatie (or the betrokkene's uuid) */
-	int64_t ts;
-	int ms;
 } zrol;
 
 /* A zaak. */
@@ -153,14 +156,14 @@ take_object(zgw *z, json_t *ob, int64_t value, maat_err *err)
 {
 	if (has(ob, "datumStatusGezet")) {
 		zstatus s = {.value = value};
-		if ((s.zaak = url_key(jstr(ob, "zaak"))) == NULL) {
+		if ((s.at.zaak = url_key(jstr(ob, "zaak"))) == NULL) {
 			return maat_err_set(err, MAAT_E_DATA,
 					    _("%s: JSON value %lld: a status without its zaak"),
 					    z->path, (long long)value);
 		}
-		if (take_time(z, "datumStatusGezet", jstr(ob, "datumStatusGezet"), value, &s.ts,
-			      &s.ms, err) < 0) {
-			free(s.zaak);
+		if (take_time(z, "datumStatusGezet", jstr(ob, "datumStatusGezet"), value, &s.at.ts,
+			      &s.at.ms, err) < 0) {
+			free(s.at.zaak);
 			return -MAAT_E_DATA;
 		}
 		s.type = url_key(jstr(ob, "statustype"));
@@ -198,10 +201,10 @@ take_object(zgw *z, json_t *ob, int64_t value, maat_err *err)
 			z->other_roles++;
 			return 0;
 		}
-		r.zaak = url_key(jstr(ob, "zaak"));
+		r.at.zaak = url_key(jstr(ob, "zaak"));
 		r.who = who != NULL ? maat_xstrdup(who) : url_key(jstr(ob, "betrokkene"));
-		if (r.zaak == NULL || r.who == NULL) {
-			free(r.zaak);
+		if (r.at.zaak == NULL || r.who == NULL) {
+			free(r.at.zaak);
 			free(r.who);
 			return maat_err_set(
 			    err, MAAT_E_DATA,
@@ -209,9 +212,9 @@ take_object(zgw *z, json_t *ob, int64_t value, maat_err *err)
 			      "its zaak or the employee's identificatie"),
 			    z->path, (long long)value);
 		}
-		if (take_time(z, "registratiedatum", jstr(ob, "registratiedatum"), value, &r.ts,
-			      &r.ms, err) < 0) {
-			free(r.zaak);
+		if (take_time(z, "registratiedatum", jstr(ob, "registratiedatum"), value, &r.at.ts,
+			      &r.at.ms, err) < 0) {
+			free(r.at.zaak);
 			free(r.who);
 			return -MAAT_E_DATA;
 		}
@@ -271,24 +274,11 @@ name_of(const zgw *z, const char *key)
 	return hit != NULL ? hit->name : key;
 }
 
+/* Orders statuses and roles (both start with a zwhen) by case, then time. */
 static int
-cmp_status(const void *a, const void *b)
+cmp_when(const void *a, const void *b)
 {
-	const zstatus *x = a, *y = b;
-	int c = strcmp(x->zaak, y->zaak);
-	if (c != 0) {
-		return c;
-	}
-	if (x->ts != y->ts) {
-		return x->ts < y->ts ? -1 : 1;
-	}
-	return x->ms - y->ms;
-}
-
-static int
-cmp_rol(const void *a, const void *b)
-{
-	const zrol *x = a, *y = b;
+	const zwhen *x = a, *y = b;
 	int c = strcmp(x->zaak, y->zaak);
 	if (c != 0) {
 		return c;
@@ -305,12 +295,6 @@ cmp_zaak(const void *a, const void *b)
 	return strcmp(((const zzaak *)a)->key, ((const zzaak *)b)->key);
 }
 
-static bool
-before_or_at(int64_t ts1, int ms1, int64_t ts2, int ms2)
-{
-	return ts1 < ts2 || (ts1 == ts2 && ms1 <= ms2);
-}
-
 /* Emits the events of every case: statuses and changes of the handling employee in time
  * order (a role registered at the same moment as a status comes first). */
 static int64_t
@@ -321,7 +305,7 @@ emit_all(zgw *z, maat_case_event_fn fn, void *ctx, maat_err *err)
 
 	/* qsort's base may not be NULL, even for no elements */
 	if (z->nrol > 1) {
-		qsort(z->rol, z->nrol, sizeof(*z->rol), cmp_rol);
+		qsort(z->rol, z->nrol, sizeof(*z->rol), cmp_when);
 	}
 	if (z->nzaak > 1) {
 		qsort(z->zaak, z->nzaak, sizeof(*z->zaak), cmp_zaak);
@@ -329,58 +313,47 @@ emit_all(zgw *z, maat_case_event_fn fn, void *ctx, maat_err *err)
 	if (z->nnames > 1) {
 		qsort(z->names, z->nnames, sizeof(*z->names), cmp_name);
 	}
-	qsort(z->st, z->nst, sizeof(*z->st), cmp_status); /* nst > 0 here */
+	qsort(z->st, z->nst, sizeof(*z->st), cmp_when); /* nst > 0 here */
 	while (i < z->nst) {
-		const char *key = z->st[i].zaak, *cur = NULL;
+		const char *key = z->st[i].at.zaak, *cur = NULL;
 		zzaak probe = {.key = (char *)key};
 		const zzaak *zk =
 		    z->nzaak ? bsearch(&probe, z->zaak, z->nzaak, sizeof(*z->zaak), cmp_zaak)
 			     : NULL;
 		maat_case_event ev = {.case_id = zk != NULL ? zk->id : key,
-				      .case_type = zk != NULL ? name_of(z, zk->type) : NULL};
-		while (j < z->nrol && strcmp(z->rol[j].zaak, key) < 0) {
+				      .case_type = zk != NULL ? name_of(z, zk->type) : NULL,
+				      .line = z->st[i].value};
+		while (j < z->nrol && strcmp(z->rol[j].at.zaak, key) < 0) {
 			j++; /* roles of cases without statuses */
 		}
-		for (; i < z->nst && strcmp(z->st[i].zaak, key) == 0; i++) {
-			for (; j < z->nrol && strcmp(z->rol[j].zaak, key) == 0 &&
-			       before_or_at(z->rol[j].ts, z->rol[j].ms, z->st[i].ts, z->st[i].ms);
-			     j++) {
-				if (cur != NULL && strcmp(cur, z->rol[j].who) != 0) {
-					ev.activity = "behandelaar gewijzigd";
-					ev.ts = z->rol[j].ts;
-					ev.ms = z->rol[j].ms;
-					ev.resource = z->rol[j].who;
-					ev.line = z->st[i].value;
-					if (fn(&ev, ctx, err) < 0) {
-						return -err->code;
-					}
-					n++;
-				}
-				cur = z->rol[j].who;
+		for (;;) {
+			bool st = i < z->nst && strcmp(z->st[i].at.zaak, key) == 0;
+			bool rol = j < z->nrol && strcmp(z->rol[j].at.zaak, key) == 0;
+			const zwhen *at;
+			if (!st && !rol) {
+				break;
 			}
-			ev.activity = name_of(z, z->st[i].type);
-			ev.ts = z->st[i].ts;
-			ev.ms = z->st[i].ms;
+			if (rol && (!st || cmp_when(&z->rol[j].at, &z->st[i].at) <= 0)) {
+				/* a new handling employee: an event when someone else had it */
+				const char *prev = cur;
+				at = &z->rol[j].at;
+				cur = z->rol[j++].who;
+				if (prev == NULL || strcmp(prev, cur) == 0) {
+					continue;
+				}
+				ev.activity = "behandelaar gewijzigd";
+			} else {
+				at = &z->st[i].at;
+				ev.activity = name_of(z, z->st[i].type);
+				ev.line = z->st[i++].value;
+			}
+			ev.ts = at->ts;
+			ev.ms = at->ms;
 			ev.resource = cur;
-			ev.line = z->st[i].value;
 			if (fn(&ev, ctx, err) < 0) {
 				return -err->code;
 			}
 			n++;
-		}
-		/* handling employees who took over after the last status */
-		for (; j < z->nrol && strcmp(z->rol[j].zaak, key) == 0; j++) {
-			if (cur != NULL && strcmp(cur, z->rol[j].who) != 0) {
-				ev.activity = "behandelaar gewijzigd";
-				ev.ts = z->rol[j].ts;
-				ev.ms = z->rol[j].ms;
-				ev.resource = z->rol[j].who;
-				if (fn(&ev, ctx, err) < 0) {
-					return -err->code;
-				}
-				n++;
-			}
-			cur = z->rol[j].who;
 		}
 	}
 	return n;
@@ -390,11 +363,11 @@ static void
 zgw_fini(zgw *z)
 {
 	for (size_t i = 0; i < z->nst; i++) {
-		free(z->st[i].zaak);
+		free(z->st[i].at.zaak);
 		free(z->st[i].type);
 	}
 	for (size_t i = 0; i < z->nrol; i++) {
-		free(z->rol[i].zaak);
+		free(z->rol[i].at.zaak);
 		free(z->rol[i].who);
 	}
 	for (size_t i = 0; i < z->nzaak; i++) {
