@@ -370,18 +370,8 @@ maat_zone_resolve(const char *raw)
 	return NULL;
 }
 
-/* libical 3.0.16 writes some complaints (an unknown zone file) with fprintf(stderr) and has no
- * handler to redirect them: while a zone is looked up here, fd 2 points at a temporary file
- * that is then dropped (the importers keep their own capture, which reports what it caught). */
-typedef struct quiet {
-	/* the saved stderr descriptor, -1 when not redirected */
-	int saved;
-	/* the capture file */
-	FILE *tmp;
-} quiet;
-
-static void
-quiet_begin(quiet *q)
+void
+maat_quiet_begin(maat_quiet *q)
 {
 	q->saved = -1;
 	q->tmp = NULL;
@@ -403,26 +393,39 @@ quiet_begin(quiet *q)
 	}
 }
 
-static void
-quiet_end(quiet *q)
+FILE *
+maat_quiet_end(maat_quiet *q)
 {
+	FILE *f = q->tmp;
 	if (q->saved < 0) {
-		return;
+		return NULL;
 	}
 	fflush(stderr);
 	dup2(q->saved, STDERR_FILENO);
 	close(q->saved);
 	q->saved = -1;
-	fclose(q->tmp);
 	q->tmp = NULL;
+	rewind(f);
+	return f;
+}
+
+/* A zone look-up drops what libical wrote (the importers keep their own capture, which reports
+ * what it caught). */
+static void
+quiet_end(maat_quiet *q)
+{
+	FILE *f = maat_quiet_end(q);
+	if (f != NULL) {
+		fclose(f);
+	}
 }
 
 bool
 maat_zone_valid(const char *tz)
 {
-	quiet q;
+	maat_quiet q;
 	bool ok;
-	quiet_begin(&q);
+	maat_quiet_begin(&q);
 	ok = maat_zone_builtin(tz) != NULL;
 	quiet_end(&q);
 	return ok;
@@ -434,7 +437,7 @@ maat_zone_date_to_utc(const char *date, const char *tz, int add_days, int64_t *o
 	struct icaltimetype t = icaltime_null_time();
 	int y, m, d, n = 0;
 	icaltimezone *z;
-	quiet q;
+	maat_quiet q;
 
 	if (date == NULL || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || date[n] != '\0' ||
 	    n != 10 || m < 1 || m > 12 || d < 1 || d > icaltime_days_in_month(m, y) || y < 1900 ||
@@ -442,7 +445,7 @@ maat_zone_date_to_utc(const char *date, const char *tz, int add_days, int64_t *o
 		return maat_err_set(err, MAAT_E_USAGE, _("not a date (yyyy-mm-dd): '%s'"),
 				    date ? date : "");
 	}
-	quiet_begin(&q);
+	maat_quiet_begin(&q);
 	z = maat_zone_builtin(tz ? tz : "Europe/Amsterdam");
 	quiet_end(&q);
 	if (z == NULL) {

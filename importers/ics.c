@@ -172,62 +172,25 @@ say(ctx *c, int64_t line, const char *sev, const char *fmt, ...)
 }
 
 /* ---- libical's stderr ----
- * libical 3.0.16 writes some complaints with fprintf(stderr) and has no handler to redirect
- * them. While a reader runs, fd 2 points at a temporary file; what libical wrote becomes our
- * messages. */
-typedef struct quiet {
-	/* the saved stderr descriptor, -1 when not redirected */
-	int saved;
-	/* the capture file */
-	FILE *tmp;
-} quiet;
-
-static void
-quiet_begin(quiet *q)
-{
-	q->saved = -1;
-	q->tmp = NULL;
-	icalerror_set_errors_are_fatal(0);
-	fflush(stderr);
-	/* debugging aid: let libical (and sanitizer reports) through */
-	if (getenv("MAATLAT_LIBICAL_STDERR") != NULL) {
-		return;
-	}
-	if ((q->tmp = tmpfile()) == NULL) {
-		return;
-	}
-	if ((q->saved = dup(STDERR_FILENO)) < 0 || dup2(fileno(q->tmp), STDERR_FILENO) < 0) {
-		if (q->saved >= 0) {
-			close(q->saved);
-		}
-		q->saved = -1;
-		fclose(q->tmp);
-		q->tmp = NULL;
-	}
-}
-
-/* Restores stderr and hands every captured line to the sink (when c is non-NULL). */
+ * While a reader runs, fd 2 points at a temporary file (maat_quiet_begin, common/zone.c); what
+ * libical wrote becomes our messages. Restores stderr and hands every captured line to the
+ * sink (when c is non-NULL). */
 static int
-quiet_end(quiet *q, ctx *c)
+quiet_end(maat_quiet *q, ctx *c)
 {
 	char line[512];
 	int rc = 0, n = 0;
-	if (q->saved < 0) {
+	FILE *f = maat_quiet_end(q);
+	if (f == NULL) {
 		return 0;
 	}
-	fflush(stderr);
-	dup2(q->saved, STDERR_FILENO);
-	close(q->saved);
-	q->saved = -1;
-	rewind(q->tmp);
-	while (fgets(line, sizeof(line), q->tmp) != NULL) {
+	while (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (c != NULL && rc == 0 && n++ < 100 && line[0] != '\0') {
 			rc = say(c, 0, "warning", _("%s: libical: %s"), c->path, line);
 		}
 	}
-	fclose(q->tmp);
-	q->tmp = NULL;
+	fclose(f);
 	return rc;
 }
 
@@ -2549,7 +2512,7 @@ maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_c
 	      maat_cal_stats *stats, maat_err *err)
 {
 	ctx c = {0};
-	quiet q;
+	maat_quiet q;
 	int rc;
 
 	c.opts = opts;
@@ -2568,7 +2531,7 @@ maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_c
 		c.owners[c.nowners++] = o;
 	}
 	reset_calendar(&c);
-	quiet_begin(&q);
+	maat_quiet_begin(&q);
 	c.org = org_zone(opts->tz);
 	if ((rc = tokenize(&c, f)) < 0) {
 		goto out;

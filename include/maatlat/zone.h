@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libical/ical.h>
 
@@ -30,6 +31,24 @@ bool maat_zone_valid(const char *tz);
  * Returns 0, or -MAAT_E_USAGE with err set for a bad date or an unknown zone. Quiet. */
 int maat_zone_date_to_utc(const char *date, const char *tz, int add_days, int64_t *out,
 			  maat_err *err);
+
+/* libical 3.0.16 writes some complaints (an unknown zone file, parse warnings) with
+ * fprintf(stderr) and has no handler to redirect them. Between maat_quiet_begin() and
+ * maat_quiet_end(), fd 2 points at a temporary file ($MAATLAT_LIBICAL_STDERR set: not
+ * redirected, a debugging aid that lets sanitizer reports through). */
+typedef struct maat_quiet {
+	/* the saved stderr descriptor, -1 when not redirected */
+	int saved;
+	/* the capture file */
+	FILE *tmp;
+} maat_quiet;
+
+/* Points fd 2 at a capture file (also makes libical's errors non-fatal). */
+void maat_quiet_begin(maat_quiet *q);
+
+/* Restores fd 2. Returns the capture file rewound to its start (caller reads and fcloses it),
+ * or NULL when nothing was redirected. */
+FILE *maat_quiet_end(maat_quiet *q);
 
 /* Frees libical's cached zones (call once at exit; harmless otherwise). */
 void maat_zone_cleanup(void);
