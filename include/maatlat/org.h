@@ -252,8 +252,8 @@ void maat_org_free(maat_org *org);
 
 /* The node whose id, e-mail or name equals key (case-insensitive, trimmed), or -1. Ids are
  * tried first (an all-digit key with leading zeros also as its canonical form, so "0042" finds
- * the post stored as "42" under --normalise-ids), then e-mail, then names. The lookup table is built on the first call (so the
- * first call on an org must not race with others). */
+ * the post stored as "42" under --normalise-ids), then e-mail, then names. The lookup table is
+ * built on the first call (so the first call on an org must not race with others). */
 ssize_t maat_org_find(const maat_org *org, const char *key);
 
 /* True when anc is a strict ancestor of node (walks parents; bounded by the depth). */
