@@ -93,6 +93,9 @@ main(int argc, char **argv)
 	 */
 	setlocale(LC_NUMERIC, "C");
 	maat_i18n_init();
+	/* SQLite's allocation statistics take a global mutex on every malloc and free (1.5% of
+	 * an import, bench/README.md); maatlat never reads them. Before any other SQLite call. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0) {
 		fputs("maatlat: libsodium failed to initialise\n", stderr);
 		return MAAT_E_INTERNAL;

@@ -1,3 +1,5 @@
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -269,30 +271,35 @@ case_no(maat_cases_sink *s, const maat_case_event *ev, int64_t *out, maat_err *e
 		*out = s->last_case_no;
 		return 0;
 	}
-	st = maat_db_stmt(db, "SELECT case_no FROM cases WHERE case_key = ?1", err);
+	/* most cases of a file are new: try to add it first (one statement, one index search),
+	 * and look it up only when another source (or this file, ungrouped) has it */
+	st = maat_db_stmt(db,
+			  "INSERT INTO cases(case_no, case_key) VALUES (?1, ?2) "
+			  "ON CONFLICT (case_key) DO NOTHING",
+			  err);
 	if (st == NULL) {
 		return -MAAT_E_INTERNAL;
 	}
-	sqlite3_bind_text(st, 1, ev->case_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	} else if (rc != SQLITE_DONE) {
-		return maat_db_fail(db, err, _("reading cases"));
+	sqlite3_bind_int64(st, 1, s->next_case_no);
+	sqlite3_bind_text(st, 2, ev->case_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("storing a case"));
+	}
+	if (sqlite3_changes(maat_db_sqlite(db)) == 1) {
+		*out = s->next_case_no++;
+		s->new_cases++;
 	} else {
-		sqlite3_reset(st);
-		st = maat_db_stmt(db, "INSERT INTO cases(case_no, case_key) VALUES (?1, ?2)", err);
+		st = maat_db_stmt(db, "SELECT case_no FROM cases WHERE case_key = ?1", err);
 		if (st == NULL) {
 			return -MAAT_E_INTERNAL;
 		}
-		sqlite3_bind_int64(st, 1, s->next_case_no);
-		sqlite3_bind_text(st, 2, ev->case_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			return maat_db_fail(db, err, _("storing a case"));
+		sqlite3_bind_text(st, 1, ev->case_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			return maat_db_fail(db, err, _("reading cases"));
 		}
-		*out = s->next_case_no++;
-		s->new_cases++;
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
 	}
 	free(s->last_case);
 	s->last_case = maat_xstrdup(ev->case_id);
@@ -553,6 +560,242 @@ looks_like_xes(FILE *f, const char *path)
 	return i < n && b[i] == '<';
 }
 
+/* The reader (CSV, XES or ZGW) and the store run on two threads: the reader parses and hands
+ * events over in batches, the import's own thread stores them (all SQLite work stays on the
+ * thread that opened the store). Parsing is about 40% of an import's time and the store the
+ * rest (bench/README.md, profiles), so two cores bring `import cases` under `sqlite3 .import`
+ * of the same CSV. Readers touch neither the store nor anything the sink shares. */
+#define PIPE_EVENTS 2048
+#define PIPE_TEXT (256 * 1024)
+#define PIPE_SLOTS 3
+/* the strings of an event, as offsets into its batch's text (NONE = NULL) */
+enum { P_CASE, P_ACTIVITY, P_RESOURCE, P_LIFECYCLE, P_ROLE, P_GROUP, P_CASE_TYPE, P_N };
+#define NONE SIZE_MAX
+
+struct pipe_event {
+	int64_t ts, line;
+	int ms;
+	size_t off[P_N];
+};
+
+struct pipe_batch {
+	struct pipe_event ev[PIPE_EVENTS];
+	int n;
+	char *text;
+	size_t used, cap;
+};
+
+enum reader_kind { READ_CSV, READ_XES, READ_ZGW };
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	struct pipe_batch slot[PIPE_SLOTS];
+	/* the slot the reader fills, the next the store takes, slots handed over */
+	int wr, rd, nfilled;
+	/* the reader has returned (its last batch is handed over); the store has stopped */
+	bool done, abort;
+	/* the reader's side */
+	FILE *f;
+	const maat_cases_opts *o;
+	enum reader_kind kind;
+	int64_t n;
+	maat_err err;
+};
+
+static int64_t
+run_reader(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_case_event_fn fn,
+	   void *ctx, maat_err *err)
+{
+	return kind == READ_XES	  ? maat_xes_read(f, o, fn, ctx, err)
+	       : kind == READ_ZGW ? maat_zgw_read(f, o, fn, ctx, err)
+				  : maat_cases_csv_read(f, o, fn, ctx, err);
+}
+
+/* Hands the reader's slot over and waits for a free one; false when the store stopped. */
+static bool
+pipe_hand_over(struct pipe *p)
+{
+	bool go;
+	pthread_mutex_lock(&p->mu);
+	p->wr = (p->wr + 1) % PIPE_SLOTS;
+	p->nfilled++;
+	pthread_cond_signal(&p->filled);
+	while (p->nfilled == PIPE_SLOTS && !p->abort) {
+		pthread_cond_wait(&p->freed, &p->mu);
+	}
+	go = !p->abort;
+	pthread_mutex_unlock(&p->mu);
+	if (go) {
+		p->slot[p->wr].n = 0;
+		p->slot[p->wr].used = 0;
+	}
+	return go;
+}
+
+static size_t
+pipe_text(struct pipe_batch *b, const char *s)
+{
+	size_t k, off;
+	if (s == NULL) {
+		return NONE;
+	}
+	k = strlen(s) + 1;
+	if (b->used + k > b->cap) {
+		while (b->used + k > b->cap) {
+			b->cap *= 2;
+		}
+		b->text = maat_xrealloc(b->text, b->cap);
+	}
+	off = b->used;
+	memcpy(b->text + off, s, k);
+	b->used += k;
+	return off;
+}
+
+/* The reader's callback: copies the event into the slot being filled. */
+static int
+pipe_add(const maat_case_event *ev, void *ctx, maat_err *err)
+{
+	struct pipe *p = ctx;
+	struct pipe_batch *b = &p->slot[p->wr];
+	struct pipe_event *e;
+
+	if (b->n == PIPE_EVENTS || b->used >= PIPE_TEXT) {
+		if (!pipe_hand_over(p)) {
+			/* the store failed: its error is the one shown */
+			return maat_err_set(err, MAAT_E_INTERNAL, "stopped");
+		}
+		b = &p->slot[p->wr];
+	}
+	e = &b->ev[b->n++];
+	e->ts = ev->ts;
+	e->ms = ev->ms;
+	e->line = ev->line;
+	e->off[P_CASE] = pipe_text(b, ev->case_id);
+	e->off[P_ACTIVITY] = pipe_text(b, ev->activity);
+	e->off[P_RESOURCE] = pipe_text(b, ev->resource);
+	e->off[P_LIFECYCLE] = pipe_text(b, ev->lifecycle);
+	e->off[P_ROLE] = pipe_text(b, ev->role);
+	e->off[P_GROUP] = pipe_text(b, ev->group);
+	e->off[P_CASE_TYPE] = pipe_text(b, ev->case_type);
+	return 0;
+}
+
+static void *
+pipe_reader(void *arg)
+{
+	struct pipe *p = arg;
+	p->n = run_reader(p->kind, p->f, p->o, pipe_add, p, &p->err);
+	pthread_mutex_lock(&p->mu);
+	if (p->slot[p->wr].n > 0) {
+		/* the last, partly filled batch */
+		p->wr = (p->wr + 1) % PIPE_SLOTS;
+		p->nfilled++;
+	}
+	p->done = true;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static const char *
+pipe_str(const struct pipe_batch *b, size_t off)
+{
+	return off == NONE ? NULL : b->text + off;
+}
+
+/* Reads f with the reader of kind on a thread of its own and stores its events through the
+ * sink on this one. Returns what the reader returns, or the sink's failure. */
+static int64_t
+read_piped(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_cases_sink *s,
+	   maat_err *err)
+{
+	struct pipe *p = maat_xcalloc(1, sizeof(*p));
+	sigset_t all, old;
+	pthread_t th;
+	int rc = 0, made;
+
+	p->f = f;
+	p->o = o;
+	p->kind = kind;
+	for (int i = 0; i < PIPE_SLOTS; i++) {
+		p->slot[i].cap = PIPE_TEXT + 4096;
+		p->slot[i].text = maat_xmalloc(p->slot[i].cap);
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	/* signals (Ctrl-C removing a .tmp) stay with this thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	made = pthread_create(&th, NULL, pipe_reader, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (made != 0) {
+		/* no second thread: read and store on this one */
+		p->n = run_reader(kind, f, o, maat_cases_sink_add, s, err);
+		goto out;
+	}
+	for (;;) {
+		struct pipe_batch *b;
+		pthread_mutex_lock(&p->mu);
+		while (p->nfilled == 0 && !p->done) {
+			pthread_cond_wait(&p->filled, &p->mu);
+		}
+		if (p->nfilled == 0) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		b = &p->slot[p->rd];
+		pthread_mutex_unlock(&p->mu);
+		for (int i = 0; i < b->n && rc == 0; i++) {
+			const struct pipe_event *e = &b->ev[i];
+			maat_case_event ev = {
+			    .case_id = pipe_str(b, e->off[P_CASE]),
+			    .activity = pipe_str(b, e->off[P_ACTIVITY]),
+			    .ts = e->ts,
+			    .ms = e->ms,
+			    .resource = pipe_str(b, e->off[P_RESOURCE]),
+			    .lifecycle = pipe_str(b, e->off[P_LIFECYCLE]),
+			    .role = pipe_str(b, e->off[P_ROLE]),
+			    .group = pipe_str(b, e->off[P_GROUP]),
+			    .case_type = pipe_str(b, e->off[P_CASE_TYPE]),
+			    .line = e->line,
+			};
+			rc = maat_cases_sink_add(&ev, s, err);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->rd = (p->rd + 1) % PIPE_SLOTS;
+		p->nfilled--;
+		if (rc < 0) {
+			p->abort = true;
+		}
+		pthread_cond_signal(&p->freed);
+		pthread_mutex_unlock(&p->mu);
+		if (rc < 0) {
+			break;
+		}
+	}
+	pthread_join(th, NULL);
+	if (rc < 0) {
+		p->n = rc;
+	} else if (p->n < 0 && err != NULL) {
+		*err = p->err;
+	}
+out:
+	pthread_cond_destroy(&p->freed);
+	pthread_cond_destroy(&p->filled);
+	pthread_mutex_destroy(&p->mu);
+	for (int i = 0; i < PIPE_SLOTS; i++) {
+		free(p->slot[i].text);
+	}
+	{
+		int64_t n = p->n;
+		free(p);
+		return n;
+	}
+}
+
 int
 maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
 {
@@ -574,9 +817,7 @@ maat_cases_import(maat_import *imp, FILE *f, void *ctx, maat_err *err)
 		return err != NULL && err->code ? -err->code : -MAAT_E_INTERNAL;
 	}
 	s->pseudo = o.pseudo;
-	n = xes   ? maat_xes_read(f, &o, maat_cases_sink_add, s, err)
-	    : zgw ? maat_zgw_read(f, &o, maat_cases_sink_add, s, err)
-		  : maat_cases_csv_read(f, &o, maat_cases_sink_add, s, err);
+	n = read_piped(xes ? READ_XES : zgw ? READ_ZGW : READ_CSV, f, &o, s, err);
 	if (n < 0) {
 		rc = (int)n;
 		goto out;
