@@ -1,6 +1,8 @@
 /* The case log as one log over every imported case source (METRICS.md §3): the merge of the
  * copies of an event that several sources hold, shared by handovers and terms so that both
  * count an event the same way. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,4 +194,335 @@ maat_caselog_merge(maat_caselog_ev *g, size_t n, int64_t t, maat_caselog_emit_fn
 	free(occ);
 	free(srcs);
 	free(cnt);
+}
+
+/* The scan (caselog.h). The rows are read by an SQL function in the WHERE clause of a
+ * statement that returns no row: one sqlite3_step() walks the whole table, and the function
+ * takes each row's columns as sqlite3_values, without the per-row return to the caller and
+ * the sqlite3_column_*() calls that were a third of the scan's time. The function fills the
+ * batch being written; full batches go through a ring of slots to the caller's thread. */
+#define SCAN_SLOTS 3
+#define SCAN_FUNC "maat_caselog_take"
+#define SCAN_PTR "maat_caselog_scan"
+#define NO_TEXT SIZE_MAX
+
+struct scan {
+	maat_db *db;
+	/* the cases, stepped alongside the events (NULL without cases) */
+	sqlite3_stmt *cases_st;
+	/* the cases statement's current row: its case_no and the last step's result */
+	int64_t cs_no;
+	int cs_rc;
+	/* the consumer */
+	maat_caselog_batch_fn fn;
+	void *ctx;
+	/* a reader thread runs (else full batches go to fn on this thread) */
+	bool threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	maat_caselog_batch *slot[SCAN_SLOTS];
+	/* the slot the reader fills, the next the consumer takes, slots handed over */
+	int wr, rd, nfilled;
+	/* the reader has finished (its last batch is handed over); the consumer stopped */
+	bool done, abort;
+	/* the previous row's case and instant (order check, case starts) */
+	int64_t last_no, last_t;
+	bool any;
+	/* the reader saw the consumer stop (reader's side) */
+	bool stopped;
+	/* the reader's failure, and the consumer's (unthreaded: fn's) */
+	int rc, fn_rc;
+	maat_err err, fn_err;
+};
+
+const char *
+maat_caselog_text(const maat_caselog_batch *b, size_t off)
+{
+	return off == NO_TEXT ? NULL : b->text + off;
+}
+
+static size_t
+batch_text(maat_caselog_batch *b, const unsigned char *s)
+{
+	size_t k, off;
+	if (s == NULL) {
+		return NO_TEXT;
+	}
+	k = strlen((const char *)s) + 1;
+	if (b->used + k > b->cap) {
+		while (b->used + k > b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 64 * 1024;
+		}
+		b->text = maat_xrealloc(b->text, b->cap);
+	}
+	off = b->used;
+	memcpy(b->text + off, s, k);
+	b->used += k;
+	return off;
+}
+
+/* Hands the full slot over and takes the next free one; false when the consumer stopped. */
+static bool
+scan_hand_over(struct scan *s)
+{
+	bool go;
+	if (!s->threaded) {
+		maat_caselog_batch *b = s->slot[0];
+		s->fn_rc = s->fn(s->ctx, b, &s->fn_err);
+		b->n = b->ncases = b->used = 0;
+		return s->fn_rc >= 0;
+	}
+	pthread_mutex_lock(&s->mu);
+	s->wr = (s->wr + 1) % SCAN_SLOTS;
+	s->nfilled++;
+	pthread_cond_signal(&s->filled);
+	while (s->nfilled == SCAN_SLOTS && !s->abort) {
+		pthread_cond_wait(&s->freed, &s->mu);
+	}
+	go = !s->abort;
+	pthread_mutex_unlock(&s->mu);
+	if (go) {
+		maat_caselog_batch *b = s->slot[s->wr];
+		b->n = b->ncases = b->used = 0;
+	}
+	return go;
+}
+
+/* The case row of case no, read in step with the events (both in case_no order); false on a
+ * store error (s->rc set). */
+static bool
+scan_case(struct scan *s, maat_caselog_batch *b, int64_t no)
+{
+	maat_caselog_case *c = &b->cases[b->ncases++];
+	while (s->cs_rc == SQLITE_ROW && s->cs_no < no) {
+		if ((s->cs_rc = sqlite3_step(s->cases_st)) == SQLITE_ROW) {
+			s->cs_no = sqlite3_column_int64(s->cases_st, 0);
+		}
+	}
+	if (s->cs_rc != SQLITE_ROW && s->cs_rc != SQLITE_DONE) {
+		s->rc = maat_db_fail(s->db, &s->err, _("reading cases"));
+		return false;
+	}
+	*c = (maat_caselog_case){no, NO_TEXT, NO_TEXT, false};
+	if (s->cs_rc == SQLITE_ROW && s->cs_no == no) {
+		c->found = true;
+		c->key = batch_text(b, sqlite3_column_text(s->cases_st, 1));
+		c->type = batch_text(b, sqlite3_column_text(s->cases_st, 2));
+	}
+	return true;
+}
+
+/* The SQL function: (scan, case_no, ts, ms, source_id, activity, resource, lifecycle). */
+static void
+scan_take(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	struct scan *s = argc == 8 ? sqlite3_value_pointer(v[0], SCAN_PTR) : NULL;
+	maat_caselog_batch *b;
+	maat_caselog_row *row;
+
+	if (s == NULL) {
+		sqlite3_result_error(cx, SCAN_FUNC ": not in a scan", -1);
+		return;
+	}
+	b = s->slot[s->wr];
+	if (b->n == MAAT_CASELOG_BATCH && !scan_hand_over(s)) {
+		s->stopped = true;
+		sqlite3_result_error(cx, "stopped", -1);
+		return;
+	}
+	b = s->slot[s->wr];
+	row = &b->rows[b->n];
+	row->case_no = sqlite3_value_int64(v[1]);
+	row->t = sqlite3_value_int64(v[2]) * 1000 + sqlite3_value_int64(v[3]);
+	row->src = sqlite3_value_int64(v[4]);
+	row->aid = sqlite3_value_int64(v[5]);
+	/* NULL reads as 0: no resource, no lifecycle */
+	row->rid = sqlite3_value_int64(v[6]);
+	row->lid = sqlite3_value_int64(v[7]);
+	/* the analyses depend on the order: a query plan that sorted after the function ran
+	 * would hand rows over out of order */
+	if (s->any &&
+	    (row->case_no < s->last_no || (row->case_no == s->last_no && row->t < s->last_t))) {
+		s->rc = maat_err_set(&s->err, MAAT_E_INTERNAL, "%s",
+				     _("the store's case events came out of order"));
+		sqlite3_result_error(cx, "out of order", -1);
+		return;
+	}
+	if (s->cases_st != NULL && (!s->any || row->case_no != s->last_no) &&
+	    !scan_case(s, b, row->case_no)) {
+		sqlite3_result_error(cx, "cases", -1);
+		return;
+	}
+	s->any = true;
+	s->last_no = row->case_no;
+	s->last_t = row->t;
+	b->n++;
+	sqlite3_result_int(cx, 0);
+}
+
+/* Steps the scan's statements to the end (on the reader thread, or on this one). */
+static void
+scan_read(struct scan *s)
+{
+	sqlite3_stmt *st;
+	maat_err e;
+	int rc;
+
+	st = maat_db_stmt(s->db,
+			  "SELECT 1 FROM case_events WHERE " SCAN_FUNC
+			  "(?1, case_no, ts, ms, source_id, activity, resource, lifecycle) "
+			  "ORDER BY case_no, ts, ms, source_id, seq",
+			  &e);
+	if (st == NULL) {
+		s->rc = -MAAT_E_INTERNAL;
+		s->err = e;
+		return;
+	}
+	sqlite3_bind_pointer(st, 1, s, SCAN_PTR, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* the function returns 0: no row comes back */
+	}
+	if (rc != SQLITE_DONE && s->rc == 0 && !s->stopped) {
+		s->rc = maat_db_fail(s->db, &s->err, _("reading case events"));
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (s->cases_st != NULL) {
+		sqlite3_reset(s->cases_st);
+	}
+}
+
+static void *
+scan_thread(void *arg)
+{
+	struct scan *s = arg;
+	scan_read(s);
+	pthread_mutex_lock(&s->mu);
+	if (s->rc == 0 && !s->abort && (s->slot[s->wr]->n > 0 || s->slot[s->wr]->ncases > 0)) {
+		/* the last, partly filled batch */
+		s->wr = (s->wr + 1) % SCAN_SLOTS;
+		s->nfilled++;
+	}
+	s->done = true;
+	pthread_cond_signal(&s->filled);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Registers the scan's SQL function once per connection (registering it again would expire
+ * every prepared statement of the connection). */
+static int
+scan_register(maat_db *db, maat_err *err)
+{
+	sqlite3 *sq = maat_db_sqlite(db);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(sq, "SELECT " SCAN_FUNC "(NULL, 0, 0, 0, 0, 0, 0, 0)", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	/* DIRECTONLY: never from a trigger or a view of the file */
+	if (sqlite3_create_function_v2(sq, SCAN_FUNC, 8, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+				       scan_take, NULL, NULL, NULL) != SQLITE_OK) {
+		return maat_db_fail(db, err, _("reading case events"));
+	}
+	return 0;
+}
+
+int
+maat_caselog_scan(maat_db *db, bool with_cases, maat_caselog_batch_fn fn, void *ctx, maat_err *err)
+{
+	struct scan *s = maat_xcalloc(1, sizeof(*s));
+	sigset_t all, old;
+	pthread_t th;
+	int rc;
+
+	s->db = db;
+	s->fn = fn;
+	s->ctx = ctx;
+	s->cs_rc = SQLITE_ROW;
+	s->cs_no = INT64_MIN;
+	for (int i = 0; i < SCAN_SLOTS; i++) {
+		s->slot[i] = maat_xcalloc(1, sizeof(*s->slot[i]));
+	}
+	if ((rc = scan_register(db, err)) < 0) {
+		goto out;
+	}
+	if (with_cases) {
+		/* a case's type: the first in name order of those its sources give */
+		s->cases_st = maat_db_stmt(
+		    db,
+		    "SELECT c.case_no, c.case_key, (SELECT min(n.name) FROM case_types t JOIN "
+		    "case_names n ON n.id = t.case_type WHERE t.case_no = c.case_no) FROM cases c "
+		    "ORDER BY c.case_no",
+		    err);
+		if (s->cases_st == NULL) {
+			rc = -MAAT_E_INTERNAL;
+			goto out;
+		}
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->filled, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	/* signals stay with the caller's thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	s->threaded = pthread_create(&th, NULL, scan_thread, s) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!s->threaded) {
+		/* no second thread: read and analyse on this one */
+		scan_read(s);
+		if (s->rc == 0 && s->fn_rc == 0 && (s->slot[0]->n > 0 || s->slot[0]->ncases > 0)) {
+			s->fn_rc = fn(ctx, s->slot[0], &s->fn_err);
+		}
+	} else {
+		for (;;) {
+			maat_caselog_batch *b;
+			pthread_mutex_lock(&s->mu);
+			while (s->nfilled == 0 && !s->done) {
+				pthread_cond_wait(&s->filled, &s->mu);
+			}
+			if (s->nfilled == 0) {
+				pthread_mutex_unlock(&s->mu);
+				break;
+			}
+			b = s->slot[s->rd];
+			pthread_mutex_unlock(&s->mu);
+			s->fn_rc = fn(ctx, b, &s->fn_err);
+			pthread_mutex_lock(&s->mu);
+			s->rd = (s->rd + 1) % SCAN_SLOTS;
+			s->nfilled--;
+			if (s->fn_rc < 0) {
+				s->abort = true;
+			}
+			pthread_cond_signal(&s->freed);
+			pthread_mutex_unlock(&s->mu);
+			if (s->fn_rc < 0) {
+				break;
+			}
+		}
+		pthread_join(th, NULL);
+	}
+	pthread_cond_destroy(&s->freed);
+	pthread_cond_destroy(&s->filled);
+	pthread_mutex_destroy(&s->mu);
+	if (s->fn_rc < 0) {
+		rc = s->fn_rc;
+		if (err != NULL) {
+			*err = s->fn_err;
+		}
+	} else if (s->rc < 0) {
+		rc = s->rc;
+		if (err != NULL) {
+			*err = s->err;
+		}
+	}
+out:
+	for (int i = 0; i < SCAN_SLOTS; i++) {
+		free(s->slot[i]->text);
+		free(s->slot[i]);
+	}
+	free(s);
+	return rc;
 }

@@ -466,8 +466,14 @@ struct run {
 	int64_t *thr;
 	size_t nthr, capthr;
 	struct cur c;
-	/* statement over cases, stepped alongside the events */
-	sqlite3_stmt *cases_st;
+	/* the scan reads the cases (keys for the per-case rows, types for the mandates) */
+	bool with_cases;
+	/* the case being read and its instant; a case has been started */
+	int64_t cur_case, cur_t;
+	bool have_case;
+	/* the current case's row: the cases table holds it, its key, its type (with_cases) */
+	bool case_found, case_type_null;
+	maat_buf case_key, case_type;
 	/* the mandates (with an org chart) */
 	maat_mandate *mandates;
 	size_t nmandates;
@@ -703,7 +709,7 @@ formal_chain(const struct run *r, size_t sn, int64_t res, int mi)
 }
 
 static int
-end_case(struct run *r, maat_db *db, maat_err *err)
+end_case(struct run *r, maat_err *err)
 {
 	struct cur *c = &r->c;
 	maat_handovers *h = r->h;
@@ -712,28 +718,19 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 	bool idle = (double)c->max_gap > h->idle_days * 86400000.0;
 	int32_t chain = -1;
 	int mi = -1;
-	int rc = SQLITE_ROW;
 
 	close_segment(r, -1);
 	handovers = c->segments > 0 ? c->segments - 1 : 0;
 	picker = c->segments > 0 && c->first_owner == c->s1;
 	over = handovers > h->max_handovers;
-	/* the case row: its type picks the mandate (read only when needed: it costs a step).
-	 * Both statements run in case_no order; cases without events are passed over. */
-	if (r->cases_st != NULL) {
-		while ((rc = sqlite3_step(r->cases_st)) == SQLITE_ROW &&
-		       sqlite3_column_int64(r->cases_st, 0) < c->case_no) {
-		}
-		if (rc != SQLITE_ROW || sqlite3_column_int64(r->cases_st, 0) != c->case_no) {
-			return rc == SQLITE_ROW || rc == SQLITE_DONE
-				   ? maat_err_set(
-					 err, MAAT_E_DATA, "%s",
-					 _("the store's case events refer to unknown cases"))
-				   : maat_db_fail(db, err, _("reading cases"));
-		}
+	/* the case row (read by the scan only when needed: it costs a step); its type picks
+	 * the mandate */
+	if (r->with_cases && !r->case_found) {
+		return maat_err_set(err, MAAT_E_DATA, "%s",
+				    _("the store's case events refer to unknown cases"));
 	}
-	if (r->nmandates > 0 && sqlite3_column_type(r->cases_st, 2) != SQLITE_NULL) {
-		const char *type = (const char *)sqlite3_column_text(r->cases_st, 2);
+	if (r->nmandates > 0 && !r->case_type_null) {
+		const char *type = r->case_type.data;
 		for (size_t k = 0; k < r->nmandates; k++) {
 			if (maat_strcasecmp0(r->mandates[k].decision_type, type) == 0) {
 				mi = (int)k;
@@ -809,8 +806,8 @@ end_case(struct run *r, maat_db *db, maat_err *err)
 		}
 		*row = (maat_handover_case){
 		    .seq = h->cases - 1,
-		    .case_key = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 1)),
-		    .case_type = maat_xstrdup((const char *)sqlite3_column_text(r->cases_st, 2)),
+		    .case_key = maat_xstrdup(r->case_key.data),
+		    .case_type = r->case_type_null ? NULL : maat_xstrdup(r->case_type.data),
 		    .events = c->events,
 		    .events_without_resource = c->without_res,
 		    .handovers = handovers,
@@ -1342,6 +1339,77 @@ finish(struct run *r)
 	r->resources.n = 0;
 }
 
+static void
+set_text(maat_buf *b, const char *s)
+{
+	maat_buf_reset(b);
+	maat_buf_append(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+/* One batch of the scan, in (case, time, source, file order) order: events of one (case,
+ * instant) gather in r->grp and merge across sources when the instant ends (flush_group). Runs
+ * while the scan's thread holds the store: touches only the run. */
+static int
+take_batch(void *ctx, const maat_caselog_batch *b, maat_err *err)
+{
+	struct run *r = ctx;
+	size_t ci = 0;
+	int rc;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const maat_caselog_row *row = &b->rows[i];
+		int64_t aid = row->aid, rid = row->rid, lid = row->lid, src = row->src;
+		maat_caselog_ev *g;
+		if (aid < 1 || aid > r->maxid || r->canon[aid] < 0 || rid < 0 ||
+		    (rid > 0 && (rid > r->maxid || r->canon[rid] < 0)) || lid < 0 ||
+		    (lid > 0 && (lid > r->maxid || r->canon[lid] < 0)) || src < 0 ||
+		    src > r->maxsrc) {
+			return maat_err_set(err, MAAT_E_DATA, "%s",
+					    _("the store's case events refer to unknown names"));
+		}
+		if (!r->have_case || row->case_no != r->cur_case || row->t != r->cur_t) {
+			flush_group(r, r->cur_t);
+		}
+		if (!r->have_case || row->case_no != r->cur_case) {
+			if (r->have_case && (rc = end_case(r, err)) < 0) {
+				return rc;
+			}
+			r->have_case = true;
+			r->cur_case = row->case_no;
+			start_case(r);
+			r->c.case_no = row->case_no;
+			if (r->with_cases) {
+				/* the scan sends a case row with each row that starts a case */
+				const maat_caselog_case *cs = &b->cases[ci];
+				if (ci == b->ncases || cs->case_no != row->case_no) {
+					return maat_err_set(
+					    err, MAAT_E_INTERNAL, "%s",
+					    _("the store's cases came out of order"));
+				}
+				ci++;
+				r->case_found = cs->found;
+				r->case_type_null = cs->type == SIZE_MAX;
+				set_text(&r->case_key, maat_caselog_text(b, cs->key));
+				set_text(&r->case_type, maat_caselog_text(b, cs->type));
+			}
+		}
+		r->cur_t = row->t;
+		if (r->ngrp == r->capgrp) {
+			r->capgrp = r->capgrp ? r->capgrp * 2 : 64;
+			r->grp = maat_xreallocarray(r->grp, r->capgrp, sizeof(*r->grp));
+		}
+		g = &r->grp[r->ngrp++];
+		g->act = r->canon[aid];
+		g->res = rid > 0 ? r->canon[rid] : -1;
+		g->aid = aid;
+		g->rid = rid;
+		g->lc = lid > 0 ? r->canon[lid] : -1;
+		g->src = r->src_rank[src];
+		g->key = 0;
+	}
+	return 0;
+}
+
 static int compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t nsnap,
 		   maat_handovers **out, maat_err *err);
 
@@ -1442,8 +1510,6 @@ compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t
 {
 	maat_handovers_opts defaults;
 	struct run r = {0};
-	sqlite3_stmt *st;
-	int64_t cur_case = -1, cur_t = 0;
 	int rc;
 
 	if (opts == NULL) {
@@ -1472,93 +1538,19 @@ compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t
 		goto out;
 	}
 	/* the cases, in the events' order: keys for the per-case rows, types for the mandates */
-	if (opts->keep_cases || nsnap > 0) {
-		/* a case's type: the first in name order of those its sources give */
-		r.cases_st = maat_db_stmt(
-		    db,
-		    "SELECT c.case_no, c.case_key, (SELECT min(n.name) FROM case_types t JOIN "
-		    "case_names n ON n.id = t.case_type WHERE t.case_no = c.case_no) FROM cases c "
-		    "ORDER BY c.case_no",
-		    err);
-		if (r.cases_st == NULL) {
-			rc = -MAAT_E_INTERNAL;
-			goto out;
-		}
-	}
+	r.with_cases = opts->keep_cases || nsnap > 0;
 	if (nsnap > 0) {
 		if ((rc = maat_mandates_load(db, &r.mandates, &r.nmandates, err)) < 0) {
 			goto out;
 		}
 	}
-	/* The primary key order: no sort, no temporary index. */
-	/* Four integers per row, packed in SQL: every sqlite3_column_*() call takes a mutex, and
-	 * those calls were a third of the time. Case number; time in ms; activity * 2^31 +
-	 * resource (name ids start at 1, so 0 is "no resource"); lifecycle * 2^22 + source. The
-	 * bounds are checked first so that the packing cannot overflow or collide. */
-	if (r.maxid >= ((int64_t)1 << 31) || r.maxsrc >= ((int64_t)1 << 22)) {
-		rc = maat_err_set(err, MAAT_E_DATA, "%s",
-				  _("too many distinct names or case logs in the store"));
+	/* The primary key order: no sort, no temporary index. The scan reads the rows on a
+	 * thread of its own; this one analyses them (take_batch). */
+	if ((rc = maat_caselog_scan(db, r.with_cases, take_batch, &r, err)) < 0) {
 		goto out;
 	}
-	st = maat_db_stmt(db,
-			  "SELECT case_no, ts * 1000 + ms, "
-			  "activity * 2147483648 + coalesce(resource, 0), "
-			  "coalesce(lifecycle, 0) * 4194304 + source_id FROM case_events "
-			  "ORDER BY case_no, ts, ms, source_id, seq",
-			  err);
-	if (st == NULL) {
-		rc = -MAAT_E_INTERNAL;
-		goto out;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t key = sqlite3_column_int64(st, 0);
-		int64_t t = sqlite3_column_int64(st, 1);
-		int64_t ar = sqlite3_column_int64(st, 2);
-		int64_t ls = sqlite3_column_int64(st, 3);
-		int64_t aid = ar >> 31;
-		int64_t rid = ar & (((int64_t)1 << 31) - 1);
-		int64_t lid = ls >> 22;
-		int64_t src = ls & (((int64_t)1 << 22) - 1);
-		maat_caselog_ev *g;
-		if (aid < 1 || aid > r.maxid || r.canon[aid] < 0 ||
-		    (rid > 0 && (rid > r.maxid || r.canon[rid] < 0)) ||
-		    (lid > 0 && (lid > r.maxid || r.canon[lid] < 0)) || src > r.maxsrc) {
-			rc = maat_err_set(err, MAAT_E_DATA, "%s",
-					  _("the store's case events refer to unknown names"));
-			goto out;
-		}
-		if (key != cur_case || t != cur_t) {
-			flush_group(&r, cur_t);
-		}
-		if (key != cur_case) {
-			if (cur_case >= 0 && (rc = end_case(&r, db, err)) < 0) {
-				goto out;
-			}
-			cur_case = key;
-			start_case(&r);
-			r.c.case_no = key;
-		}
-		cur_t = t;
-		if (r.ngrp == r.capgrp) {
-			r.capgrp = r.capgrp ? r.capgrp * 2 : 64;
-			r.grp = maat_xreallocarray(r.grp, r.capgrp, sizeof(*r.grp));
-		}
-		g = &r.grp[r.ngrp++];
-		g->act = r.canon[aid];
-		g->res = rid > 0 ? r.canon[rid] : -1;
-		g->aid = aid;
-		g->rid = rid;
-		g->lc = lid > 0 ? r.canon[lid] : -1;
-		g->src = r.src_rank[src];
-		g->key = 0;
-	}
-	flush_group(&r, cur_t);
-	if (rc != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("reading case events"));
-		goto out;
-	}
-	sqlite3_reset(st);
-	if (cur_case >= 0 && (rc = end_case(&r, db, err)) < 0) {
+	flush_group(&r, r.cur_t);
+	if (r.have_case && (rc = end_case(&r, err)) < 0) {
 		goto out;
 	}
 	finish(&r);
@@ -1566,9 +1558,8 @@ compute(maat_db *db, const maat_handovers_opts *opts, struct snap *snaps, size_t
 	r.h = NULL;
 	rc = 0;
 out:
-	if (r.cases_st != NULL) {
-		sqlite3_reset(r.cases_st);
-	}
+	maat_buf_fini(&r.case_key);
+	maat_buf_fini(&r.case_type);
 	maat_handovers_free(r.h);
 	free(r.canon);
 	maat_mandates_free(r.mandates, r.nmandates);
@@ -2017,61 +2008,109 @@ int_text(char *buf, int64_t v)
 	return s;
 }
 
+/* Output gathered in a buffer and written in large pieces: an fputs() per piece took the
+ * stream's lock and scanned the string again, and that was most of the writing (ten pieces
+ * for each of hundreds of thousands of pairs). */
+struct wbuf {
+	FILE *out;
+	size_t n;
+	char b[64 * 1024];
+};
+
+static void
+wput(struct wbuf *w, const char *s, size_t n)
+{
+	if (w->n + n > sizeof(w->b)) {
+		fwrite(w->b, 1, w->n, w->out);
+		w->n = 0;
+		if (n > sizeof(w->b)) {
+			fwrite(s, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->b + w->n, s, n);
+	w->n += n;
+}
+
+#define WPUT_LIT(w, lit) wput((w), (lit), sizeof(lit) - 1)
+
 int
 maat_handovers_json_write(const maat_handovers *h, FILE *out)
 {
 	json_t *o = build_json(h, false);
 	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	char **quoted = maat_xcalloc(h->nresources + 1, sizeof(*quoted));
+	size_t *qlen = maat_xcalloc(h->nresources + 1, sizeof(*qlen));
+	struct wbuf *w = maat_xmalloc(sizeof(*w));
 	char *end, *rel = NULL, num[32];
+	const char *d;
+	size_t rlen = 0;
 	double rel_of = 0;
 
 	json_decref(o);
+	w->out = out;
+	w->n = 0;
 	if (text == NULL || (end = strrchr(text, '\n')) == NULL) {
 		free(text);
 		free(quoted);
+		free(qlen);
+		free(w);
 		return -1;
 	}
 	/* the object without its closing "\n}", then the pairs as maat_json_print() lays them out
 	 */
-	fwrite(text, 1, (size_t)(end - text), out);
-	fputs(",\n  \"pairs\": [", out);
+	wput(w, text, (size_t)(end - text));
+	WPUT_LIT(w, ",\n  \"pairs\": [");
 	for (size_t i = 0; i < h->npairs; i++) {
 		const maat_handover_pair *p = &h->pairs[i];
 		if (quoted[p->from_id] == NULL) {
 			quoted[p->from_id] = json_quote(p->from);
+			qlen[p->from_id] = strlen(quoted[p->from_id]);
 		}
 		if (quoted[p->to_id] == NULL) {
 			quoted[p->to_id] = json_quote(p->to);
+			qlen[p->to_id] = strlen(quoted[p->to_id]);
 		}
 		/* the relative value follows from the count, and the pairs come by count: one
 		 * formatting per distinct value */
 		if (rel == NULL || memcmp(&rel_of, &p->relative, sizeof(rel_of)) != 0) {
 			free(rel);
 			rel = json_text(maat_json_real(p->relative));
+			rlen = strlen(rel);
 			rel_of = p->relative;
 		}
-		/* fputs of the pieces: fprintf's parsing of the format was most of the writing */
-		fputs(i > 0 ? ",\n    {\n      \"from\": " : "\n    {\n      \"from\": ", out);
-		fputs(quoted[p->from_id], out);
-		fputs(",\n      \"to\": ", out);
-		fputs(quoted[p->to_id], out);
-		fputs(",\n      \"count\": ", out);
-		fputs(int_text(num, p->count), out);
-		fputs(",\n      \"cases\": ", out);
-		fputs(int_text(num, p->cases), out);
-		fputs(",\n      \"relative\": ", out);
-		fputs(rel, out);
-		fputs(",\n      \"direction\": \"", out);
-		fputs(p->direction, out);
-		fputs("\"\n    }", out);
+		if (i > 0) {
+			WPUT_LIT(w, ",");
+		}
+		WPUT_LIT(w, "\n    {\n      \"from\": ");
+		wput(w, quoted[p->from_id], qlen[p->from_id]);
+		WPUT_LIT(w, ",\n      \"to\": ");
+		wput(w, quoted[p->to_id], qlen[p->to_id]);
+		WPUT_LIT(w, ",\n      \"count\": ");
+		d = int_text(num, p->count);
+		wput(w, d, (size_t)(num + 31 - d));
+		WPUT_LIT(w, ",\n      \"cases\": ");
+		d = int_text(num, p->cases);
+		wput(w, d, (size_t)(num + 31 - d));
+		WPUT_LIT(w, ",\n      \"relative\": ");
+		wput(w, rel, rlen);
+		WPUT_LIT(w, ",\n      \"direction\": \"");
+		wput(w, p->direction, strlen(p->direction));
+		WPUT_LIT(w, "\"\n    }");
 	}
 	free(rel);
-	fputs(h->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
+	if (h->npairs > 0) {
+		WPUT_LIT(w, "\n  ]\n}\n");
+	} else {
+		WPUT_LIT(w, "]\n}\n");
+	}
+	fwrite(w->b, 1, w->n, out);
 	for (size_t i = 0; i < h->nresources; i++) {
 		free(quoted[i]);
 	}
 	free(quoted);
+	free(qlen);
+	free(w);
 	free(text);
 	return ferror(out) ? -1 : 0;
 }
