@@ -75,12 +75,6 @@ names_fini(struct names *d)
 	free(d->slots);
 }
 
-/* A record for the radix sorts: a key and what travels with it. */
-struct kv {
-	uint64_t key;
-	uint64_t val;
-};
-
 /* The number of bits needed to write max (0 for 0). */
 static unsigned
 bits_for(uint64_t max)
@@ -92,19 +86,19 @@ bits_for(uint64_t max)
 	return b;
 }
 
-/* Sorts n records by key, stably (LSD radix, 11 bits a pass over the low `bits` bits; the
- * higher bits of every key must be 0). tmp has room for n records. Returns the buffer that
- * holds the sorted records: a or tmp. */
-static struct kv *
-radix_sort(struct kv *a, struct kv *tmp, size_t n, unsigned bits)
+/* Sorts n keys by their bits [shift, shift + bits), stably (LSD radix, 11 bits a pass; the
+ * bits above must be 0). tmp has room for n keys. Returns the buffer that holds the sorted
+ * keys: a or tmp. */
+static uint64_t *
+radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift, unsigned bits)
 {
 	size_t pos[2048];
-	for (unsigned shift = 0; shift < bits; shift += 11) {
-		struct kv *t;
+	for (unsigned sh = shift; sh < shift + bits; sh += 11) {
+		uint64_t *t;
 		size_t sum = 0;
 		memset(pos, 0, sizeof(pos));
 		for (size_t i = 0; i < n; i++) {
-			pos[(a[i].key >> shift) & 2047]++;
+			pos[(a[i] >> sh) & 2047]++;
 		}
 		for (size_t d = 0; d < 2048; d++) {
 			size_t c = pos[d];
@@ -112,7 +106,7 @@ radix_sort(struct kv *a, struct kv *tmp, size_t n, unsigned bits)
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++) {
-			tmp[pos[(a[i].key >> shift) & 2047]++] = a[i];
+			tmp[pos[(a[i] >> sh) & 2047]++] = a[i];
 		}
 		t = a;
 		a = tmp;
@@ -126,24 +120,28 @@ struct pair {
 	/* from * nresources + to (canonical resource indices) */
 	uint64_t key;
 	int64_t count, cases;
-	/* the last case (counter) that counted towards cases */
-	int64_t last_case;
 };
 
 /* The succession matrix. A hash probed once per event missed the cache on nearly every
- * event (a quarter of a million pairs at 2M events), so successions are collected in a batch
- * of (pair key, case) in scan order, radix-sorted by key (stably, so the cases of one pair
- * stay in scan order) and merged into the pairs, which are kept sorted by key. Memory grows
- * with the pairs (the batch is as large as the pairs, at least BATCH_MIN), not the events. */
+ * event (a quarter of a million pairs at 2M events), so successions are collected in a batch,
+ * radix-sorted by key and merged into the pairs, which are kept sorted by key. A batch record
+ * is key * 2 + 1 for the first succession of its pair in its case, key * 2 for a repeat (the
+ * keys of a case are sorted when it ends to tell them apart): 8 bytes, and no case number to
+ * carry. The merge runs from the back, in place, so the pairs need no second copy. Memory
+ * grows with the pairs (the batch is about as large as the pairs, at least BATCH_MIN), not
+ * the events. */
 #define BATCH_MIN ((size_t)1 << 16)
 
 struct pairs {
-	/* the pairs, sorted by key, and the buffer the next merge writes (both of cap) */
-	struct pair *v, *spare;
+	/* the pairs, sorted by key */
+	struct pair *v;
 	size_t n, cap;
 	/* the batch and the scratch for its sort */
-	struct kv *batch, *tmp;
+	uint64_t *batch, *tmp;
 	size_t nbatch, capbatch;
+	/* the keys of the current case */
+	uint64_t *ck;
+	size_t nck, capck;
 	/* canonical resources, and the bits of the largest key */
 	uint64_t nres;
 	unsigned keybits;
@@ -152,85 +150,141 @@ struct pairs {
 static void
 pairs_flush(struct pairs *p)
 {
-	struct kv *b;
-	struct pair *out;
-	size_t i = 0, j = 0, n = 0;
+	uint64_t *b;
+	size_t i, j, d = 0, w;
 
 	if (p->nbatch == 0) {
 		return;
 	}
-	b = radix_sort(p->batch, p->tmp, p->nbatch, p->keybits);
-	if (p->n + p->nbatch > p->cap) {
-		/* reused from merge to merge: fresh zeroed pages each time cost page faults */
-		p->cap = (p->n + p->nbatch) * 2;
+	b = radix_sort_u64(p->batch, p->tmp, p->nbatch, 1, p->keybits);
+	/* the keys the pairs do not hold yet */
+	for (i = 0, j = 0; i < p->nbatch;) {
+		uint64_t k = b[i] >> 1;
+		while (j < p->n && p->v[j].key < k) {
+			j++;
+		}
+		d += j == p->n || p->v[j].key != k;
+		while (i < p->nbatch && b[i] >> 1 == k) {
+			i++;
+		}
+	}
+	if (p->n + d > p->cap) {
+		p->cap = p->n + d + (p->n + d) / 4;
 		p->v = maat_xreallocarray(p->v, p->cap, sizeof(*p->v));
-		free(p->spare);
-		p->spare = maat_xreallocarray(NULL, p->cap, sizeof(*p->spare));
 	}
-	out = p->spare;
-	while (i < p->nbatch || j < p->n) {
-		if (i < p->nbatch && (j == p->n || b[i].key < p->v[j].key)) {
-			out[n++] = (struct pair){b[i].key, 0, 0, -1};
+	/* from the back: w never overtakes j, so no pair is overwritten before it moves */
+	i = p->nbatch;
+	j = p->n;
+	w = p->n + d;
+	while (i > 0) {
+		uint64_t k = b[i - 1] >> 1;
+		int64_t count = 0, cases = 0;
+		while (i > 0 && b[i - 1] >> 1 == k) {
+			count++;
+			cases += (int64_t)(b[i - 1] & 1);
+			i--;
+		}
+		while (j > 0 && p->v[j - 1].key > k) {
+			p->v[--w] = p->v[--j];
+		}
+		if (j > 0 && p->v[j - 1].key == k) {
+			struct pair q = p->v[--j];
+			q.count += count;
+			q.cases += cases;
+			p->v[--w] = q;
 		} else {
-			out[n++] = p->v[j++];
-			if (i == p->nbatch || b[i].key != out[n - 1].key) {
-				continue;
-			}
-		}
-		/* the batch's successions of this pair, in scan order */
-		for (struct pair *q = &out[n - 1]; i < p->nbatch && b[i].key == q->key; i++) {
-			q->count++;
-			if ((int64_t)b[i].val != q->last_case) {
-				q->last_case = (int64_t)b[i].val;
-				q->cases++;
-			}
+			p->v[--w] = (struct pair){k, count, cases};
 		}
 	}
-	p->spare = p->v;
-	p->v = out;
-	p->n = n;
+	p->n += d;
 	p->nbatch = 0;
-	/* a batch at least as large as the pairs keeps the merges linear in the events */
+	/* a batch about as large as the pairs keeps the merges linear in the events */
 	if (p->capbatch < p->n) {
-		while (p->capbatch < p->n) {
-			p->capbatch *= 2;
-		}
+		p->capbatch = (p->n + BATCH_MIN - 1) / BATCH_MIN * BATCH_MIN;
 		free(p->batch);
 		free(p->tmp);
-		p->batch = maat_xcalloc(p->capbatch, sizeof(*p->batch));
-		p->tmp = maat_xcalloc(p->capbatch, sizeof(*p->tmp));
+		p->batch = maat_xmalloc(p->capbatch * sizeof(*p->batch));
+		p->tmp = maat_xmalloc(p->capbatch * sizeof(*p->tmp));
 	}
 }
 
+/* keybits: the bits of the largest key */
 static void
-pairs_init(struct pairs *p, size_t nres)
+pairs_init(struct pairs *p, size_t nres, unsigned keybits)
 {
 	memset(p, 0, sizeof(*p));
 	p->nres = nres;
-	p->keybits = nres > 0 ? bits_for((uint64_t)nres * nres - 1) : 0;
+	p->keybits = keybits;
 	p->capbatch = BATCH_MIN;
-	p->batch = maat_xcalloc(p->capbatch, sizeof(*p->batch));
-	p->tmp = maat_xcalloc(p->capbatch, sizeof(*p->tmp));
+	p->batch = maat_xmalloc(p->capbatch * sizeof(*p->batch));
+	p->tmp = maat_xmalloc(p->capbatch * sizeof(*p->tmp));
 }
 
 static void
 pairs_fini(struct pairs *p)
 {
 	free(p->v);
-	free(p->spare);
 	free(p->batch);
 	free(p->tmp);
+	free(p->ck);
 	memset(p, 0, sizeof(*p));
 }
 
-/* One succession from -> to in case (counter) kase. */
+/* One succession of the current case. */
 static inline void
-pairs_add(struct pairs *p, uint32_t from, uint32_t to, int64_t kase)
+pairs_add(struct pairs *p, uint64_t key)
 {
-	if (p->nbatch == p->capbatch) {
-		pairs_flush(p);
+	if (p->nck == p->capck) {
+		p->capck = p->capck ? p->capck * 2 : 64;
+		p->ck = maat_xreallocarray(p->ck, p->capck, sizeof(*p->ck));
 	}
-	p->batch[p->nbatch++] = (struct kv){(uint64_t)from * p->nres + to, (uint64_t)kase};
+	p->ck[p->nck++] = key;
+}
+
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* The case ends: its successions go to the batch, the first of each pair marked. */
+static void
+pairs_end_case(struct pairs *p)
+{
+	size_t n = p->nck;
+	uint64_t *k = p->ck;
+
+	if (n == 0) {
+		return;
+	}
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = k[i];
+			size_t j = i;
+			for (; j > 0 && k[j - 1] > x; j--) {
+				k[j] = k[j - 1];
+			}
+			k[j] = x;
+		}
+	} else {
+		qsort(k, n, sizeof(*k), cmp_u64);
+	}
+	if (p->nbatch + n > p->capbatch) {
+		pairs_flush(p);
+		if (n > p->capbatch) {
+			/* one case with more successions than the batch holds */
+			p->capbatch = (n + BATCH_MIN - 1) / BATCH_MIN * BATCH_MIN;
+			free(p->batch);
+			free(p->tmp);
+			p->batch = maat_xmalloc(p->capbatch * sizeof(*p->batch));
+			p->tmp = maat_xmalloc(p->capbatch * sizeof(*p->tmp));
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		p->batch[p->nbatch++] = k[i] << 1 | (uint64_t)(i == 0 || k[i] != k[i - 1]);
+	}
+	p->nck = 0;
 }
 
 /* Per canonical resource. */
@@ -584,12 +638,14 @@ prepare(struct run *r, maat_err *err)
 		regfree(&re);
 	}
 	r->res = maat_xcalloc(r->resources.n + 1, sizeof(*r->res));
-	pairs_init(&r->pairs, r->resources.n);
-	if (r->nsnap > 1) {
-		/* key (from * n + to) * nsnap + snapshot: pairs_init sizes keys as n * n */
+	{
 		size_t n = r->resources.n;
-		pairs_init(&r->spairs, n);
-		r->spairs.keybits = n > 0 ? bits_for((uint64_t)n * n * r->nsnap - 1) : 0;
+		pairs_init(&r->pairs, n, n > 0 ? bits_for((uint64_t)n * n - 1) : 0);
+		if (r->nsnap > 1) {
+			/* key (from * n + to) * nsnap + snapshot */
+			pairs_init(&r->spairs, n,
+				   n > 0 ? bits_for((uint64_t)n * n * r->nsnap - 1) : 0);
+		}
 	}
 	r->rs = maat_xcalloc(r->resources.n * (r->nsnap ? r->nsnap : 1) + 1, sizeof(*r->rs));
 	for (size_t i = 0; i < r->resources.n; i++) {
@@ -720,6 +776,10 @@ end_case(struct run *r, maat_err *err)
 	int mi = -1;
 
 	close_segment(r, -1);
+	pairs_end_case(&r->pairs);
+	if (r->nsnap > 1) {
+		pairs_end_case(&r->spairs);
+	}
 	handovers = c->segments > 0 ? c->segments - 1 : 0;
 	picker = c->segments > 0 && c->first_owner == c->s1;
 	over = handovers > h->max_handovers;
@@ -895,16 +955,13 @@ event(struct run *r, int64_t t, int64_t act, int64_t res)
 			uint64_t k =
 			    ((uint64_t)c->prev_res * r->resources.n + (uint64_t)res) * r->nsnap +
 			    sn;
-			if (r->spairs.nbatch == r->spairs.capbatch) {
-				pairs_flush(&r->spairs);
-			}
-			r->spairs.batch[r->spairs.nbatch++] = (struct kv){k, (uint64_t)c->counter};
+			pairs_add(&r->spairs, k);
 		}
 	} else {
 		r->rs[res].events++;
 	}
 	if (c->prev_res >= 0) {
-		pairs_add(&r->pairs, (uint32_t)c->prev_res, (uint32_t)res, c->counter);
+		pairs_add(&r->pairs, (uint64_t)c->prev_res * r->pairs.nres + (uint64_t)res);
 		h->successions++;
 		if (c->prev_res == res) {
 			h->self_successions++;
@@ -954,30 +1011,35 @@ flush_group(struct run *r, int64_t t)
 			   &r->h->duplicates_across);
 }
 
-static const char *
+/* The directions of a pair; static names (maat_handover_pair.direction). */
+enum dir { D_SELF, D_UNKNOWN, D_SAME, D_UP, D_DOWN, D_SIDEWAYS, D_MIXED, D_N };
+static const char *const dir_name[D_N] = {"self", "unknown",  "same", "up",
+					  "down", "sideways", "mixed"};
+
+static enum dir
 direction(const struct run *r, size_t sn, uint32_t from, uint32_t to)
 {
 	const maat_org *org = r->nsnap > 0 ? r->snaps[sn].org : NULL;
 	ssize_t a = r->nsnap > 0 ? rsn(r, sn, from)->node : -1;
 	ssize_t b = r->nsnap > 0 ? rsn(r, sn, to)->node : -1;
 	if (from == to) {
-		return "self";
+		return D_SELF;
 	}
 	/* not in the chart, or without a layer (a manager cycle: no line to move along) */
 	if (a < 0 || b < 0 || org->nodes[a].layer <= 0 || org->nodes[b].layer <= 0) {
-		return "unknown";
+		return D_UNKNOWN;
 	}
 	if (a == b) {
 		/* two spellings of one person (id and e-mail, say): no move on the line */
-		return "same";
+		return D_SAME;
 	}
 	if (maat_org_is_ancestor(org, (size_t)b, (size_t)a)) {
-		return "up";
+		return D_UP;
 	}
 	if (maat_org_is_ancestor(org, (size_t)a, (size_t)b)) {
-		return "down";
+		return D_DOWN;
 	}
-	return "sideways";
+	return D_SIDEWAYS;
 }
 
 /* qsort, but never handed the NULL base of an empty array */
@@ -989,121 +1051,6 @@ sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)
 	}
 }
 
-/* Pairs are sorted by integers: count, then the names' ranks in strcmp order. */
-struct sort_pair {
-	int64_t count;
-	uint32_t rank_from, rank_to;
-	/* index in the result's pairs */
-	size_t i;
-};
-
-static int
-cmp_sort_pair(const void *pa, const void *pb)
-{
-	const struct sort_pair *a = pa, *b = pb;
-	if (a->count != b->count) {
-		return a->count > b->count ? -1 : 1;
-	}
-	if (a->rank_from != b->rank_from) {
-		return a->rank_from < b->rank_from ? -1 : 1;
-	}
-	return a->rank_to < b->rank_to ? -1 : a->rank_to > b->rank_to;
-}
-
-static const char *const *rank_names;
-
-static int
-cmp_name_index(const void *pa, const void *pb)
-{
-	return strcmp(rank_names[*(const size_t *)pa], rank_names[*(const size_t *)pb]);
-}
-
-/* Sorts the result's pairs by count descending, then from, then to (strcmp order). */
-static void
-sort_pairs(maat_handovers *h, char *const *names, size_t nnames)
-{
-	size_t *byname = maat_xcalloc(nnames + 1, sizeof(*byname));
-	uint32_t *rank = maat_xcalloc(nnames + 1, sizeof(*rank));
-	struct sort_pair *sp = maat_xcalloc(h->npairs + 1, sizeof(*sp));
-	maat_handover_pair *sorted = maat_xcalloc(h->npairs + 1, sizeof(*sorted));
-	int64_t maxcount = 0;
-	unsigned rb, cb;
-
-	for (size_t i = 0; i < nnames; i++) {
-		byname[i] = i;
-	}
-	rank_names = (const char *const *)names;
-	sort_n(byname, nnames, sizeof(*byname), cmp_name_index);
-	rank_names = NULL;
-	for (size_t i = 0; i < nnames; i++) {
-		rank[byname[i]] = (uint32_t)i;
-	}
-	for (size_t i = 0; i < h->npairs; i++) {
-		sp[i] = (struct sort_pair){h->pairs[i].count, rank[h->pairs[i].from_id],
-					   rank[h->pairs[i].to_id], i};
-	}
-	/* count descending, then the ranks, as one integer when it fits: a radix sort instead of
-	 * qsort's comparisons */
-	for (size_t i = 0; i < h->npairs; i++) {
-		maxcount = h->pairs[i].count > maxcount ? h->pairs[i].count : maxcount;
-	}
-	rb = bits_for(nnames);
-	cb = bits_for((uint64_t)maxcount);
-	if (cb + 2 * rb <= 64) {
-		struct kv *kv = maat_xcalloc(h->npairs + 1, sizeof(*kv));
-		struct kv *tmp = maat_xcalloc(h->npairs + 1, sizeof(*tmp));
-		struct kv *s;
-		for (size_t i = 0; i < h->npairs; i++) {
-			uint64_t k = (uint64_t)(maxcount - h->pairs[i].count);
-			k = rb > 0 ? (((k << rb) | sp[i].rank_from) << rb) | sp[i].rank_to : k;
-			kv[i] = (struct kv){k, i};
-		}
-		s = radix_sort(kv, tmp, h->npairs, cb + 2 * rb);
-		for (size_t i = 0; i < h->npairs; i++) {
-			sorted[i] = h->pairs[s[i].val];
-		}
-		free(kv);
-		free(tmp);
-	} else {
-		sort_n(sp, h->npairs, sizeof(*sp), cmp_sort_pair);
-		for (size_t i = 0; i < h->npairs; i++) {
-			sorted[i] = h->pairs[sp[i].i];
-		}
-	}
-	free(h->pairs);
-	h->pairs = sorted;
-	free(sp);
-	free(rank);
-	free(byname);
-}
-
-/* Sorts n integers ascending (a radix sort of their distances from the smallest). */
-static void
-sort_i64(int64_t *v, size_t n)
-{
-	struct kv *kv, *tmp, *s;
-	int64_t min, max;
-	if (n < 2) {
-		return;
-	}
-	min = max = v[0];
-	for (size_t i = 1; i < n; i++) {
-		min = v[i] < min ? v[i] : min;
-		max = v[i] > max ? v[i] : max;
-	}
-	kv = maat_xcalloc(n, sizeof(*kv));
-	tmp = maat_xcalloc(n, sizeof(*tmp));
-	for (size_t i = 0; i < n; i++) {
-		kv[i] = (struct kv){(uint64_t)v[i] - (uint64_t)min, 0};
-	}
-	s = radix_sort(kv, tmp, n, bits_for((uint64_t)max - (uint64_t)min));
-	for (size_t i = 0; i < n; i++) {
-		v[i] = (int64_t)(s[i].key + (uint64_t)min);
-	}
-	free(kv);
-	free(tmp);
-}
-
 static int
 cmp_group(const void *pa, const void *pb)
 {
@@ -1113,7 +1060,7 @@ cmp_group(const void *pa, const void *pb)
 
 /* Adds count handovers from -> to, joined to snapshot sn, to the escalations and unit flows. */
 static void
-account(struct run *r, size_t sn, uint32_t from, uint32_t to, const char *dir, int64_t count)
+account(struct run *r, size_t sn, uint32_t from, uint32_t to, enum dir dir, int64_t count)
 {
 	maat_handovers *h = r->h;
 	const struct rsnap *a = rsn(r, sn, from), *b = rsn(r, sn, to);
@@ -1130,16 +1077,16 @@ account(struct run *r, size_t sn, uint32_t from, uint32_t to, const char *dir, i
 	if (uf == ut && a->unit_known) {
 		uf->handovers_within += count;
 	}
-	if (strcmp(dir, "up") == 0) {
+	if (dir == D_UP) {
 		h->up += count;
 		uf->up += count;
-	} else if (strcmp(dir, "down") == 0) {
+	} else if (dir == D_DOWN) {
 		h->down += count;
 		uf->down += count;
-	} else if (strcmp(dir, "same") == 0) {
+	} else if (dir == D_SAME) {
 		h->same_person += count;
 		uf->same_person += count;
-	} else if (strcmp(dir, "sideways") == 0) {
+	} else if (dir == D_SIDEWAYS) {
 		h->sideways += count;
 		uf->sideways += count;
 	} else {
@@ -1242,18 +1189,327 @@ count_joins(struct run *r)
 	sort_n(h->ambiguous_resources, h->nambiguous_resources, sizeof(char *), cmp_str);
 }
 
+/* Pairs are sorted by integers: count, then the names' ranks in strcmp order. */
+struct sort_pair {
+	int64_t count, cases;
+	uint32_t rank_from, rank_to;
+	enum dir dir;
+};
+
+static int
+cmp_sort_pair(const void *pa, const void *pb)
+{
+	const struct sort_pair *a = pa, *b = pb;
+	if (a->count != b->count) {
+		return a->count > b->count ? -1 : 1;
+	}
+	if (a->rank_from != b->rank_from) {
+		return a->rank_from < b->rank_from ? -1 : 1;
+	}
+	return a->rank_to < b->rank_to ? -1 : a->rank_to > b->rank_to;
+}
+
+static const char *const *rank_names;
+
+static int
+cmp_name_index(const void *pa, const void *pb)
+{
+	return strcmp(rank_names[*(const size_t *)pa], rank_names[*(const size_t *)pb]);
+}
+
+static const uint64_t *rank_keys;
+
+static int
+cmp_key_index(const void *pa, const void *pb)
+{
+	uint64_t a = rank_keys[*(const uint32_t *)pa], b = rank_keys[*(const uint32_t *)pb];
+	return a < b ? -1 : a > b;
+}
+
+/* The direction of pair p (key order) and its escalations and unit flows; *si walks the
+ * per-snapshot pairs alongside (both lists are sorted by pair, then snapshot). */
+static enum dir
+pair_direction(struct run *r, const struct pair *p, size_t *si)
+{
+	uint32_t from = (uint32_t)(p->key / r->pairs.nres), to = (uint32_t)(p->key % r->pairs.nres);
+	enum dir dir = D_N;
+
+	if (r->nsnap <= 1) {
+		dir = direction(r, 0, from, to);
+		account(r, 0, from, to, dir, p->count);
+		return dir;
+	}
+	for (; *si < r->spairs.n && r->spairs.v[*si].key / r->nsnap <= p->key; (*si)++) {
+		const struct pair *sp = &r->spairs.v[*si];
+		size_t sn = (size_t)(sp->key % r->nsnap);
+		enum dir d;
+		if (sp->key / r->nsnap < p->key) {
+			continue;
+		}
+		d = direction(r, sn, from, to);
+		account(r, sn, from, to, d, sp->count);
+		dir = dir == D_N || dir == d ? d : D_MIXED;
+	}
+	return dir == D_N ? D_UNKNOWN : dir;
+}
+
+/* The result's pairs, by count descending, then from, then to (strcmp order), with their
+ * direction; escalations and unit flows follow from them. The pairs are the largest
+ * allocations at the end, so each step frees what it no longer needs: the sort key (count and
+ * the names' ranks, one integer when it fits) carries the pair, and the cases and direction
+ * travel with it, so the pairs in key order are gone before the sort and the result. */
+static void
+build_pairs(struct run *r)
+{
+	maat_handovers *h = r->h;
+	size_t n = r->pairs.n, nnames = r->resources.n, si = 0;
+	char *const *names = r->resources.v;
+	size_t *byname = maat_xcalloc(nnames + 1, sizeof(*byname));
+	uint32_t *rank = maat_xcalloc(nnames + 1, sizeof(*rank));
+	int64_t maxcount = 0;
+	unsigned rb, cb;
+
+	for (size_t i = 0; i < nnames; i++) {
+		byname[i] = i;
+	}
+	rank_names = (const char *const *)names;
+	sort_n(byname, nnames, sizeof(*byname), cmp_name_index);
+	rank_names = NULL;
+	for (size_t i = 0; i < nnames; i++) {
+		rank[byname[i]] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < n; i++) {
+		maxcount = r->pairs.v[i].count > maxcount ? r->pairs.v[i].count : maxcount;
+	}
+	rb = bits_for(nnames);
+	cb = bits_for((uint64_t)maxcount);
+	h->pairs = NULL;
+	h->npairs = 0;
+	if (cb + 2 * rb <= 64) {
+		/* a radix sort of the keys; cases * 8 + direction travel with them */
+		uint64_t *key = maat_xmalloc((n + 1) * sizeof(*key));
+		uint64_t *val = maat_xmalloc((n + 1) * sizeof(*val));
+		uint64_t mask = rb > 0 ? ((uint64_t)1 << rb) - 1 : 0;
+		uint32_t *ix = NULL;
+		unsigned ib;
+		for (size_t i = 0; i < n; i++) {
+			const struct pair *p = &r->pairs.v[i];
+			uint64_t k = (uint64_t)(maxcount - p->count);
+			uint32_t from = (uint32_t)(p->key / r->pairs.nres),
+				 to = (uint32_t)(p->key % r->pairs.nres);
+			enum dir d = pair_direction(r, p, &si);
+			k = rb > 0 ? (((k << rb) | rank[from]) << rb) | rank[to] : k;
+			key[i] = k;
+			val[i] = (uint64_t)p->cases << 3 | (uint64_t)d;
+		}
+		pairs_fini(&r->spairs);
+		pairs_fini(&r->pairs);
+		/* the keys are distinct (one per pair): sort them with their positions packed
+		 * in where that fits, else sort the positions by key */
+		ib = bits_for(n);
+		if (cb + 2 * rb + ib <= 64) {
+			uint64_t *tmp = maat_xmalloc((n + 1) * sizeof(*tmp)), *s;
+			for (size_t i = 0; i < n; i++) {
+				tmp[i] = key[i] << ib | i;
+			}
+			s = radix_sort_u64(tmp, key, n, ib, cb + 2 * rb);
+			free(s == tmp ? key : tmp);
+			key = s;
+		} else {
+			ix = maat_xmalloc((n + 1) * sizeof(*ix));
+			for (size_t i = 0; i < n; i++) {
+				ix[i] = (uint32_t)i;
+			}
+			rank_keys = key;
+			sort_n(ix, n, sizeof(*ix), cmp_key_index);
+			rank_keys = NULL;
+		}
+		h->pairs = maat_xcalloc(n + 1, sizeof(*h->pairs));
+		for (size_t j = 0; j < n; j++) {
+			size_t at =
+			    ix != NULL ? ix[j] : (size_t)(key[j] & (((uint64_t)1 << ib) - 1));
+			uint64_t k = ix != NULL ? key[at] : key[j] >> ib, v = val[at];
+			maat_handover_pair *q = &h->pairs[h->npairs++];
+			q->to_id = (uint32_t)byname[k & mask];
+			q->from_id = (uint32_t)byname[(k >> rb) & mask];
+			q->count = maxcount - (int64_t)(k >> (2 * rb));
+			q->cases = (int64_t)(v >> 3);
+			q->direction = dir_name[v & 7];
+		}
+		free(ix);
+		free(key);
+		free(val);
+	} else {
+		struct sort_pair *sp = maat_xcalloc(n + 1, sizeof(*sp));
+		for (size_t i = 0; i < n; i++) {
+			const struct pair *p = &r->pairs.v[i];
+			uint32_t from = (uint32_t)(p->key / r->pairs.nres),
+				 to = (uint32_t)(p->key % r->pairs.nres);
+			sp[i] = (struct sort_pair){p->count, p->cases, rank[from], rank[to],
+						   pair_direction(r, p, &si)};
+		}
+		pairs_fini(&r->spairs);
+		pairs_fini(&r->pairs);
+		sort_n(sp, n, sizeof(*sp), cmp_sort_pair);
+		h->pairs = maat_xcalloc(n + 1, sizeof(*h->pairs));
+		for (size_t j = 0; j < n; j++) {
+			maat_handover_pair *q = &h->pairs[h->npairs++];
+			q->from_id = (uint32_t)byname[sp[j].rank_from];
+			q->to_id = (uint32_t)byname[sp[j].rank_to];
+			q->count = sp[j].count;
+			q->cases = sp[j].cases;
+			q->direction = dir_name[sp[j].dir];
+		}
+		free(sp);
+	}
+	for (size_t j = 0; j < h->npairs; j++) {
+		maat_handover_pair *q = &h->pairs[j];
+		q->from = names[q->from_id];
+		q->to = names[q->to_id];
+		/* PM4Py's relative value: over the sum over cases of (events - 1) */
+		q->relative =
+		    h->events > h->cases ? (double)q->count / (double)(h->events - h->cases) : NAN;
+	}
+	free(rank);
+	free(byname);
+}
+
+/* Moves the k-th smallest of v[0..n) to v[k], the smaller ones before it and the larger after
+ * it, in place (quickselect; a heap sort of what is left when the partitions go badly). */
+static void
+select_k(int64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n, budget = 2 * bits_for(n) + 8;
+	while (hi - lo > 1) {
+		size_t i, j, mid = lo + (hi - lo) / 2;
+		int64_t piv, t;
+		if (budget-- == 0) {
+			/* heap sort of v[lo..hi) */
+			size_t m = hi - lo;
+			int64_t *a = v + lo;
+			for (size_t e = m; e-- > 0;) {
+				for (size_t root = e;;) {
+					size_t c = 2 * root + 1;
+					if (c >= m) {
+						break;
+					}
+					if (c + 1 < m && a[c + 1] > a[c]) {
+						c++;
+					}
+					if (a[root] >= a[c]) {
+						break;
+					}
+					t = a[root], a[root] = a[c], a[c] = t;
+					root = c;
+				}
+			}
+			for (size_t end = m; end-- > 1;) {
+				t = a[0], a[0] = a[end], a[end] = t;
+				for (size_t root = 0;;) {
+					size_t c = 2 * root + 1;
+					if (c >= end) {
+						break;
+					}
+					if (c + 1 < end && a[c + 1] > a[c]) {
+						c++;
+					}
+					if (a[root] >= a[c]) {
+						break;
+					}
+					t = a[root], a[root] = a[c], a[c] = t;
+					root = c;
+				}
+			}
+			return;
+		}
+		/* median of three as the pivot */
+		{
+			int64_t a = v[lo], b = v[mid], c = v[hi - 1];
+			piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		}
+		/* Hoare partition: v[lo..j] <= piv <= v[j+1..hi) */
+		i = lo;
+		j = hi - 1;
+		for (;;) {
+			while (v[i] < piv) {
+				i++;
+			}
+			while (v[j] > piv) {
+				j--;
+			}
+			if (i >= j) {
+				break;
+			}
+			t = v[i], v[i] = v[j], v[j] = t;
+			i++;
+			j--;
+		}
+		if (k <= j) {
+			hi = j + 1;
+		} else {
+			lo = j + 1;
+		}
+	}
+}
+
+/* numpy's default (linear) percentile p of the n durations in v (ms), in days, as
+ * maat_percentile_linear() computes it over the sorted days; v is reordered. The values at
+ * positions >= from are those not smaller than the ones before from (a previous call). */
+static double
+thr_percentile(int64_t *v, size_t n, size_t from, double p, int64_t max)
+{
+	double h, lo, a, b;
+	size_t i;
+	int64_t next;
+	if (n == 0) {
+		return NAN;
+	}
+	h = (double)(n - 1) * p;
+	lo = floor(h);
+	i = (size_t)lo;
+	if (i + 1 >= n) {
+		return (double)max / 86400000.0;
+	}
+	if (i < from) {
+		from = 0;
+	}
+	select_k(v + from, n - from, i - from);
+	next = v[i + 1];
+	for (size_t j = i + 2; j < n; j++) {
+		next = v[j] < next ? v[j] : next;
+	}
+	a = (double)v[i] / 86400000.0;
+	b = (double)next / 86400000.0;
+	return a + (h - lo) * (b - a);
+}
+
 static void
 finish(struct run *r)
 {
 	maat_handovers *h = r->h;
-	double *days;
 
 	name_resources(r);
 	count_joins(r);
 
+	/* throughput percentiles, numpy's default (linear) method: selected in place, and the
+	 * durations freed before the pairs' allocations */
+	if (r->nthr > 0) {
+		int64_t max = r->thr[0];
+		size_t im = (size_t)floor((double)(r->nthr - 1) * 0.5);
+		for (size_t i = 1; i < r->nthr; i++) {
+			max = r->thr[i] > max ? r->thr[i] : max;
+		}
+		h->throughput_median = thr_percentile(r->thr, r->nthr, 0, 0.5, max);
+		/* p90 lies at or after the median: only what is right of it needs selecting */
+		h->throughput_p90 = thr_percentile(r->thr, r->nthr, im + 1, 0.9, max);
+		h->throughput_max = (double)max / 86400000.0;
+	}
+	free(r->thr);
+	r->thr = NULL;
+	r->nthr = r->capthr = 0;
+
 	/* pairs, with their direction; escalations and unit flows follow from them */
 	pairs_flush(&r->pairs);
-	h->pairs = maat_xcalloc(r->pairs.n + 1, sizeof(*h->pairs));
 	h->units = maat_xcalloc(r->units.n + 1, sizeof(*h->units));
 	h->nunits = r->units.n;
 	for (size_t u = 0; u < r->units.n; u++) {
@@ -1265,48 +1521,7 @@ finish(struct run *r)
 	if (r->nsnap > 1) {
 		pairs_flush(&r->spairs);
 	}
-	for (size_t i = 0, si = 0; i < r->pairs.n; i++) {
-		const struct pair *p = &r->pairs.v[i];
-		uint32_t from = (uint32_t)(p->key / r->pairs.nres),
-			 to = (uint32_t)(p->key % r->pairs.nres);
-		maat_handover_pair *q;
-		q = &h->pairs[h->npairs++];
-		q->from = r->resources.v[from];
-		q->to = r->resources.v[to];
-		q->from_id = from;
-		q->to_id = to;
-		q->count = p->count;
-		q->cases = p->cases;
-		/* PM4Py's relative value: over the sum over cases of (events - 1) */
-		q->relative =
-		    h->events > h->cases ? (double)p->count / (double)(h->events - h->cases) : NAN;
-		if (r->nsnap <= 1) {
-			q->direction = direction(r, 0, from, to);
-			account(r, 0, from, to, q->direction, p->count);
-			continue;
-		}
-		/* the same pair per snapshot (both lists are sorted by pair, then snapshot) */
-		q->direction = NULL;
-		for (; si < r->spairs.n && r->spairs.v[si].key / r->nsnap <= p->key; si++) {
-			const struct pair *sp = &r->spairs.v[si];
-			size_t sn = (size_t)(sp->key % r->nsnap);
-			const char *d;
-			if (sp->key / r->nsnap < p->key) {
-				continue;
-			}
-			d = direction(r, sn, from, to);
-			account(r, sn, from, to, d, sp->count);
-			q->direction =
-			    q->direction == NULL || strcmp(q->direction, d) == 0 ? d : "mixed";
-		}
-		if (q->direction == NULL) {
-			q->direction = "unknown";
-		}
-	}
-	pairs_fini(&r->spairs);
-	/* the pairs are the largest allocation: gone before the sort needs its own */
-	pairs_fini(&r->pairs);
-	sort_pairs(h, r->resources.v, r->resources.n);
+	build_pairs(r);
 	sort_n(h->units, h->nunits, sizeof(*h->units), cmp_group);
 	h->activities = maat_xcalloc(r->activities.n + 1, sizeof(*h->activities));
 	for (size_t i = 0; i < r->activities.n; i++) {
@@ -1322,16 +1537,6 @@ finish(struct run *r)
 		g->signoffs = r->act[i].signoffs;
 	}
 	sort_n(h->activities, h->nactivities, sizeof(*h->activities), cmp_group);
-	/* throughput percentiles, numpy's default (linear) method */
-	sort_i64(r->thr, r->nthr);
-	days = maat_xcalloc(r->nthr + 1, sizeof(*days));
-	for (size_t i = 0; i < r->nthr; i++) {
-		days[i] = (double)r->thr[i] / 86400000.0;
-	}
-	h->throughput_median = maat_percentile_linear(days, r->nthr, 0.5);
-	h->throughput_p90 = maat_percentile_linear(days, r->nthr, 0.9);
-	h->throughput_max = r->nthr > 0 ? days[r->nthr - 1] : NAN;
-	free(days);
 	/* the pairs point into the resource names: hand them over */
 	h->resources = r->resources.v;
 	h->nresources = r->resources.n;

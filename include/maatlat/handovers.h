@@ -48,8 +48,9 @@ typedef struct maat_handover_pair {
 	/* resource names; borrowed from maat_handovers.resources */
 	const char *from;
 	const char *to;
-	/* their indices in maat_handovers.resources */
-	size_t from_id, to_id;
+	/* their indices in maat_handovers.resources (uint32_t: a pair costs 56 bytes, not 64, and
+	 * there can be millions) */
+	uint32_t from_id, to_id;
 	/* successions from -> to summed over cases (PM4Py's handover-of-work value) */
 	int64_t count;
 	/* cases in which from -> to occurs at least once (bupaR "absolute-case") */
