@@ -91,6 +91,11 @@ struct run {
 	/* the current case's events */
 	struct ev *evs;
 	size_t nevs, capevs;
+	/* the scan: the options, the case being read and its instant, its key and type */
+	const maat_terms_opts *opts;
+	int64_t cur_no, cur_t;
+	bool have_case;
+	char *key, *type;
 };
 
 void
@@ -750,6 +755,69 @@ flush_group(struct run *r, int64_t t)
 }
 
 /* Checks --case-type against the attribute each case log was imported with. */
+/* One batch of the scan, in (case, time, source, file order) order. Runs while the scan's
+ * thread holds the store: touches only the run. */
+static int
+take_batch(void *ctx, const maat_caselog_batch *b, maat_err *err)
+{
+	struct run *r = ctx;
+	size_t ci = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const maat_caselog_row *row = &b->rows[i];
+		int64_t no = row->case_no, t = row->t;
+		int64_t aid = row->aid, rid = row->rid, lid = row->lid, src = row->src;
+		maat_caselog_ev *g;
+		if (aid < 1 || aid > r->maxid || r->canon[aid] == 0 ||
+		    (rid > 0 && (rid > r->maxid || r->canon[rid] == 0)) ||
+		    (lid > 0 && (lid > r->maxid || r->canon[lid] == 0)) || src < 0 ||
+		    src > r->maxsrc) {
+			return maat_err_set(err, MAAT_E_DATA, "%s",
+					    _("the store's case events refer to unknown names"));
+		}
+		if (!r->have_case || no != r->cur_no || t != r->cur_t) {
+			flush_group(r, r->cur_t);
+		}
+		if (!r->have_case || no != r->cur_no) {
+			/* the case row: the scan sends one with each row that starts a case */
+			const maat_caselog_case *cs = &b->cases[ci];
+			if (r->have_case) {
+				end_case(r, r->key, r->type, r->opts);
+			}
+			r->nevs = 0;
+			r->have_case = true;
+			r->cur_no = no;
+			if (ci == b->ncases || cs->case_no != no) {
+				return maat_err_set(err, MAAT_E_INTERNAL, "%s",
+						    _("the store's cases came out of order"));
+			}
+			ci++;
+			if (!cs->found) {
+				return maat_err_set(
+				    err, MAAT_E_DATA, "%s",
+				    _("the store's case events refer to unknown cases"));
+			}
+			free(r->key);
+			free(r->type);
+			r->key = maat_xstrdup(maat_caselog_text(b, cs->key));
+			r->type = maat_xstrdup(maat_caselog_text(b, cs->type));
+		}
+		r->cur_t = t;
+		if (r->ngrp == r->capgrp) {
+			r->capgrp = r->capgrp ? r->capgrp * 2 : 64;
+			r->grp = maat_xreallocarray(r->grp, r->capgrp, sizeof(*r->grp));
+		}
+		g = &r->grp[r->ngrp++];
+		*g = (maat_caselog_ev){.act = r->canon[aid],
+				       .res = rid > 0 ? r->canon[rid] : -1,
+				       .lc = lid > 0 ? r->canon[lid] : -1,
+				       .aid = aid,
+				       .rid = rid,
+				       .src = r->src_rank[src]};
+	}
+	return 0;
+}
+
 static int
 check_case_type_attr(maat_db *db, const char *attr, maat_err *err)
 {
@@ -795,9 +863,7 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	maat_terms_opts defaults;
 	struct run r = {0};
 	const char *zone_name;
-	sqlite3_stmt *st, *cs = NULL;
-	int64_t cur_no = -1, cur_t = 0;
-	char *key = NULL, *type = NULL;
+	sqlite3_stmt *st;
 	int rc;
 
 	if (opts == NULL) {
@@ -835,80 +901,13 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	}
 	r.t->log_end_ms = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	cs = maat_db_stmt(db,
-			  "SELECT 0, c.case_no, c.case_key, (SELECT min(n.name) FROM case_types t"
-			  " JOIN case_names n ON n.id = t.case_type WHERE t.case_no = c.case_no)"
-			  " FROM cases c ORDER BY c.case_no",
-			  err);
-	st = maat_db_stmt(db,
-			  "SELECT case_no, ts * 1000 + ms, activity, coalesce(resource, 0),"
-			  " coalesce(lifecycle, 0), source_id"
-			  " FROM case_events ORDER BY case_no, ts, ms, source_id, seq",
-			  err);
-	if (st == NULL || cs == NULL) {
-		rc = -MAAT_E_INTERNAL;
+	/* the events in case order, read on a thread of their own (take_batch) */
+	r.opts = opts;
+	if ((rc = maat_caselog_scan(db, true, take_batch, &r, err)) < 0) {
 		goto out;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t no = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
-		int64_t aid = sqlite3_column_int64(st, 2), rid = sqlite3_column_int64(st, 3);
-		int64_t lid = sqlite3_column_int64(st, 4), src = sqlite3_column_int64(st, 5);
-		maat_caselog_ev *g;
-		if (aid < 1 || aid > r.maxid || r.canon[aid] == 0 ||
-		    (rid > 0 && (rid > r.maxid || r.canon[rid] == 0)) ||
-		    (lid > 0 && (lid > r.maxid || r.canon[lid] == 0)) || src < 0 ||
-		    src > r.maxsrc) {
-			rc = maat_err_set(err, MAAT_E_DATA, "%s",
-					  _("the store's case events refer to unknown names"));
-			sqlite3_reset(st);
-			goto out;
-		}
-		if (no != cur_no || t != cur_t) {
-			flush_group(&r, cur_t);
-		}
-		if (no != cur_no) {
-			int crc;
-			end_case(&r, key, type, opts);
-			r.nevs = 0;
-			cur_no = no;
-			/* the case row: both statements run in case order */
-			while ((crc = sqlite3_step(cs)) == SQLITE_ROW &&
-			       sqlite3_column_int64(cs, 1) != no) {
-			}
-			if (crc != SQLITE_ROW) {
-				rc = maat_err_set(
-				    err, MAAT_E_DATA, "%s",
-				    _("the store's case events refer to unknown cases"));
-				sqlite3_reset(st);
-				goto out;
-			}
-			free(key);
-			free(type);
-			key = maat_xstrdup((const char *)sqlite3_column_text(cs, 2));
-			type = sqlite3_column_type(cs, 3) == SQLITE_NULL
-				   ? NULL
-				   : maat_xstrdup((const char *)sqlite3_column_text(cs, 3));
-		}
-		cur_t = t;
-		if (r.ngrp == r.capgrp) {
-			r.capgrp = r.capgrp ? r.capgrp * 2 : 64;
-			r.grp = maat_xreallocarray(r.grp, r.capgrp, sizeof(*r.grp));
-		}
-		g = &r.grp[r.ngrp++];
-		*g = (maat_caselog_ev){.act = r.canon[aid],
-				       .res = rid > 0 ? r.canon[rid] : -1,
-				       .lc = lid > 0 ? r.canon[lid] : -1,
-				       .aid = aid,
-				       .rid = rid,
-				       .src = r.src_rank[src]};
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		rc = maat_db_fail(db, err, _("reading case events"));
-		goto out;
-	}
-	flush_group(&r, cur_t);
-	end_case(&r, key, type, opts);
+	flush_group(&r, r.cur_t);
+	end_case(&r, r.key, r.type, opts);
 	/* the totals' percentiles */
 	if (r.nleads > 1) {
 		qsort(r.leads, r.nleads, sizeof(*r.leads), cmp_double);
@@ -925,11 +924,8 @@ maat_terms_compute(maat_db *db, const maat_terms_opts *opts, maat_terms **out, m
 	r.t = NULL;
 	rc = 0;
 out:
-	if (cs != NULL) {
-		sqlite3_reset(cs);
-	}
-	free(key);
-	free(type);
+	free(r.key);
+	free(r.type);
 	maat_terms_free(r.t);
 	accs_free(&r.types);
 	accs_free(&r.units);
