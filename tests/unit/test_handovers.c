@@ -569,6 +569,106 @@ test_handovers_pairs_across_batches(void **state)
 	(void)state;
 }
 
+/* 20,000 cases of 5 events each, case i's key "C%05d" and its events at 0, 1, 2, 3 and
+ * 4 + 60 * i seconds, resources A B A B A. */
+static maat_db *
+many_cases_store(void)
+{
+	static char keys[20000][8];
+	struct ev *evs = maat_xcalloc(100000, sizeof(*evs));
+	static const char *const res[5] = {"A", "B", "A", "B", "A"};
+	maat_db *db;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "C%05d", i);
+		for (int k = 0; k < 5; k++) {
+			evs[i * 5 + k] =
+			    (struct ev){keys[i], "w", k < 4 ? k : 4 + 60 * (int64_t)i, res[k]};
+		}
+	}
+	db = store(evs, 100000);
+	free(evs);
+	return db;
+}
+
+static void
+test_handovers_cases_across_scan_batches(void **state)
+{
+	/* The scan hands rows over 4,096 at a time and the pairs merge every 65,536
+	 * successions: cases cross both. Each case: segments A,B,A,B,A = 4 handovers, A -> B
+	 * twice and B -> A twice; 20,000 cases: A -> B and B -> A 40,000 times each, in
+	 * 20,000 cases; 80,000 successions, all handovers. Durations 4 + 60 i s: median
+	 * at h = 19,999 * 0.5 = 9,999.5 -> 4 + 60 * 9,999.5 = 599,974 s; p90 at h = 17,999.1
+	 * -> 4 + 60 * 17,999.1 = 1,079,950 s; max 4 + 60 * 19,999 = 1,199,944 s. Every case
+	 * row has its own key (case 819 spans rows 4,095-4,099, across the first hand-over). */
+	maat_db *db = many_cases_store();
+	maat_handovers *h = compute(db, NULL, NULL);
+	char key[8];
+	assert_int_equal(h->cases, 20000);
+	assert_int_equal(h->events, 100000);
+	assert_int_equal(h->successions, 80000);
+	assert_int_equal(h->handovers, 80000);
+	assert_int_equal(h->npairs, 2);
+	assert_string_equal(h->pairs[0].from, "A");
+	assert_int_equal(h->pairs[0].count, 40000);
+	assert_int_equal(h->pairs[0].cases, 20000);
+	assert_string_equal(h->pairs[1].from, "B");
+	assert_int_equal(h->pairs[1].count, 40000);
+	assert_int_equal(h->pairs[1].cases, 20000);
+	assert_true(fabs(h->throughput_median - 599974.0 / DAY) < 1e-9);
+	assert_true(fabs(h->throughput_p90 - 1079950.0 / DAY) < 1e-9);
+	assert_true(fabs(h->throughput_max - 1199944.0 / DAY) < 1e-12);
+	assert_int_equal(h->ncase_rows, 20000);
+	for (int i = 0; i < 20000; i++) {
+		snprintf(key, sizeof(key), "C%05d", i);
+		assert_string_equal(h->case_rows[i].case_key, key);
+		assert_int_equal(h->case_rows[i].events, 5);
+		assert_int_equal(h->case_rows[i].handovers, 4);
+	}
+	maat_handovers_free(h);
+	maat_db_close(db);
+	(void)state;
+}
+
+static void
+test_handovers_bad_store_stops_the_scan(void **state)
+{
+	/* an event far into the scan (case 15,000: rows 75,000-75,004, the 19th batch) names
+	 * no known activity, or its case has no row in cases: the analysis stops with a data
+	 * error while the scan's thread is still reading, and the store is usable after */
+	maat_handovers_opts o;
+	maat_handovers *h = NULL;
+	maat_err err = {0};
+	maat_db *db = many_cases_store();
+	maat_handovers_opts_init(&o);
+	assert_int_equal(maat_db_exec(db,
+				      "UPDATE case_events SET activity = 999999 WHERE case_no = "
+				      "(SELECT case_no FROM cases WHERE case_key = 'C15000')",
+				      &err),
+			 0);
+	assert_int_equal(maat_handovers_compute(db, &o, &h, &err), -MAAT_E_DATA);
+	assert_null(h);
+	assert_non_null(strstr(err.msg, "unknown names"));
+	assert_int_equal(
+	    maat_db_exec(db,
+			 "UPDATE case_events SET activity = (SELECT min(activity) FROM "
+			 "case_events) WHERE activity = 999999; DELETE FROM cases WHERE "
+			 "case_key = 'C12000'",
+			 &err),
+	    0);
+	o.keep_cases = true;
+	assert_int_equal(maat_handovers_compute(db, &o, &h, &err), -MAAT_E_DATA);
+	assert_null(h);
+	assert_non_null(strstr(err.msg, "unknown cases"));
+	/* without the cases (no per-case rows, no org chart) the figures are whole again:
+	 * 20,000 cases */
+	o.keep_cases = false;
+	assert_int_equal(maat_handovers_compute(db, &o, &h, &err), 0);
+	assert_int_equal(h->cases, 20000);
+	maat_handovers_free(h);
+	maat_db_close(db);
+	(void)state;
+}
+
 static void
 test_handovers_after_forget(void **state)
 {
@@ -744,6 +844,8 @@ main(void)
 	    cmocka_unit_test(test_handovers_json_stream_equals_tree),
 	    cmocka_unit_test(test_handovers_many_pairs),
 	    cmocka_unit_test(test_handovers_pairs_across_batches),
+	    cmocka_unit_test(test_handovers_cases_across_scan_batches),
+	    cmocka_unit_test(test_handovers_bad_store_stops_the_scan),
 	    cmocka_unit_test(test_handovers_sources_merge_in_any_order),
 	    cmocka_unit_test(test_handovers_after_forget),
 	};
