@@ -468,7 +468,11 @@ maat_caselog_scan(maat_db *db, bool with_cases, maat_caselog_batch_fn fn, void *
 	/* signals stay with the caller's thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	s->threaded = pthread_create(&th, NULL, scan_thread, s) == 0;
+	/* set before the thread starts: it reads it */
+	s->threaded = true;
+	if (pthread_create(&th, NULL, scan_thread, s) != 0) {
+		s->threaded = false;
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!s->threaded) {
 		/* no second thread: read and analyse on this one */
