@@ -115,6 +115,40 @@ radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift, unsigned bi
 	return a;
 }
 
+/* A record of the result's sort: the key and what travels with it. */
+struct kv {
+	uint64_t key, val;
+};
+
+/* Sorts n records by the low `bits` bits of their keys (LSD radix, 11 bits a pass; the bits
+ * above must be 0). tmp has room for n records. Returns the buffer that holds the sorted
+ * records: a or tmp. */
+static struct kv *
+radix_sort_kv(struct kv *a, struct kv *tmp, size_t n, unsigned bits)
+{
+	size_t pos[2048];
+	for (unsigned sh = 0; sh < bits; sh += 11) {
+		struct kv *t;
+		size_t sum = 0;
+		memset(pos, 0, sizeof(pos));
+		for (size_t i = 0; i < n; i++) {
+			pos[(a[i].key >> sh) & 2047]++;
+		}
+		for (size_t d = 0; d < 2048; d++) {
+			size_t c = pos[d];
+			pos[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			tmp[pos[(a[i].key >> sh) & 2047]++] = a[i];
+		}
+		t = a;
+		a = tmp;
+		tmp = t;
+	}
+	return a;
+}
+
 /* One resource pair of the succession matrix. */
 struct pair {
 	/* from * nresources + to (canonical resource indices) */
@@ -128,8 +162,8 @@ struct pair {
  * is key * 2 + 1 for the first succession of its pair in its case, key * 2 for a repeat (the
  * keys of a case are sorted when it ends to tell them apart): 8 bytes, and no case number to
  * carry. The merge runs from the back, in place, so the pairs need no second copy. Memory
- * grows with the pairs (the batch is about as large as the pairs, at least BATCH_MIN), not
- * the events. */
+ * grows with the pairs (the batch is at least half as large as the pairs, at least
+ * BATCH_MIN), not the events. */
 #define BATCH_MIN ((size_t)1 << 16)
 
 struct pairs {
@@ -169,7 +203,7 @@ pairs_flush(struct pairs *p)
 		}
 	}
 	if (p->n + d > p->cap) {
-		p->cap = p->n + d + (p->n + d) / 4;
+		p->cap = p->n + d + (p->n + d) / 8;
 		p->v = maat_xreallocarray(p->v, p->cap, sizeof(*p->v));
 	}
 	/* from the back: w never overtakes j, so no pair is overwritten before it moves */
@@ -198,9 +232,9 @@ pairs_flush(struct pairs *p)
 	}
 	p->n += d;
 	p->nbatch = 0;
-	/* a batch about as large as the pairs keeps the merges linear in the events */
-	if (p->capbatch < p->n) {
-		p->capbatch = (p->n + BATCH_MIN - 1) / BATCH_MIN * BATCH_MIN;
+	/* a batch at least half as large as the pairs keeps the merges linear in the events */
+	if (p->capbatch < p->n / 2) {
+		p->capbatch = (p->n / 2 + BATCH_MIN - 1) / BATCH_MIN * BATCH_MIN;
 		free(p->batch);
 		free(p->tmp);
 		p->batch = maat_xmalloc(p->capbatch * sizeof(*p->batch));
@@ -1217,15 +1251,6 @@ cmp_name_index(const void *pa, const void *pb)
 	return strcmp(rank_names[*(const size_t *)pa], rank_names[*(const size_t *)pb]);
 }
 
-static const uint64_t *rank_keys;
-
-static int
-cmp_key_index(const void *pa, const void *pb)
-{
-	uint64_t a = rank_keys[*(const uint32_t *)pa], b = rank_keys[*(const uint32_t *)pb];
-	return a < b ? -1 : a > b;
-}
-
 /* The direction of pair p (key order) and its escalations and unit flows; *si walks the
  * per-snapshot pairs alongside (both lists are sorted by pair, then snapshot). */
 static enum dir
@@ -1286,12 +1311,16 @@ build_pairs(struct run *r)
 	h->pairs = NULL;
 	h->npairs = 0;
 	if (cb + 2 * rb <= 64) {
-		/* a radix sort of the keys; cases * 8 + direction travel with them */
-		uint64_t *key = maat_xmalloc((n + 1) * sizeof(*key));
-		uint64_t *val = maat_xmalloc((n + 1) * sizeof(*val));
+		/* A radix sort of (key, cases * 8 + direction) records. They live at the end of
+		 * the result's block, which is filled from the front as they are read: entry j
+		 * (56 bytes at 56 j) ends before record j + 1 (16 bytes at 40 n + 56 + 16 j)
+		 * begins, so the records need no memory of their own (the block's pages count
+		 * only once written). Records are read with memcpy: the memory changes type. */
+		maat_handover_pair *res = maat_xmalloc((n + 1) * sizeof(*res));
+		struct kv *rec = (struct kv *)(void *)((char *)res + (n + 1) * sizeof(*res) -
+						       n * sizeof(struct kv));
+		struct kv *tmp, *sorted;
 		uint64_t mask = rb > 0 ? ((uint64_t)1 << rb) - 1 : 0;
-		uint32_t *ix = NULL;
-		unsigned ib;
 		for (size_t i = 0; i < n; i++) {
 			const struct pair *p = &r->pairs.v[i];
 			uint64_t k = (uint64_t)(maxcount - p->count);
@@ -1299,46 +1328,28 @@ build_pairs(struct run *r)
 				 to = (uint32_t)(p->key % r->pairs.nres);
 			enum dir d = pair_direction(r, p, &si);
 			k = rb > 0 ? (((k << rb) | rank[from]) << rb) | rank[to] : k;
-			key[i] = k;
-			val[i] = (uint64_t)p->cases << 3 | (uint64_t)d;
+			rec[i] = (struct kv){k, (uint64_t)p->cases << 3 | (uint64_t)d};
 		}
 		pairs_fini(&r->spairs);
 		pairs_fini(&r->pairs);
-		/* the keys are distinct (one per pair): sort them with their positions packed
-		 * in where that fits, else sort the positions by key */
-		ib = bits_for(n);
-		if (cb + 2 * rb + ib <= 64) {
-			uint64_t *tmp = maat_xmalloc((n + 1) * sizeof(*tmp)), *s;
-			for (size_t i = 0; i < n; i++) {
-				tmp[i] = key[i] << ib | i;
-			}
-			s = radix_sort_u64(tmp, key, n, ib, cb + 2 * rb);
-			free(s == tmp ? key : tmp);
-			key = s;
-		} else {
-			ix = maat_xmalloc((n + 1) * sizeof(*ix));
-			for (size_t i = 0; i < n; i++) {
-				ix[i] = (uint32_t)i;
-			}
-			rank_keys = key;
-			sort_n(ix, n, sizeof(*ix), cmp_key_index);
-			rank_keys = NULL;
+		tmp = maat_xmalloc((n + 1) * sizeof(*tmp));
+		sorted = radix_sort_kv(rec, tmp, n, cb + 2 * rb);
+		if (sorted != rec && n > 0) {
+			memcpy(rec, sorted, n * sizeof(*rec));
 		}
-		h->pairs = maat_xcalloc(n + 1, sizeof(*h->pairs));
+		free(tmp);
 		for (size_t j = 0; j < n; j++) {
-			size_t at =
-			    ix != NULL ? ix[j] : (size_t)(key[j] & (((uint64_t)1 << ib) - 1));
-			uint64_t k = ix != NULL ? key[at] : key[j] >> ib, v = val[at];
-			maat_handover_pair *q = &h->pairs[h->npairs++];
-			q->to_id = (uint32_t)byname[k & mask];
-			q->from_id = (uint32_t)byname[(k >> rb) & mask];
-			q->count = maxcount - (int64_t)(k >> (2 * rb));
-			q->cases = (int64_t)(v >> 3);
-			q->direction = dir_name[v & 7];
+			struct kv x;
+			maat_handover_pair *q = &res[j];
+			memcpy(&x, (char *)rec + j * sizeof(x), sizeof(x));
+			q->to_id = (uint32_t)byname[x.key & mask];
+			q->from_id = (uint32_t)byname[(x.key >> rb) & mask];
+			q->count = maxcount - (int64_t)(x.key >> (2 * rb));
+			q->cases = (int64_t)(x.val >> 3);
+			q->direction = dir_name[x.val & 7];
 		}
-		free(ix);
-		free(key);
-		free(val);
+		h->pairs = res;
+		h->npairs = n;
 	} else {
 		struct sort_pair *sp = maat_xcalloc(n + 1, sizeof(*sp));
 		for (size_t i = 0; i < n; i++) {
