@@ -160,6 +160,7 @@ writer(void *arg)
 	for (;;) {
 		struct slot *s;
 		maat_err e = {0};
+		bool skip;
 		int rc;
 		while (b->nfilled == 0 && !b->stop) {
 			pthread_cond_wait(&b->filled, &b->mu);
@@ -169,8 +170,10 @@ writer(void *arg)
 		}
 		s = &b->slot[b->rd];
 		b->busy = true;
+		/* after a failure, or when stopped, what is left is dropped */
+		skip = b->err.code != 0 || b->stop;
 		pthread_mutex_unlock(&b->mu);
-		rc = b->err.code == 0 && !b->stop ? write_slot(b, s, &e) : 0;
+		rc = skip ? 0 : write_slot(b, s, &e);
 		pthread_mutex_lock(&b->mu);
 		if (rc < 0) {
 			b->err = e;
