@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <iconv.h>
 #include <locale.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,6 +48,43 @@ enum {
 	PS_ROW_NOT_BEGUN = 0,
 	PS_FIELD_BEGUN = 2,
 	PS_FIELD_MIGHT_HAVE_ENDED = 3,
+};
+
+/* The read-ahead (maat_csv_opts.read_ahead): records copied into slots of up to SLOT_RECS
+ * records or SLOT_BYTES of fields, NSLOT slots between the parsing thread and the caller. */
+enum { SLOT_RECS = 1024, SLOT_BYTES = 1024 * 1024, NSLOT = 3 };
+
+struct ra_rec {
+	int64_t line;
+	size_t nfields;
+	/* where its offsets start in the slot's offs, its fields in the slot's data, and their
+	 * length (offsets are relative to its first field) */
+	size_t off_at, data_at, data_len;
+};
+
+struct ra_slot {
+	struct ra_rec rec[SLOT_RECS];
+	size_t nrec;
+	maat_buf data;
+	size_t *offs;
+	size_t noffs, offs_cap;
+	/* the reader's result after the last record: 0 = more follows in the next slot, else
+	 * the end (rc 0) or a failure (rc < 0, err) */
+	bool last;
+	int rc;
+	maat_err err;
+};
+
+struct read_ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	struct ra_slot slot[NSLOT];
+	int wr, rd, nfilled;
+	bool stop;
+	/* the caller's position: the slot being read (-1 none) and the next record in it */
+	int cur;
+	size_t next;
 };
 
 /* what a libcsv callback found wrong (callbacks cannot return errors) */
@@ -124,6 +163,14 @@ struct maat_csv {
 	int64_t cur_line;
 	/* once an error happened, every later call repeats it */
 	maat_err fail;
+	/* the current record as the accessors see it: r->data/off, or a read-ahead slot's */
+	const char *v_data;
+	const size_t *v_off;
+	size_t v_n, v_len;
+	int64_t v_line;
+	/* parse ahead on a thread (maat_csv_opts.read_ahead); ra once it runs */
+	bool want_ahead;
+	struct read_ahead *ra;
 };
 
 static void *
@@ -686,15 +733,170 @@ maat_csv_open(FILE *f, const maat_csv_opts *opts, maat_err *err)
 		goto fail;
 	}
 	r->first_pending = true;
+	r->want_ahead = opts != NULL && opts->read_ahead;
 	return r;
 fail:
 	maat_csv_free(r);
 	return NULL;
 }
 
+/* The record just read by read_record() is the current one. */
+static void
+view_own(maat_csv *r)
+{
+	r->v_data = r->data.data;
+	r->v_off = r->off;
+	r->v_n = r->nfields;
+	r->v_len = r->data.len;
+	r->v_line = r->cur_line;
+}
+
+/* The parsing thread: read_record() into slots until the end, a failure or maat_csv_free(). */
+static void *
+ahead(void *arg)
+{
+	maat_csv *r = arg;
+	struct read_ahead *ra = r->ra;
+
+	for (;;) {
+		struct ra_slot *s;
+		pthread_mutex_lock(&ra->mu);
+		while (ra->nfilled == NSLOT && !ra->stop) {
+			pthread_cond_wait(&ra->freed, &ra->mu);
+		}
+		if (ra->stop) {
+			pthread_mutex_unlock(&ra->mu);
+			return NULL;
+		}
+		s = &ra->slot[ra->wr];
+		pthread_mutex_unlock(&ra->mu);
+		s->nrec = 0;
+		s->noffs = 0;
+		maat_buf_reset(&s->data);
+		s->last = false;
+		s->rc = 0;
+		while (s->nrec < SLOT_RECS && s->data.len < SLOT_BYTES) {
+			struct ra_rec *rec;
+			int rc = read_record(r, &s->err);
+			if (rc <= 0) {
+				s->last = true;
+				s->rc = rc;
+				break;
+			}
+			rec = &s->rec[s->nrec++];
+			rec->line = r->cur_line;
+			rec->nfields = r->nfields;
+			rec->off_at = s->noffs;
+			rec->data_at = s->data.len;
+			rec->data_len = r->data.len;
+			if (s->noffs + r->nfields > s->offs_cap) {
+				while (s->noffs + r->nfields > s->offs_cap) {
+					s->offs_cap = s->offs_cap ? s->offs_cap * 2 : 4096;
+				}
+				s->offs =
+				    maat_xreallocarray(s->offs, s->offs_cap, sizeof(*s->offs));
+			}
+			memcpy(s->offs + s->noffs, r->off, r->nfields * sizeof(*r->off));
+			s->noffs += r->nfields;
+			maat_buf_append(&s->data, r->data.data, r->data.len);
+		}
+		pthread_mutex_lock(&ra->mu);
+		ra->wr = (ra->wr + 1) % NSLOT;
+		ra->nfilled++;
+		pthread_cond_signal(&ra->filled);
+		pthread_mutex_unlock(&ra->mu);
+		if (s->last) {
+			return NULL;
+		}
+	}
+}
+
+/* Starts the parsing thread; false when it cannot (then records are read in place). */
+static bool
+start_ahead(maat_csv *r)
+{
+	struct read_ahead *ra = maat_xcalloc(1, sizeof(*ra));
+	sigset_t all, old;
+	int rc;
+
+	ra->cur = -1;
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->filled, NULL);
+	pthread_cond_init(&ra->freed, NULL);
+	r->ra = ra;
+	/* signals (Ctrl-C removing a .tmp) stay with the caller's thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&ra->thread, NULL, ahead, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&ra->freed);
+		pthread_cond_destroy(&ra->filled);
+		pthread_mutex_destroy(&ra->mu);
+		free(ra);
+		r->ra = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* The next record from the parsing thread's slots. */
+static int
+next_ahead(maat_csv *r, maat_err *err)
+{
+	struct read_ahead *ra = r->ra;
+	struct ra_slot *s;
+	const struct ra_rec *rec;
+
+	for (;;) {
+		if (ra->cur < 0) {
+			pthread_mutex_lock(&ra->mu);
+			while (ra->nfilled == 0) {
+				pthread_cond_wait(&ra->filled, &ra->mu);
+			}
+			ra->cur = ra->rd;
+			ra->next = 0;
+			pthread_mutex_unlock(&ra->mu);
+		}
+		s = &ra->slot[ra->cur];
+		if (ra->next < s->nrec) {
+			break;
+		}
+		if (s->last) {
+			/* the end, or the failure after the records before it (every later call
+			 * repeats it) */
+			if (s->rc < 0) {
+				if (err != NULL) {
+					*err = s->err;
+				}
+			}
+			return s->rc;
+		}
+		/* done with this slot: hand it back */
+		pthread_mutex_lock(&ra->mu);
+		ra->rd = (ra->rd + 1) % NSLOT;
+		ra->nfilled--;
+		ra->cur = -1;
+		pthread_cond_signal(&ra->freed);
+		pthread_mutex_unlock(&ra->mu);
+	}
+	rec = &s->rec[ra->next++];
+	r->v_data = s->data.data + rec->data_at;
+	r->v_off = s->offs + rec->off_at;
+	r->v_n = rec->nfields;
+	r->v_len = rec->data_len;
+	r->v_line = rec->line;
+	return 1;
+}
+
 int
 maat_csv_next(maat_csv *r, maat_err *err)
 {
+	int rc;
+	if (r->ra != NULL) {
+		/* r->fail belongs to the parsing thread now; its failure comes in a slot */
+		return next_ahead(r, err);
+	}
 	if (r->fail.code != 0) {
 		if (err != NULL) {
 			*err = r->fail;
@@ -703,16 +905,25 @@ maat_csv_next(maat_csv *r, maat_err *err)
 	}
 	if (r->first_pending) {
 		r->first_pending = false;
+		view_own(r);
 		return 1;
 	}
-	return read_record(r, err);
+	if (r->want_ahead) {
+		r->want_ahead = false;
+		if (start_ahead(r)) {
+			return next_ahead(r, err);
+		}
+	}
+	rc = read_record(r, err);
+	view_own(r);
+	return rc;
 }
 
 size_t
 maat_csv_nfields(const maat_csv *r)
 {
 	/* the record read ahead by maat_csv_open() is not current until maat_csv_next() */
-	return r->first_pending ? 0 : r->nfields;
+	return r->first_pending ? 0 : r->v_n;
 }
 
 const char *
@@ -721,7 +932,7 @@ maat_csv_field(const maat_csv *r, size_t i)
 	if (i >= maat_csv_nfields(r)) {
 		return NULL;
 	}
-	return r->data.data + r->off[i];
+	return r->v_data + r->v_off[i];
 }
 
 size_t
@@ -730,13 +941,13 @@ maat_csv_field_len(const maat_csv *r, size_t i)
 	if (i >= maat_csv_nfields(r)) {
 		return 0;
 	}
-	return (i + 1 < r->nfields ? r->off[i + 1] : r->data.len) - r->off[i] - 1;
+	return (i + 1 < r->v_n ? r->v_off[i + 1] : r->v_len) - r->v_off[i] - 1;
 }
 
 int64_t
 maat_csv_line(const maat_csv *r)
 {
-	return r->first_pending ? 0 : r->cur_line;
+	return r->first_pending ? 0 : r->v_line;
 }
 
 char
@@ -750,6 +961,22 @@ maat_csv_free(maat_csv *r)
 {
 	if (r == NULL) {
 		return;
+	}
+	if (r->ra != NULL) {
+		struct read_ahead *ra = r->ra;
+		pthread_mutex_lock(&ra->mu);
+		ra->stop = true;
+		pthread_cond_signal(&ra->freed);
+		pthread_mutex_unlock(&ra->mu);
+		pthread_join(ra->thread, NULL);
+		pthread_cond_destroy(&ra->freed);
+		pthread_cond_destroy(&ra->filled);
+		pthread_mutex_destroy(&ra->mu);
+		for (int i = 0; i < NSLOT; i++) {
+			maat_buf_fini(&ra->slot[i].data);
+			free(ra->slot[i].offs);
+		}
+		free(ra);
 	}
 	csv_free(&r->p);
 	if (r->cd != (iconv_t)-1) {

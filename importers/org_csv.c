@@ -651,12 +651,11 @@ done:
 	return out;
 }
 
+/* A text column of a bulk row: NULL when absent or empty. */
 static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+bulk_opt(maat_db_bulk *b, int col, const char *s)
 {
-	if (s != NULL && *s) {
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	}
+	maat_db_bulk_text(b, col, s != NULL && *s ? s : NULL);
 }
 
 /* Adds the rows of the other files of the same snapshot to the model, so a junior file finds
@@ -1020,11 +1019,12 @@ log_anomalies(maat_import *imp, const maat_org *org, bool alone, maat_err *err)
 int
 maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o, maat_err *err)
 {
-	maat_csv_opts copts = {.encoding = o->encoding, .path = imp->path};
+	maat_csv_opts copts = {.encoding = o->encoding, .path = imp->path, .read_ahead = true};
 	reader rd = {.kind = L_CSV};
 	maat_csv *c = NULL;
 	maat_org *org = NULL;
 	sqlite3_stmt *ins;
+	maat_db_bulk *bulk = NULL;
 	char junior_id[64], file_date[11] = "", as_of[11];
 	const char *date_from;
 	int64_t date_line = 0, ragged = 0, ragged_line = 0, high_fte = 0, high_line = 0;
@@ -1061,15 +1061,13 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		rc = maat_db_fail(imp->db, err, _("recording the import"));
 		goto out;
 	}
-	ins = maat_db_stmt(imp->db,
-			   "INSERT INTO org_rows(source_id, line, id, manager, name, title, unit,"
-			   " email, grade, role, fte, employment, aggregate)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-			   err);
-	if (ins == NULL) {
-		rc = -MAAT_E_INTERNAL;
-		goto out;
-	}
+	/* the rows are written on a second thread while the next ones are read (store/bulk.c);
+	 * every other use of the store in the loop syncs first (log_row) */
+	bulk =
+	    maat_db_bulk_new(imp->db,
+			     "INSERT INTO org_rows(source_id, line, id, manager, name, title, unit,"
+			     " email, grade, role, fte, employment, aggregate)",
+			     13);
 	rd.model = maat_org_builder_new();
 	{
 		/* about 40 bytes a row at the least: size the model's tables once */
@@ -1094,7 +1092,8 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			if (ragged++ == 0) {
 				ragged_line = line;
 			}
-			if ((rc = maat_db_log(
+			if ((rc = maat_db_bulk_sync(bulk, err)) < 0 ||
+			    (rc = maat_db_log(
 				 imp->db, imp->source_id, line, "warning", err,
 				 _("the row has %lld fields, the header %lld: rejected (a "
 				   "value with the separator in it, such as an unquoted "
@@ -1118,7 +1117,8 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		    (is_totals_label(id) ||
 		     (*id == '\0' && is_totals_label(get(&rd, c, F_NAME))))) {
 			imp->rows_rejected++;
-			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
+			if ((rc = maat_db_bulk_sync(bulk, err)) < 0 ||
+			    (rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
 					      _("a totals row ('%.40s'): skipped, not a person"),
 					      *id ? id : rd.val[F_NAME].data)) < 0) {
 				goto out;
@@ -1127,7 +1127,8 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		}
 		if (*id == '\0') {
 			imp->rows_rejected++;
-			if ((rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
+			if ((rc = maat_db_bulk_sync(bulk, err)) < 0 ||
+			    (rc = maat_db_log(imp->db, imp->source_id, line, "warning", err,
 					      *manager == '\0'
 						  ? _("a row without id and manager (a row of "
 						      "sums?): skipped")
@@ -1208,18 +1209,18 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		row.aggregate = aggregate;
 		row.source_id = imp->source_id;
 		row.line = line;
-		sqlite3_bind_int64(ins, 1, imp->source_id);
-		sqlite3_bind_int64(ins, 2, line);
-		sqlite3_bind_text(ins, 3, row.id, -1, SQLITE_STATIC);
-		bind_opt(ins, 4, row.manager);
+		maat_db_bulk_int(bulk, 0, imp->source_id);
+		maat_db_bulk_int(bulk, 1, line);
+		maat_db_bulk_text(bulk, 2, row.id);
+		bulk_opt(bulk, 3, row.manager);
 		if (o->pseudo != NULL) {
 			p_name = maat_pseudo_apply(o->pseudo, get(&rd, c, F_NAME));
-			bind_opt(ins, 5, p_name);
+			bulk_opt(bulk, 4, p_name);
 		} else {
-			bind_opt(ins, 5, get(&rd, c, F_NAME));
+			bulk_opt(bulk, 4, get(&rd, c, F_NAME));
 		}
-		bind_opt(ins, 6, get(&rd, c, F_TITLE));
-		bind_opt(ins, 7, get(&rd, c, F_UNIT));
+		bulk_opt(bulk, 5, get(&rd, c, F_TITLE));
+		bulk_opt(bulk, 6, get(&rd, c, F_UNIT));
 		{
 			maat_buf *e = &rd.val[F_EMAIL];
 			get(&rd, c, F_EMAIL);
@@ -1228,23 +1229,25 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 			}
 			if (o->pseudo != NULL) {
 				p_email = maat_pseudo_apply(o->pseudo, e->data);
-				bind_opt(ins, 8, p_email);
+				bulk_opt(bulk, 7, p_email);
 			} else {
-				bind_opt(ins, 8, e->data);
+				bulk_opt(bulk, 7, e->data);
 			}
 		}
-		bind_opt(ins, 9, get(&rd, c, F_GRADE));
-		bind_opt(ins, 10, role_of(get(&rd, c, F_ROLE)));
-		sqlite3_bind_double(ins, 11, fte);
+		bulk_opt(bulk, 8, get(&rd, c, F_GRADE));
+		bulk_opt(bulk, 9, role_of(get(&rd, c, F_ROLE)));
+		maat_db_bulk_double(bulk, 10, fte);
 		row.employment = employment_of(get(&rd, c, F_EMPLOYMENT));
 		if (row.employment == MAAT_EMP_UNKNOWN && rd.val[F_EMPLOYMENT].data[0] != '\0') {
 			note_unknown(&unknown, &nunknown, rd.val[F_EMPLOYMENT].data, line);
 		}
 		if (row.employment != MAAT_EMP_UNKNOWN) {
-			sqlite3_bind_int(ins, 12, row.employment);
+			maat_db_bulk_int(bulk, 11, row.employment);
+		} else {
+			maat_db_bulk_null(bulk, 11);
 		}
-		sqlite3_bind_int(ins, 13, aggregate);
-		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+		maat_db_bulk_int(bulk, 12, aggregate);
+		rc = maat_db_bulk_next(bulk, err);
 		if (rc == 0) {
 			maat_org_builder_add(rd.model, &row);
 		}
@@ -1256,19 +1259,18 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 		free(p_email);
 		p_id = p_mgr = p_name = p_email = NULL;
 		if (rc < 0) {
-			rc = maat_db_fail(imp->db, err, _("storing an org row"));
 			goto out;
 		}
-		last_row = sqlite3_last_insert_rowid(maat_db_sqlite(imp->db));
-		if (first_row == 0) {
-			first_row = last_row;
-		}
-		sqlite3_reset(ins);
-		sqlite3_clear_bindings(ins);
 	}
 	if (rc < 0) {
 		goto out;
 	}
+	/* the store is this thread's again */
+	if ((rc = maat_db_bulk_finish(bulk, &first_row, &last_row, err)) < 0) {
+		goto out;
+	}
+	maat_db_bulk_free(bulk);
+	bulk = NULL;
 	if (imp->rows_read == 0) {
 		rc = maat_err_set(err, MAAT_E_DATA, _("%s: an org chart header but no rows"),
 				  imp->path);
@@ -1377,6 +1379,8 @@ maat_org_import_stream(maat_import *imp, FILE *f, const maat_org_import_opts *o,
 	}
 	rc = log_anomalies(imp, org, rd.kind == L_JUNIOR && others == 0, err);
 out:
+	/* before the caller rolls back: the writer must be done with the store */
+	maat_db_bulk_free(bulk);
 	for (size_t k = 0; k < nunknown; k++) {
 		free(unknown[k].value);
 	}

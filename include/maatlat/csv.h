@@ -22,6 +22,11 @@ typedef struct maat_csv_opts {
 	const char *encoding;
 	/* the file name used in messages ("FILE:LINE: ..."); borrowed for the reader's life */
 	const char *path;
+	/* parse ahead on a thread of its own from the second maat_csv_next() on (the header is
+	 * read on the caller's): for importers whose own work per record is as large as the
+	 * parsing. f is then read by that thread until maat_csv_free(), which must come before
+	 * anything else uses f. */
+	bool read_ahead;
 } maat_csv_opts;
 
 /* Starts reading f (borrowed; the caller closes it after maat_csv_free). opts may be NULL.

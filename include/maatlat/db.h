@@ -180,4 +180,26 @@ int maat_db_log(maat_db *db, int64_t source_id, int64_t line, const char *severi
 /* True when at least one source of this kind has been imported. */
 bool maat_db_has_kind(maat_db *db, const char *kind);
 
+/* Bulk inserts on a writer thread (store/bulk.c): the caller fills rows of ncols values with
+ * maat_db_bulk_int/double/text/null (column 0..ncols-1; text is copied, NULL text is NULL)
+ * and ends each with maat_db_bulk_next(); a second thread writes them as multi-row
+ * "HEAD VALUES (...),(...)" statements (head: "INSERT INTO t(a, b)"). While rows are being
+ * written the store's connection belongs to that thread: call maat_db_bulk_sync() before any
+ * other use of db (it waits until every row is written and hands the connection back until
+ * the next row). A failure of the writer is returned by the next maat_db_bulk_next(), _sync()
+ * or _finish(). maat_db_bulk_finish() writes the rest and gives the rowids of the first and
+ * last row written (0 and -1 when none: a rowid table, one transaction, so they are
+ * contiguous). maat_db_bulk_free() (NULL-safe) stops the writer without writing what is left:
+ * call it before the transaction is rolled back or committed. */
+typedef struct maat_db_bulk maat_db_bulk;
+maat_db_bulk *maat_db_bulk_new(maat_db *db, const char *head, int ncols);
+void maat_db_bulk_int(maat_db_bulk *b, int col, int64_t v);
+void maat_db_bulk_double(maat_db_bulk *b, int col, double v);
+void maat_db_bulk_text(maat_db_bulk *b, int col, const char *text);
+void maat_db_bulk_null(maat_db_bulk *b, int col);
+int maat_db_bulk_next(maat_db_bulk *b, maat_err *err);
+int maat_db_bulk_sync(maat_db_bulk *b, maat_err *err);
+int maat_db_bulk_finish(maat_db_bulk *b, int64_t *first_rowid, int64_t *last_rowid, maat_err *err);
+void maat_db_bulk_free(maat_db_bulk *b);
+
 #endif

@@ -661,7 +661,7 @@ assert_not_number(const char *s)
 {
 	double v = -12345;
 	if (maat_csv_parse_number(s, &v)) {
-		fail_msg("'%s' was read as %g", s, v);
+		fail_msg("'%s' was read as %g", s != NULL ? s : "(null)", v);
 	}
 	assert_true(v == -12345);
 }
@@ -777,6 +777,95 @@ test_csv_corpus_files(void **state)
 	}
 }
 
+/* The read-ahead thread (maat_csv_opts.read_ahead) hands over the same records, fields and
+ * lines as reading in place, across its slots (1,024 records each: 5,000 records cross four
+ * boundaries), and a malformed record after them fails with the same message and line. Record
+ * k (1-based) is "k,<k copies of x, capped at 2,000>" and every 7th has a quoted field over two
+ * lines, so the start line of record k is 1 + k + (k - 1) / 7 (the header is line 1). */
+static char *
+ahead_text(int n, bool broken)
+{
+	maat_buf b = {0};
+	maat_buf_printf(&b, "id,text\n");
+	for (int k = 1; k <= n; k++) {
+		int len = k < 2000 ? k : 2000;
+		maat_buf_printf(&b, "%d,", k);
+		if (k % 7 == 0) {
+			maat_buf_printf(&b, "\"two\nlines\"\n");
+			continue;
+		}
+		for (int i = 0; i < len; i++) {
+			maat_buf_append(&b, "x", 1);
+		}
+		maat_buf_append(&b, "\n", 1);
+	}
+	if (broken) {
+		maat_buf_printf(&b, "%d,\"never closed\n", n + 1);
+	}
+	return b.data;
+}
+
+static void
+read_all(const char *text, bool ahead, maat_buf *out, maat_err *err, int *rc_out)
+{
+	maat_csv_opts o = {.path = "t.csv", .read_ahead = ahead};
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	maat_csv *r;
+	int rc;
+	assert_non_null(f);
+	r = maat_csv_open(f, &o, err);
+	assert_non_null(r);
+	while ((rc = maat_csv_next(r, err)) > 0) {
+		maat_buf_printf(out, "%lld:", (long long)maat_csv_line(r));
+		for (size_t i = 0; i < maat_csv_nfields(r); i++) {
+			maat_buf_printf(out, "%s%s", i ? "|" : "", maat_csv_field(r, i));
+			assert_int_equal(strlen(maat_csv_field(r, i)), maat_csv_field_len(r, i));
+		}
+		maat_buf_append(out, "\n", 1);
+	}
+	*rc_out = rc;
+	/* the failure repeats */
+	if (rc < 0) {
+		maat_err again = {0};
+		assert_int_equal(maat_csv_next(r, &again), rc);
+		assert_string_equal(again.msg, err->msg);
+	}
+	maat_csv_free(r);
+	fclose(f);
+}
+
+static void
+test_csv_read_ahead(void **state)
+{
+	(void)state;
+	for (int broken = 0; broken <= 1; broken++) {
+		char *text = ahead_text(5000, broken);
+		maat_buf plain = {0}, ahead = {0};
+		maat_err e1 = {0}, e2 = {0};
+		int rc1, rc2;
+		char want[64];
+		read_all(text, false, &plain, &e1, &rc1);
+		read_all(text, true, &ahead, &e2, &rc2);
+		assert_int_equal(rc1, broken ? -MAAT_E_DATA : 0);
+		assert_int_equal(rc2, rc1);
+		assert_string_equal(e2.msg, e1.msg);
+		assert_string_equal(ahead.data, plain.data);
+		/* record 4999 starts on line 1 + 4999 + 4998 / 7 = 5714, record 5000 on
+		 * 1 + 5000 + 4999 / 7 = 5715 (4999 and 5000 are not multiples of 7: one line each)
+		 */
+		assert_non_null(strstr(plain.data, "\n5714:4999|"));
+		assert_non_null(strstr(plain.data, "\n5715:5000|"));
+		if (broken) {
+			/* the unclosed quote opens on the line after record 5000 */
+			snprintf(want, sizeof(want), "t.csv:5716:");
+			assert_non_null(strstr(e1.msg, want));
+		}
+		maat_buf_fini(&plain);
+		maat_buf_fini(&ahead);
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -808,6 +897,7 @@ main(void)
 	    cmocka_unit_test(test_csv_column_aliases),
 	    cmocka_unit_test(test_csv_parse_number),
 	    cmocka_unit_test(test_csv_corpus_files),
+	    cmocka_unit_test(test_csv_read_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

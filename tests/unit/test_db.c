@@ -265,10 +265,85 @@ teardown(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
+/* The bulk writer (store/bulk.c): 5,000 rows (five batches of 1,024 and a part) in file order,
+ * a direct insert after maat_db_bulk_sync() landing between row 2,500 and row 2,501 (the rows
+ * before it written first), NULL and empty text kept apart, rowids 1..5,001 with the direct row
+ * at 2,501; then a constraint failure at row 3,000 (b must stay below 3,000) reported by
+ * finish, and freeing the writer before the rollback. */
+static void
+test_db_bulk_writer(void **state)
+{
+	maat_err err = {0};
+	maat_db *db = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+	maat_db_bulk *b;
+	int64_t first = 0, last = 0;
+	int rc = 0;
+	(void)state;
+	assert_non_null(db);
+	assert_int_equal(maat_db_exec(db,
+				      "CREATE TABLE t(a INTEGER NOT NULL, b REAL, c TEXT);"
+				      "CREATE TABLE u(a INTEGER, b INTEGER CHECK (b < 3000));"
+				      "BEGIN",
+				      &err),
+			 0);
+	b = maat_db_bulk_new(db, "INSERT INTO t(a, b, c)", 3);
+	for (int i = 1; i <= 5000; i++) {
+		char text[32];
+		snprintf(text, sizeof(text), "row %d", i);
+		maat_db_bulk_int(b, 0, i);
+		if (i % 2) {
+			maat_db_bulk_double(b, 1, i / 2.0);
+		} else {
+			maat_db_bulk_null(b, 1);
+		}
+		maat_db_bulk_text(b, 2, i % 3 == 0 ? NULL : i % 3 == 1 ? text : "");
+		assert_int_equal(maat_db_bulk_next(b, &err), 0);
+		if (i == 2500) {
+			assert_int_equal(maat_db_bulk_sync(b, &err), 0);
+			assert_int_equal(count(db, "SELECT count(*) FROM t"), 2500);
+			assert_int_equal(maat_db_exec(db, "INSERT INTO t(a) VALUES (-1)", &err), 0);
+		}
+	}
+	assert_int_equal(maat_db_bulk_finish(b, &first, &last, &err), 0);
+	maat_db_bulk_free(b);
+	/* the direct row was the 2,501st: the bulk rows are 1..2,500 and 2,502..5,001 */
+	assert_int_equal(first, 1);
+	assert_int_equal(last, 5001);
+	assert_int_equal(count(db, "SELECT count(*) FROM t"), 5001);
+	assert_int_equal(count(db, "SELECT rowid FROM t WHERE a = -1"), 2501);
+	assert_int_equal(count(db, "SELECT count(*) FROM t WHERE rowid <> a + (a > 2500)"), 1);
+	/* 2,500 odd rows with b = a / 2; 1,667 rows with i % 3 == 1 "row i", 1,666 NULL of the
+	 * 5,000 (i % 3 == 0), 1,667 empty (i % 3 == 2) */
+	assert_int_equal(
+	    count(db, "SELECT count(*) FROM t WHERE a > 0 AND a % 2 = 1 AND b = a / 2.0"), 2500);
+	assert_int_equal(count(db, "SELECT count(*) FROM t WHERE a > 0 AND b IS NULL"), 2500);
+	assert_int_equal(count(db, "SELECT count(*) FROM t WHERE c = 'row ' || a"), 1667);
+	assert_int_equal(count(db, "SELECT count(*) FROM t WHERE a > 0 AND c IS NULL"), 1666);
+	assert_int_equal(count(db, "SELECT count(*) FROM t WHERE c = ''"), 1667);
+
+	/* a failure on the writer's side comes back to the caller, with SQLite's reason */
+	b = maat_db_bulk_new(db, "INSERT INTO u(a, b)", 2);
+	for (int i = 1; i <= 5000 && rc == 0; i++) {
+		maat_db_bulk_int(b, 0, i);
+		maat_db_bulk_int(b, 1, i);
+		rc = maat_db_bulk_next(b, &err);
+	}
+	if (rc == 0) {
+		rc = maat_db_bulk_finish(b, &first, &last, &err);
+	}
+	assert_true(rc < 0);
+	assert_non_null(strstr(err.msg, "CHECK constraint failed"));
+	maat_db_bulk_free(b);
+	maat_db_rollback(db);
+	assert_int_equal(count(db, "SELECT count(*) FROM u"), 0);
+	maat_db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_db_bulk_writer),
 	    cmocka_unit_test(test_db_migrates_from_empty),
 	    cmocka_unit_test(test_db_file_store_uses_wal_and_reopens),
 	    cmocka_unit_test(test_db_missing_without_create),
