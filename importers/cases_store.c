@@ -607,7 +607,7 @@ static int64_t
 run_reader(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_case_event_fn fn,
 	   void *ctx, maat_err *err)
 {
-	return kind == READ_XES	  ? maat_xes_read(f, o, fn, ctx, err)
+	return kind == READ_XES   ? maat_xes_read(f, o, fn, ctx, err)
 	       : kind == READ_ZGW ? maat_zgw_read(f, o, fn, ctx, err)
 				  : maat_cases_csv_read(f, o, fn, ctx, err);
 }
