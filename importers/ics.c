@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <iconv.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -3508,7 +3507,6 @@ maat_cal_prefetch_new(maat_db *db, char *const paths[], int npaths, const maat_c
 		      maat_err *err)
 {
 	maat_cal_prefetch *p;
-	sigset_t all, old;
 
 	p = maat_xcalloc(1, sizeof(*p));
 	p->db = db;
@@ -3530,11 +3528,7 @@ maat_cal_prefetch_new(maat_db *db, char *const paths[], int npaths, const maat_c
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	/* signals (Ctrl-C removing a .tmp) stay with the store's thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	p->threaded = pthread_create(&p->thread, NULL, pf_reader, p) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	p->threaded = maat_thread_start(&p->thread, pf_reader, p) == 0;
 	if (!p->threaded) {
 		pthread_cond_destroy(&p->freed);
 		pthread_cond_destroy(&p->filled);
