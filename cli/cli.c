@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "maatlat/zone.h"
 #include "maatlat/i18n.h"
 #include "maatlat/pseudonym.h"
 #include "maatlat/table.h"
@@ -64,9 +65,14 @@ static void
 vprint(const maat_cli *cli, const char *fmt, va_list ap)
 {
 	bool color = cli != NULL && cli->color;
+	/* a calendar import reads the next file on a second thread, which points fd 2 at
+	 * libical's capture file while it parses (importers/ics.c) */
+	maat_stderr_lock();
 	fputs(color ? "\033[1;31mmaatlat:\033[0m " : "maatlat: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	fflush(stderr);
+	maat_stderr_unlock();
 }
 
 void

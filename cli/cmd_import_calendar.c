@@ -78,6 +78,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	maat_pseudo *pseudo = NULL;
 	maat_err err = {0};
 	maat_db *db = NULL;
+	maat_cal_prefetch *pf = NULL;
 	int status = 0, c, limit;
 
 	opterr = 0;
@@ -174,11 +175,18 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 	}
 	/* the same meetings in every attendee's export: look them up and expand them once */
 	o.cache = maat_cal_cache_new();
-	for (int i = optind; i < argc; i++) {
+	/* the next exports are read on a second thread while one is stored */
+	if ((pf = maat_cal_prefetch_new(db, argv + optind, argc - optind, &o, &err)) == NULL) {
+		status = cli_fail(cli, &err);
+	}
+	for (int i = optind; pf != NULL && i < argc; i++) {
 		int rc;
 		maat_err_clear(&err);
-		rc = maat_cal_import_file(db, argv[i], &o, &err);
+		rc = maat_cal_import_next(pf, &err);
 		if (rc < 0) {
+			/* the reading thread stops before anything is said */
+			maat_cal_prefetch_free(pf);
+			pf = NULL;
 			status = cli_fail(cli, &err);
 			cli_import_stopped(cli, argv + optind, argc - optind, i - optind);
 			break;
@@ -193,6 +201,7 @@ cmd_import_calendar(maat_cli *cli, int argc, char **argv)
 			cli_print_source_messages(cli, db, id, label, "sources");
 		}
 	}
+	maat_cal_prefetch_free(pf);
 	maat_cal_cache_free(o.cache);
 	maat_pseudo_free(pseudo);
 	maat_db_close(db);

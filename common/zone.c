@@ -3,6 +3,7 @@
  * zones (the system's tzdata), Windows and Exchange display names mapped to IANA, and a
  * date's midnight in a zone as unix seconds UTC. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,9 +371,40 @@ maat_zone_resolve(const char *raw)
 	return NULL;
 }
 
+/* fd 2 is the process': while one thread has it pointed at a capture file, another thread's
+ * messages would land there. maat_quiet_begin/end hold this lock (recursive: a zone look-up
+ * inside a reader nests), and so does a thread that writes to stderr while a reader may run on
+ * another (maat_stderr_lock). */
+static pthread_mutex_t stderr_mu;
+static pthread_once_t stderr_once = PTHREAD_ONCE_INIT;
+
+static void
+stderr_mu_init(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&stderr_mu, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
+void
+maat_stderr_lock(void)
+{
+	pthread_once(&stderr_once, stderr_mu_init);
+	pthread_mutex_lock(&stderr_mu);
+}
+
+void
+maat_stderr_unlock(void)
+{
+	pthread_mutex_unlock(&stderr_mu);
+}
+
 void
 maat_quiet_begin(maat_quiet *q)
 {
+	maat_stderr_lock();
 	q->saved = -1;
 	q->tmp = NULL;
 	icalerror_set_errors_are_fatal(0);
@@ -398,6 +430,7 @@ maat_quiet_end(maat_quiet *q)
 {
 	FILE *f = q->tmp;
 	if (q->saved < 0) {
+		maat_stderr_unlock();
 		return NULL;
 	}
 	fflush(stderr);
@@ -405,6 +438,7 @@ maat_quiet_end(maat_quiet *q)
 	close(q->saved);
 	q->saved = -1;
 	q->tmp = NULL;
+	maat_stderr_unlock();
 	rewind(f);
 	return f;
 }

@@ -1,5 +1,4 @@
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -607,7 +606,7 @@ static int64_t
 run_reader(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_case_event_fn fn,
 	   void *ctx, maat_err *err)
 {
-	return kind == READ_XES	  ? maat_xes_read(f, o, fn, ctx, err)
+	return kind == READ_XES   ? maat_xes_read(f, o, fn, ctx, err)
 	       : kind == READ_ZGW ? maat_zgw_read(f, o, fn, ctx, err)
 				  : maat_cases_csv_read(f, o, fn, ctx, err);
 }
@@ -712,7 +711,6 @@ read_piped(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_cases_
 	   maat_err *err)
 {
 	struct pipe *p = maat_xcalloc(1, sizeof(*p));
-	sigset_t all, old;
 	pthread_t th;
 	int rc = 0, made;
 
@@ -726,11 +724,7 @@ read_piped(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_cases_
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	/* signals (Ctrl-C removing a .tmp) stay with this thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	made = pthread_create(&th, NULL, pipe_reader, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	made = maat_thread_start(&th, pipe_reader, p);
 	if (made != 0) {
 		/* no second thread: read and store on this one */
 		p->n = run_reader(kind, f, o, maat_cases_sink_add, s, err);

@@ -21,7 +21,6 @@
 #include <iconv.h>
 #include <locale.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -816,7 +815,6 @@ static bool
 start_ahead(maat_csv *r)
 {
 	struct read_ahead *ra = maat_xcalloc(1, sizeof(*ra));
-	sigset_t all, old;
 	int rc;
 
 	ra->cur = -1;
@@ -824,11 +822,7 @@ start_ahead(maat_csv *r)
 	pthread_cond_init(&ra->filled, NULL);
 	pthread_cond_init(&ra->freed, NULL);
 	r->ra = ra;
-	/* signals (Ctrl-C removing a .tmp) stay with the caller's thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&ra->thread, NULL, ahead, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = maat_thread_start(&ra->thread, ahead, r);
 	if (rc != 0) {
 		pthread_cond_destroy(&ra->freed);
 		pthread_cond_destroy(&ra->filled);

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -3074,17 +3075,84 @@ recode(FILE *f, const char *enc, const char *path, maat_err *err)
 	return tmp;
 }
 
+/* Reads one export (iCalendar, Graph JSON or Outlook CSV, sniffed; recoded first under
+ * --encoding) into sink. */
+static int
+read_export(FILE *f, const char *path, const maat_cal_opts *opts, const maat_cal_sink *sink,
+	    maat_cal_stats *stats, maat_err *err)
+{
+	maat_cal_opts o2 = *opts;
+	FILE *conv = NULL;
+	int rc;
+
+	if (o2.encoding != NULL && strcasecmp(o2.encoding, "utf-8") != 0 &&
+	    strcasecmp(o2.encoding, "utf8") != 0) {
+		if ((conv = recode(f, o2.encoding, path, err)) == NULL) {
+			return -err->code;
+		}
+		f = conv;
+	}
+	o2.encoding = NULL;
+	if (maat_looks_like_json(f)) {
+		rc = maat_graph_read(f, path, &o2, sink, stats, err);
+	} else if (looks_like_ics(f)) {
+		rc = maat_ics_read(f, path, &o2, sink, stats, err);
+	} else {
+		rc = maat_outlook_read(f, path, &o2, sink, stats, err);
+	}
+	if (conv != NULL) {
+		fclose(conv);
+	}
+	return rc;
+}
+
+/* A store sink for one import. */
+static void
+store_sink_init(store_sink *s, maat_import *imp, const import_args *a)
+{
+	*s = (store_sink){.imp = imp,
+			  .cache = a->cache,
+			  .pseudo = a->opts->pseudo,
+			  .min_group = a->opts->min_group > 0 ? a->opts->min_group
+							      : MAAT_CAL_MIN_GROUP_DEFAULT};
+}
+
+static void
+store_sink_fini(store_sink *s)
+{
+	free(s->uid);
+	free(s->order);
+	for (size_t i = 0; i < s->cappseud; i++) {
+		free(s->pseud[i]);
+	}
+	free(s->pseud);
+	maat_buf_fini(&s->canon);
+	maat_buf_fini(&s->key);
+}
+
+/* What follows a read: the export's window and time, the count. */
+static int
+store_done(maat_import *imp, const store_sink *s, const maat_cal_stats *stats, int rc,
+	   maat_err *err)
+{
+	if (rc == 0) {
+		rc = store_export(imp, stats, err);
+	}
+	if (rc == 0) {
+		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
+				 _("%s: %lld meeting instances stored"), imp->path,
+				 (long long)s->instances);
+	}
+	imp->rows_read = stats->read;
+	imp->rows_rejected = stats->rejected;
+	return rc;
+}
+
 static int
 import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 {
 	const import_args *a = vargs;
-	maat_cal_opts o2 = *a->opts;
-	FILE *conv = NULL;
-	store_sink s = {.imp = imp,
-			.cache = a->cache,
-			.pseudo = a->opts->pseudo,
-			.min_group = a->opts->min_group > 0 ? a->opts->min_group
-							    : MAAT_CAL_MIN_GROUP_DEFAULT};
+	store_sink s;
 	maat_cal_sink sink = {.instance = store_instance,
 			      .message = store_message,
 			      .series = store_series,
@@ -3098,56 +3166,21 @@ import_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
 	if ((rc = cache_check(a->cache, imp->db, a->opts->replace, err)) < 0) {
 		return rc;
 	}
-	if (o2.encoding != NULL && strcasecmp(o2.encoding, "utf-8") != 0 &&
-	    strcasecmp(o2.encoding, "utf8") != 0) {
-		if ((conv = recode(f, o2.encoding, imp->path, err)) == NULL) {
-			return -err->code;
-		}
-		f = conv;
-	}
-	o2.encoding = NULL;
-	if (maat_looks_like_json(f)) {
-		rc = maat_graph_read(f, imp->path, &o2, &sink, &stats, err);
-	} else if (looks_like_ics(f)) {
-		rc = maat_ics_read(f, imp->path, &o2, &sink, &stats, err);
-	} else {
-		rc = maat_outlook_read(f, imp->path, &o2, &sink, &stats, err);
-	}
-	if (conv != NULL) {
-		fclose(conv);
-	}
-	if (rc == 0) {
-		rc = store_export(imp, &stats, err);
-	}
-	if (rc == 0) {
-		rc = maat_db_log(imp->db, imp->source_id, 0, "info", err,
-				 _("%s: %lld meeting instances stored"), imp->path,
-				 (long long)s.instances);
-	}
-	imp->rows_read = stats.read;
-	imp->rows_rejected = stats.rejected;
-	free(s.uid);
-	free(s.order);
-	for (size_t i = 0; i < s.cappseud; i++) {
-		free(s.pseud[i]);
-	}
-	free(s.pseud);
-	maat_buf_fini(&s.canon);
-	maat_buf_fini(&s.key);
+	store_sink_init(&s, imp, a);
+	rc = read_export(f, imp->path, a->opts, &sink, &stats, err);
+	rc = store_done(imp, &s, &stats, rc, err);
+	store_sink_fini(&s);
 	return rc;
 }
 
-int
-maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err)
+/* The options as sources records them, and the settings every calendar import makes. */
+static int
+import_setup(maat_db *db, const maat_cal_opts *opts, char options[256], maat_err *err)
 {
-	import_args a = {.opts = opts, .cache = opts->cache};
-	char options[256], *stored;
-	int rc;
 	static const char *const orders[] = {"", " date-order=dmy", " date-order=mdy",
 					     " date-order=ymd"};
-	snprintf(options, sizeof(options), "tz=%s%s%s%s%s%s%s",
-		 opts->tz ? opts->tz : "Europe/Amsterdam", opts->owner ? " owner=" : "",
-		 opts->owner && !opts->pseudo ? opts->owner : "",
+	snprintf(options, 256, "tz=%s%s%s%s%s%s%s", opts->tz ? opts->tz : "Europe/Amsterdam",
+		 opts->owner ? " owner=" : "", opts->owner && !opts->pseudo ? opts->owner : "",
 		 opts->pseudo ? " pseudonymised" : "", orders[opts->date_order & 3],
 		 opts->encoding ? " encoding=" : "", opts->encoding ? opts->encoding : "");
 	/* Every copy looks its content up in the shared tables, at random places: with SQLite's
@@ -3159,6 +3192,19 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	if (maat_db_exec(db, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384", err) <
 	    0) {
 		return -err->code;
+	}
+	return 0;
+}
+
+int
+maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err)
+{
+	import_args a = {.opts = opts, .cache = opts->cache};
+	char options[256], *stored;
+	int rc;
+
+	if ((rc = import_setup(db, opts, options, err)) < 0) {
+		return rc;
 	}
 	if (a.cache == NULL) {
 		a.cache = maat_cal_cache_new();
@@ -3180,4 +3226,549 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 		maat_cal_cache_free(a.cache);
 	}
 	return rc;
+}
+
+/* ---- reading ahead ----
+ * Many exports in one command (one per mailbox): a second thread opens, hashes and parses the
+ * next files while this one stores the current file (bench/README.md: parsing and hashing were
+ * about half of `import calendar`, SQLite the other half). The reader's calls to the sink are
+ * recorded in slots and replayed on the store's thread, in the same order, inside the file's
+ * own transaction; so every figure and message is what maat_cal_import_file() gives. Only
+ * the reading thread touches libical, the RRULE part of the cache and the files; only the
+ * store's thread touches the store and the cache's store rows. */
+enum pf_type { PF_BEGIN, PF_INSTANCE, PF_SERIES, PF_MESSAGE, PF_END };
+#define PF_RECS 1024
+#define PF_TEXT (256 * 1024)
+#define PF_SLOTS 4
+#define PF_NONE SIZE_MAX
+
+struct pf_rec {
+	enum pf_type type;
+	/* PF_INSTANCE: the instance; strings as offsets into the slot's text (PF_NONE = NULL),
+	 * participants as a range of the slot's parts; parts_run: 0 = no parts_id, else equal
+	 * for consecutive instances the reader said share their list */
+	int64_t start, end, line, orig, dtstamp;
+	int sequence, flags;
+	size_t uid, summary, parts, nparts;
+	uint64_t parts_run;
+	/* PF_MESSAGE: line, severity and text (offsets); PF_SERIES: uid, summary, sequence,
+	 * dtstamp */
+	size_t severity, msg;
+	/* PF_BEGIN: the opened input (NULL: err says why); PF_END: the read's result */
+	maat_db_input *in;
+	int rc;
+	maat_err *err;
+	maat_cal_stats stats;
+};
+
+struct pf_part {
+	size_t key;
+	int partstat;
+};
+
+struct pf_slot {
+	struct pf_rec rec[PF_RECS];
+	size_t nrec;
+	char *text;
+	size_t used, cap;
+	struct pf_part *parts;
+	size_t nparts, capparts;
+};
+
+struct maat_cal_prefetch {
+	maat_db *db;
+	char **paths;
+	int npaths;
+	maat_cal_opts opts;
+	char options[256];
+	bool own_cache;
+	pthread_t thread;
+	bool threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	struct pf_slot slot[PF_SLOTS];
+	/* the slot being filled, the next to take, slots handed over; the store stopped */
+	int wr, rd, nfilled;
+	bool abort;
+	/* the reading thread: the last parts_id seen and its run number */
+	const void *last_parts_id;
+	uint64_t run;
+	/* the store's side: the slot being read (-1 none) and the next record in it; files
+	 * imported so far */
+	int cur;
+	size_t next;
+	int done;
+	/* the reading thread has returned */
+	bool reader_done;
+};
+
+static size_t
+pf_text(struct pf_slot *s, const char *t)
+{
+	size_t k, off;
+	if (t == NULL) {
+		return PF_NONE;
+	}
+	k = strlen(t) + 1;
+	if (s->used + k > s->cap) {
+		while (s->used + k > s->cap) {
+			s->cap = s->cap ? s->cap * 2 : PF_TEXT;
+		}
+		s->text = maat_xrealloc(s->text, s->cap);
+	}
+	off = s->used;
+	memcpy(s->text + off, t, k);
+	s->used += k;
+	return off;
+}
+
+/* Hands the slot being filled over (when it has records) and waits for a free one; false
+ * when the store stopped. */
+static bool
+pf_hand_over(maat_cal_prefetch *p)
+{
+	bool go;
+	pthread_mutex_lock(&p->mu);
+	if (p->slot[p->wr].nrec > 0) {
+		p->wr = (p->wr + 1) % PF_SLOTS;
+		p->nfilled++;
+		pthread_cond_signal(&p->filled);
+	}
+	while (p->nfilled == PF_SLOTS && !p->abort) {
+		pthread_cond_wait(&p->freed, &p->mu);
+	}
+	go = !p->abort;
+	pthread_mutex_unlock(&p->mu);
+	if (go) {
+		struct pf_slot *s = &p->slot[p->wr];
+		if (s->nrec == 0) {
+			s->used = 0;
+			s->nparts = 0;
+		}
+	}
+	return go;
+}
+
+/* A new record in the slot being filled; NULL when the store stopped. */
+static struct pf_rec *
+pf_add(maat_cal_prefetch *p, enum pf_type type)
+{
+	struct pf_slot *s = &p->slot[p->wr];
+	struct pf_rec *r;
+	if ((s->nrec == PF_RECS || s->used >= PF_TEXT) && !pf_hand_over(p)) {
+		return NULL;
+	}
+	s = &p->slot[p->wr];
+	r = &s->rec[s->nrec++];
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	return r;
+}
+
+static int
+pf_stopped(maat_err *err)
+{
+	/* the store failed: its error is the one the user sees */
+	return maat_err_set(err, MAAT_E_INTERNAL, "stopped");
+}
+
+static int
+pf_instance(void *vp, const maat_cal_instance *in, maat_err *err)
+{
+	maat_cal_prefetch *p = vp;
+	struct pf_rec *r = pf_add(p, PF_INSTANCE);
+	struct pf_slot *s = &p->slot[p->wr];
+	if (r == NULL) {
+		return pf_stopped(err);
+	}
+	r->start = in->start;
+	r->end = in->end;
+	r->line = in->line;
+	r->orig = in->orig;
+	r->dtstamp = in->dtstamp;
+	r->sequence = in->sequence;
+	r->flags = in->flags;
+	r->uid = pf_text(s, in->uid);
+	r->summary = pf_text(s, in->summary);
+	if (in->parts_id == NULL) {
+		r->parts_run = 0;
+	} else {
+		if (in->parts_id != p->last_parts_id || p->run == 0) {
+			p->run++;
+		}
+		r->parts_run = p->run;
+	}
+	p->last_parts_id = in->parts_id;
+	if (s->nparts + in->nparts > s->capparts) {
+		while (s->nparts + in->nparts > s->capparts) {
+			s->capparts = s->capparts ? s->capparts * 2 : 4096;
+		}
+		s->parts = maat_xreallocarray(s->parts, s->capparts, sizeof(*s->parts));
+	}
+	r->parts = s->nparts;
+	r->nparts = in->nparts;
+	for (size_t i = 0; i < in->nparts; i++) {
+		s->parts[s->nparts].key = pf_text(s, in->parts[i].key);
+		s->parts[s->nparts].partstat = in->parts[i].partstat;
+		s->nparts++;
+	}
+	return 0;
+}
+
+static int
+pf_message(void *vp, int64_t line, const char *severity, const char *msg, maat_err *err)
+{
+	maat_cal_prefetch *p = vp;
+	struct pf_rec *r = pf_add(p, PF_MESSAGE);
+	if (r == NULL) {
+		return pf_stopped(err);
+	}
+	r->line = line;
+	r->severity = pf_text(&p->slot[p->wr], severity);
+	r->msg = pf_text(&p->slot[p->wr], msg);
+	return 0;
+}
+
+static int
+pf_series(void *vp, const char *uid, const char *summary, int sequence, int64_t dtstamp,
+	  maat_err *err)
+{
+	maat_cal_prefetch *p = vp;
+	struct pf_rec *r = pf_add(p, PF_SERIES);
+	if (r == NULL) {
+		return pf_stopped(err);
+	}
+	r->uid = pf_text(&p->slot[p->wr], uid);
+	r->summary = pf_text(&p->slot[p->wr], summary);
+	r->sequence = sequence;
+	r->dtstamp = dtstamp;
+	return 0;
+}
+
+/* The reading thread: every file in order, until one cannot be opened or read, or the store
+ * stops. A file's records end with PF_END, and the slot is handed over there. */
+static void *
+pf_reader(void *arg)
+{
+	maat_cal_prefetch *p = arg;
+	maat_cal_sink sink = {
+	    .instance = pf_instance, .message = pf_message, .series = pf_series, .ctx = p};
+
+	for (int i = 0; i < p->npaths; i++) {
+		maat_err *e = maat_xcalloc(1, sizeof(*e));
+		maat_db_input *in = maat_db_input_open(p->db, p->paths[i], e);
+		struct pf_rec *r = pf_add(p, PF_BEGIN);
+		maat_cal_stats stats = {0};
+		char *stored;
+		int rc;
+		if (r == NULL) {
+			maat_db_input_close(in);
+			free(e);
+			break;
+		}
+		r->in = in;
+		if (in == NULL) {
+			/* the store's side reports it and stops */
+			r->err = e;
+			break;
+		}
+		/* messages name the file as the import records it (a pseudonym under
+		 * --pseudonymise, the stdin name for "-") */
+		stored = p->opts.pseudo != NULL && strcmp(p->paths[i], "-") != 0
+			     ? maat_pseudo_source_name(p->opts.pseudo, p->paths[i])
+			     : NULL;
+		p->last_parts_id = NULL;
+		rc = read_export(maat_db_input_stream(in),
+				 stored != NULL ? stored : maat_db_input_name(in), &p->opts, &sink,
+				 &stats, e);
+		free(stored);
+		if ((r = pf_add(p, PF_END)) == NULL) {
+			free(e);
+			break;
+		}
+		r->rc = rc;
+		r->err = e;
+		r->stats = stats;
+		if (!pf_hand_over(p) || rc < 0) {
+			break;
+		}
+	}
+	/* what is left in the slot being filled */
+	pf_hand_over(p);
+	pthread_mutex_lock(&p->mu);
+	p->reader_done = true;
+	pthread_cond_broadcast(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+maat_cal_prefetch *
+maat_cal_prefetch_new(maat_db *db, char *const paths[], int npaths, const maat_cal_opts *opts,
+		      maat_err *err)
+{
+	maat_cal_prefetch *p;
+
+	p = maat_xcalloc(1, sizeof(*p));
+	p->db = db;
+	p->opts = *opts;
+	p->cur = -1;
+	p->npaths = npaths;
+	p->paths = maat_xcalloc((size_t)npaths + 1, sizeof(*p->paths));
+	for (int i = 0; i < npaths; i++) {
+		p->paths[i] = maat_xstrdup(paths[i]);
+	}
+	if (p->opts.cache == NULL) {
+		p->opts.cache = maat_cal_cache_new();
+		p->own_cache = true;
+	}
+	if (import_setup(db, opts, p->options, err) < 0 || sodium_init() < 0) {
+		maat_cal_prefetch_free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->threaded = maat_thread_start(&p->thread, pf_reader, p) == 0;
+	if (!p->threaded) {
+		pthread_cond_destroy(&p->freed);
+		pthread_cond_destroy(&p->filled);
+		pthread_mutex_destroy(&p->mu);
+	}
+	return p;
+}
+
+/* The next record from the reading thread (blocks until there is one); NULL when the thread
+ * has ended without one. */
+static struct pf_rec *
+pf_take(maat_cal_prefetch *p, struct pf_slot **slot)
+{
+	struct pf_slot *s;
+	for (;;) {
+		if (p->cur < 0) {
+			pthread_mutex_lock(&p->mu);
+			while (p->nfilled == 0 && !p->reader_done) {
+				pthread_cond_wait(&p->filled, &p->mu);
+			}
+			if (p->nfilled == 0) {
+				pthread_mutex_unlock(&p->mu);
+				return NULL;
+			}
+			p->cur = p->rd;
+			p->next = 0;
+			pthread_mutex_unlock(&p->mu);
+		}
+		s = &p->slot[p->cur];
+		if (p->next < s->nrec) {
+			*slot = s;
+			return &s->rec[p->next++];
+		}
+		pthread_mutex_lock(&p->mu);
+		s->nrec = 0;
+		s->used = 0;
+		s->nparts = 0;
+		p->rd = (p->rd + 1) % PF_SLOTS;
+		p->nfilled--;
+		p->cur = -1;
+		pthread_cond_signal(&p->freed);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+static const char *
+pf_str(const struct pf_slot *s, size_t off)
+{
+	return off == PF_NONE ? NULL : s->text + off;
+}
+
+typedef struct replay_args {
+	maat_cal_prefetch *p;
+	import_args a;
+	/* the file's PF_END has been taken */
+	bool ended;
+} replay_args;
+
+/* The import callback under read-ahead: replays the file's records into the store. */
+static int
+replay_cb(maat_import *imp, FILE *f, void *vargs, maat_err *err)
+{
+	replay_args *ra = vargs;
+	maat_cal_prefetch *p = ra->p;
+	store_sink s;
+	maat_cal_stats stats = {0};
+	maat_cal_part *parts = NULL;
+	size_t capparts = 0;
+	int rc, rc_read = 0;
+
+	(void)f;
+	if ((rc = cache_check(ra->a.cache, imp->db, ra->a.opts->replace, err)) < 0) {
+		return rc;
+	}
+	store_sink_init(&s, imp, &ra->a);
+	while (!ra->ended) {
+		struct pf_slot *sl;
+		struct pf_rec *r = pf_take(p, &sl);
+		if (r == NULL) {
+			ra->ended = true;
+			rc_read = maat_err_set(err, MAAT_E_INTERNAL, "%s",
+					       _("calendar read-ahead out of step"));
+			break;
+		}
+		if (r->type == PF_END) {
+			ra->ended = true;
+			rc_read = r->rc;
+			stats = r->stats;
+			if (rc_read < 0 && rc == 0 && err != NULL) {
+				*err = *r->err;
+			}
+			free(r->err);
+			r->err = NULL;
+			break;
+		}
+		if (rc < 0) {
+			/* the store failed: take the rest of the file's records unread */
+			continue;
+		}
+		if (r->type == PF_INSTANCE) {
+			maat_cal_instance in = {
+			    .uid = pf_str(sl, r->uid),
+			    .summary = pf_str(sl, r->summary),
+			    .start = r->start,
+			    .end = r->end,
+			    .sequence = r->sequence,
+			    .flags = r->flags,
+			    .nparts = r->nparts,
+			    .parts_id = r->parts_run ? (const void *)(uintptr_t)r->parts_run : NULL,
+			    .line = r->line,
+			    .orig = r->orig,
+			    .dtstamp = r->dtstamp,
+			};
+			if (r->nparts > capparts) {
+				capparts = r->nparts;
+				parts = maat_xreallocarray(parts, capparts, sizeof(*parts));
+			}
+			for (size_t i = 0; i < r->nparts; i++) {
+				parts[i].key = pf_str(sl, sl->parts[r->parts + i].key);
+				parts[i].partstat = sl->parts[r->parts + i].partstat;
+			}
+			in.parts = parts;
+			rc = store_instance(&s, &in, err);
+		} else if (r->type == PF_SERIES) {
+			rc = store_series(&s, pf_str(sl, r->uid), pf_str(sl, r->summary),
+					  r->sequence, r->dtstamp, err);
+		} else if (r->type == PF_MESSAGE) {
+			rc = store_message(&s, r->line, pf_str(sl, r->severity), pf_str(sl, r->msg),
+					   err);
+		}
+	}
+	free(parts);
+	if (rc == 0) {
+		rc = rc_read;
+	}
+	rc = store_done(imp, &s, &stats, rc, err);
+	store_sink_fini(&s);
+	return rc;
+}
+
+/* Without a reading thread: the next file, as maat_cal_import_file() reads it. */
+static int
+next_in_place(maat_cal_prefetch *p, maat_err *err)
+{
+	return maat_cal_import_file(p->db, p->paths[p->done++], &p->opts, err);
+}
+
+int
+maat_cal_import_next(maat_cal_prefetch *p, maat_err *err)
+{
+	replay_args ra = {.p = p, .a = {.opts = &p->opts, .cache = p->opts.cache}};
+	struct pf_slot *sl;
+	struct pf_rec *r;
+	maat_db_input *in;
+	char *stored;
+	const char *path;
+	int rc;
+
+	if (!p->threaded) {
+		return next_in_place(p, err);
+	}
+	path = p->paths[p->done++];
+	r = pf_take(p, &sl);
+	if (r == NULL || r->type != PF_BEGIN) {
+		return maat_err_set(err, MAAT_E_INTERNAL, "%s",
+				    _("calendar read-ahead out of step"));
+	}
+	in = r->in;
+	r->in = NULL;
+	if (in == NULL) {
+		if (err != NULL) {
+			*err = *r->err;
+		}
+		rc = r->err->code ? -r->err->code : -MAAT_E_NOINPUT;
+		free(r->err);
+		r->err = NULL;
+		return rc;
+	}
+	stored = p->opts.pseudo != NULL && strcmp(path, "-") != 0
+		     ? maat_pseudo_source_name(p->opts.pseudo, path)
+		     : NULL;
+	rc = maat_db_import_opened(p->db, "calendar", in, stored, p->options,
+				   p->opts.replace ? MAAT_IMPORT_REPLACE : 0, replay_cb, &ra, NULL,
+				   err);
+	free(stored);
+	/* an import that failed before replaying (the store busy) leaves the file's records */
+	while (!ra.ended) {
+		r = pf_take(p, &sl);
+		if (r == NULL) {
+			break;
+		}
+		if (r->type == PF_END) {
+			free(r->err);
+			r->err = NULL;
+			ra.ended = true;
+		}
+	}
+	maat_db_input_close(in);
+	if (rc != 0) {
+		rows_reset(p->opts.cache);
+	}
+	return rc;
+}
+
+void
+maat_cal_prefetch_free(maat_cal_prefetch *p)
+{
+	if (p == NULL) {
+		return;
+	}
+	if (p->threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->abort = true;
+		pthread_cond_broadcast(&p->freed);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		pthread_cond_destroy(&p->freed);
+		pthread_cond_destroy(&p->filled);
+		pthread_mutex_destroy(&p->mu);
+		/* what was read and never imported */
+		for (int k = 0; k < PF_SLOTS; k++) {
+			struct pf_slot *s = &p->slot[k];
+			for (size_t i = 0; i < s->nrec; i++) {
+				if (s->rec[i].type == PF_BEGIN) {
+					maat_db_input_close(s->rec[i].in);
+				}
+				free(s->rec[i].err);
+			}
+		}
+	}
+	for (int k = 0; k < PF_SLOTS; k++) {
+		free(p->slot[k].text);
+		free(p->slot[k].parts);
+	}
+	for (int i = 0; i < p->npaths; i++) {
+		free(p->paths[i]);
+	}
+	free(p->paths);
+	if (p->own_cache) {
+		maat_cal_cache_free(p->opts.cache);
+	}
+	free(p);
 }

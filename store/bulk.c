@@ -8,7 +8,6 @@
  * maat_db_bulk_sync(), which hands it back to the caller until the next row is added. The
  * hand-over goes through this file's mutex, so each thread sees the other's work. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,7 +192,6 @@ maat_db_bulk *
 maat_db_bulk_new(maat_db *db, const char *head, int ncols)
 {
 	maat_db_bulk *b = maat_xcalloc(1, sizeof(*b));
-	sigset_t all, old;
 
 	b->db = db;
 	b->head = maat_xstrdup(head);
@@ -207,11 +205,7 @@ maat_db_bulk_new(maat_db *db, const char *head, int ncols)
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->filled, NULL);
 	pthread_cond_init(&b->freed, NULL);
-	/* signals (Ctrl-C removing a .tmp) stay with the calling thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	b->threaded = pthread_create(&b->thread, NULL, writer, b) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	b->threaded = maat_thread_start(&b->thread, writer, b) == 0;
 	return b;
 }
 

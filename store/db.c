@@ -13,6 +13,7 @@
 #include "maatlat/db.h"
 #include "maatlat/i18n.h"
 #include "maatlat/util.h"
+#include "maatlat/zone.h"
 #include "store/input.h"
 #include "store/migrations.h"
 
@@ -220,7 +221,9 @@ busy_wait(void *p, int count)
 			     : _("waiting for another maatlat (or another program) that is "
 				 "writing to this store"),
 			 _("up to --wait seconds"));
+		maat_stderr_lock();
 		db->waiting(db->wait_ctx, msg, db->wait_ms / 1000);
+		maat_stderr_unlock();
 	}
 	nanosleep(&pause, NULL);
 	return 1;
@@ -879,29 +882,86 @@ out:
 	return rc;
 }
 
+struct maat_db_input {
+	maat_input *in;
+	/* the path as given, the name in messages; is it standard input */
+	char *path, *shown;
+	bool is_stdin;
+};
+
+maat_db_input *
+maat_db_input_open(maat_db *db, const char *path, maat_err *err)
+{
+	maat_db_input *d = maat_xcalloc(1, sizeof(*d));
+	d->is_stdin = strcmp(path, "-") == 0;
+	d->path = maat_xstrdup(path);
+	d->shown = maat_xstrdup(d->is_stdin ? (db->stdin_name ? db->stdin_name : "stdin") : path);
+	if ((d->in = maat_input_open(path, d->shown, err)) == NULL) {
+		maat_db_input_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+FILE *
+maat_db_input_stream(maat_db_input *d)
+{
+	return maat_input_stream(d->in);
+}
+
+const char *
+maat_db_input_name(const maat_db_input *d)
+{
+	return d->shown;
+}
+
+void
+maat_db_input_close(maat_db_input *d)
+{
+	if (d == NULL) {
+		return;
+	}
+	maat_input_close(d->in);
+	free(d->path);
+	free(d->shown);
+	free(d);
+}
+
+int
+maat_db_import_opened(maat_db *db, const char *kind, maat_db_input *d, const char *stored_name,
+		      const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+		      int64_t *source_id, maat_err *err)
+{
+	const char *name = stored_name != NULL ? stored_name : d->shown;
+	char *real = NULL;
+	int rc;
+
+	db->replaced[0] = '\0';
+	/* under a stored name (--pseudonymise) the real path is not stored either */
+	if (!d->is_stdin && stored_name == NULL) {
+		real = realpath(d->path, NULL);
+	}
+	rc = import_input(db, kind, d->in, d->shown, name, real, options, flags, fn, ctx, source_id,
+			  err);
+	free(real);
+	return rc;
+}
+
 int
 maat_db_import_file_as(maat_db *db, const char *kind, const char *path, const char *stored_name,
 		       const char *options, unsigned flags, maat_import_fn fn, void *ctx,
 		       int64_t *source_id, maat_err *err)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *shown = is_stdin ? (db->stdin_name ? db->stdin_name : "stdin") : path;
-	const char *name = stored_name != NULL ? stored_name : shown;
-	maat_input *in = NULL;
-	char *real = NULL;
+	maat_db_input *d;
 	int rc;
 
 	db->replaced[0] = '\0';
-	if ((in = maat_input_open(path, shown, err)) == NULL) {
+	if ((d = maat_db_input_open(db, path, err)) == NULL) {
 		return err != NULL && err->code ? -err->code : -MAAT_E_NOINPUT;
 	}
-	/* under a stored name (--pseudonymise) the real path is not stored either */
-	if (!is_stdin && stored_name == NULL) {
-		real = realpath(path, NULL);
-	}
-	rc = import_input(db, kind, in, shown, name, real, options, flags, fn, ctx, source_id, err);
-	maat_input_close(in);
-	free(real);
+	rc = maat_db_import_opened(db, kind, d, stored_name, options, flags, fn, ctx, source_id,
+				   err);
+	maat_db_input_close(d);
 	return rc;
 }
 

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,7 +351,6 @@ start(maat_input *in, maat_err *err)
 		return maat_err_set(err, MAAT_E_INTERNAL, "%s: %s", in->name, strerror(errno));
 	}
 	if (in->src == NULL && !in->in_place) {
-		sigset_t all, old;
 		int rc;
 		for (int i = 0; i < NCHUNK; i++) {
 			in->ring[i].buf = maat_xmalloc(CHUNK);
@@ -360,11 +358,7 @@ start(maat_input *in, maat_err *err)
 		pthread_mutex_init(&in->mu, NULL);
 		pthread_cond_init(&in->filled, NULL);
 		pthread_cond_init(&in->freed, NULL);
-		/* signals (Ctrl-C removing a .tmp) stay with the main thread */
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-		rc = pthread_create(&in->thread, NULL, reader, in);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		rc = maat_thread_start(&in->thread, reader, in);
 		if (rc != 0) {
 			pthread_cond_destroy(&in->freed);
 			pthread_cond_destroy(&in->filled);

@@ -163,6 +163,25 @@ int maat_db_import_file_as(maat_db *db, const char *kind, const char *path, cons
 			   const char *options, unsigned flags, maat_import_fn fn, void *ctx,
 			   int64_t *source_id, maat_err *err);
 
+/* maat_db_import_file_as() in two steps, so that a file can be opened and read (parsed) on
+ * one thread while the store, on another, is busy with the previous one: maat_db_input_open()
+ * opens path ("-" = standard input, named as maat_db_set_stdin_name() says) for one reading
+ * pass, hashing what is read (NULL with err set: missing, a folder...); it touches nothing in
+ * db but the stdin name. maat_db_import_opened() then runs the import transaction on the
+ * store's thread; fn gets maat_db_input_stream(d), positioned wherever the reader left it
+ * (a reader that has already read it all ignores it), and the sha256 covers every byte read
+ * before and after. The thread that read the input must be done with it before. */
+typedef struct maat_db_input maat_db_input;
+maat_db_input *maat_db_input_open(maat_db *db, const char *path, maat_err *err);
+FILE *maat_db_input_stream(maat_db_input *d);
+/* The name messages use: the path, or the stdin name. */
+const char *maat_db_input_name(const maat_db_input *d);
+int maat_db_import_opened(maat_db *db, const char *kind, maat_db_input *d, const char *stored_name,
+			  const char *options, unsigned flags, maat_import_fn fn, void *ctx,
+			  int64_t *source_id, maat_err *err);
+/* NULL-safe. */
+void maat_db_input_close(maat_db_input *d);
+
 /* maat_db_import_file() for a stream that is not a file (a database query's rows): f is read
  * once, name is what sources records (no sha256 is known beforehand: it is taken of the bytes
  * as fn reads them, and the rest is read after fn returns). A stream whose kind and sha256 were

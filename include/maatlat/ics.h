@@ -168,4 +168,18 @@ int maat_outlook_read(FILE *f, const char *path, const maat_cal_opts *opts,
  * imported before (err holds a note), negative with err set. */
 int maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, maat_err *err);
 
+/* Imports several calendar files in order, each as maat_cal_import_file() does (one
+ * transaction per file, the same figures and messages), while a second thread opens, hashes and
+ * parses the next ones. maat_cal_prefetch_new() copies paths and opts (opts->cache is used
+ * when given, else one of its own); NULL with err set when the store cannot be set up. Each
+ * maat_cal_import_next() imports the next file: same returns as maat_cal_import_file(); after a
+ * failure, call no more. While a prefetch exists, write to stderr only under
+ * maat_stderr_lock() (the reading thread points fd 2 at libical's capture file at times).
+ * maat_cal_prefetch_free() (NULL-safe) stops the reading thread and drops what it read. */
+typedef struct maat_cal_prefetch maat_cal_prefetch;
+maat_cal_prefetch *maat_cal_prefetch_new(maat_db *db, char *const paths[], int npaths,
+					 const maat_cal_opts *opts, maat_err *err);
+int maat_cal_import_next(maat_cal_prefetch *p, maat_err *err);
+void maat_cal_prefetch_free(maat_cal_prefetch *p);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef MAAT_UTIL_H
 #define MAAT_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,10 @@ char *maat_xstrdup(const char *s);
 char *maat_xstrndup(const char *s, size_t n);
 /* Returns a new printf-formatted string; caller frees. */
 char *maat_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* pthread_create() with every signal blocked in the new thread, so that signals (Ctrl-C,
+ * which removes an output's .tmp) stay with the caller's. Returns 0 or pthread's error. */
+int maat_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* A growable byte buffer. Zero-initialise, then append; buf is always NUL-terminated once used. */
 typedef struct maat_buf {

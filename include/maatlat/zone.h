@@ -50,6 +50,12 @@ void maat_quiet_begin(maat_quiet *q);
  * or NULL when nothing was redirected. */
 FILE *maat_quiet_end(maat_quiet *q);
 
+/* Held between maat_quiet_begin() and maat_quiet_end() (recursive): a thread that writes to
+ * stderr while a reader may run on another thread takes it first, so its words are not
+ * captured (importers/ics.c reads calendar exports ahead on a second thread). */
+void maat_stderr_lock(void);
+void maat_stderr_unlock(void);
+
 /* Frees libical's cached zones (call once at exit; harmless otherwise). */
 void maat_zone_cleanup(void);
 

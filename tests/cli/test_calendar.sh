@@ -407,4 +407,56 @@ run --db ex.db import calendar "$C/nodeical__exchange_whole_day_moved_recurrence
 run --db ex.db meetings --min-participants 1 --json
 expect_out_has '"person_weeks": 0' "all-day/transparent Exchange series: no meeting hours"
 
+# --- many exports in one command ----------------------------------------------------------------
+# import calendar reads the next exports on a second thread while it stores one (importers/ics.c,
+# maat_cal_prefetch): every figure, message and source row must be what importing the same files
+# one command each gives. The example organisation's 53 exports, then two corpus files whose
+# messages come from libical's complaints (captured from fd 2 by the reading thread) and from
+# maatlat's own checks; and once under --pseudonymise, where messages must name the pseudonym.
+E="$MAAT_SRCDIR/examples/calendars"
+rm -f one.db seq.db onep.db seqp.db one.out seq.out one.err seq.err
+set -- "$E"/*.ics "$C/libical__2446.ics" "$C/nodeical__ms_timezones.ics"
+nfiles=$#
+"$MAATLAT" --db one.db import calendar "$@" >one.out 2>one.err
+expect_eq "$?" "0" "$nfiles exports in one command import"
+for f in "$@"; do "$MAATLAT" --db seq.db import calendar "$f" >>seq.out 2>>seq.err; done
+if diff seq.out one.out >diff.txt; then ok "the per-file lines on stdout are the same as one command per file"
+else not_ok "the per-file lines on stdout are the same as one command per file" "$(head -20 diff.txt)"; fi
+if diff seq.err one.err >diff.txt; then ok "stderr is the same as one command per file"
+else not_ok "stderr is the same as one command per file" "$(head -20 diff.txt)"; fi
+expect_eq "$(grep -c 'warning' one.err)" "$(grep -c 'warning' seq.err)" "as many warnings"
+for q in "SELECT s.path, m.line, m.severity, m.message FROM source_messages m JOIN sources s ON s.id = m.source_id ORDER BY 1, 2, 3, 4" \
+	"SELECT path, sha256, rows_read, rows_rejected, options FROM sources ORDER BY id" \
+	"SELECT count(*), sum(start), sum(end), sum(sequence), sum(flags) FROM cal_instances" \
+	"SELECT count(*) FROM cal_refs" "SELECT count(*), sum(length(summary)), sum(length(uid)) FROM cal_uids" \
+	"SELECT exported, exported_by, win_from, win_to FROM cal_exports ORDER BY source_id"; do
+	sqlite3 one.db "$q" >a.txt
+	sqlite3 seq.db "$q" >b.txt
+	if [ -s a.txt ] && diff b.txt a.txt >diff.txt; then ok "the same store: ${q%% FROM*} ..."
+	else not_ok "the same store: $q" "$(head -10 diff.txt)"; fi
+done
+"$MAATLAT" --db one.db meetings --per-person --min-group 1 --json >a.json
+"$MAATLAT" --db seq.db meetings --per-person --min-group 1 --json >b.json
+if cmp -s a.json b.json; then ok "meetings --json equal"; else not_ok "meetings --json equal" "$(diff a.json b.json | head)"; fi
+expect_eq "$(sqlite3 one.db "SELECT count(*) FROM source_messages WHERE message LIKE '%libical%'")" \
+	"$(sqlite3 seq.db "SELECT count(*) FROM source_messages WHERE message LIKE '%libical%'")" "libical's complaints captured as often"
+printf 'k3y-for-the-test-only-k3y-for-the-test-only\n' >key.txt
+"$MAATLAT" --db onep.db import calendar --pseudonymise --key-file key.txt "$@" >/dev/null 2>&1
+expect_eq "$?" "0" "the same exports pseudonymised in one command"
+for f in "$@"; do "$MAATLAT" --db seqp.db import calendar --pseudonymise --key-file key.txt "$f" >/dev/null 2>&1; done
+q="SELECT s.path, m.line, m.severity, m.message FROM source_messages m JOIN sources s ON s.id = m.source_id ORDER BY 1, 2, 3, 4"
+sqlite3 onep.db "$q" >a.txt
+sqlite3 seqp.db "$q" >b.txt
+if [ -s a.txt ] && diff b.txt a.txt >diff.txt; then ok "pseudonymised: the same messages under the same pseudonyms"
+else not_ok "pseudonymised: the same messages" "$(head -10 diff.txt)"; fi
+if grep -q -e 'voorbeeld' -e 'libical__2446' a.txt; then not_ok "pseudonymised: no file name in a stored message" "$(grep -e voorbeeld -e libical__2446 a.txt | head -3)"
+else ok "pseudonymised: no file name in a stored message"; fi
+# a file that cannot be read in the middle: the ones before are imported, the ones after are not
+# and are named, as with one command per file
+rm -f mid.db
+"$MAATLAT" --db mid.db import calendar "$E/a.15@voorbeeld.nl.ics" "$B/no-such-file.ics" "$E/c.36@voorbeeld.nl.ics" >mid.out 2>mid.err
+expect_eq "$?" "66" "a missing file in the middle: exit 66"
+expect_eq "$(sqlite3 mid.db 'SELECT count(*) FROM sources')" "1" "the file before it is imported, the one after not"
+if grep -q 'c.36@voorbeeld.nl.ics' mid.err; then ok "the file not imported is named"; else not_ok "the file not imported is named" "$(cat mid.err)"; fi
+
 done_testing
