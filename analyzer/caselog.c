@@ -2,7 +2,6 @@
  * copies of an event that several sources hold, shared by handovers and terms so that both
  * count an event the same way. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,7 +433,6 @@ int
 maat_caselog_scan(maat_db *db, bool with_cases, maat_caselog_batch_fn fn, void *ctx, maat_err *err)
 {
 	struct scan *s = maat_xcalloc(1, sizeof(*s));
-	sigset_t all, old;
 	pthread_t th;
 	int rc;
 
@@ -465,15 +463,11 @@ maat_caselog_scan(maat_db *db, bool with_cases, maat_caselog_batch_fn fn, void *
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->filled, NULL);
 	pthread_cond_init(&s->freed, NULL);
-	/* signals stay with the caller's thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	/* set before the thread starts: it reads it */
 	s->threaded = true;
-	if (pthread_create(&th, NULL, scan_thread, s) != 0) {
+	if (maat_thread_start(&th, scan_thread, s) != 0) {
 		s->threaded = false;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!s->threaded) {
 		/* no second thread: read and analyse on this one */
 		scan_read(s);
