@@ -3334,8 +3334,19 @@ pf_hand_over(maat_cal_prefetch *p)
 		p->nfilled++;
 		pthread_cond_signal(&p->filled);
 	}
-	while (p->nfilled == PF_SLOTS && !p->abort) {
-		pthread_cond_wait(&p->freed, &p->mu);
+	if (p->nfilled == PF_SLOTS && !p->abort) {
+		/* the store's thread may need to write to stderr before it frees a slot: no
+		 * waiting with fd 2 captured and its lock held (that would be a deadlock) */
+		int depth;
+		pthread_mutex_unlock(&p->mu);
+		depth = maat_quiet_suspend();
+		pthread_mutex_lock(&p->mu);
+		while (p->nfilled == PF_SLOTS && !p->abort) {
+			pthread_cond_wait(&p->freed, &p->mu);
+		}
+		pthread_mutex_unlock(&p->mu);
+		maat_quiet_resume(depth);
+		pthread_mutex_lock(&p->mu);
 	}
 	go = !p->abort;
 	pthread_mutex_unlock(&p->mu);
