@@ -401,12 +401,20 @@ maat_stderr_unlock(void)
 	pthread_mutex_unlock(&stderr_mu);
 }
 
+/* This thread's captures: how deep they nest, the innermost one (the capture fd 2 points at)
+ * and the outermost one that redirected (its saved descriptor is the real stderr). */
+static _Thread_local int quiet_depth;
+static _Thread_local maat_quiet *quiet_inner, *quiet_outer;
+
 void
 maat_quiet_begin(maat_quiet *q)
 {
 	maat_stderr_lock();
 	q->saved = -1;
 	q->tmp = NULL;
+	q->outer = quiet_inner;
+	quiet_depth++;
+	quiet_inner = q;
 	icalerror_set_errors_are_fatal(0);
 	fflush(stderr);
 	if (getenv("MAATLAT_LIBICAL_STDERR") != NULL) {
@@ -422,6 +430,10 @@ maat_quiet_begin(maat_quiet *q)
 		q->saved = -1;
 		fclose(q->tmp);
 		q->tmp = NULL;
+		return;
+	}
+	if (quiet_outer == NULL) {
+		quiet_outer = q;
 	}
 }
 
@@ -429,6 +441,11 @@ FILE *
 maat_quiet_end(maat_quiet *q)
 {
 	FILE *f = q->tmp;
+	quiet_depth--;
+	quiet_inner = q->outer;
+	if (quiet_outer == q) {
+		quiet_outer = NULL;
+	}
 	if (q->saved < 0) {
 		maat_stderr_unlock();
 		return NULL;
@@ -441,6 +458,49 @@ maat_quiet_end(maat_quiet *q)
 	maat_stderr_unlock();
 	rewind(f);
 	return f;
+}
+
+/* The innermost capture of this thread that redirected fd 2 (NULL: none). */
+static maat_quiet *
+redirecting(void)
+{
+	for (maat_quiet *q = quiet_inner; q != NULL; q = q->outer) {
+		if (q->tmp != NULL) {
+			return q;
+		}
+	}
+	return NULL;
+}
+
+int
+maat_quiet_suspend(void)
+{
+	int depth = quiet_depth;
+	if (depth == 0) {
+		return 0;
+	}
+	fflush(stderr);
+	if (quiet_outer != NULL && redirecting() != NULL) {
+		/* the real stderr, which the outermost capture saved */
+		dup2(quiet_outer->saved, STDERR_FILENO);
+	}
+	for (int i = 0; i < depth; i++) {
+		maat_stderr_unlock();
+	}
+	return depth;
+}
+
+void
+maat_quiet_resume(int depth)
+{
+	maat_quiet *q;
+	for (int i = 0; i < depth; i++) {
+		maat_stderr_lock();
+	}
+	if (depth > 0 && (q = redirecting()) != NULL) {
+		fflush(stderr);
+		dup2(fileno(q->tmp), STDERR_FILENO);
+	}
 }
 
 /* A zone look-up drops what libical wrote (the importers keep their own capture, which reports

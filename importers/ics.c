@@ -2595,6 +2595,9 @@ out:
 
 /* ---- the store ---- */
 
+/* cal_refs rows per INSERT statement */
+#define REF_BATCH 64
+
 typedef struct store_sink {
 	maat_import *imp;
 	/* the last series key (instances arrive grouped by UID), its cal_uids id, and whether
@@ -2626,7 +2629,57 @@ typedef struct store_sink {
 	size_t cappseud;
 	/* titles of meetings with fewer attending participants are not stored */
 	int min_group;
+	/* this export's copies (cal_refs rows: instance id, DTSTAMP) waiting for the next
+	 * multi-row INSERT, and its SQL (owned) */
+	int64_t refs[REF_BATCH][2];
+	int nrefs;
+	char *refs_sql;
 } store_sink;
+
+/* The copies waiting in s->refs into cal_refs: one statement for up to REF_BATCH (one VDBE
+ * run instead of one per copy; 71% of the instances of 2,000 mailboxes are copies). A copy
+ * met twice keeps the newer DTSTAMP, as row by row. */
+static int
+flush_refs(store_sink *s, maat_err *err)
+{
+	maat_db *db = s->imp->db;
+	maat_buf b = {0};
+	sqlite3_stmt *st;
+	int n = s->nrefs;
+
+	if (n == 0) {
+		return 0;
+	}
+	if (n < REF_BATCH || s->refs_sql == NULL) {
+		maat_buf_printf(&b,
+				"INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES ");
+		for (int i = 0; i < n; i++) {
+			maat_buf_printf(&b, "%s(?, ?, ?)", i ? "," : "");
+		}
+		maat_buf_printf(&b, " ON CONFLICT (source_id, instance_id) DO UPDATE"
+				    " SET dtstamp = max(dtstamp, excluded.dtstamp)");
+		if (n == REF_BATCH) {
+			s->refs_sql = b.data;
+			b.data = NULL;
+		}
+	}
+	st = maat_db_stmt(db, n == REF_BATCH ? s->refs_sql : b.data, err);
+	maat_buf_fini(&b);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	for (int i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 3 * i + 1, s->imp->source_id);
+		sqlite3_bind_int64(st, 3 * i + 2, s->refs[i][0]);
+		sqlite3_bind_int64(st, 3 * i + 3, s->refs[i][1]);
+	}
+	s->nrefs = 0;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(db, err, _("storing a calendar instance"));
+	}
+	sqlite3_reset(st);
+	return 0;
+}
 
 /* The cache key kind + bytes in s->key. */
 static void
@@ -2911,22 +2964,12 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	}
 	remember(s, id);
 ref:
-	st =
-	    maat_db_stmt(db,
-			 "INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES (?2, ?1, ?3)"
-			 " ON CONFLICT (source_id, instance_id) DO UPDATE"
-			 " SET dtstamp = max(dtstamp, excluded.dtstamp)",
-			 err);
-	if (st == NULL) {
-		return -MAAT_E_INTERNAL;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, s->imp->source_id);
-	sqlite3_bind_int64(st, 3, in->dtstamp);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		return maat_db_fail(db, err, _("storing a calendar instance"));
-	}
+	s->refs[s->nrefs][0] = id;
+	s->refs[s->nrefs][1] = in->dtstamp;
 	s->instances++;
+	if (++s->nrefs == REF_BATCH) {
+		return flush_refs(s, err);
+	}
 	return 0;
 }
 
@@ -3126,15 +3169,18 @@ store_sink_fini(store_sink *s)
 		free(s->pseud[i]);
 	}
 	free(s->pseud);
+	free(s->refs_sql);
 	maat_buf_fini(&s->canon);
 	maat_buf_fini(&s->key);
 }
 
 /* What follows a read: the export's window and time, the count. */
 static int
-store_done(maat_import *imp, const store_sink *s, const maat_cal_stats *stats, int rc,
-	   maat_err *err)
+store_done(maat_import *imp, store_sink *s, const maat_cal_stats *stats, int rc, maat_err *err)
 {
+	if (rc == 0) {
+		rc = flush_refs(s, err);
+	}
 	if (rc == 0) {
 		rc = store_export(imp, stats, err);
 	}
@@ -3334,8 +3380,19 @@ pf_hand_over(maat_cal_prefetch *p)
 		p->nfilled++;
 		pthread_cond_signal(&p->filled);
 	}
-	while (p->nfilled == PF_SLOTS && !p->abort) {
-		pthread_cond_wait(&p->freed, &p->mu);
+	if (p->nfilled == PF_SLOTS && !p->abort) {
+		/* the store's thread may need to write to stderr before it frees a slot: no
+		 * waiting with fd 2 captured and its lock held (that would be a deadlock) */
+		int depth;
+		pthread_mutex_unlock(&p->mu);
+		depth = maat_quiet_suspend();
+		pthread_mutex_lock(&p->mu);
+		while (p->nfilled == PF_SLOTS && !p->abort) {
+			pthread_cond_wait(&p->freed, &p->mu);
+		}
+		pthread_mutex_unlock(&p->mu);
+		maat_quiet_resume(depth);
+		pthread_mutex_lock(&p->mu);
 	}
 	go = !p->abort;
 	pthread_mutex_unlock(&p->mu);

@@ -41,6 +41,8 @@ typedef struct maat_quiet {
 	int saved;
 	/* the capture file */
 	FILE *tmp;
+	/* the capture this one nests in (this thread's), NULL for the outermost */
+	struct maat_quiet *outer;
 } maat_quiet;
 
 /* Points fd 2 at a capture file (also makes libical's errors non-fatal). */
@@ -55,6 +57,14 @@ FILE *maat_quiet_end(maat_quiet *q);
  * captured (importers/ics.c reads calendar exports ahead on a second thread). */
 void maat_stderr_lock(void);
 void maat_stderr_unlock(void);
+
+/* For a thread that must wait for another in the middle of a capture (the calendar read-ahead
+ * waiting for a free slot while the store's thread may want to write a message): points fd 2
+ * back at the real stderr and lets go of the lock; returns what maat_quiet_resume() needs (0:
+ * this thread had no capture, nothing done). maat_quiet_resume() takes the lock again and
+ * points fd 2 at the capture file again, which goes on where it was. */
+int maat_quiet_suspend(void);
+void maat_quiet_resume(int depth);
 
 /* Frees libical's cached zones (call once at exit; harmless otherwise). */
 void maat_zone_cleanup(void);

@@ -459,4 +459,49 @@ expect_eq "$?" "66" "a missing file in the middle: exit 66"
 expect_eq "$(sqlite3 mid.db 'SELECT count(*) FROM sources')" "1" "the file before it is imported, the one after not"
 if grep -q 'c.36@voorbeeld.nl.ics' mid.err; then ok "the file not imported is named"; else not_ok "the file not imported is named" "$(cat mid.err)"; fi
 
+# Exports larger than the read-ahead's slots (1,024 instances each), each with a warning the
+# store's thread prints while the reading thread is in the middle of the next file with fd 2
+# captured: the reading thread must let go of fd 2 and its lock while it waits for a slot (the
+# first version deadlocked here). 12 files of a daily series of 1,100 instances plus an event
+# ending before it starts: 12 x 1,101 = 13,212 stored instances, 12 warnings on stderr, none
+# of them caught as a libical complaint.
+i=1
+while [ "$i" -le 12 ]; do
+	cat >"big$i.ics" <<EOF
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//maatlat test//EN
+BEGIN:VEVENT
+UID:daily-$i@example.org
+DTSTAMP:20240101T000000Z
+DTSTART:20200101T090000Z
+DTEND:20200101T093000Z
+RRULE:FREQ=DAILY;COUNT=1100
+SUMMARY:Daily stand-up $i
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:a$i@example.org
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:b$i@example.org
+END:VEVENT
+BEGIN:VEVENT
+UID:backwards-$i@example.org
+DTSTAMP:20240101T000000Z
+DTSTART:20210101T100000Z
+DTEND:20210101T090000Z
+SUMMARY:Backwards $i
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:a$i@example.org
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:b$i@example.org
+END:VEVENT
+END:VCALENDAR
+EOF
+	i=$((i + 1))
+done
+rm -f big.db
+timeout 120 "$MAATLAT" --db big.db import calendar --from 2020-01-01 --to 2025-12-31 \
+	big1.ics big2.ics big3.ics big4.ics big5.ics big6.ics big7.ics big8.ics big9.ics big10.ics \
+	big11.ics big12.ics >big.out 2>big.err
+expect_eq "$?" "0" "12 exports larger than a read-ahead slot, each with a warning: no deadlock"
+expect_eq "$(grep -c 'DTEND before DTSTART' big.err)" "12" "the 12 warnings reach stderr"
+expect_eq "$(sqlite3 big.db 'SELECT count(*) FROM cal_refs')" "13212" "12 x 1,101 instances stored"
+expect_eq "$(sqlite3 big.db "SELECT count(*) FROM source_messages WHERE message LIKE '%libical%'")" "0" \
+	"no message of maatlat's own caught as a libical complaint"
+
 done_testing
