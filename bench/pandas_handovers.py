@@ -59,9 +59,19 @@ sc, so = dc[newseg], dr[newseg]
 segs = pd.DataFrame({"case": sc, "owner": so})
 nseg = segs.groupby("case", sort=False).size()
 h_case = (nseg - 1).reindex(cases, fill_value=0)
-pp = np.r_[(sc[2:] == sc[:-2]) & (so[2:] == so[:-2]), False, False]
-pp_case = pd.Series(pp).groupby(sc).sum()
-returns = int(segs.duplicated().sum())
+# work segments (METRICS.md §3): drop the owner segments that hold only sign-off events (the
+# default approval pattern, case-insensitive, at the start of a word) and merge the neighbours
+# that then have the same owner; ping-pong and returns are counted on them
+SIGNOFF = r"(?i)(?:^|[^0-9A-Za-z])(?:paraaf|paraf|akkoord|goedkeur|fiat|approv|sign[- ]?off|onderteken)"
+sig = d["activity"].str.contains(SIGNOFF, regex=True, na=False).to_numpy()
+segid = np.cumsum(newseg) - 1
+keep = ~pd.Series(sig).groupby(segid).all().to_numpy()
+wc, wo = sc[keep], so[keep]
+neww = np.r_[True, (wc[1:] != wc[:-1]) | (wo[1:] != wo[:-1])] if len(wc) else np.zeros(0, bool)
+wc, wo = wc[neww], wo[neww]
+pp = np.r_[(wc[2:] == wc[:-2]) & (wo[2:] == wo[:-2]), False, False][: len(wc)]
+pp_case = pd.Series(pp).groupby(wc).sum()
+returns = int(pd.DataFrame({"case": wc, "owner": wo}).duplicated().sum())
 fl = segs.groupby("case", sort=False)["owner"].agg(["first", "last"])
 thr_days = np.sort(thr_ms / 86400000)
 out = {
