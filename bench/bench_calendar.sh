@@ -44,7 +44,7 @@ timed() {
 maatlat_run() { # DIR -> "secs peakKB cpu importsecs importKB importcpu meetingssecs ..."
 	rm -f "$W/b.db" "$W/b.db-wal" "$W/b.db-shm"
 	set -- $(timed sh -c "'$M' --db '$W/b.db' import calendar --from $FROM --to $TO '$1'/*.ics") \
-		$(timed "$M" --db "$W/b.db" meetings --from $FROM --to $TO --json)
+		$(timed "$M" --db "$W/b.db" meetings --per-person --min-group 1 --from $FROM --to $TO --json)
 	cp "$W/stdout" "$W/maatlat.json"
 	echo "$(echo "$1 + $4" | bc) $(( $2 > $5 ? $2 : $5 )) $(echo "$3 + $6" | bc) $*"
 }
