@@ -230,8 +230,9 @@ if [ -f "$PANDAS" ] && [ $CASES = yes ]; then
 	$PY "$HERE/demo_reference.py" escalations "$EX/org.csv" "$EX/cases.csv" >eref.json
 	run --db "$DB" handovers --json
 	cp "$T/.out" handovers.json
-	# the pandas reference counts ping-pong on owner segments, as maatlat does with no
-	# sign-off events (--approval-pattern ''); by default sign-off round trips are apart
+	# the pandas reference counts ping-pong on work segments (METRICS.md §3: segments of
+	# sign-offs only set apart, with the default approval pattern), as handovers does by
+	# default; with no sign-off events (--approval-pattern '') there are no round trips
 	run --db "$DB" handovers --json --approval-pattern ''
 	cp "$T/.out" handovers_nosignoff.json
 	got=$($PY - href.json eref.json handovers.json "$S" handovers_nosignoff.json <<'EOF'
@@ -240,10 +241,10 @@ r, e, j = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(
 s = open(sys.argv[4]).read()
 j0 = json.load(open(sys.argv[5]))
 bad = []
-for k in ["cases", "handovers", "cases_finished_by_picker", "pingpong_cases", "idle_cases", "cases_over_max"]:
+for k in ["cases", "handovers", "cases_finished_by_picker", "idle_cases", "cases_over_max"]:
     if r.get(k) != j0[k]:
         bad.append("%s: reference %r, handovers --json --approval-pattern '' %r" % (k, r.get(k), j0[k]))
-for k in ["cases", "handovers", "cases_finished_by_picker", "idle_cases", "cases_over_max"]:
+for k in ["cases", "handovers", "cases_finished_by_picker", "pingpong_cases", "pingpong", "returns", "idle_cases", "cases_over_max"]:
     if r.get(k) != j[k]:
         bad.append("%s: reference %r, handovers --json %r" % (k, r.get(k), j[k]))
 if j0["signoff_roundtrips"] != 0 or j["signoff_roundtrips"] == 0 or j["pingpong"] >= j0["pingpong"]:
@@ -279,10 +280,8 @@ if [ $CASES = yes ]; then
 	expect_eq "$($PY "$HERE/json_agree.py" tref.json terms.json)" "ok" "terms: terms_reference.py = every figure of terms --json"
 	line=$($PY -c 'import json,sys; r=json.load(open(sys.argv[1])); print("Decision terms: %d of %d closed cases (%.1f%%) over their term, median lead time %.1f days, p90 %.1f; %d open cases over it" % (r["over_term"], r["closed_cases"], 100*r["share_over_term"], r["lead_time_days"]["median"], r["lead_time_days"]["p90"], r["open_over_term"]))' tref.json)
 	if grep -qF "$line" "$S"; then ok "the summary's terms line matches the reference"; else not_ok "the summary's terms line matches the reference" "$line"; fi
-	# ping-pong as handovers counts it (owner segments, or the work segments of METRICS.md)
-	pp=owner
-	[ "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pingpong_cases"])' handovers.json)" = "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pingpong_cases"])' href.json)" ] || pp=work
-	$PY "$HERE/terms_reference.py" --case-months --pingpong $pp --terms "$EX/terms.csv" --holidays "$EX/holidays.txt" "$EX/cases.csv" >cmref.json
+	# ping-pong on the work segments of METRICS.md §3, as handovers and trend count it
+	$PY "$HERE/terms_reference.py" --case-months --pingpong work --terms "$EX/terms.csv" --holidays "$EX/holidays.txt" "$EX/cases.csv" >cmref.json
 	run --db "$DB" trend --json
 	cp "$T/.out" trend.json
 	expect_eq "$($PY "$HERE/json_agree.py" cmref.json trend.json)" "ok" "trend: case months (cases, handovers per case, ping-pong, median throughput, share over term) = reference"
