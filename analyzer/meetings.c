@@ -1934,7 +1934,32 @@ static void
 put_real(maat_buf *b, double v)
 {
 	char t[40], *e;
-	int n = snprintf(t, sizeof(t), "%.12g", v);
+	int n;
+	long long k = llround(v * 1000);
+	/* hours are mostly whole quarters: a value that is the double nearest to k / 1000
+	 * prints as k / 1000 under "%.12g" (under 12 significant digits), without printf */
+	if (fabs(v) < 1e8 && (double)k / 1000.0 == v && !(k == 0 && signbit(v))) {
+		long long a = k < 0 ? -k : k;
+		int frac = (int)(a % 1000);
+		n = snprintf(t, sizeof(t), "%s%lld", k < 0 ? "-" : "", a / 1000);
+		if (frac == 0) {
+			memcpy(t + n, ".0", 3);
+			n += 2;
+		} else {
+			t[n++] = '.';
+			t[n++] = (char)('0' + frac / 100);
+			if (frac % 100 != 0) {
+				t[n++] = (char)('0' + frac / 10 % 10);
+				if (frac % 10 != 0) {
+					t[n++] = (char)('0' + frac % 10);
+				}
+			}
+			t[n] = '\0';
+		}
+		maat_buf_append(b, t, (size_t)n);
+		return;
+	}
+	n = snprintf(t, sizeof(t), "%.12g", v);
 	if ((e = strchr(t, 'e')) != NULL) {
 		char *d = e + 1, *q;
 		if (*d == '+') {
