@@ -99,6 +99,10 @@ typedef struct copy {
 
 /* One export's copy of an instance: the candidates of the version resolution. */
 typedef struct cand {
+	/* the copy's series and original start, kept here so that the sort compares them
+	 * without reaching into the instances */
+	size_t uid;
+	int64_t orig;
 	/* index into the instances */
 	size_t copy;
 	int64_t source;
@@ -496,14 +500,14 @@ static int
 cmp_cand(const void *a, const void *b)
 {
 	const cand *x = a, *y = b;
-	const copy *p = &sort_copies[x->copy], *q = &sort_copies[y->copy];
+	const copy *p, *q;
 	const unsigned char *dp, *dq;
 	int r;
-	if (p->uid != q->uid) {
-		return p->uid < q->uid ? -1 : 1;
+	if (x->uid != y->uid) {
+		return x->uid < y->uid ? -1 : 1;
 	}
-	if (p->orig != q->orig) {
-		return p->orig < q->orig ? -1 : 1;
+	if (x->orig != y->orig) {
+		return x->orig < y->orig ? -1 : 1;
 	}
 	if (x->valid != y->valid) {
 		return x->valid ? -1 : 1;
@@ -514,6 +518,8 @@ cmp_cand(const void *a, const void *b)
 	if (x->dtstamp != y->dtstamp) {
 		return x->dtstamp > y->dtstamp ? -1 : 1;
 	}
+	p = &sort_copies[x->copy];
+	q = &sort_copies[y->copy];
 	/* the same version in two exports: the one that knows of a change (an override, then an
 	 * EXDATE) wins over a plain expansion of the master */
 	if ((p->flags & MAAT_CAL_OVERRIDE) != (q->flags & MAAT_CAL_OVERRIDE)) {
@@ -1051,6 +1057,8 @@ resolve_versions(maat_meetings *m, maat_db *db, const copy *all, size_t nall, co
 		}
 		x = &cv[ncv++];
 		x->copy = (size_t)(c - all);
+		x->uid = c->uid;
+		x->orig = c->orig;
 		x->source = sqlite3_column_int64(st, 1);
 		x->seq = c->seq;
 		x->dtstamp = sqlite3_column_int64(st, 2);
