@@ -1385,6 +1385,27 @@ build_pairs(struct run *r)
 	free(byname);
 }
 
+/* Restores the max-heap a[0..n) below root (the heap sort of select_k). */
+static void
+sift_down(int64_t *a, size_t root, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * root + 1;
+		int64_t t;
+		if (c >= n) {
+			return;
+		}
+		if (c + 1 < n && a[c + 1] > a[c]) {
+			c++;
+		}
+		if (a[root] >= a[c]) {
+			return;
+		}
+		t = a[root], a[root] = a[c], a[c] = t;
+		root = c;
+	}
+}
+
 /* Moves the k-th smallest of v[0..n) to v[k], the smaller ones before it and the larger after
  * it, in place (quickselect; a heap sort of what is left when the partitions go badly). */
 static void
@@ -1399,37 +1420,11 @@ select_k(int64_t *v, size_t n, size_t k)
 			size_t m = hi - lo;
 			int64_t *a = v + lo;
 			for (size_t e = m; e-- > 0;) {
-				for (size_t root = e;;) {
-					size_t c = 2 * root + 1;
-					if (c >= m) {
-						break;
-					}
-					if (c + 1 < m && a[c + 1] > a[c]) {
-						c++;
-					}
-					if (a[root] >= a[c]) {
-						break;
-					}
-					t = a[root], a[root] = a[c], a[c] = t;
-					root = c;
-				}
+				sift_down(a, e, m);
 			}
 			for (size_t end = m; end-- > 1;) {
 				t = a[0], a[0] = a[end], a[end] = t;
-				for (size_t root = 0;;) {
-					size_t c = 2 * root + 1;
-					if (c >= end) {
-						break;
-					}
-					if (c + 1 < end && a[c + 1] > a[c]) {
-						c++;
-					}
-					if (a[root] >= a[c]) {
-						break;
-					}
-					t = a[root], a[root] = a[c], a[c] = t;
-					root = c;
-				}
+				sift_down(a, 0, end);
 			}
 			return;
 		}
