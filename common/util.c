@@ -136,6 +136,17 @@ maat_buf_append(maat_buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
+size_t
+maat_buf_push_str(maat_buf *b, const char *s)
+{
+	size_t off = b->len;
+	if (s == NULL) {
+		return MAAT_BUF_NONE;
+	}
+	maat_buf_append(b, s, strlen(s) + 1);
+	return off;
+}
+
 void
 maat_buf_printf(maat_buf *b, const char *fmt, ...)
 {

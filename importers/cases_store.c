@@ -567,9 +567,8 @@ looks_like_xes(FILE *f, const char *path)
 #define PIPE_EVENTS 2048
 #define PIPE_TEXT (256 * 1024)
 #define PIPE_SLOTS 3
-/* the strings of an event, as offsets into its batch's text (NONE = NULL) */
+/* the strings of an event, as offsets into its batch's text (MAAT_BUF_NONE = NULL) */
 enum { P_CASE, P_ACTIVITY, P_RESOURCE, P_LIFECYCLE, P_ROLE, P_GROUP, P_CASE_TYPE, P_N };
-#define NONE SIZE_MAX
 
 struct pipe_event {
 	int64_t ts, line;
@@ -580,8 +579,7 @@ struct pipe_event {
 struct pipe_batch {
 	struct pipe_event ev[PIPE_EVENTS];
 	int n;
-	char *text;
-	size_t used, cap;
+	maat_buf text;
 };
 
 enum reader_kind { READ_CSV, READ_XES, READ_ZGW };
@@ -627,29 +625,9 @@ pipe_hand_over(struct pipe *p)
 	pthread_mutex_unlock(&p->mu);
 	if (go) {
 		p->slot[p->wr].n = 0;
-		p->slot[p->wr].used = 0;
+		maat_buf_reset(&p->slot[p->wr].text);
 	}
 	return go;
-}
-
-static size_t
-pipe_text(struct pipe_batch *b, const char *s)
-{
-	size_t k, off;
-	if (s == NULL) {
-		return NONE;
-	}
-	k = strlen(s) + 1;
-	if (b->used + k > b->cap) {
-		while (b->used + k > b->cap) {
-			b->cap *= 2;
-		}
-		b->text = maat_xrealloc(b->text, b->cap);
-	}
-	off = b->used;
-	memcpy(b->text + off, s, k);
-	b->used += k;
-	return off;
 }
 
 /* The reader's callback: copies the event into the slot being filled. */
@@ -660,7 +638,7 @@ pipe_add(const maat_case_event *ev, void *ctx, maat_err *err)
 	struct pipe_batch *b = &p->slot[p->wr];
 	struct pipe_event *e;
 
-	if (b->n == PIPE_EVENTS || b->used >= PIPE_TEXT) {
+	if (b->n == PIPE_EVENTS || b->text.len >= PIPE_TEXT) {
 		if (!pipe_hand_over(p)) {
 			/* the store failed: its error is the one shown */
 			return maat_err_set(err, MAAT_E_INTERNAL, "stopped");
@@ -671,13 +649,13 @@ pipe_add(const maat_case_event *ev, void *ctx, maat_err *err)
 	e->ts = ev->ts;
 	e->ms = ev->ms;
 	e->line = ev->line;
-	e->off[P_CASE] = pipe_text(b, ev->case_id);
-	e->off[P_ACTIVITY] = pipe_text(b, ev->activity);
-	e->off[P_RESOURCE] = pipe_text(b, ev->resource);
-	e->off[P_LIFECYCLE] = pipe_text(b, ev->lifecycle);
-	e->off[P_ROLE] = pipe_text(b, ev->role);
-	e->off[P_GROUP] = pipe_text(b, ev->group);
-	e->off[P_CASE_TYPE] = pipe_text(b, ev->case_type);
+	e->off[P_CASE] = maat_buf_push_str(&b->text, ev->case_id);
+	e->off[P_ACTIVITY] = maat_buf_push_str(&b->text, ev->activity);
+	e->off[P_RESOURCE] = maat_buf_push_str(&b->text, ev->resource);
+	e->off[P_LIFECYCLE] = maat_buf_push_str(&b->text, ev->lifecycle);
+	e->off[P_ROLE] = maat_buf_push_str(&b->text, ev->role);
+	e->off[P_GROUP] = maat_buf_push_str(&b->text, ev->group);
+	e->off[P_CASE_TYPE] = maat_buf_push_str(&b->text, ev->case_type);
 	return 0;
 }
 
@@ -701,7 +679,7 @@ pipe_reader(void *arg)
 static const char *
 pipe_str(const struct pipe_batch *b, size_t off)
 {
-	return off == NONE ? NULL : b->text + off;
+	return off == MAAT_BUF_NONE ? NULL : b->text.data + off;
 }
 
 /* Reads f with the reader of kind on a thread of its own and stores its events through the
@@ -717,10 +695,6 @@ read_piped(enum reader_kind kind, FILE *f, const maat_cases_opts *o, maat_cases_
 	p->f = f;
 	p->o = o;
 	p->kind = kind;
-	for (int i = 0; i < PIPE_SLOTS; i++) {
-		p->slot[i].cap = PIPE_TEXT + 4096;
-		p->slot[i].text = maat_xmalloc(p->slot[i].cap);
-	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->freed, NULL);
@@ -781,7 +755,7 @@ out:
 	pthread_cond_destroy(&p->filled);
 	pthread_mutex_destroy(&p->mu);
 	for (int i = 0; i < PIPE_SLOTS; i++) {
-		free(p->slot[i].text);
+		maat_buf_fini(&p->slot[i].text);
 	}
 	{
 		int64_t n = p->n;

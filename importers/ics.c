@@ -3286,13 +3286,12 @@ enum pf_type { PF_BEGIN, PF_INSTANCE, PF_SERIES, PF_MESSAGE, PF_END };
 #define PF_RECS 1024
 #define PF_TEXT (256 * 1024)
 #define PF_SLOTS 4
-#define PF_NONE SIZE_MAX
 
 struct pf_rec {
 	enum pf_type type;
-	/* PF_INSTANCE: the instance; strings as offsets into the slot's text (PF_NONE = NULL),
-	 * participants as a range of the slot's parts; parts_run: 0 = no parts_id, else equal
-	 * for consecutive instances the reader said share their list */
+	/* PF_INSTANCE: the instance; strings as offsets into the slot's text (MAAT_BUF_NONE =
+	 * NULL), participants as a range of the slot's parts; parts_run: 0 = no parts_id, else
+	 * equal for consecutive instances the reader said share their list */
 	int64_t start, end, line, orig, dtstamp;
 	int sequence, flags;
 	size_t uid, summary, parts, nparts;
@@ -3315,8 +3314,7 @@ struct pf_part {
 struct pf_slot {
 	struct pf_rec rec[PF_RECS];
 	size_t nrec;
-	char *text;
-	size_t used, cap;
+	maat_buf text;
 	struct pf_part *parts;
 	size_t nparts, capparts;
 };
@@ -3347,26 +3345,6 @@ struct maat_cal_prefetch {
 	/* the reading thread has returned */
 	bool reader_done;
 };
-
-static size_t
-pf_text(struct pf_slot *s, const char *t)
-{
-	size_t k, off;
-	if (t == NULL) {
-		return PF_NONE;
-	}
-	k = strlen(t) + 1;
-	if (s->used + k > s->cap) {
-		while (s->used + k > s->cap) {
-			s->cap = s->cap ? s->cap * 2 : PF_TEXT;
-		}
-		s->text = maat_xrealloc(s->text, s->cap);
-	}
-	off = s->used;
-	memcpy(s->text + off, t, k);
-	s->used += k;
-	return off;
-}
 
 /* Hands the slot being filled over (when it has records) and waits for a free one; false
  * when the store stopped. */
@@ -3399,7 +3377,7 @@ pf_hand_over(maat_cal_prefetch *p)
 	if (go) {
 		struct pf_slot *s = &p->slot[p->wr];
 		if (s->nrec == 0) {
-			s->used = 0;
+			maat_buf_reset(&s->text);
 			s->nparts = 0;
 		}
 	}
@@ -3412,7 +3390,7 @@ pf_add(maat_cal_prefetch *p, enum pf_type type)
 {
 	struct pf_slot *s = &p->slot[p->wr];
 	struct pf_rec *r;
-	if ((s->nrec == PF_RECS || s->used >= PF_TEXT) && !pf_hand_over(p)) {
+	if ((s->nrec == PF_RECS || s->text.len >= PF_TEXT) && !pf_hand_over(p)) {
 		return NULL;
 	}
 	s = &p->slot[p->wr];
@@ -3445,8 +3423,8 @@ pf_instance(void *vp, const maat_cal_instance *in, maat_err *err)
 	r->dtstamp = in->dtstamp;
 	r->sequence = in->sequence;
 	r->flags = in->flags;
-	r->uid = pf_text(s, in->uid);
-	r->summary = pf_text(s, in->summary);
+	r->uid = maat_buf_push_str(&s->text, in->uid);
+	r->summary = maat_buf_push_str(&s->text, in->summary);
 	if (in->parts_id == NULL) {
 		r->parts_run = 0;
 	} else {
@@ -3465,7 +3443,7 @@ pf_instance(void *vp, const maat_cal_instance *in, maat_err *err)
 	r->parts = s->nparts;
 	r->nparts = in->nparts;
 	for (size_t i = 0; i < in->nparts; i++) {
-		s->parts[s->nparts].key = pf_text(s, in->parts[i].key);
+		s->parts[s->nparts].key = maat_buf_push_str(&s->text, in->parts[i].key);
 		s->parts[s->nparts].partstat = in->parts[i].partstat;
 		s->nparts++;
 	}
@@ -3481,8 +3459,8 @@ pf_message(void *vp, int64_t line, const char *severity, const char *msg, maat_e
 		return pf_stopped(err);
 	}
 	r->line = line;
-	r->severity = pf_text(&p->slot[p->wr], severity);
-	r->msg = pf_text(&p->slot[p->wr], msg);
+	r->severity = maat_buf_push_str(&p->slot[p->wr].text, severity);
+	r->msg = maat_buf_push_str(&p->slot[p->wr].text, msg);
 	return 0;
 }
 
@@ -3495,8 +3473,8 @@ pf_series(void *vp, const char *uid, const char *summary, int sequence, int64_t 
 	if (r == NULL) {
 		return pf_stopped(err);
 	}
-	r->uid = pf_text(&p->slot[p->wr], uid);
-	r->summary = pf_text(&p->slot[p->wr], summary);
+	r->uid = maat_buf_push_str(&p->slot[p->wr].text, uid);
+	r->summary = maat_buf_push_str(&p->slot[p->wr].text, summary);
 	r->sequence = sequence;
 	r->dtstamp = dtstamp;
 	return 0;
@@ -3621,7 +3599,7 @@ pf_take(maat_cal_prefetch *p, struct pf_slot **slot)
 		}
 		pthread_mutex_lock(&p->mu);
 		s->nrec = 0;
-		s->used = 0;
+		maat_buf_reset(&s->text);
 		s->nparts = 0;
 		p->rd = (p->rd + 1) % PF_SLOTS;
 		p->nfilled--;
@@ -3634,7 +3612,7 @@ pf_take(maat_cal_prefetch *p, struct pf_slot **slot)
 static const char *
 pf_str(const struct pf_slot *s, size_t off)
 {
-	return off == PF_NONE ? NULL : s->text + off;
+	return off == MAAT_BUF_NONE ? NULL : s->text.data + off;
 }
 
 typedef struct replay_args {
@@ -3817,7 +3795,7 @@ maat_cal_prefetch_free(maat_cal_prefetch *p)
 		}
 	}
 	for (int k = 0; k < PF_SLOTS; k++) {
-		free(p->slot[k].text);
+		maat_buf_fini(&p->slot[k].text);
 		free(p->slot[k].parts);
 	}
 	for (int i = 0; i < p->npaths; i++) {

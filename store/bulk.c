@@ -37,8 +37,7 @@ struct slot {
 	/* SLOT_ROWS * ncols cells */
 	struct cell *cells;
 	int nrows;
-	char *text;
-	size_t used, cap;
+	maat_buf text;
 };
 
 struct maat_db_bulk {
@@ -131,7 +130,7 @@ write_slot(maat_db_bulk *b, struct slot *s, maat_err *err)
 					sqlite3_bind_double(st, i, row[c].v.d);
 					break;
 				case C_TEXT:
-					sqlite3_bind_text(st, i, s->text + row[c].v.off, -1,
+					sqlite3_bind_text(st, i, s->text.data + row[c].v.off, -1,
 							  SQLITE_STATIC);
 					break;
 				}
@@ -178,7 +177,7 @@ writer(void *arg)
 			b->err = e;
 		}
 		s->nrows = 0;
-		s->used = 0;
+		maat_buf_reset(&s->text);
 		b->rd = (b->rd + 1) % NSLOT;
 		b->nfilled--;
 		b->busy = false;
@@ -199,8 +198,6 @@ maat_db_bulk_new(maat_db *db, const char *head, int ncols)
 	for (int i = 0; i < NSLOT; i++) {
 		b->slot[i].cells =
 		    maat_xcalloc((size_t)SLOT_ROWS * (size_t)ncols, sizeof(*b->slot[i].cells));
-		b->slot[i].cap = 64 * 1024;
-		b->slot[i].text = maat_xmalloc(b->slot[i].cap);
 	}
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->filled, NULL);
@@ -241,25 +238,14 @@ maat_db_bulk_null(maat_db_bulk *b, int col)
 void
 maat_db_bulk_text(maat_db_bulk *b, int col, const char *text)
 {
-	struct slot *s = &b->slot[b->wr];
 	struct cell *c = cell(b, col);
-	size_t k;
 
 	if (text == NULL) {
 		c->type = C_NULL;
 		return;
 	}
-	k = strlen(text) + 1;
-	if (s->used + k > s->cap) {
-		while (s->used + k > s->cap) {
-			s->cap *= 2;
-		}
-		s->text = maat_xrealloc(s->text, s->cap);
-	}
-	memcpy(s->text + s->used, text, k);
 	c->type = C_TEXT;
-	c->v.off = s->used;
-	s->used += k;
+	c->v.off = maat_buf_push_str(&b->slot[b->wr].text, text);
 }
 
 /* The writer's failure, if any (under b->mu). */
@@ -286,7 +272,7 @@ hand_over(maat_db_bulk *b, maat_err *err)
 			write_slot(b, s, &b->err);
 		}
 		s->nrows = 0;
-		s->used = 0;
+		maat_buf_reset(&s->text);
 		return failed(b, err);
 	}
 	pthread_mutex_lock(&b->mu);
@@ -365,7 +351,7 @@ maat_db_bulk_free(maat_db_bulk *b)
 	sqlite3_finalize(b->part);
 	for (int i = 0; i < NSLOT; i++) {
 		free(b->slot[i].cells);
-		free(b->slot[i].text);
+		maat_buf_fini(&b->slot[i].text);
 	}
 	free(b->head);
 	free(b);

@@ -44,6 +44,10 @@ typedef struct maat_buf {
 
 /* Appends n bytes of s. */
 void maat_buf_append(maat_buf *b, const char *s, size_t n);
+/* Appends s with its NUL (so the buffer holds strings back to back) and returns the offset of
+ * the copy; NULL appends nothing and returns MAAT_BUF_NONE. */
+#define MAAT_BUF_NONE SIZE_MAX
+size_t maat_buf_push_str(maat_buf *b, const char *s);
 /* Appends a printf-formatted string. */
 void maat_buf_printf(maat_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties the buffer, keeping its storage. */
