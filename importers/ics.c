@@ -395,7 +395,8 @@ cache_load(maat_cal_cache *k, maat_db *db, maat_err *err)
 
 /* Inside the import's transaction: drops the row entries unless they still describe db as
  * this connection left it (another connection may have committed in between; --replace has
- * just deleted a source), then loads what is missing. */
+ * just deleted a source), then loads what is missing. The store's side of the cache only: the
+ * RRULE expansions belong to the reader, which may run on another thread (rules_check). */
 static int
 cache_check(maat_cal_cache *k, maat_db *db, bool replace, maat_err *err)
 {
@@ -412,13 +413,20 @@ cache_check(maat_cal_cache *k, maat_db *db, bool replace, maat_err *err)
 	if (k->db != db || k->version != v || replace || k->rows.n > CACHE_MAX_ROWS) {
 		rows_reset(k);
 	}
-	if (k->nexp > CACHE_MAX_STARTS) {
-		bmap_clear(&k->rules);
-		k->nexp = 0;
-	}
 	k->db = db;
 	k->version = v;
 	return k->loaded ? 0 : cache_load(k, db, err);
+}
+
+/* Before a read, on the reader's thread: the RRULE expansions start again once they hold
+ * CACHE_MAX_STARTS starts (the bound on their memory). */
+static void
+rules_check(maat_cal_cache *k)
+{
+	if (k != NULL && k->nexp > CACHE_MAX_STARTS) {
+		bmap_clear(&k->rules);
+		k->nexp = 0;
+	}
 }
 
 /* ---- small helpers ---- */
@@ -2532,6 +2540,7 @@ maat_ics_read(FILE *f, const char *path, const maat_cal_opts *opts, const maat_c
 		c.owners[c.nowners++] = o;
 	}
 	reset_calendar(&c);
+	rules_check(opts->cache);
 	maat_quiet_begin(&q);
 	c.org = org_zone(opts->tz);
 	if ((rc = tokenize(&c, f)) < 0) {
