@@ -7,6 +7,7 @@
 #include <expat.h>
 #include <graphviz/gvc.h>
 #include <libical/ical.h>
+#include <openssl/crypto.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <xlsxwriter.h>
@@ -21,10 +22,11 @@ print_version(void)
 {
 	GVC_t *gvc = gvContext();
 	printf("maatlat %s (sqlite %s, libxlsxwriter %s, graphviz %s, libical %s, expat %d.%d.%d, "
-	       "zlib %s, libsodium %s)\n",
+	       "zlib %s, libsodium %s, %s)\n",
 	       MAAT_VERSION, sqlite3_libversion(), lxw_version(),
 	       gvcVersion(gvc) ? gvcVersion(gvc) : "?", ICAL_VERSION, XML_MAJOR_VERSION,
-	       XML_MINOR_VERSION, XML_MICRO_VERSION, zlibVersion(), sodium_version_string());
+	       XML_MINOR_VERSION, XML_MICRO_VERSION, zlibVersion(), sodium_version_string(),
+	       OpenSSL_version(OPENSSL_VERSION));
 	gvFreeContext(gvc);
 }
 

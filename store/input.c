@@ -4,9 +4,9 @@
  * already take.
  *
  * A file, FIFO or standard input is read and hashed by a thread of its own, a few chunks ahead
- * of the importer: libsodium's sha256 (portable C, about 400 MB/s here) and the read calls were
- * 11-13% of an import's time on one core (bench/README.md), and the machines maatlat runs on
- * have at least two. The importer sees the same bytes in the same order; the hash is of every
+ * of the importer: the hash (then libsodium's portable C) and the read calls were 11-13% of an
+ * import's time on one core (bench/README.md), and the machines maatlat runs on have at least
+ * two. The importer sees the same bytes in the same order; the hash is of every
  * byte read, as before. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +19,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <sodium.h>
 
 #include "maatlat/i18n.h"
 #include "maatlat/util.h"
@@ -51,7 +50,7 @@ struct maat_input {
 	/* the stream handed to the importer */
 	FILE *f;
 	/* the hash of every byte read from fd so far */
-	crypto_hash_sha256_state sha;
+	maat_sha256 *sha;
 	/* the first bytes read, for rewinds */
 	unsigned char *head;
 	/* bytes in head */
@@ -152,7 +151,7 @@ raw_read(maat_input *in, char *buf, size_t n)
 		in->eof = true;
 		return 0;
 	}
-	crypto_hash_sha256_update(&in->sha, (const unsigned char *)buf, (unsigned long long)r);
+	maat_sha256_update(in->sha, buf, (size_t)r);
 	in->rgot += (uint64_t)r;
 	return r;
 }
@@ -346,7 +345,7 @@ start(maat_input *in, maat_err *err)
 	    .read = cookie_read, .write = NULL, .seek = cookie_seek, .close = cookie_close};
 	in->head = maat_xmalloc(HEAD_MAX);
 	in->cur = -1;
-	crypto_hash_sha256_init(&in->sha);
+	in->sha = maat_sha256_new();
 	if ((in->f = fopencookie(in, "rb", io)) == NULL) {
 		return maat_err_set(err, MAAT_E_INTERNAL, "%s: %s", in->name, strerror(errno));
 	}
@@ -486,8 +485,6 @@ maat_input_error(const maat_input *in)
 int
 maat_input_finish(maat_input *in, char sha[65], maat_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char h[crypto_hash_sha256_BYTES];
 	char buf[1 << 14];
 
 	/* bytes after what the importer needed (trailing data) belong to the file's hash */
@@ -502,12 +499,7 @@ maat_input_finish(maat_input *in, char sha[65], maat_err *err)
 	if (in->err.code != 0) {
 		return maat_err_set(err, in->err.code, "%s", in->err.msg);
 	}
-	crypto_hash_sha256_final(&in->sha, h);
-	for (size_t i = 0; i < sizeof(h); i++) {
-		sha[2 * i] = hex[h[i] >> 4];
-		sha[2 * i + 1] = hex[h[i] & 15];
-	}
-	sha[64] = '\0';
+	maat_sha256_final_hex(in->sha, sha);
 	return 0;
 }
 
@@ -527,6 +519,7 @@ maat_input_close(maat_input *in)
 	if (in->own_fd && in->fd >= 0) {
 		close(in->fd);
 	}
+	maat_sha256_free(in->sha);
 	free(in->head);
 	free(in->name);
 	free(in);

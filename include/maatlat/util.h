@@ -62,7 +62,22 @@ bool maat_utf8_valid(const char *s, size_t n);
  * iCalendar. Reads at most 64 bytes and rewinds f. */
 bool maat_looks_like_json(FILE *f);
 
-/* Hex SHA-256 of the whole file at path (libsodium), into out[65]. Fails with MAAT_E_NOINPUT or
+/* An incremental SHA-256: the hash of every input's bytes (sources.sha256, CLI.md). */
+typedef struct maat_sha256 maat_sha256;
+
+/* A new hash of no bytes yet. Never NULL (out of memory ends the process). */
+maat_sha256 *maat_sha256_new(void);
+
+/* Adds n bytes to the hash. */
+void maat_sha256_update(maat_sha256 *h, const void *data, size_t n);
+
+/* The hex digest of the bytes added, into out[65]; h is then empty again. */
+void maat_sha256_final_hex(maat_sha256 *h, char out[65]);
+
+/* NULL-safe. */
+void maat_sha256_free(maat_sha256 *h);
+
+/* Hex SHA-256 of the whole file at path, into out[65]. Fails with MAAT_E_NOINPUT or
  * MAAT_E_IO. */
 int maat_sha256_file(const char *path, char out[65], maat_err *err);
 
