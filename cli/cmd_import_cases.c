@@ -182,6 +182,12 @@ cmd_import_cases(maat_cli *cli, int argc, char **argv)
 	if ((db = cli_open_db(cli, MAAT_DB_CREATE, &status)) == NULL) {
 		goto out;
 	}
+	/* a case import only adds rows (maat_db_fk_pause); --replace deletes. The pause ends
+	 * with the connection. */
+	if (!(flags & MAAT_IMPORT_REPLACE) && maat_db_fk_pause(db, &err) < 0) {
+		status = cli_fail(cli, &err);
+		goto out;
+	}
 	for (int i = optind; i < argc; i++) {
 		/* under --pseudonymise the file name is not stored (it may name a person) */
 		char *stored = pseudo != NULL && !maat_dbsource_is_uri(argv[i])

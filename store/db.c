@@ -60,6 +60,8 @@ struct maat_db {
 	char *stdin_name;
 	/* the sources the last import replaced, for the command to say; "" when none */
 	char replaced[512];
+	/* maat_db_fk_pause() calls not yet resumed */
+	int fk_paused;
 };
 
 int
@@ -184,6 +186,26 @@ maat_db_rollback(maat_db *db)
 {
 	if (db != NULL && !sqlite3_get_autocommit(db->sq)) {
 		sqlite3_exec(db->sq, "ROLLBACK", NULL, NULL, NULL);
+	}
+}
+
+int
+maat_db_fk_pause(maat_db *db, maat_err *err)
+{
+	int rc;
+	if (db->fk_paused == 0 && (rc = maat_db_exec(db, "PRAGMA foreign_keys=OFF", err)) < 0) {
+		return rc;
+	}
+	db->fk_paused++;
+	return 0;
+}
+
+void
+maat_db_fk_resume(maat_db *db)
+{
+	if (db != NULL && db->fk_paused > 0 && --db->fk_paused == 0) {
+		/* cannot fail outside a transaction: the pragma only sets a flag */
+		sqlite3_exec(db->sq, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	}
 }
 

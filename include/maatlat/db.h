@@ -113,6 +113,17 @@ int maat_db_begin(maat_db *db, maat_err *err);
 int maat_db_commit(maat_db *db, maat_err *err);
 void maat_db_rollback(maat_db *db);
 
+/* SQLite's foreign-key checks off for a run of imports that only add rows: every row they
+ * insert references the source the import creates or a row it has just read or inserted, so a
+ * check per row verifies what holds by construction (they were 12% of `import calendar`,
+ * bench/README.md). Nested pauses count; the checks come back with the last resume. Never
+ * around an import that deletes (MAAT_IMPORT_REPLACE, an org import's own replacements): ON
+ * DELETE CASCADE is a foreign-key action and does not run while they are off. Between
+ * transactions only (the pragma is a no-op inside one); it recompiles the cached statements,
+ * so pause once per command, not per file. */
+int maat_db_fk_pause(maat_db *db, maat_err *err);
+void maat_db_fk_resume(maat_db *db);
+
 /* One import of one file, handed to the importer's callback by maat_db_import_file(). */
 typedef struct maat_import {
 	/* the store, inside the import's transaction */

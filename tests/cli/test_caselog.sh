@@ -91,6 +91,11 @@ run --db "$T/h3.db" import cases "$T/whole.csv" "$T/again.csv"
 run --db "$T/h3.db" handovers --json
 expect_eq "$(jget cases) $(jget events) $(jget duplicate_events)" \
 	'3 7 {"within_sources": 1, "across_sources": 6}' "a re-export: 3 cases, 7 events, the 6 known ones once"
+# case imports run with SQLite's foreign-key checks paused (maat_db_fk_pause): every row must
+# still reference a row that exists
+for d in h h2 h3; do
+	expect_eq "$(sqlite3 "$T/$d.db" 'PRAGMA foreign_key_check' | wc -l)" "0" "$d.db: no row references a missing row"
+done
 # --replace of p1 with a version without the Check row: p2 still holds it, so nothing changes
 sed '/Check/d' "$T/p1.csv" >"$T/p1b.csv"
 cp "$T/p1b.csv" "$T/p1.csv"
@@ -98,6 +103,9 @@ run --db "$T/h.db" import cases --replace "$T/p1.csv"
 run --db "$T/h.db" handovers --json
 expect_eq "$(jget events) $(jget handovers) $(jget duplicate_events.across_sources)" "6 3 1" \
 	"--replace of p1 keeps Check, which p2 also holds"
+# --replace deletes, so it keeps the checks on: ON DELETE CASCADE takes the old p1's rows
+expect_eq "$(sqlite3 "$T/h.db" 'SELECT count(*) FROM case_events WHERE source_id NOT IN (SELECT id FROM sources)')" "0" \
+	"--replace: the replaced source's events went with it"
 sed '/Check/d' "$T/p2.csv" >"$T/p2b.csv"
 cp "$T/p2b.csv" "$T/p2.csv"
 run --db "$T/h.db" import cases --replace "$T/p2.csv"

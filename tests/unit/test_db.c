@@ -56,6 +56,46 @@ test_db_migrates_from_empty(void **state)
 	maat_db_close(db);
 }
 
+/* maat_db_fk_pause() nests: the checks are off from the first pause to the last resume. While
+ * they are off, ON DELETE CASCADE does not run either: the reason imports that delete keep
+ * them on. */
+static void
+test_db_fk_pause_nests(void **state)
+{
+	maat_err err = {0};
+	maat_db *db = maat_db_open(":memory:", MAAT_DB_CREATE, &err);
+	(void)state;
+	assert_non_null(db);
+	assert_int_equal(maat_db_fk_pause(db, &err), 0);
+	assert_int_equal(maat_db_fk_pause(db, &err), 0);
+	assert_int_equal(count(db, "PRAGMA foreign_keys"), 0);
+	assert_int_equal(maat_db_exec(db,
+				      "INSERT INTO sources(kind, path, sha256, imported_at)"
+				      " VALUES ('calendar', 'a.ics', '', 0);"
+				      "INSERT INTO source_messages(source_id, severity, message)"
+				      " VALUES (1, 'info', 'kept'); DELETE FROM sources",
+				      &err),
+			 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM source_messages"), 1);
+	maat_db_fk_resume(db);
+	assert_int_equal(count(db, "PRAGMA foreign_keys"), 0);
+	maat_db_fk_resume(db);
+	assert_int_equal(count(db, "PRAGMA foreign_keys"), 1);
+	/* one resume too many changes nothing */
+	maat_db_fk_resume(db);
+	assert_int_equal(count(db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(maat_db_exec(db,
+				      "DELETE FROM source_messages;"
+				      "INSERT INTO sources(kind, path, sha256, imported_at)"
+				      " VALUES ('calendar', 'b.ics', '', 0);"
+				      "INSERT INTO source_messages(source_id, severity, message)"
+				      " SELECT max(id), 'info', 'gone' FROM sources; DELETE FROM sources",
+				      &err),
+			 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM source_messages"), 0);
+	maat_db_close(db);
+}
+
 static void
 test_db_file_store_uses_wal_and_reopens(void **state)
 {
@@ -345,6 +385,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_db_bulk_writer),
 	    cmocka_unit_test(test_db_migrates_from_empty),
+	    cmocka_unit_test(test_db_fk_pause_nests),
 	    cmocka_unit_test(test_db_file_store_uses_wal_and_reopens),
 	    cmocka_unit_test(test_db_missing_without_create),
 	    cmocka_unit_test(test_db_refuses_text_file),
