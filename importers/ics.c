@@ -317,6 +317,9 @@ struct maat_cal_cache {
 	 * cal_instances id (those met so far) */
 	bmap rows;
 	bool loaded;
+	/* the highest cal_uids id when the rows were loaded: a series with a higher id was
+	 * stored since, through this cache, so every instance of it is among the 'I' entries */
+	int64_t uid_floor;
 	/* RRULE expansions: key -> offset into exp, where exp[off] = starts, exp[off + 1] =
 	 * instances counted against the limit, exp[off + 2] = limit hit, then the starts */
 	bmap rules;
@@ -389,6 +392,15 @@ cache_load(maat_cal_cache *k, maat_db *db, maat_err *err)
 	if (step != SQLITE_DONE) {
 		return maat_db_fail(db, err, _("reading participants"));
 	}
+	st = maat_db_stmt(db, "SELECT coalesce(max(id), 0) FROM cal_uids", err);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		return maat_db_fail(db, err, _("reading calendar series"));
+	}
+	k->uid_floor = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	k->loaded = true;
 	return 0;
 }
@@ -2604,8 +2616,74 @@ out:
 
 /* ---- the store ---- */
 
-/* cal_refs rows per INSERT statement */
-#define REF_BATCH 64
+/* Rows waiting for one multi-row INSERT: one VDBE run for up to BATCH rows instead of one per
+ * row (71% of the instances of 2,000 mailboxes are copies, cal_refs; a series' version in
+ * every export that has it, cal_masters). A row that meets an earlier one of the same
+ * statement is resolved by the ON CONFLICT clause as it would be row by row. */
+#define BATCH 64
+#define BATCH_COLS 4
+
+typedef struct batch {
+	/* "INSERT INTO t(columns) VALUES " and what follows the rows (static strings) */
+	const char *head, *tail;
+	/* columns per row (<= BATCH_COLS); what a failure was doing */
+	int ncols;
+	const char *what;
+	int64_t v[BATCH][BATCH_COLS];
+	int n;
+	/* the SQL for BATCH rows, built once (owned) */
+	char *sql;
+} batch;
+
+static int
+batch_flush(batch *b, maat_db *db, maat_err *err)
+{
+	maat_buf q = {0};
+	sqlite3_stmt *st;
+	int n = b->n;
+
+	if (n == 0) {
+		return 0;
+	}
+	if (n < BATCH || b->sql == NULL) {
+		maat_buf_append(&q, b->head, strlen(b->head));
+		for (int i = 0; i < n; i++) {
+			maat_buf_append(&q, i ? ",(?" : "(?", i ? 3 : 2);
+			for (int c = 1; c < b->ncols; c++) {
+				maat_buf_append(&q, ",?", 2);
+			}
+			maat_buf_append(&q, ")", 1);
+		}
+		maat_buf_append(&q, b->tail, strlen(b->tail));
+		if (n == BATCH) {
+			b->sql = q.data;
+			q.data = NULL;
+		}
+	}
+	st = maat_db_stmt(db, n == BATCH ? b->sql : q.data, err);
+	maat_buf_fini(&q);
+	if (st == NULL) {
+		return -MAAT_E_INTERNAL;
+	}
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < b->ncols; c++) {
+			sqlite3_bind_int64(st, b->ncols * i + c + 1, b->v[i][c]);
+		}
+	}
+	b->n = 0;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		return maat_db_fail(db, err, b->what);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Room for one more row (flushing a full batch); the caller fills b->v[b->n++]. */
+static int
+batch_room(batch *b, maat_db *db, maat_err *err)
+{
+	return b->n == BATCH ? batch_flush(b, db, err) : 0;
+}
 
 typedef struct store_sink {
 	maat_import *imp;
@@ -2638,57 +2716,9 @@ typedef struct store_sink {
 	size_t cappseud;
 	/* titles of meetings with fewer attending participants are not stored */
 	int min_group;
-	/* this export's copies (cal_refs rows: instance id, DTSTAMP) waiting for the next
-	 * multi-row INSERT, and its SQL (owned) */
-	int64_t refs[REF_BATCH][2];
-	int nrefs;
-	char *refs_sql;
+	/* this export's copies (cal_refs) and series versions (cal_masters) */
+	batch refs, masters;
 } store_sink;
-
-/* The copies waiting in s->refs into cal_refs: one statement for up to REF_BATCH (one VDBE
- * run instead of one per copy; 71% of the instances of 2,000 mailboxes are copies). A copy
- * met twice keeps the newer DTSTAMP, as row by row. */
-static int
-flush_refs(store_sink *s, maat_err *err)
-{
-	maat_db *db = s->imp->db;
-	maat_buf b = {0};
-	sqlite3_stmt *st;
-	int n = s->nrefs;
-
-	if (n == 0) {
-		return 0;
-	}
-	if (n < REF_BATCH || s->refs_sql == NULL) {
-		maat_buf_printf(&b,
-				"INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES ");
-		for (int i = 0; i < n; i++) {
-			maat_buf_printf(&b, "%s(?, ?, ?)", i ? "," : "");
-		}
-		maat_buf_printf(&b, " ON CONFLICT (source_id, instance_id) DO UPDATE"
-				    " SET dtstamp = max(dtstamp, excluded.dtstamp)");
-		if (n == REF_BATCH) {
-			s->refs_sql = b.data;
-			b.data = NULL;
-		}
-	}
-	st = maat_db_stmt(db, n == REF_BATCH ? s->refs_sql : b.data, err);
-	maat_buf_fini(&b);
-	if (st == NULL) {
-		return -MAAT_E_INTERNAL;
-	}
-	for (int i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, 3 * i + 1, s->imp->source_id);
-		sqlite3_bind_int64(st, 3 * i + 2, s->refs[i][0]);
-		sqlite3_bind_int64(st, 3 * i + 3, s->refs[i][1]);
-	}
-	s->nrefs = 0;
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		return maat_db_fail(db, err, _("storing a calendar instance"));
-	}
-	sqlite3_reset(st);
-	return 0;
-}
 
 /* The cache key kind + bytes in s->key. */
 static void
@@ -2907,14 +2937,47 @@ done:
 	return 0;
 }
 
+/* The cal_instances id of content (uid_id, start, end, sequence, flags, partset_id, orig):
+ * looked up unless known to be new, inserted when not there. */
+static int
+instance_id(store_sink *s, const int64_t content[7], bool known_new, int64_t *id, maat_err *err)
+{
+	static const char *const sql[2] = {
+	    "SELECT id FROM cal_instances WHERE uid_id = ?1 AND start = ?2 AND end = ?3"
+	    " AND sequence = ?4 AND flags = ?5 AND partset_id = ?6 AND orig = ?7",
+	    "INSERT INTO cal_instances(uid_id, start, end, sequence, flags, partset_id, orig)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+	maat_db *db = s->imp->db;
+
+	for (int k = known_new; k < 2; k++) {
+		sqlite3_stmt *st = maat_db_stmt(db, sql[k], err);
+		int step;
+		if (st == NULL) {
+			return -MAAT_E_INTERNAL;
+		}
+		for (int c = 0; c < 7; c++) {
+			sqlite3_bind_int64(st, c + 1, content[c]);
+		}
+		if ((step = sqlite3_step(st)) == SQLITE_ROW && k == 0) {
+			*id = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			return 0;
+		}
+		if (step != SQLITE_DONE) {
+			return maat_db_fail(db, err, _("storing a calendar instance"));
+		}
+	}
+	*id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+	return 0;
+}
+
 static int
 store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 {
 	store_sink *s = vctx;
 	maat_db *db = s->imp->db;
-	sqlite3_stmt *st;
-	int64_t id, content[7];
-	int rc, step;
+	int64_t id = 0, content[7];
+	int rc;
 
 	if ((rc = store_uid(s, in, err)) < 0 || (rc = store_parts(s, in, err)) < 0) {
 		return rc;
@@ -2928,57 +2991,22 @@ store_instance(void *vctx, const maat_cal_instance *in, maat_err *err)
 	content[5] = s->set_id;
 	content[6] = in->orig;
 	make_key(s, 'I', content, sizeof(content));
-	if (cached(s, &id)) {
-		goto ref;
-	}
-	st = maat_db_stmt(
-	    db,
-	    "SELECT id FROM cal_instances WHERE uid_id = ?1 AND start = ?2 AND end = ?3"
-	    " AND sequence = ?4 AND flags = ?5 AND partset_id = ?6 AND orig = ?7",
-	    err);
-	if (st == NULL) {
-		return -MAAT_E_INTERNAL;
-	}
-	sqlite3_bind_int64(st, 1, s->uid_id);
-	sqlite3_bind_int64(st, 2, in->start);
-	sqlite3_bind_int64(st, 3, in->end);
-	sqlite3_bind_int(st, 4, in->sequence);
-	sqlite3_bind_int(st, 5, in->flags);
-	sqlite3_bind_int64(st, 6, s->set_id);
-	sqlite3_bind_int64(st, 7, in->orig);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	} else if (step != SQLITE_DONE) {
-		return maat_db_fail(db, err, _("storing a calendar instance"));
-	} else {
-		st = maat_db_stmt(db,
-				  "INSERT INTO cal_instances(uid_id, start, end, sequence, flags,"
-				  " partset_id, orig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				  err);
-		if (st == NULL) {
-			return -MAAT_E_INTERNAL;
+	if (!cached(s, &id)) {
+		/* a series stored since the cache was loaded has all its instances in it */
+		bool is_new = s->cache != NULL && s->uid_id > s->cache->uid_floor;
+		if ((rc = instance_id(s, content, is_new, &id, err)) < 0) {
+			return rc;
 		}
-		sqlite3_bind_int64(st, 1, s->uid_id);
-		sqlite3_bind_int64(st, 2, in->start);
-		sqlite3_bind_int64(st, 3, in->end);
-		sqlite3_bind_int(st, 4, in->sequence);
-		sqlite3_bind_int(st, 5, in->flags);
-		sqlite3_bind_int64(st, 6, s->set_id);
-		sqlite3_bind_int64(st, 7, in->orig);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			return maat_db_fail(db, err, _("storing a calendar instance"));
-		}
-		id = sqlite3_last_insert_rowid(maat_db_sqlite(db));
+		remember(s, id);
 	}
-	remember(s, id);
-ref:
-	s->refs[s->nrefs][0] = id;
-	s->refs[s->nrefs][1] = in->dtstamp;
+	if ((rc = batch_room(&s->refs, db, err)) < 0) {
+		return rc;
+	}
+	s->refs.v[s->refs.n][0] = s->imp->source_id;
+	s->refs.v[s->refs.n][1] = id;
+	s->refs.v[s->refs.n][2] = in->dtstamp;
+	s->refs.n++;
 	s->instances++;
-	if (++s->nrefs == REF_BATCH) {
-		return flush_refs(s, err);
-	}
 	return 0;
 }
 
@@ -2989,29 +3017,17 @@ store_series(void *vctx, const char *uid, const char *summary, int sequence, int
 {
 	store_sink *s = vctx;
 	maat_cal_instance in = {.uid = uid, .summary = summary};
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_uid(s, &in, err)) < 0) {
+	if ((rc = store_uid(s, &in, err)) < 0 ||
+	    (rc = batch_room(&s->masters, s->imp->db, err)) < 0) {
 		return rc;
 	}
-	st = maat_db_stmt(s->imp->db,
-			  "INSERT INTO cal_masters(source_id, uid_id, sequence, dtstamp)"
-			  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id, uid_id) DO UPDATE"
-			  " SET sequence = excluded.sequence, dtstamp = excluded.dtstamp"
-			  " WHERE excluded.sequence > sequence OR (excluded.sequence = sequence"
-			  " AND excluded.dtstamp > dtstamp)",
-			  err);
-	if (st == NULL) {
-		return -MAAT_E_INTERNAL;
-	}
-	sqlite3_bind_int64(st, 1, s->imp->source_id);
-	sqlite3_bind_int64(st, 2, s->uid_id);
-	sqlite3_bind_int(st, 3, sequence);
-	sqlite3_bind_int64(st, 4, dtstamp);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		return maat_db_fail(s->imp->db, err, _("storing a calendar series"));
-	}
+	s->masters.v[s->masters.n][0] = s->imp->source_id;
+	s->masters.v[s->masters.n][1] = s->uid_id;
+	s->masters.v[s->masters.n][2] = sequence;
+	s->masters.v[s->masters.n][3] = dtstamp;
+	s->masters.n++;
 	return 0;
 }
 
@@ -3167,6 +3183,21 @@ store_sink_init(store_sink *s, maat_import *imp, const import_args *a)
 			  .pseudo = a->opts->pseudo,
 			  .min_group = a->opts->min_group > 0 ? a->opts->min_group
 							      : MAAT_CAL_MIN_GROUP_DEFAULT};
+	/* a copy met twice keeps the newer DTSTAMP */
+	s->refs = (batch){.head = "INSERT INTO cal_refs(source_id, instance_id, dtstamp) VALUES ",
+			  .tail = " ON CONFLICT (source_id, instance_id) DO UPDATE"
+				  " SET dtstamp = max(dtstamp, excluded.dtstamp)",
+			  .ncols = 3,
+			  .what = _("storing a calendar instance")};
+	/* a series met twice keeps its newest version */
+	s->masters =
+	    (batch){.head = "INSERT INTO cal_masters(source_id, uid_id, sequence, dtstamp) VALUES ",
+		    .tail = " ON CONFLICT (source_id, uid_id) DO UPDATE"
+			    " SET sequence = excluded.sequence, dtstamp = excluded.dtstamp"
+			    " WHERE excluded.sequence > sequence OR (excluded.sequence = sequence"
+			    " AND excluded.dtstamp > dtstamp)",
+		    .ncols = 4,
+		    .what = _("storing a calendar series")};
 }
 
 static void
@@ -3178,7 +3209,8 @@ store_sink_fini(store_sink *s)
 		free(s->pseud[i]);
 	}
 	free(s->pseud);
-	free(s->refs_sql);
+	free(s->refs.sql);
+	free(s->masters.sql);
 	maat_buf_fini(&s->canon);
 	maat_buf_fini(&s->key);
 }
@@ -3187,8 +3219,8 @@ store_sink_fini(store_sink *s)
 static int
 store_done(maat_import *imp, store_sink *s, const maat_cal_stats *stats, int rc, maat_err *err)
 {
-	if (rc == 0) {
-		rc = flush_refs(s, err);
+	if (rc == 0 && (rc = batch_flush(&s->refs, imp->db, err)) == 0) {
+		rc = batch_flush(&s->masters, imp->db, err);
 	}
 	if (rc == 0) {
 		rc = store_export(imp, stats, err);
@@ -3268,9 +3300,16 @@ maat_cal_import_file(maat_db *db, const char *path, const maat_cal_opts *opts, m
 	stored = opts->pseudo != NULL && strcmp(path, "-") != 0
 		     ? maat_pseudo_source_name(opts->pseudo, path)
 		     : NULL;
-	rc = maat_db_import_file_as(db, "calendar", path, stored, options,
-				    opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a, NULL,
-				    err);
+	/* a calendar import only adds rows (maat_db_fk_pause); --replace deletes */
+	rc = opts->replace ? 0 : maat_db_fk_pause(db, err);
+	if (rc == 0) {
+		rc = maat_db_import_file_as(db, "calendar", path, stored, options,
+					    opts->replace ? MAAT_IMPORT_REPLACE : 0, import_cb, &a,
+					    NULL, err);
+		if (!opts->replace) {
+			maat_db_fk_resume(db);
+		}
+	}
 	free(stored);
 	if (rc != 0) {
 		/* rolled back (a failure, or the same content found once it was all read): the
@@ -3335,6 +3374,8 @@ struct maat_cal_prefetch {
 	maat_cal_opts opts;
 	char options[256];
 	bool own_cache;
+	/* maat_db_fk_pause() was called (resumed at free) */
+	bool fk_paused;
 	pthread_t thread;
 	bool threaded;
 	pthread_mutex_t mu;
@@ -3568,6 +3609,14 @@ maat_cal_prefetch_new(maat_db *db, char *const paths[], int npaths, const maat_c
 	if (import_setup(db, opts, p->options, err) < 0 || sodium_init() < 0) {
 		maat_cal_prefetch_free(p);
 		return NULL;
+	}
+	/* a calendar import only adds rows (maat_db_fk_pause); --replace deletes */
+	if (!opts->replace) {
+		if (maat_db_fk_pause(db, err) < 0) {
+			maat_cal_prefetch_free(p);
+			return NULL;
+		}
+		p->fk_paused = true;
 	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
@@ -3811,6 +3860,9 @@ maat_cal_prefetch_free(maat_cal_prefetch *p)
 		free(p->paths[i]);
 	}
 	free(p->paths);
+	if (p->fk_paused) {
+		maat_db_fk_resume(p->db);
+	}
 	if (p->own_cache) {
 		maat_cal_cache_free(p->opts.cache);
 	}

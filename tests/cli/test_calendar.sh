@@ -129,6 +129,10 @@ expect_eq "$(sqlite3 rep.db "SELECT group_concat(uid, ' ') FROM (SELECT uid FROM
 expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_instances")" "2" "only a.ics's m1 and m3 stay stored"
 expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_partsets")" "1" "one participant list (x, y) stays"
 expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM sources")" "2" "two sources"
+# --replace deletes, so it keeps the foreign-key checks on (maat_db_fk_pause): ON DELETE CASCADE
+# takes the replaced source's export row and messages with it
+expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM cal_exports")" "2" "the replaced export's row went with it"
+expect_eq "$(sqlite3 rep.db "SELECT count(*) FROM source_messages WHERE source_id NOT IN (SELECT id FROM sources)")" "0" "and its messages"
 
 # --- the org chart: FTE scales the cap, units group the figures ---------------------------------
 # org_units.ics, by hand (UTC, week 2025-W02): Mon 09:00-16:00 ann (as ANN@Example.org) + b1 = 7 h;
@@ -435,6 +439,10 @@ for q in "SELECT s.path, m.line, m.severity, m.message FROM source_messages m JO
 	if [ -s a.txt ] && diff b.txt a.txt >diff.txt; then ok "the same store: ${q%% FROM*} ..."
 	else not_ok "the same store: $q" "$(head -10 diff.txt)"; fi
 done
+# the import runs with SQLite's foreign-key checks paused (maat_db_fk_pause): every row must
+# still reference a row that exists
+expect_eq "$(sqlite3 one.db 'PRAGMA foreign_key_check' | wc -l)" "0" "no row references a missing row (one command)"
+expect_eq "$(sqlite3 seq.db 'PRAGMA foreign_key_check' | wc -l)" "0" "no row references a missing row (one command per file)"
 "$MAATLAT" --db one.db meetings --per-person --min-group 1 --json >a.json
 "$MAATLAT" --db seq.db meetings --per-person --min-group 1 --json >b.json
 if cmp -s a.json b.json; then ok "meetings --json equal"; else not_ok "meetings --json equal" "$(diff a.json b.json | head)"; fi
