@@ -545,6 +545,79 @@ cmp_cand(const void *a, const void *b)
 	return x->copy < y->copy ? -1 : x->copy > y->copy;
 }
 
+/* Copies (indices into sort_copies) by series and original start. */
+static int
+cmp_copy_key(const void *a, const void *b)
+{
+	const copy *x = &sort_copies[*(const size_t *)a], *y = &sort_copies[*(const size_t *)b];
+	if (x->uid != y->uid) {
+		return x->uid < y->uid ? -1 : 1;
+	}
+	return x->orig < y->orig ? -1 : x->orig > y->orig;
+}
+
+/* The candidates in cmp_cand's order (sort_copies and the digests set): the copies are sorted
+ * by (series, original start), the candidates counted into those groups, and each group sorted
+ * on its own. Sorting the candidates as a whole was a fifth of `meetings` for 2,000 mailboxes
+ * (324,262 candidates for 93,272 copies, bench/README.md). Returns the sorted array, cv or a
+ * new one (cv is then freed). */
+static cand *
+sort_cands(cand *cv, size_t ncv, size_t nall)
+{
+	size_t *ix, *rank, *at, ng = 0;
+	cand *out;
+
+	if (ncv < 2) {
+		return cv;
+	}
+	ix = maat_xreallocarray(NULL, nall, sizeof(*ix));
+	for (size_t i = 0; i < nall; i++) {
+		ix[i] = i;
+	}
+	qsort(ix, nall, sizeof(*ix), cmp_copy_key);
+	rank = maat_xreallocarray(NULL, nall, sizeof(*rank));
+	for (size_t i = 0; i < nall; i++) {
+		if (i > 0 && cmp_copy_key(&ix[i - 1], &ix[i]) != 0) {
+			ng++;
+		}
+		rank[ix[i]] = ng;
+	}
+	free(ix);
+	ng++;
+	at = maat_xcalloc(ng + 1, sizeof(*at));
+	for (size_t i = 0; i < ncv; i++) {
+		at[rank[cv[i].copy] + 1]++;
+	}
+	for (size_t g = 0; g < ng; g++) {
+		at[g + 1] += at[g];
+	}
+	out = maat_xreallocarray(NULL, ncv, sizeof(*out));
+	for (size_t i = 0; i < ncv; i++) {
+		out[at[rank[cv[i].copy]]++] = cv[i];
+	}
+	/* at[g] is now the end of group g */
+	for (size_t g = 0, lo = 0; g < ng; lo = at[g++]) {
+		size_t hi = at[g];
+		if (hi - lo > 16) {
+			qsort(out + lo, hi - lo, sizeof(*out), cmp_cand);
+			continue;
+		}
+		for (size_t i = lo + 1; i < hi; i++) {
+			cand x = out[i];
+			size_t k = i;
+			while (k > lo && cmp_cand(&out[k - 1], &x) > 0) {
+				out[k] = out[k - 1];
+				k--;
+			}
+			out[k] = x;
+		}
+	}
+	free(rank);
+	free(at);
+	free(cv);
+	return out;
+}
+
 static int
 cmp_master(const void *a, const void *b)
 {
@@ -594,6 +667,59 @@ cmp_piece(const void *a, const void *b)
 		return x->week < y->week ? -1 : 1;
 	}
 	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* The pieces in cmp_piece's order: a counting sort on person x week, then each person-week by
+ * start (insertion sort: a person-week holds a few dozen pieces). qsort on the whole array was
+ * 30% of `meetings` for 2,000 people x 52 weeks (bench/README.md). A window with far more
+ * person-weeks than pieces falls back to qsort, which needs no counts. Returns the grouped
+ * array, pc or a new one (pc is then freed). */
+static piece *
+group_pieces(piece *pc, size_t npc, size_t npersons, size_t nweeks)
+{
+	size_t nb, *at;
+	piece *out;
+
+	if (npc < 2) {
+		return pc;
+	}
+	if (nweeks == 0 || npersons > (SIZE_MAX / sizeof(size_t) - 1) / nweeks ||
+	    npersons * nweeks > 4 * npc + 65536) {
+		qsort(pc, npc, sizeof(*pc), cmp_piece);
+		return pc;
+	}
+	nb = npersons * nweeks;
+	at = maat_xcalloc(nb + 1, sizeof(*at));
+	for (size_t i = 0; i < npc; i++) {
+		at[pc[i].person * nweeks + pc[i].week + 1]++;
+	}
+	for (size_t b = 0; b < nb; b++) {
+		at[b + 1] += at[b];
+	}
+	out = maat_xreallocarray(NULL, npc, sizeof(*out));
+	for (size_t i = 0; i < npc; i++) {
+		out[at[pc[i].person * nweeks + pc[i].week]++] = pc[i];
+	}
+	/* at[b] is now the end of bucket b */
+	for (size_t b = 0, lo = 0; b < nb; lo = at[b++]) {
+		size_t hi = at[b];
+		if (hi - lo > 64) {
+			qsort(out + lo, hi - lo, sizeof(*out), cmp_piece);
+			continue;
+		}
+		for (size_t i = lo + 1; i < hi; i++) {
+			piece x = out[i];
+			size_t k = i;
+			while (k > lo && out[k - 1].s > x.s) {
+				out[k] = out[k - 1];
+				k--;
+			}
+			out[k] = x;
+		}
+	}
+	free(pc);
+	free(at);
+	return out;
 }
 
 static int64_t
@@ -1091,9 +1217,7 @@ resolve_versions(maat_meetings *m, maat_db *db, const copy *all, size_t nall, co
 	sort_setids = setids;
 	sort_digests = digests;
 	sort_nsets = nsets;
-	if (ncv > 1) {
-		qsort(cv, ncv, sizeof(*cv), cmp_cand);
-	}
+	cv = sort_cands(cv, ncv, nall);
 	sort_copies = NULL;
 	sort_setids = NULL;
 	sort_digests = NULL;
@@ -1264,9 +1388,7 @@ compute(maat_meetings *m, maat_db *db, maat_err *err)
 	m->sum.long_hours_share = m->sum.person_hours > 0 ? hlong / m->sum.person_hours : NAN;
 
 	/* union (hours) and sum (booked) per person-week */
-	if (npc > 1) {
-		qsort(pc, npc, sizeof(*pc), cmp_piece);
-	}
+	pc = group_pieces(pc, npc, m->people.n, m->nweeks);
 	m->pw = maat_xcalloc(npc + 1, sizeof(*m->pw));
 	for (size_t i = 0; i < npc;) {
 		size_t j = i;
@@ -1938,6 +2060,15 @@ put_indented(const char *text, int indent, FILE *out)
 
 /* A real as jansson writes it with JSON_REAL_PRECISION(12): "%.12g", ".0" when that has neither
  * a dot nor an exponent, the exponent without '+' and leading zeros. LC_NUMERIC is "C". */
+/* A string literal, and a string, onto b (without printf: rows are written by the 100,000) */
+#define put_lit(b, lit) maat_buf_append((b), (lit), sizeof(lit) - 1)
+
+static void
+put_str(maat_buf *b, const char *s)
+{
+	maat_buf_append(b, s, strlen(s));
+}
+
 static void
 put_real(maat_buf *b, double v)
 {
@@ -1947,9 +2078,22 @@ put_real(maat_buf *b, double v)
 	/* hours are mostly whole quarters: a value that is the double nearest to k / 1000
 	 * prints as k / 1000 under "%.12g" (under 12 significant digits), without printf */
 	if (fabs(v) < 1e8 && (double)k / 1000.0 == v && !(k == 0 && signbit(v))) {
-		long long a = k < 0 ? -k : k;
+		long long a = k < 0 ? -k : k, whole = a / 1000;
 		int frac = (int)(a % 1000);
-		n = snprintf(t, sizeof(t), "%s%lld", k < 0 ? "-" : "", a / 1000);
+		char digits[24];
+		int nd = 0;
+		do {
+			digits[nd++] = (char)('0' + whole % 10);
+			whole /= 10;
+		} while (whole > 0);
+		n = 0;
+		if (k < 0) {
+			t[n++] = '-';
+		}
+		while (nd > 0) {
+			t[n++] = digits[--nd];
+		}
+		t[n] = '\0';
 		if (frac == 0) {
 			memcpy(t + n, ".0", 3);
 			n += 2;
@@ -2046,23 +2190,27 @@ put_row(const maat_meetings *m, const pweek *w, row_texts *t, maat_buf *b)
 	    !isfinite(w->booked - w->hours)) {
 		return false;
 	}
-	maat_buf_printf(b, "{\n      \"person\": %s,\n      \"week\": %s,\n      \"hours\": ",
-			cached_text(&t->person[w->person], p->name),
-			cached_text(&t->week[w->week], m->wlabel[w->week]));
+	put_lit(b, "{\n      \"person\": ");
+	put_str(b, cached_text(&t->person[w->person], p->name));
+	put_lit(b, ",\n      \"week\": ");
+	put_str(b, cached_text(&t->week[w->week], m->wlabel[w->week]));
+	put_lit(b, ",\n      \"hours\": ");
 	put_real(b, w->hours);
-	maat_buf_printf(b, ",\n      \"booked\": ");
+	put_lit(b, ",\n      \"booked\": ");
 	put_real(b, w->booked);
-	maat_buf_printf(b, ",\n      \"cap\": ");
+	put_lit(b, ",\n      \"cap\": ");
 	put_real(b, cap);
-	maat_buf_printf(b, ",\n      \"over_cap\": %s,\n      \"double_booked\": ",
-			w->hours > cap + 1e-9 ? "true" : "false");
+	put_lit(b, ",\n      \"over_cap\": ");
+	put_str(b, w->hours > cap + 1e-9 ? "true" : "false");
+	put_lit(b, ",\n      \"double_booked\": ");
 	put_real(b, w->booked - w->hours);
-	maat_buf_printf(b, ",\n      \"unit\": %s", w->unit ? unit_text(t, w->unit) : "null");
+	put_lit(b, ",\n      \"unit\": ");
+	put_str(b, w->unit ? unit_text(t, w->unit) : "null");
 	if (w->snap >= 0) {
-		maat_buf_printf(b, ",\n      \"snapshot\": %s",
-				cached_text(&t->snap[w->snap], m->o.snap_dates[w->snap]));
+		put_lit(b, ",\n      \"snapshot\": ");
+		put_str(b, cached_text(&t->snap[w->snap], m->o.snap_dates[w->snap]));
 	}
-	maat_buf_printf(b, "\n    }");
+	put_lit(b, "\n    }");
 	return true;
 }
 
