@@ -411,6 +411,35 @@ run --db ex.db import calendar "$C/nodeical__exchange_whole_day_moved_recurrence
 run --db ex.db meetings --min-participants 1 --json
 expect_out_has '"person_weeks": 0' "all-day/transparent Exchange series: no meeting hours"
 
+# --- many meetings in one person-week -----------------------------------------------------------
+# 70 meetings of 30 minutes starting every 15 minutes from Mon 2025-03-03 08:00 UTC, written last
+# first, each with the same 5 people: every meeting overlaps the next, so the union runs from 08:00
+# to 01:45 on Tuesday = 17.75 h, and 70 x 0.5 = 35 h are booked. meetings groups the pieces per
+# person-week by a counting sort and sorts each group by start (a group of more than 64 by qsort);
+# a window of 300 years has more person-weeks (5 x 15,650) than the counts are kept for, and takes
+# the other path (analyzer/meetings.c, group_pieces): both must give these figures.
+{
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//maatlat test//EN\r\n'
+	i=69
+	while [ "$i" -ge 0 ]; do
+		s=$(date -u -d "2025-03-03 08:00 UTC + $((i * 15)) minutes" +%Y%m%dT%H%M%SZ)
+		e=$(date -u -d "2025-03-03 08:30 UTC + $((i * 15)) minutes" +%Y%m%dT%H%M%SZ)
+		printf 'BEGIN:VEVENT\r\nUID:many-%s@example.org\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:m\r\n' "$i" "$s" "$e"
+		printf 'ORGANIZER:mailto:x@example.org\r\n'
+		for p in y z u v; do printf 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:%s@example.org\r\n' "$p"; done
+		printf 'END:VEVENT\r\n'
+		i=$((i - 1))
+	done
+	printf 'END:VCALENDAR\r\n'
+} >many.ics
+run --db many.db import calendar --tz UTC --from 2025-03-01 --to 2025-03-31 many.ics
+expect_status 0 "70 overlapping meetings import"
+want=$(for p in u v x y z; do printf '%s@example.org\t2025-W10\t17.7500\t35.0000\n' "$p"; done)
+run --db many.db meetings --tz UTC --per-person --min-group 1 --from 2025-03-01 --to 2025-03-31 --json
+expect_eq "$(rows)" "$want" "70 overlapping meetings: 17.75 h in meetings, 35 h booked, each of 5 people"
+run --db many.db meetings --tz UTC --per-person --min-group 1 --from 1900-01-01 --to 2199-12-31 --json
+expect_eq "$(rows)" "$want" "the same over 300 years of weeks"
+
 # --- many exports in one command ----------------------------------------------------------------
 # import calendar reads the next exports on a second thread while it stores one (importers/ics.c,
 # maat_cal_prefetch): every figure, message and source row must be what importing the same files
