@@ -576,8 +576,8 @@ add_part(event *e, char *key, int partstat, bool organizer)
 	/* the room doubles at each power of two (one realloc per participant was a tenth of
 	 * parsing an event) */
 	if (e->nparts == 0 || (e->nparts >= 4 && (e->nparts & (e->nparts - 1)) == 0)) {
-		e->parts = maat_xreallocarray(e->parts, e->nparts ? e->nparts * 2 : 4,
-					      sizeof(*e->parts));
+		e->parts =
+		    maat_xreallocarray(e->parts, e->nparts ? e->nparts * 2 : 4, sizeof(*e->parts));
 	}
 	e->parts[e->nparts].key = key;
 	e->parts[e->nparts].partstat = partstat;

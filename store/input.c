@@ -19,7 +19,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-
 #include "maatlat/i18n.h"
 #include "maatlat/util.h"
 #include "store/input.h"

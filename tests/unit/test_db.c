@@ -84,14 +84,15 @@ test_db_fk_pause_nests(void **state)
 	/* one resume too many changes nothing */
 	maat_db_fk_resume(db);
 	assert_int_equal(count(db, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(maat_db_exec(db,
-				      "DELETE FROM source_messages;"
-				      "INSERT INTO sources(kind, path, sha256, imported_at)"
-				      " VALUES ('calendar', 'b.ics', '', 0);"
-				      "INSERT INTO source_messages(source_id, severity, message)"
-				      " SELECT max(id), 'info', 'gone' FROM sources; DELETE FROM sources",
-				      &err),
-			 0);
+	assert_int_equal(
+	    maat_db_exec(db,
+			 "DELETE FROM source_messages;"
+			 "INSERT INTO sources(kind, path, sha256, imported_at)"
+			 " VALUES ('calendar', 'b.ics', '', 0);"
+			 "INSERT INTO source_messages(source_id, severity, message)"
+			 " SELECT max(id), 'info', 'gone' FROM sources; DELETE FROM sources",
+			 &err),
+	    0);
 	assert_int_equal(count(db, "SELECT count(*) FROM source_messages"), 0);
 	maat_db_close(db);
 }
